@@ -1,0 +1,72 @@
+package io.pullbridge.audit;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+@Entity
+@Table(name = "audit_events")
+class AuditEvent {
+
+    @Id
+    private UUID id;
+
+    @Column(name = "occurred_at", nullable = false)
+    private Instant occurredAt;
+
+    @Column(nullable = false)
+    private String actor;
+
+    @Column(nullable = false)
+    private String action;
+
+    @Column(name = "resource_kind")
+    private String resourceKind;
+
+    @Column(name = "resource_id")
+    private String resourceId;
+
+    @Column(nullable = false)
+    private String outcome;
+
+    @Column(name = "http_status")
+    private Integer httpStatus;
+
+    @Column(name = "request_id")
+    private String requestId;
+
+    private String detail;
+
+    protected AuditEvent() {
+    }
+
+    AuditEvent(UUID id, Instant occurredAt, String actor, String action, String resourceKind, String resourceId,
+               String outcome, Integer httpStatus, String requestId, String detail) {
+        this.id = id;
+        this.occurredAt = occurredAt;
+        this.actor = actor;
+        this.action = action;
+        this.resourceKind = resourceKind;
+        this.resourceId = resourceId;
+        this.outcome = outcome;
+        this.httpStatus = httpStatus;
+        this.requestId = requestId;
+        this.detail = detail;
+    }
+
+    UUID getId() {
+        return id;
+    }
+
+    Instant getOccurredAt() {
+        return occurredAt;
+    }
+
+    AuditEventResponse toResponse() {
+        return new AuditEventResponse(id, occurredAt, actor, action, resourceKind, resourceId, outcome, httpStatus,
+                requestId, detail);
+    }
+}

@@ -1,0 +1,72 @@
+package io.pullbridge.common;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
+import jakarta.persistence.Id;
+import jakarta.persistence.MappedSuperclass;
+import jakarta.persistence.Version;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+/** What every stored resource has: an id, a status, a version that is its ETag, and who made it when. */
+@MappedSuperclass
+public abstract class ResourceEntity {
+
+    @Id
+    private UUID id;
+
+    @Embedded
+    private ResourceStatus status;
+
+    @Version
+    private long version;
+
+    @Column(name = "created_at", nullable = false, updatable = false)
+    private Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    private Instant updatedAt;
+
+    @Column(name = "created_by", nullable = false, updatable = false)
+    private String createdBy;
+
+    protected ResourceEntity() {
+    }
+
+    protected ResourceEntity(UUID id, Instant now, String createdBy, String pendingMessage) {
+        this.id = id;
+        this.createdAt = now.truncatedTo(ChronoUnit.MICROS);
+        this.updatedAt = this.createdAt;
+        this.createdBy = createdBy;
+        this.status = ResourceStatus.pending(pendingMessage);
+    }
+
+    public UUID getId() {
+        return id;
+    }
+
+    public ResourceStatus getStatus() {
+        return status;
+    }
+
+    public long getVersion() {
+        return version;
+    }
+
+    public Instant getCreatedAt() {
+        return createdAt;
+    }
+
+    public Instant getUpdatedAt() {
+        return updatedAt;
+    }
+
+    public String getCreatedBy() {
+        return createdBy;
+    }
+
+    public void touched(Instant now) {
+        this.updatedAt = now.truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,88 @@
+package io.pullbridge.registries;
+
+import io.pullbridge.common.Phase;
+import io.pullbridge.web.PageRequest;
+import io.pullbridge.web.PageResponse;
+import io.pullbridge.web.Problem;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
+import java.util.UUID;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import static io.pullbridge.web.ETags.of;
+
+@RestController
+@RequestMapping("/api/v1/registries")
+@Tag(name = "Registries", description = "Azure Container Registries that clusters may be given pull access to")
+class RegistryController {
+
+    private final RegistryService registries;
+
+    RegistryController(RegistryService registries) {
+        this.registries = registries;
+    }
+
+    @PostMapping
+    @Operation(summary = "Register a registry", description = "Parses and checks the ARM resource id and derives "
+            + "the name, subscription, resource group and login server. PullBridge then reads the registry from Azure.")
+    @ApiResponse(responseCode = "202", description = "Registered; status.phase follows the verification")
+    @ApiResponse(responseCode = "400", description = "Invalid resource id or tenant",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "The registry is already registered",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    ResponseEntity<RegistryResponse> create(@RequestBody CreateRegistryRequest request) {
+        Registry registry = registries.create(request);
+        return ResponseEntity.accepted()
+                .location(URI.create("/api/v1/registries/" + registry.getId()))
+                .eTag(of(registry.getVersion()))
+                .body(RegistryResponse.of(registry));
+    }
+
+    @GetMapping
+    @Operation(summary = "List registries", description = "Filter by name, subscription, resource group and phase.")
+    PageResponse<RegistryResponse> list(@RequestParam(required = false) String name,
+                                        @RequestParam(required = false) UUID subscriptionId,
+                                        @RequestParam(required = false) String resourceGroup,
+                                        @RequestParam(required = false) Phase phase,
+                                        @RequestParam(required = false) Integer limit,
+                                        @RequestParam(required = false) String pageToken) {
+        return registries.list(name, subscriptionId, resourceGroup, phase, PageRequest.of(limit, pageToken));
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Read a registry")
+    @ApiResponse(responseCode = "404", description = "No such registry",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    ResponseEntity<RegistryResponse> get(@PathVariable UUID id) {
+        Registry registry = registries.get(id);
+        return ResponseEntity.ok().eTag(of(registry.getVersion())).body(RegistryResponse.of(registry));
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(summary = "Remove a registry", description = "Refused with 409 while tokens, service principal "
+            + "grants or bindings use it; the problem document lists them.")
+    @ApiResponse(responseCode = "204", description = "Removed")
+    @ApiResponse(responseCode = "409", description = "Still in use",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    ResponseEntity<Void> delete(@PathVariable UUID id,
+                                @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+        registries.delete(id, ifMatch);
+        return ResponseEntity.noContent().build();
+    }
+}

@@ -1,0 +1,120 @@
+package io.pullbridge.registries;
+
+import io.pullbridge.audit.AuditLog;
+import io.pullbridge.common.ArmResourceId;
+import io.pullbridge.common.AzureProperties;
+import io.pullbridge.common.Phase;
+import io.pullbridge.common.Reference;
+import io.pullbridge.common.ResourceKinds;
+import io.pullbridge.common.ResourceReferences;
+import io.pullbridge.web.ApiException;
+import io.pullbridge.web.ETags;
+import io.pullbridge.web.PageRequest;
+import io.pullbridge.web.PageResponse;
+import io.pullbridge.web.RequestContext;
+import io.pullbridge.web.Violations;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.data.jpa.domain.Specification;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Registries known to PullBridge: the scopes every grant and binding points at. */
+@Service
+public class RegistryService {
+
+    private final RegistryRepository registries;
+    private final List<ResourceReferences> references;
+    private final AzureProperties azure;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    RegistryService(RegistryRepository registries, List<ResourceReferences> references, AzureProperties azure,
+                    AuditLog audit, Clock clock) {
+        this.registries = registries;
+        this.references = references;
+        this.azure = azure;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    @Transactional
+    Registry create(CreateRegistryRequest request) {
+        Violations violations = new Violations();
+        ArmResourceId resourceId = null;
+        try {
+            resourceId = ArmResourceId.parse(request.resourceId(), ArmResourceId.ResourceType.CONTAINER_REGISTRY);
+        } catch (IllegalArgumentException e) {
+            violations.add("resourceId", e.getMessage());
+        }
+        UUID tenantId = request.tenantId() != null ? request.tenantId() : azure.tenantId();
+        violations.check(tenantId != null, "tenantId",
+                "is required: no default tenant is configured (pullbridge.azure.tenant-id)");
+        violations.throwIfAny();
+        registries.findByResourceIdIgnoreCase(resourceId.toString()).ifPresent(existing -> {
+            throw ApiException.alreadyExists("resourceId", "The registry " + existing.getResourceId()
+                    + " is already registered as " + existing.getId());
+        });
+        String loginServer = resourceId.name().toLowerCase(Locale.ROOT) + azure.registrySuffix();
+        Registry registry = registries.saveAndFlush(new Registry(UUID.randomUUID(), resourceId, loginServer, tenantId,
+                clock.instant(), RequestContext.actor()));
+        audit.recorded("registry.create", ResourceKinds.REGISTRY, registry.getId(), registry.getResourceId());
+        return registry;
+    }
+
+    @Transactional(readOnly = true)
+    Registry get(UUID id) {
+        return registries.findById(id).orElseThrow(() -> ApiException.notFound(ResourceKinds.REGISTRY, id));
+    }
+
+    @Transactional(readOnly = true)
+    PageResponse<RegistryResponse> list(String name, UUID subscriptionId, String resourceGroup, Phase phase,
+                                        PageRequest page) {
+        Specification<Registry> spec = page.after("createdAt");
+        if (name != null) {
+            spec = spec.and((root, q, cb) -> cb.equal(cb.lower(root.get("name")), name.toLowerCase(Locale.ROOT)));
+        }
+        if (subscriptionId != null) {
+            spec = spec.and((root, q, cb) -> cb.equal(root.get("subscriptionId"), subscriptionId));
+        }
+        if (resourceGroup != null) {
+            spec = spec.and((root, q, cb) -> cb.equal(cb.lower(root.get("resourceGroup")),
+                    resourceGroup.toLowerCase(Locale.ROOT)));
+        }
+        if (phase != null) {
+            spec = spec.and((root, q, cb) -> cb.equal(root.get("status").get("phase"), phase));
+        }
+        List<Registry> rows = registries.findBy(spec, query -> query.sortBy(PageRequest.order("createdAt"))
+                .limit(page.fetchSize()).all());
+        return page.page(rows, Registry::getCreatedAt, Registry::getId, RegistryResponse::of);
+    }
+
+    @Transactional
+    void delete(UUID id, String ifMatch) {
+        Registry registry = get(id);
+        ETags.checkIfMatch(ifMatch, registry.getVersion());
+        List<Reference> blockers = references.stream()
+                .flatMap(source -> source.referencesTo(ResourceKinds.REGISTRY, id).stream())
+                .toList();
+        if (!blockers.isEmpty()) {
+            throw ApiException.inUse(ResourceKinds.REGISTRY, id, blockers);
+        }
+        registries.delete(registry);
+        registries.flush();
+        audit.recorded("registry.delete", ResourceKinds.REGISTRY, id, registry.getResourceId());
+    }
+
+    /** The registry with this id, for features that reference registries. */
+    @Transactional(readOnly = true)
+    public Optional<RegistryView> find(UUID id) {
+        return registries.findById(id).map(RegistryService::view);
+    }
+
+    static RegistryView view(Registry registry) {
+        return new RegistryView(registry.getId(), registry.getName(), registry.getResourceId(),
+                registry.getSubscriptionId(), registry.getLoginServer(), registry.getTenantId());
+    }
+}

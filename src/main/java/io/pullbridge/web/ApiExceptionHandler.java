@@ -1,0 +1,227 @@
+package io.pullbridge.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.ConstraintViolationException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.BindException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingRequestHeaderException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.NoHandlerFoundException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * Turns every refusal into an RFC 9457 problem document with a stable type. Details name fields and rules,
+ * never the rejected values (they may be secrets), stack traces, class names or SQL.
+ */
+@RestControllerAdvice
+class ApiExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    private final Problems problems;
+
+    ApiExceptionHandler(Problems problems) {
+        this.problems = problems;
+    }
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<Problem> api(ApiException e, HttpServletRequest request) {
+        return problems.respond(e.type(), e.getMessage(), request, e.errors(), e.references());
+    }
+
+    @ExceptionHandler(BindException.class)
+    ResponseEntity<Problem> bind(BindException e, HttpServletRequest request) {
+        List<FieldViolation> errors = new ArrayList<>();
+        e.getBindingResult().getFieldErrors()
+                .forEach(error -> errors.add(new FieldViolation(error.getField(), error.getDefaultMessage())));
+        e.getBindingResult().getGlobalErrors()
+                .forEach(error -> errors.add(new FieldViolation(error.getObjectName(), error.getDefaultMessage())));
+        return invalid(errors, request);
+    }
+
+    @ExceptionHandler(HandlerMethodValidationException.class)
+    ResponseEntity<Problem> methodValidation(HandlerMethodValidationException e, HttpServletRequest request) {
+        List<FieldViolation> errors = new ArrayList<>();
+        e.getParameterValidationResults().forEach(result -> {
+            String name = result.getMethodParameter().getParameterName();
+            result.getResolvableErrors().forEach(error -> errors.add(new FieldViolation(name, error.getDefaultMessage())));
+        });
+        return invalid(errors, request);
+    }
+
+    @ExceptionHandler(ConstraintViolationException.class)
+    ResponseEntity<Problem> constraint(ConstraintViolationException e, HttpServletRequest request) {
+        List<FieldViolation> errors = e.getConstraintViolations().stream()
+                .map(v -> new FieldViolation(lastNode(v.getPropertyPath().toString()), v.getMessage()))
+                .toList();
+        return invalid(errors, request);
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<Problem> unreadable(HttpMessageNotReadableException e, HttpServletRequest request) {
+        if (e.getCause() instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+            String field = path(jackson);
+            return invalid(List.of(new FieldViolation(field, describe(jackson))), request);
+        }
+        return problems.respond(ProblemType.MALFORMED_REQUEST,
+                "The request body is missing or is not well-formed JSON", request, List.of(), List.of());
+    }
+
+    @ExceptionHandler(MissingServletRequestParameterException.class)
+    ResponseEntity<Problem> missingParameter(MissingServletRequestParameterException e, HttpServletRequest request) {
+        return invalid(List.of(new FieldViolation(e.getParameterName(), "is required")), request);
+    }
+
+    @ExceptionHandler(MissingRequestHeaderException.class)
+    ResponseEntity<Problem> missingHeader(MissingRequestHeaderException e, HttpServletRequest request) {
+        return invalid(List.of(new FieldViolation(e.getHeaderName(), "header is required")), request);
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<Problem> typeMismatch(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
+        if (e.getParameter().hasParameterAnnotation(org.springframework.web.bind.annotation.PathVariable.class)) {
+            return problems.respond(ProblemType.NOT_FOUND, "No resource at " + request.getRequestURI(), request,
+                    List.of(), List.of());
+        }
+        String expected = e.getRequiredType() == null ? "a valid value" : describeType(e.getRequiredType());
+        return invalid(List.of(new FieldViolation(e.getName(), "must be " + expected)), request);
+    }
+
+    @ExceptionHandler({NoResourceFoundException.class, NoHandlerFoundException.class})
+    ResponseEntity<Problem> noHandler(Exception e, HttpServletRequest request) {
+        return problems.respond(ProblemType.NOT_FOUND, "No resource at " + request.getRequestURI(), request,
+                List.of(), List.of());
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    ResponseEntity<Problem> method(HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
+        ResponseEntity<Problem> response = problems.respond(ProblemType.METHOD_NOT_ALLOWED,
+                request.getMethod() + " is not supported here", request, List.of(), List.of());
+        HttpHeaders headers = new HttpHeaders();
+        headers.putAll(response.getHeaders());
+        if (e.getSupportedHttpMethods() != null) {
+            headers.setAllow(e.getSupportedHttpMethods());
+        }
+        return new ResponseEntity<>(response.getBody(), headers, response.getStatusCode());
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<Problem> mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
+        return problems.respond(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                "Send the body as " + e.getSupportedMediaTypes().stream().map(Object::toString)
+                        .collect(Collectors.joining(" or ")), request, List.of(), List.of());
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+    ResponseEntity<Problem> notAcceptable(HttpMediaTypeNotAcceptableException e, HttpServletRequest request) {
+        return problems.respond(ProblemType.NOT_ACCEPTABLE, "This resource is served as application/json", request,
+                List.of(), List.of());
+    }
+
+    @ExceptionHandler(OptimisticLockingFailureException.class)
+    ResponseEntity<Problem> optimisticLock(OptimisticLockingFailureException e, HttpServletRequest request) {
+        return problems.respond(ProblemType.CONCURRENT_MODIFICATION,
+                "The resource was changed by another request; read it again and retry", request, List.of(), List.of());
+    }
+
+    @ExceptionHandler(DataIntegrityViolationException.class)
+    ResponseEntity<Problem> integrity(DataIntegrityViolationException e, HttpServletRequest request) {
+        log.info("Refused a write that conflicts with stored data: {}", e.getMostSpecificCause().getClass().getSimpleName());
+        return problems.respond(ProblemType.ALREADY_EXISTS,
+                "The request conflicts with an existing resource or reference", request, List.of(), List.of());
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Problem> unexpected(Exception e, HttpServletRequest request) {
+        log.error("Unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
+        return problems.respond(ProblemType.INTERNAL_ERROR,
+                "Something went wrong on our side; quote the requestId when you report it", request, List.of(),
+                List.of());
+    }
+
+    private ResponseEntity<Problem> invalid(List<FieldViolation> errors, HttpServletRequest request) {
+        String detail = errors.size() == 1 ? errors.get(0).field() + ": " + errors.get(0).message()
+                : errors.size() + " fields are not valid";
+        return problems.respond(ProblemType.VALIDATION_FAILED, detail, request, errors, List.of());
+    }
+
+    private static String path(JacksonException e) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference reference : e.getPath()) {
+            if (reference.getPropertyName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String describe(JacksonException e) {
+        if (e instanceof UnrecognizedPropertyException) {
+            return "is not a known field";
+        }
+        if (e instanceof InvalidFormatException invalid && invalid.getTargetType() != null) {
+            return "must be " + describeType(invalid.getTargetType());
+        }
+        if (e instanceof MismatchedInputException mismatched && mismatched.getTargetType() != null) {
+            return "must be " + describeType(mismatched.getTargetType());
+        }
+        return "is not valid";
+    }
+
+    private static String describeType(Class<?> type) {
+        if (type.isEnum()) {
+            return "one of " + Arrays.stream(type.getEnumConstants()).map(Object::toString)
+                    .collect(Collectors.joining(", "));
+        }
+        if (type == java.util.UUID.class) {
+            return "a UUID";
+        }
+        if (type == java.time.Instant.class || type == java.time.OffsetDateTime.class) {
+            return "an RFC 3339 timestamp";
+        }
+        if (type == java.time.Duration.class || type == java.time.Period.class) {
+            return "an ISO-8601 duration";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            return "a number";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        return "an object";
+    }
+
+    private static String lastNode(String propertyPath) {
+        int dot = propertyPath.indexOf('.');
+        return dot < 0 ? propertyPath : propertyPath.substring(dot + 1);
+    }
+}

@@ -1,0 +1,67 @@
+package io.pullbridge.web;
+
+import io.pullbridge.common.Reference;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Builds problem documents, writes them outside Spring MVC (security filters), and reports refusals. */
+@Component
+public class Problems {
+
+    public static final MediaType PROBLEM_JSON = MediaType.APPLICATION_PROBLEM_JSON;
+    private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+
+    private final JsonMapper jsonMapper;
+    private final ApplicationEventPublisher events;
+
+    Problems(JsonMapper jsonMapper, ApplicationEventPublisher events) {
+        this.jsonMapper = jsonMapper;
+        this.events = events;
+    }
+
+    public Problem problem(ProblemType type, String detail, HttpServletRequest request, List<FieldViolation> errors,
+                           List<Reference> references) {
+        return new Problem(type.uri(), type.title(), type.status().value(), detail,
+                request == null ? null : request.getRequestURI(), RequestContext.requestId(), errors, references);
+    }
+
+    public ResponseEntity<Problem> respond(ProblemType type, String detail, HttpServletRequest request,
+                                           List<FieldViolation> errors, List<Reference> references) {
+        Problem problem = problem(type, detail, request, errors, references);
+        report(request, problem);
+        return ResponseEntity.status(type.status()).contentType(PROBLEM_JSON).body(problem);
+    }
+
+    /** For filters and security handlers, which answer before Spring MVC's message converters. */
+    public void write(ProblemType type, String detail, HttpServletRequest request,
+                      jakarta.servlet.http.HttpServletResponse response) throws IOException {
+        Problem problem = problem(type, detail, request, List.of(), List.of());
+        report(request, problem);
+        response.setStatus(type.status().value());
+        response.setContentType(PROBLEM_JSON.toString());
+        if (type == ProblemType.UNAUTHENTICATED) {
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+        jsonMapper.writeValue(response.getOutputStream(), problem);
+    }
+
+    private void report(HttpServletRequest request, Problem problem) {
+        if (request == null) {
+            return;
+        }
+        int status = problem.status();
+        boolean refusedWrite = status >= 400 && status < 500 && !READ_METHODS.contains(request.getMethod());
+        if (status == 401 || status == 403 || refusedWrite) {
+            events.publishEvent(new RequestRejected(RequestContext.actor(), request.getMethod(), request.getRequestURI(),
+                    status, problem.type().toString(), problem.detail(), RequestContext.requestId()));
+        }
+    }
+}
