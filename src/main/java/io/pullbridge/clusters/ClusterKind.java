@@ -1,0 +1,25 @@
+package io.pullbridge.clusters;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** How PullBridge reaches a cluster: through AKS, through a kubeconfig, or an Arc-connected cluster. */
+public enum ClusterKind {
+    @JsonProperty("aks") AKS("aks"),
+    @JsonProperty("kubeconfig") KUBECONFIG("kubeconfig"),
+    @JsonProperty("arc") ARC("arc");
+
+    private final String value;
+
+    ClusterKind(String value) {
+        this.value = value;
+    }
+
+    public String value() {
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

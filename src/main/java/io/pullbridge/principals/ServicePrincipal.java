@@ -1,0 +1,142 @@
+package io.pullbridge.principals;
+
+import io.pullbridge.common.ResourceEntity;
+import io.pullbridge.crypto.EncryptedSecret;
+import jakarta.persistence.AttributeOverride;
+import jakarta.persistence.AttributeOverrides;
+import jakarta.persistence.CascadeType;
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Embedded;
+import jakarta.persistence.Entity;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.OneToMany;
+import jakarta.persistence.OrderBy;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+@Entity
+@Table(name = "service_principals")
+class ServicePrincipal extends ResourceEntity {
+
+    @Convert(converter = PrincipalModeConverter.class)
+    @Column(nullable = false)
+    private PrincipalMode mode;
+
+    @Column(name = "display_name")
+    private String displayName;
+
+    @Column(name = "app_id")
+    private UUID appId;
+
+    @Column(name = "object_id")
+    private UUID objectId;
+
+    @Column(name = "tenant_id", nullable = false)
+    private UUID tenantId;
+
+    /** ISO-8601 duration of each password PullBridge creates, e.g. {@code P365D}. */
+    @Column(name = "password_lifetime")
+    private String passwordLifetime;
+
+    @Embedded
+    @AttributeOverrides({
+            @AttributeOverride(name = "keyId", column = @Column(name = "credential_key_id")),
+            @AttributeOverride(name = "ciphertext", column = @Column(name = "credential_ciphertext"))})
+    private EncryptedSecret credential;
+
+    @Column(name = "credential_expires_at")
+    private Instant credentialExpiresAt;
+
+    @Column(name = "credential_fingerprint")
+    private String credentialFingerprint;
+
+    @OneToMany(cascade = CascadeType.ALL, orphanRemoval = true)
+    @JoinColumn(name = "service_principal_id", nullable = false)
+    @OrderBy("position")
+    private List<ServicePrincipalGrant> grants = new ArrayList<>();
+
+    protected ServicePrincipal() {
+    }
+
+    ServicePrincipal(UUID id, PrincipalMode mode, String displayName, UUID appId, UUID objectId, UUID tenantId,
+                     String passwordLifetime, Instant now, String createdBy) {
+        super(id, now, createdBy, mode == PrincipalMode.CREATE
+                ? "Waiting for PullBridge to create the service principal in Entra ID"
+                : "Waiting for PullBridge to look the service principal up and grant its roles");
+        this.mode = mode;
+        this.displayName = displayName;
+        this.appId = appId;
+        this.objectId = objectId;
+        this.tenantId = tenantId;
+        this.passwordLifetime = passwordLifetime;
+    }
+
+    PrincipalMode getMode() {
+        return mode;
+    }
+
+    String getDisplayName() {
+        return displayName;
+    }
+
+    UUID getAppId() {
+        return appId;
+    }
+
+    UUID getObjectId() {
+        return objectId;
+    }
+
+    UUID getTenantId() {
+        return tenantId;
+    }
+
+    String getPasswordLifetime() {
+        return passwordLifetime;
+    }
+
+    EncryptedSecret getCredential() {
+        return credential;
+    }
+
+    Instant getCredentialExpiresAt() {
+        return credentialExpiresAt;
+    }
+
+    String getCredentialFingerprint() {
+        return credentialFingerprint;
+    }
+
+    List<ServicePrincipalGrant> getGrants() {
+        return grants;
+    }
+
+    void setDisplayName(String displayName) {
+        this.displayName = displayName;
+    }
+
+    void setPasswordLifetime(String passwordLifetime) {
+        this.passwordLifetime = passwordLifetime;
+    }
+
+    void setCredential(EncryptedSecret credential, Instant expiresAt, String fingerprint) {
+        this.credential = credential;
+        this.credentialExpiresAt = expiresAt;
+        this.credentialFingerprint = fingerprint;
+    }
+
+    /** The context that binds this principal's password ciphertext to this row. */
+    String credentialContext() {
+        return "service-principal/" + getId() + "/password";
+    }
+
+    ServicePrincipalView view() {
+        return new ServicePrincipalView(getId(), mode, displayName, appId, tenantId, grants.stream()
+                .map(grant -> new ServicePrincipalView.Grant(grant.getRegistryId(), grant.getRole()))
+                .toList());
+    }
+}
