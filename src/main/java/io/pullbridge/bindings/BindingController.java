@@ -1,0 +1,124 @@
+package io.pullbridge.bindings;
+
+import io.pullbridge.common.Phase;
+import io.pullbridge.web.PageRequest;
+import io.pullbridge.web.PageResponse;
+import io.pullbridge.web.Problem;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
+import java.util.UUID;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import static io.pullbridge.web.ETags.of;
+
+@RestController
+@RequestMapping("/api/v1/bindings")
+@Tag(name = "Bindings", description = "Cluster C may pull from registry R, by kubelet identity, pull secret or "
+        + "connected registry")
+class BindingController {
+
+    private final BindingService bindings;
+
+    BindingController(BindingService bindings) {
+        this.bindings = bindings;
+    }
+
+    @PostMapping
+    @Operation(summary = "Bind a cluster to a registry", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = CreateBindingRequest.class),
+                    examples = {
+                            @ExampleObject(name = "kubelet-identity", value = """
+                                    {"registryId": "3f0c2b1e-0000-4000-8000-000000000001",
+                                     "clusterId": "3f0c2b1e-0000-4000-8000-000000000002", "method": "kubelet-identity"}"""),
+                            @ExampleObject(name = "pull-secret", value = """
+                                    {"registryId": "3f0c2b1e-0000-4000-8000-000000000001",
+                                     "clusterId": "3f0c2b1e-0000-4000-8000-000000000003", "method": "pull-secret",
+                                     "pullSecret": {"credential": {"servicePrincipalId": "3f0c2b1e-0000-4000-8000-000000000004"},
+                                                    "secretName": "acr-secret", "namespaces": ["team-a"],
+                                                    "namespaceSelector": "team=a", "excludeNamespaces": ["kube-system"],
+                                                    "serviceAccounts": ["default"]}}"""),
+                            @ExampleObject(name = "connected-registry", value = """
+                                    {"registryId": "3f0c2b1e-0000-4000-8000-000000000001",
+                                     "clusterId": "3f0c2b1e-0000-4000-8000-000000000005", "method": "connected-registry",
+                                     "connectedRegistry": {"name": "edge1cr", "mode": "ReadOnly",
+                                                           "repositories": ["hello-world"], "clusterIP": "10.0.0.50",
+                                                           "syncSchedule": "0 0 * * *", "syncWindow": "PT24H",
+                                                           "secretName": "regcred", "namespaces": ["default"]}}""")})))
+    @ApiResponse(responseCode = "202", description = "Accepted; status.phase follows the work")
+    @ApiResponse(responseCode = "400", description = "Invalid spec",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "Another binding already does this",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "422", description = "Unknown registry, cluster or credential, or one that does "
+            + "not fit the method (e.g. clusterIP outside the service CIDR)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    ResponseEntity<BindingResponse> create(@RequestBody CreateBindingRequest request) {
+        Binding binding = bindings.create(request);
+        return ResponseEntity.accepted()
+                .location(URI.create("/api/v1/bindings/" + binding.getId()))
+                .eTag(of(binding.getVersion()))
+                .body(BindingResponse.of(binding));
+    }
+
+    @GetMapping
+    @Operation(summary = "List bindings", description = "Filter by registry, cluster, method, credential and phase.")
+    PageResponse<BindingResponse> list(@RequestParam(required = false) UUID registryId,
+                                       @RequestParam(required = false) UUID clusterId,
+                                       @RequestParam(required = false) BindingMethod method,
+                                       @RequestParam(required = false) UUID servicePrincipalId,
+                                       @RequestParam(required = false) UUID tokenId,
+                                       @RequestParam(required = false) Phase phase,
+                                       @RequestParam(required = false) Integer limit,
+                                       @RequestParam(required = false) String pageToken) {
+        return bindings.list(registryId, clusterId, method, servicePrincipalId, tokenId, phase,
+                PageRequest.of(limit, pageToken));
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Read a binding")
+    @ApiResponse(responseCode = "404", description = "No such binding",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    ResponseEntity<BindingResponse> get(@PathVariable UUID id) {
+        Binding binding = bindings.get(id);
+        return ResponseEntity.ok().eTag(of(binding.getVersion())).body(BindingResponse.of(binding));
+    }
+
+    @PatchMapping("/{id}")
+    @Operation(summary = "Change a binding's targets", description = "Send only the fields to change. An empty "
+            + "namespaceSelector or syncWindow clears it.")
+    @ApiResponse(responseCode = "202", description = "Accepted; the binding goes back to Pending")
+    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    ResponseEntity<BindingResponse> update(@PathVariable UUID id, @RequestBody UpdateBindingRequest request,
+                                           @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+        Binding binding = bindings.update(id, request, ifMatch);
+        return ResponseEntity.accepted().eTag(of(binding.getVersion())).body(BindingResponse.of(binding));
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(summary = "Remove a binding")
+    @ApiResponse(responseCode = "204", description = "Removed")
+    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    ResponseEntity<Void> delete(@PathVariable UUID id,
+                                @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+        bindings.delete(id, ifMatch);
+        return ResponseEntity.noContent().build();
+    }
+}

@@ -1,0 +1,170 @@
+package io.pullbridge.bindings;
+
+import io.pullbridge.common.Cidr;
+import io.pullbridge.common.KubernetesNames;
+import io.pullbridge.common.LabelSelector;
+import io.pullbridge.web.Violations;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.springframework.scheduling.support.CronExpression;
+
+/**
+ * The syntax of a binding's spec: names, selectors, addresses, schedules. Checks what can be checked without
+ * the database, applies defaults, and reports every invalid field at once.
+ */
+final class BindingRules {
+
+    static final String DEFAULT_SECRET_NAME = "acr-secret";
+    static final List<String> DEFAULT_SERVICE_ACCOUNTS = List.of("default");
+    static final List<String> DEFAULT_CONNECTED_NAMESPACES = List.of("default");
+    static final String DEFAULT_SYNC_SCHEDULE = "* * * * *";
+    static final Duration MIN_SYNC_WINDOW = Duration.ofHours(3);
+    static final Duration MAX_SYNC_WINDOW = Duration.ofDays(7);
+
+    private static final Pattern CONNECTED_REGISTRY_NAME = Pattern.compile("[a-zA-Z0-9]{5,40}");
+    private static final Pattern REPOSITORY = Pattern.compile(
+            "[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*");
+
+    private BindingRules() {
+    }
+
+    /** @return the pull-secret spec with defaults, or null when {@code options} is invalid (violations say why) */
+    static Binding.PullSecretSpec pullSecret(PullSecretOptions options, String path, Violations violations,
+                                             boolean requireCredential) {
+        CredentialReference credential = options.credential();
+        if (credential == null) {
+            violations.check(!requireCredential, path + ".credential",
+                    "is required: give servicePrincipalId or tokenId");
+        } else {
+            violations.check((credential.servicePrincipalId() == null) != (credential.tokenId() == null),
+                    path + ".credential", "must name exactly one of servicePrincipalId and tokenId");
+        }
+        String secretName = options.secretName() == null ? DEFAULT_SECRET_NAME : options.secretName();
+        violations.check(KubernetesNames.isDns1123Subdomain(secretName), path + ".secretName",
+                KubernetesNames.SUBDOMAIN_RULE);
+        List<String> namespaces = options.namespaces() == null ? List.of() : options.namespaces();
+        labels(namespaces, path + ".namespaces", violations);
+        String selector = options.namespaceSelector();
+        if (selector != null) {
+            try {
+                LabelSelector.parse(selector);
+            } catch (IllegalArgumentException e) {
+                violations.add(path + ".namespaceSelector", "is not a valid label selector: " + e.getMessage());
+            }
+        }
+        violations.check(!namespaces.isEmpty() || selector != null, path,
+                "give namespaces, a namespaceSelector, or both");
+        List<String> excluded = options.excludeNamespaces() == null ? List.of() : options.excludeNamespaces();
+        labels(excluded, path + ".excludeNamespaces", violations);
+        List<String> serviceAccounts = options.serviceAccounts() == null ? DEFAULT_SERVICE_ACCOUNTS
+                : options.serviceAccounts();
+        for (int i = 0; i < serviceAccounts.size(); i++) {
+            violations.check(KubernetesNames.isDns1123Subdomain(serviceAccounts.get(i)),
+                    path + ".serviceAccounts[" + i + "]", KubernetesNames.SUBDOMAIN_RULE);
+        }
+        noDuplicates(serviceAccounts, path + ".serviceAccounts", violations);
+        return new Binding.PullSecretSpec(credential == null ? null : credential.servicePrincipalId(),
+                credential == null ? null : credential.tokenId(), secretName, namespaces, selector, excluded,
+                serviceAccounts);
+    }
+
+    static ConnectedRegistrySpec connectedRegistry(ConnectedRegistryOptions options, String path,
+                                                   Violations violations) {
+        violations.check(options.name() != null && CONNECTED_REGISTRY_NAME.matcher(options.name()).matches(),
+                path + ".name", "is required: 5 to 40 letters and digits");
+        List<String> repositories = options.repositories() == null ? List.of() : options.repositories();
+        repositories(repositories, path + ".repositories", violations);
+        if (options.clusterIP() == null) {
+            violations.add(path + ".clusterIP", "is required: an IPv4 address in the cluster's service CIDR");
+        } else {
+            clusterIp(options.clusterIP(), path + ".clusterIP", violations);
+        }
+        String schedule = options.syncSchedule() == null ? DEFAULT_SYNC_SCHEDULE : options.syncSchedule();
+        syncSchedule(schedule, path + ".syncSchedule", violations);
+        if (options.syncWindow() != null) {
+            syncWindow(options.syncWindow(), path + ".syncWindow", violations);
+        }
+        String secretName = options.secretName() == null ? DEFAULT_SECRET_NAME : options.secretName();
+        violations.check(KubernetesNames.isDns1123Subdomain(secretName), path + ".secretName",
+                KubernetesNames.SUBDOMAIN_RULE);
+        List<String> namespaces = options.namespaces() == null ? DEFAULT_CONNECTED_NAMESPACES : options.namespaces();
+        violations.check(!namespaces.isEmpty(), path + ".namespaces", "must name at least one namespace");
+        labels(namespaces, path + ".namespaces", violations);
+        ConnectedRegistryMode mode = options.mode() == null ? ConnectedRegistryMode.READ_ONLY : options.mode();
+        return new ConnectedRegistrySpec(options.name(), mode, repositories, options.clusterIP(), schedule,
+                options.syncWindow(), secretName, namespaces);
+    }
+
+    static void repositories(List<String> repositories, String path, Violations violations) {
+        violations.check(!repositories.isEmpty(), path, "must name at least one repository to sync");
+        for (int i = 0; i < repositories.size(); i++) {
+            String repository = repositories.get(i);
+            violations.check(repository != null && repository.length() <= 256 && REPOSITORY.matcher(repository).matches(),
+                    path + "[" + i + "]", "must be a repository name: lower-case letters, digits and the separators "
+                            + "'.', '_', '-' and '/', at most 256 characters");
+        }
+        noDuplicates(repositories, path, violations);
+    }
+
+    static void syncSchedule(String schedule, String path, Violations violations) {
+        String[] fields = schedule.strip().split("\\s+");
+        boolean valid = fields.length == 5;
+        if (valid) {
+            try {
+                CronExpression.parse("0 " + schedule.strip());
+            } catch (IllegalArgumentException e) {
+                valid = false;
+            }
+        }
+        violations.check(valid, path, "must be a five-field cron expression (minute hour day-of-month month "
+                + "day-of-week), e.g. '0 0 * * *'");
+    }
+
+    static void syncWindow(String window, String path, Violations violations) {
+        try {
+            Duration duration = Duration.parse(window);
+            violations.check(duration.compareTo(MIN_SYNC_WINDOW) >= 0 && duration.compareTo(MAX_SYNC_WINDOW) <= 0,
+                    path, "must be between PT3H and P7D, as ACR requires");
+        } catch (DateTimeParseException e) {
+            violations.add(path, "must be an ISO-8601 duration such as PT24H");
+        }
+    }
+
+    /** @return the address, or null when it is not an IPv4 literal (a violation is added) */
+    static InetAddress clusterIp(String text, String path, Violations violations) {
+        try {
+            InetAddress address = Cidr.parseIpLiteral(text);
+            if (address instanceof Inet4Address) {
+                return address;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        violations.add(path, "must be an IPv4 address such as 10.0.0.50");
+        return null;
+    }
+
+    private static void labels(List<String> names, String path, Violations violations) {
+        for (int i = 0; i < names.size(); i++) {
+            violations.check(KubernetesNames.isDns1123Label(names.get(i)), path + "[" + i + "]",
+                    KubernetesNames.LABEL_RULE);
+        }
+        noDuplicates(names, path, violations);
+    }
+
+    private static void noDuplicates(List<String> values, String path, Violations violations) {
+        Set<String> seen = new HashSet<>();
+        for (String value : values) {
+            if (value != null && !seen.add(value)) {
+                violations.add(path, "lists '" + value + "' more than once");
+                return;
+            }
+        }
+    }
+}

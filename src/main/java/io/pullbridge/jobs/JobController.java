@@ -1,0 +1,74 @@
+package io.pullbridge.jobs;
+
+import io.pullbridge.web.ApiException;
+import io.pullbridge.web.PageRequest;
+import io.pullbridge.web.PageResponse;
+import io.pullbridge.web.Problem;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.data.jpa.domain.Specification;
+import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import static io.pullbridge.web.ETags.of;
+
+@RestController
+@RequestMapping("/api/v1/jobs")
+@Tag(name = "Jobs", description = "The work PullBridge does in Azure and in clusters, step by step")
+class JobController {
+
+    private final JobRepository jobs;
+
+    JobController(JobRepository jobs) {
+        this.jobs = jobs;
+    }
+
+    @GetMapping
+    @Transactional(readOnly = true)
+    @Operation(summary = "List jobs, oldest first", description = "Filter by state, type, target and creation time.")
+    PageResponse<JobResponse> list(@RequestParam(required = false) JobState state,
+                                   @RequestParam(required = false) String type,
+                                   @RequestParam(required = false) UUID targetId,
+                                   @RequestParam(required = false) Instant since,
+                                   @RequestParam(required = false) Integer limit,
+                                   @RequestParam(required = false) String pageToken) {
+        PageRequest page = PageRequest.of(limit, pageToken);
+        Specification<Job> spec = page.after("createdAt");
+        if (state != null) {
+            spec = spec.and((root, q, cb) -> cb.equal(root.get("state"), state));
+        }
+        if (type != null) {
+            spec = spec.and((root, q, cb) -> cb.equal(root.get("type"), type));
+        }
+        if (targetId != null) {
+            spec = spec.and((root, q, cb) -> cb.equal(root.get("targetId"), targetId));
+        }
+        if (since != null) {
+            spec = spec.and((root, q, cb) -> cb.greaterThanOrEqualTo(root.get("createdAt"), since));
+        }
+        List<Job> rows = jobs.findBy(spec, query -> query.sortBy(PageRequest.order("createdAt"))
+                .limit(page.fetchSize()).all());
+        return page.page(rows, Job::getCreatedAt, Job::getId, Job::toResponse);
+    }
+
+    @GetMapping("/{id}")
+    @Transactional(readOnly = true)
+    @Operation(summary = "Read a job")
+    @ApiResponse(responseCode = "404", description = "No such job",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    ResponseEntity<JobResponse> get(@PathVariable UUID id) {
+        Job job = jobs.findById(id).orElseThrow(() -> ApiException.notFound("job", id));
+        return ResponseEntity.ok().eTag(of(job.getVersion())).body(job.toResponse());
+    }
+}
