@@ -42,6 +42,13 @@ public class AuditLog {
                 null, detail);
     }
 
+    /** Records what an actor other than the caller did (the job engine, a reconciler), inside the current transaction. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void recordedBy(String actor, String action, String resourceKind, UUID resourceId, String outcome,
+                           String detail) {
+        save(actor, action, resourceKind, resourceId == null ? null : resourceId.toString(), outcome, null, detail);
+    }
+
     /** Records an outcome outside any request transaction (jobs, background work), in a transaction of its own. */
     @Transactional(propagation = Propagation.REQUIRES_NEW)
     public void recordedSeparately(String actor, String action, String resourceKind, UUID resourceId, String outcome,

@@ -63,6 +63,21 @@ class Job {
     @Column(name = "next_attempt_at")
     private Instant nextAttemptAt;
 
+    @Column(name = "failed_attempts", nullable = false)
+    private int failedAttempts;
+
+    @Column(name = "cancel_requested", nullable = false)
+    private boolean cancelRequested;
+
+    @Column(name = "failure_class")
+    private String failureClass;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(nullable = false)
+    private Map<String, String> data;
+
+    private String runner;
+
     @Version
     private long version;
 
@@ -83,7 +98,7 @@ class Job {
 
     JobResponse toResponse() {
         return new JobResponse(id, type, new JobResponse.Target(targetKind, targetId), state, attempts,
-                List.copyOf(steps), lastError, requestedBy, requestId, createdAt, startedAt, finishedAt,
-                nextAttemptAt);
+                failedAttempts, cancelRequested, failureClass, data, List.copyOf(steps), lastError, requestedBy,
+                requestId, runner, createdAt, startedAt, finishedAt, nextAttemptAt);
     }
 }

@@ -17,6 +17,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -29,9 +30,11 @@ import static io.pullbridge.web.ETags.of;
 class JobController {
 
     private final JobRepository jobs;
+    private final JobService service;
 
-    JobController(JobRepository jobs) {
+    JobController(JobRepository jobs, JobService service) {
         this.jobs = jobs;
+        this.service = service;
     }
 
     @GetMapping
@@ -70,5 +73,30 @@ class JobController {
     ResponseEntity<JobResponse> get(@PathVariable UUID id) {
         Job job = jobs.findById(id).orElseThrow(() -> ApiException.notFound("job", id));
         return ResponseEntity.ok().eTag(of(job.getVersion())).body(job.toResponse());
+    }
+
+    @PostMapping("/{id}:cancel")
+    @Operation(summary = "Cancel a job", description = "A queued job is cancelled at once (200). A running job is "
+            + "cancelled when its handler reaches its next step (202, cancelRequested=true); steps already done stay done.")
+    @ApiResponse(responseCode = "409", description = "The job has already ended",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    ResponseEntity<JobResponse> cancel(@PathVariable UUID id) {
+        service.cancel(id);
+        JobResponse job = read(id);
+        return (job.state() == JobState.CANCELLED ? ResponseEntity.ok() : ResponseEntity.accepted()).body(job);
+    }
+
+    @PostMapping("/{id}:retry")
+    @Operation(summary = "Retry a failed or cancelled job", description = "The job is queued again with a fresh "
+            + "retry budget; its steps run again from the start (they are idempotent).")
+    @ApiResponse(responseCode = "409", description = "The job is not failed or cancelled",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    ResponseEntity<JobResponse> retry(@PathVariable UUID id) {
+        service.retry(id);
+        return ResponseEntity.accepted().body(read(id));
+    }
+
+    private JobResponse read(UUID id) {
+        return jobs.findById(id).map(Job::toResponse).orElseThrow(() -> ApiException.notFound("job", id));
     }
 }

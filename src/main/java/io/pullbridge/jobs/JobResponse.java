@@ -8,9 +8,11 @@ import java.util.UUID;
 
 /** A job as users follow it: what it works on, where it is, its steps and its last error. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record JobResponse(UUID id, String type, Target target, JobState state, int attempts, List<JobStep> steps,
-                          Map<String, Object> lastError, String requestedBy, String requestId, Instant createdAt,
-                          Instant startedAt, Instant finishedAt, Instant nextAttemptAt) {
+public record JobResponse(UUID id, String type, Target target, JobState state, int attempts, int failedAttempts,
+                          boolean cancelRequested, String failureClass, Map<String, String> data,
+                          List<JobStep> steps, Map<String, Object> lastError, String requestedBy, String requestId,
+                          String runner, Instant createdAt, Instant startedAt, Instant finishedAt,
+                          Instant nextAttemptAt) {
 
     public record Target(String kind, UUID id) {
     }
