@@ -40,7 +40,7 @@ final class TestKubeconfigs {
                 """.formatted(server, TOKEN);
     }
 
-    /** A kubeconfig with a YAML syntax error on the token's line (line 8). */
+    /** A kubeconfig with a YAML syntax error next to its token: an unclosed flow mapping, reported at line 9. */
     static String brokenYaml() {
         return """
                 apiVersion: v1
