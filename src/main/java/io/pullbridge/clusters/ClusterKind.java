@@ -18,6 +18,16 @@ public enum ClusterKind {
         return value;
     }
 
+    /** The kind whose JSON value is {@code value}, or null when there is none. */
+    static ClusterKind fromValue(String value) {
+        for (ClusterKind kind : values()) {
+            if (kind.value.equals(value)) {
+                return kind;
+            }
+        }
+        return null;
+    }
+
     @Override
     public String toString() {
         return value;

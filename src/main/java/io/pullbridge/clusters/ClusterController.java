@@ -1,0 +1,115 @@
+package io.pullbridge.clusters;
+
+import io.pullbridge.common.Phase;
+import io.pullbridge.web.PageRequest;
+import io.pullbridge.web.PageResponse;
+import io.pullbridge.web.Problem;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
+import java.util.UUID;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import static io.pullbridge.web.ETags.of;
+
+@RestController
+@RequestMapping("/api/v1/clusters")
+@Tag(name = "Clusters", description = "Kubernetes clusters PullBridge gives pull access in: AKS, kubeconfig or "
+        + "Arc-connected")
+class ClusterController {
+
+    private final ClusterService clusters;
+
+    ClusterController(ClusterService clusters) {
+        this.clusters = clusters;
+    }
+
+    @PostMapping
+    @Operation(summary = "Register a cluster", description = "aks: the managed cluster's resource id (credentials "
+            + "come from Azure). kubeconfig: a write-only kubeconfig. arc: the connected cluster's resource id and "
+            + "a kubeconfig. The kubeconfig's server must be https and must not be a loopback, link-local or "
+            + "metadata address unless pullbridge.clusters.allowed-hosts lets it through.")
+    @ApiResponse(responseCode = "202", description = "Registered; status.phase follows the connection")
+    @ApiResponse(responseCode = "400", description = "Invalid fields, all of them listed in errors[]",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "The name or the resource id is already registered",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    ResponseEntity<ClusterResponse> create(@RequestBody CreateClusterRequest request) {
+        Cluster cluster = clusters.create(request);
+        return ResponseEntity.accepted()
+                .location(URI.create("/api/v1/clusters/" + cluster.getId()))
+                .eTag(of(cluster.getVersion()))
+                .body(ClusterResponse.of(cluster));
+    }
+
+    @GetMapping
+    @Operation(summary = "List clusters", description = "Filter by name, kind and phase.")
+    PageResponse<ClusterResponse> list(@RequestParam(required = false) String name,
+                                       @Parameter(schema = @Schema(allowableValues = {"aks", "kubeconfig", "arc"}))
+                                       @RequestParam(required = false) String kind,
+                                       @RequestParam(required = false) Phase phase,
+                                       @RequestParam(required = false) Integer limit,
+                                       @RequestParam(required = false) String pageToken) {
+        return clusters.list(name, kind, phase, PageRequest.of(limit, pageToken));
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Read a cluster")
+    @ApiResponse(responseCode = "404", description = "No such cluster",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    ResponseEntity<ClusterResponse> get(@PathVariable UUID id) {
+        Cluster cluster = clusters.get(id);
+        return ResponseEntity.ok().eTag(of(cluster.getVersion())).body(ClusterResponse.of(cluster));
+    }
+
+    @PatchMapping("/{id}")
+    @Operation(summary = "Change a cluster", description = "Changes the name, the service CIDR or (not for aks) "
+            + "the kubeconfig. A new kubeconfig answers 202 and puts the cluster back to Pending until PullBridge "
+            + "has connected with it; other changes answer 200. kind and resourceId cannot be changed.")
+    @ApiResponse(responseCode = "200", description = "Changed")
+    @ApiResponse(responseCode = "202", description = "Changed; PullBridge connects again with the new kubeconfig")
+    @ApiResponse(responseCode = "400", description = "Invalid fields, all of them listed in errors[]",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "The new name is taken",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    ResponseEntity<ClusterResponse> update(@PathVariable UUID id, @RequestBody UpdateClusterRequest request,
+                                           @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
+                                           String ifMatch) {
+        ClusterService.Updated updated = clusters.update(id, request, ifMatch);
+        return ResponseEntity.status(updated.reconnecting() ? HttpStatus.ACCEPTED : HttpStatus.OK)
+                .eTag(of(updated.cluster().getVersion()))
+                .body(ClusterResponse.of(updated.cluster()));
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(summary = "Remove a cluster", description = "Refused with 409 while bindings use it; the problem "
+            + "document lists them.")
+    @ApiResponse(responseCode = "204", description = "Removed")
+    @ApiResponse(responseCode = "409", description = "Still in use",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    ResponseEntity<Void> delete(@PathVariable UUID id,
+                                @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+        clusters.delete(id, ifMatch);
+        return ResponseEntity.noContent().build();
+    }
+}

@@ -1,0 +1,44 @@
+package io.pullbridge.clusters;
+
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * How PullBridge checks the clusters it is given ({@code pullbridge.clusters.*}).
+ *
+ * @param allowedHosts       kubeconfig server hosts let through the built-in refusal of loopback, link-local,
+ *                           unspecified and cloud metadata addresses: host names ({@code kind-control-plane}),
+ *                           {@code *.}-prefixed domain wildcards, IP addresses ({@code 127.0.0.1}) or CIDRs
+ *                           ({@code 10.0.0.0/8}). Host names match names and CIDRs match literal addresses; no
+ *                           DNS lookup connects the two.
+ * @param deniedHosts        further hosts, in the same forms, that are always refused; nothing overrides them
+ * @param maxKubeconfigBytes the largest kubeconfig accepted (UTF-8 bytes); 1 MB by default
+ */
+@ConfigurationProperties("pullbridge.clusters")
+public record ClustersProperties(@DefaultValue List<String> allowedHosts, @DefaultValue List<String> deniedHosts,
+                                 @DefaultValue("1MB") DataSize maxKubeconfigBytes) {
+
+    static final DataSize LOWEST_MAX_KUBECONFIG = DataSize.ofKilobytes(1);
+    static final DataSize HIGHEST_MAX_KUBECONFIG = DataSize.ofMegabytes(16);
+
+    public ClustersProperties {
+        allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        deniedHosts = deniedHosts == null ? List.of() : List.copyOf(deniedHosts);
+        maxKubeconfigBytes = maxKubeconfigBytes == null ? DataSize.ofMegabytes(1) : maxKubeconfigBytes;
+        // Parsed here so that a typo in a list stops the service at start, naming the entry.
+        HostList.parse("pullbridge.clusters.allowed-hosts", allowedHosts);
+        HostList.parse("pullbridge.clusters.denied-hosts", deniedHosts);
+        if (maxKubeconfigBytes.compareTo(LOWEST_MAX_KUBECONFIG) < 0
+                || maxKubeconfigBytes.compareTo(HIGHEST_MAX_KUBECONFIG) > 0) {
+            throw new IllegalArgumentException("pullbridge.clusters.max-kubeconfig-bytes must be between 1KB and 16MB, "
+                    + "not " + maxKubeconfigBytes.toBytes() + " bytes");
+        }
+    }
+
+    /** The defaults: nothing allowed beyond the built-in rules, nothing extra denied, 1 MB kubeconfigs. */
+    static ClustersProperties defaults() {
+        return new ClustersProperties(List.of(), List.of(), DataSize.ofMegabytes(1));
+    }
+}

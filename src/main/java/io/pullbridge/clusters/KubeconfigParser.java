@@ -1,0 +1,283 @@
+package io.pullbridge.clusters;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.DuplicateKeyException;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.representer.Representer;
+
+/**
+ * Checks a kubeconfig before PullBridge stores it: a YAML mapping whose {@code current-context} names a context,
+ * whose cluster and user exist, whose server is an https URL to a host {@link ServerHostPolicy} accepts, and
+ * whose credentials are embedded rather than fetched by running a plugin or reading a file on PullBridge's
+ * machine (both would run or read things there on behalf of whoever registered the cluster).
+ *
+ * <p>The YAML is read with SnakeYAML's {@link SafeConstructor} (plain maps, lists and scalars; no arbitrary
+ * types) under limits on size, aliases (against "billion laughs") and nesting. Error messages never quote the
+ * file: a kubeconfig holds credentials, and a YAML parser's message shows the offending snippet, so a syntax
+ * error is reported with its line number only.
+ */
+@Component
+class KubeconfigParser {
+
+    static final int MAX_ALIASES = 10;
+    static final int MAX_NESTING_DEPTH = 20;
+    private static final int MAX_NAME_SHOWN = 100;
+
+    private final ServerHostPolicy hostPolicy;
+    private final int maxBytes;
+
+    KubeconfigParser(ServerHostPolicy hostPolicy, ClustersProperties properties) {
+        this.hostPolicy = hostPolicy;
+        this.maxBytes = (int) properties.maxKubeconfigBytes().toBytes();
+    }
+
+    /**
+     * @throws InvalidKubeconfigException listing everything wrong that could be told apart
+     */
+    Kubeconfig parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new InvalidKubeconfigException("must not be blank");
+        }
+        if (text.length() > maxBytes || text.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+            throw new InvalidKubeconfigException("is larger than " + maxBytes
+                    + " bytes (pullbridge.clusters.max-kubeconfig-bytes)");
+        }
+        Object document = load(text);
+        if (!(document instanceof Map<?, ?> root)) {
+            throw new InvalidKubeconfigException("must be a YAML mapping (a kubeconfig file)");
+        }
+        List<String> problems = new ArrayList<>();
+        Kubeconfig kubeconfig = read(root, problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidKubeconfigException(problems);
+        }
+        return kubeconfig;
+    }
+
+    private Object load(String text) {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(maxBytes);
+        options.setMaxAliasesForCollections(MAX_ALIASES);
+        options.setNestingDepthLimit(MAX_NESTING_DEPTH);
+        options.setAllowDuplicateKeys(false);
+        options.setAllowRecursiveKeys(false);
+        DumperOptions dumperOptions = new DumperOptions();
+        Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(dumperOptions), dumperOptions, options);
+        try {
+            return yaml.load(text);
+        } catch (DuplicateKeyException e) {
+            throw new InvalidKubeconfigException("has a duplicate key" + at(e));
+        } catch (MarkedYAMLException e) {
+            throw new InvalidKubeconfigException("is not valid YAML" + at(e));
+        } catch (YAMLException e) {
+            // Limit violations carry no position; their own messages hold no content, but ours say what to do.
+            String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+            if (message.contains("nesting depth")) {
+                throw new InvalidKubeconfigException("is nested more than " + MAX_NESTING_DEPTH + " levels deep");
+            }
+            if (message.contains("aliases")) {
+                throw new InvalidKubeconfigException("uses more than " + MAX_ALIASES + " YAML aliases");
+            }
+            if (message.contains("exceeds the limit")) {
+                throw new InvalidKubeconfigException("is larger than " + maxBytes
+                        + " bytes (pullbridge.clusters.max-kubeconfig-bytes)");
+            }
+            throw new InvalidKubeconfigException("is not valid YAML");
+        } catch (RuntimeException e) {
+            throw new InvalidKubeconfigException("is not valid YAML");
+        }
+    }
+
+    private static String at(MarkedYAMLException e) {
+        Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+        return mark == null ? "" : " (line " + (mark.getLine() + 1) + ")";
+    }
+
+    private Kubeconfig read(Map<?, ?> root, List<String> problems) {
+        Object currentValue = root.get("current-context");
+        if (currentValue != null && !(currentValue instanceof String)) {
+            problems.add("current-context must be a string");
+            return null;
+        }
+        String current = (String) currentValue;
+        if (current == null || current.isBlank()) {
+            problems.add("has no current-context: set it to the context PullBridge should use");
+            return null;
+        }
+        List<Map<?, ?>> contexts = entries(root, "contexts", problems);
+        List<Map<?, ?>> clusters = entries(root, "clusters", problems);
+        List<Map<?, ?>> users = entries(root, "users", problems);
+        if (contexts == null || clusters == null || users == null) {
+            return null;
+        }
+        Map<?, ?> context = named(contexts, current, problems,
+                "current-context '" + shown(current) + "' is not one of the contexts",
+                "has more than one context named '" + shown(current) + "'");
+        if (context == null) {
+            return null;
+        }
+        Map<?, ?> contextBody = section(context, "context");
+        String clusterName = text(contextBody.get("cluster"));
+        String userName = text(contextBody.get("user"));
+        String where = "context '" + shown(current) + "'";
+
+        URI server = null;
+        if (clusterName == null || clusterName.isBlank()) {
+            problems.add(where + " names no cluster");
+        } else {
+            Map<?, ?> cluster = named(clusters, clusterName, problems, where + " names cluster '"
+                    + shown(clusterName) + "', which is not one of the clusters",
+                    "has more than one cluster named '" + shown(clusterName) + "'");
+            if (cluster != null) {
+                server = server(clusterName, section(cluster, "cluster"), problems);
+            }
+        }
+        if (userName == null || userName.isBlank()) {
+            problems.add(where + " names no user");
+        } else {
+            // User names are not shown: some tools put an account or token id in them.
+            Map<?, ?> user = named(users, userName, problems, where + " names a user that is not one of the users",
+                    "has more than one user with the name " + where + " names");
+            if (user != null) {
+                checkUser(where, section(user, "user"), problems);
+            }
+        }
+        return problems.isEmpty() ? new Kubeconfig(current, clusterName, server) : null;
+    }
+
+    private URI server(String clusterName, Map<?, ?> cluster, List<String> problems) {
+        String where = "cluster '" + shown(clusterName) + "'";
+        if (cluster.containsKey("certificate-authority")) {
+            problems.add(where + " refers to a file on PullBridge's machine (certificate-authority); embed it as "
+                    + "certificate-authority-data instead");
+        }
+        if (cluster.containsKey("proxy-url")) {
+            problems.add(where + " sets proxy-url; PullBridge connects to API servers directly");
+        }
+        Object value = cluster.get("server");
+        if (!(value instanceof String text) || text.isBlank()) {
+            problems.add(where + " has no server");
+            return null;
+        }
+        String server = text.strip();
+        URI uri;
+        try {
+            uri = new URI(server);
+        } catch (URISyntaxException e) {
+            problems.add("server of " + where + " is not a valid URL");
+            return null;
+        }
+        // Checked before anything quotes the URL: user information may be a password.
+        if (uri.getRawUserInfo() != null || (uri.getRawAuthority() != null && uri.getRawAuthority().contains("@"))) {
+            problems.add("server of " + where + " must not contain user information (user:password@)");
+            return null;
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            problems.add("server of " + where + " must not have a query or fragment");
+            return null;
+        }
+        if (!uri.isAbsolute() || uri.isOpaque()) {
+            problems.add("server " + server + " must be an absolute https:// URL");
+            return null;
+        }
+        if (!"https".equalsIgnoreCase(uri.getScheme())) {
+            problems.add("server " + server + " must use https");
+            return null;
+        }
+        if (uri.getHost() == null) {
+            problems.add("server " + server + " has no valid host");
+            return null;
+        }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            problems.add("server " + server + " has a port outside 1 to 65535");
+            return null;
+        }
+        hostPolicy.refusal(uri.getHost()).ifPresent(problems::add);
+        return uri;
+    }
+
+    private static void checkUser(String where, Map<?, ?> user, List<String> problems) {
+        if (user.containsKey("exec")) {
+            problems.add("the user of " + where + " runs a credential plugin (exec), which PullBridge never does; "
+                    + "embed a token or a client certificate instead");
+        }
+        if (user.containsKey("auth-provider")) {
+            problems.add("the user of " + where + " uses an auth-provider plugin, which PullBridge does not "
+                    + "support; embed a token or a client certificate instead");
+        }
+        for (String[] file : new String[][] {{"tokenFile", "token"}, {"client-certificate", "client-certificate-data"},
+                {"client-key", "client-key-data"}}) {
+            if (user.containsKey(file[0])) {
+                problems.add("the user of " + where + " refers to a file on PullBridge's machine (" + file[0]
+                        + "); embed it as " + file[1] + " instead");
+            }
+        }
+    }
+
+    /** The list under {@code key} (absent means empty), keeping only its mapping entries. */
+    private static List<Map<?, ?>> entries(Map<?, ?> root, String key, List<String> problems) {
+        Object value = root.get(key);
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List<?> list)) {
+            problems.add(key + " must be a list of named entries");
+            return null;
+        }
+        List<Map<?, ?>> entries = new ArrayList<>();
+        for (Object entry : list) {
+            if (!(entry instanceof Map<?, ?> map)) {
+                problems.add(key + " must be a list of named entries");
+                return null;
+            }
+            entries.add(map);
+        }
+        return entries;
+    }
+
+    private static Map<?, ?> named(List<Map<?, ?>> entries, String name, List<String> problems, String missing,
+                                   String ambiguous) {
+        List<Map<?, ?>> matches = entries.stream().filter(entry -> name.equals(text(entry.get("name")))).toList();
+        if (matches.isEmpty()) {
+            problems.add(missing);
+            return null;
+        }
+        if (matches.size() > 1) {
+            problems.add(ambiguous);
+            return null;
+        }
+        return matches.get(0);
+    }
+
+    private static Map<?, ?> section(Map<?, ?> entry, String key) {
+        return entry.get(key) instanceof Map<?, ?> map ? map : Map.of();
+    }
+
+    /** A scalar as text, as kubectl would read it; null for anything else. */
+    private static String text(Object value) {
+        if (value instanceof String string) {
+            return string;
+        }
+        if (value instanceof Number || value instanceof Boolean) {
+            return String.valueOf(value);
+        }
+        return null;
+    }
+
+    private static String shown(String name) {
+        return name.length() <= MAX_NAME_SHOWN ? name : name.substring(0, MAX_NAME_SHOWN) + "…";
+    }
+}
