@@ -74,6 +74,47 @@ public class ResourceStatus {
         this.jobId = jobId;
     }
 
+    /**
+     * Follows the resource's latest job: running work is {@code Provisioning}, success is {@code Ready}, failure
+     * {@code Failed}; a resource being deleted stays {@code Deleting} whatever its delete job does, with the job's
+     * outcome in the message.
+     *
+     * @param jobState {@code queued}, {@code running}, {@code succeeded}, {@code failed} or {@code cancelled}
+     * @param message  what the job said (a failure's detail, a wait's reason), or null
+     */
+    public void followJob(UUID jobId, String jobState, String message, Instant now) {
+        this.jobId = jobId;
+        this.observedAt = now;
+        boolean deleting = phase == Phase.Deleting;
+        switch (jobState) {
+            case "running" -> {
+                if (!deleting) {
+                    phase = Phase.Provisioning;
+                }
+                this.message = deleting ? "Removing what PullBridge created" : "PullBridge is working on it";
+            }
+            case "succeeded" -> {
+                if (!deleting) {
+                    phase = Phase.Ready;
+                }
+                this.message = message;
+            }
+            case "failed" -> {
+                if (!deleting) {
+                    phase = Phase.Failed;
+                }
+                this.message = (deleting ? "Delete failed: " : "") + message;
+            }
+            case "cancelled" -> {
+                if (phase == Phase.Provisioning) {
+                    phase = Phase.Pending;
+                }
+                this.message = deleting ? "Delete cancelled; delete again to retry" : "The job was cancelled";
+            }
+            default -> this.message = message == null ? this.message : "Waiting: " + message;
+        }
+    }
+
     public void setCondition(Condition condition) {
         conditions.removeIf(existing -> existing.type().equals(condition.type()));
         conditions.add(condition);

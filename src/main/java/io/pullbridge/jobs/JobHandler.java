@@ -11,6 +11,11 @@ public interface JobHandler {
     /** The job type this handler runs, e.g. {@code registry.delete}. */
     String type();
 
+    /** Every job type this handler runs; by default just {@link #type()}. */
+    default java.util.Set<String> types() {
+        return java.util.Set.of(type());
+    }
+
     /**
      * Runs the job. Record progress with {@link JobContext#step}; throw {@link JobFailure} (or let an I/O
      * exception escape) to fail the current step.

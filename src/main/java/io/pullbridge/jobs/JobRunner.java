@@ -48,10 +48,12 @@ class JobRunner {
         this.clock = clock;
         this.runnerName = runnerName.value();
         for (JobHandler handler : handlers) {
-            JobHandler previous = this.handlers.put(handler.type(), handler);
-            if (previous != null) {
-                throw new IllegalStateException("Two handlers for job type " + handler.type() + ": "
-                        + previous.getClass().getName() + " and " + handler.getClass().getName());
+            for (String type : handler.types()) {
+                JobHandler previous = this.handlers.put(type, handler);
+                if (previous != null) {
+                    throw new IllegalStateException("Two handlers for job type " + type + ": "
+                            + previous.getClass().getName() + " and " + handler.getClass().getName());
+                }
             }
         }
     }

@@ -5,6 +5,7 @@ import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.springframework.beans.factory.annotation.Value;
@@ -18,8 +19,11 @@ class JobsConfiguration {
 
     @Bean
     CustomTask<Void> jobTask(@Lazy JobRunner runner) {
+        // The runner records every job outcome itself; an exception escaping it means a database write failed
+        // mid-transition, and the execution simply runs again shortly (a claim takes over the job).
         return Tasks.custom(JobRunner.TASK_NAME, Void.class)
                 .onDeadExecutionRevive()
+                .onFailureReschedule(Schedules.fixedDelay(Duration.ofSeconds(5)))
                 .execute(runner::run);
     }
 

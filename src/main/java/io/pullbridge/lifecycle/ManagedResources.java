@@ -1,0 +1,29 @@
+package io.pullbridge.lifecycle;
+
+import io.pullbridge.common.ResourceEntity;
+import io.pullbridge.jobs.JobContext;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One kind of resource as its lifecycle sees it. Each feature implements it for the resources it owns, so their
+ * status follows their jobs and their deletes run as jobs, without this module knowing any feature.
+ */
+public interface ManagedResources {
+
+    /** The resource kind, as in {@link io.pullbridge.common.ResourceKinds}. */
+    String kind();
+
+    /** The resource, managed by the current transaction so changes to its status are saved with it. */
+    Optional<? extends ResourceEntity> find(UUID id);
+
+    /** Removes the row, once everything PullBridge created for it outside is gone. */
+    void remove(ResourceEntity resource);
+
+    /**
+     * Removes what PullBridge created for the resource in Azure and in clusters, as named, idempotent steps of the
+     * delete job. Runs before the row goes; a failure keeps the resource {@code Deleting} and the job retries.
+     */
+    default void cleanUp(UUID id, JobContext job) throws Exception {
+    }
+}
