@@ -42,7 +42,7 @@ class ServicePrincipalController {
     }
 
     @PostMapping
-    @Operation(summary = "Create or adopt a service principal", description = "Mode create: PullBridge creates the "
+    @Operation(operationId = "createServicePrincipal", summary = "Create or adopt a service principal", description = "Mode create: PullBridge creates the "
             + "application, the service principal and a password with the requested lifetime, then grants the roles. "
             + "Mode adopt: an existing principal, whose password you supply (write-only), gets the roles.")
     @ApiResponse(responseCode = "202", description = "Accepted; status.phase follows the work in Azure")
@@ -61,7 +61,7 @@ class ServicePrincipalController {
     }
 
     @GetMapping
-    @Operation(summary = "List service principals", description = "Filter by mode, display name, appId, a registry "
+    @Operation(operationId = "listServicePrincipals", summary = "List service principals", description = "Filter by mode, display name, appId, a registry "
             + "the principal holds a role on, and phase.")
     PageResponse<ServicePrincipalResponse> list(
             @Parameter(description = "create or adopt") @RequestParam(required = false) String mode,
@@ -77,7 +77,7 @@ class ServicePrincipalController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "Read a service principal")
+    @Operation(operationId = "getServicePrincipal", summary = "Read a service principal")
     @ApiResponse(responseCode = "404", description = "No such service principal",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     ResponseEntity<ServicePrincipalResponse> get(@PathVariable UUID id) {
@@ -86,7 +86,7 @@ class ServicePrincipalController {
     }
 
     @PatchMapping("/{id}")
-    @Operation(summary = "Change a service principal's grants or password lifetime", description = "Answers 202 "
+    @Operation(operationId = "updateServicePrincipal", summary = "Change a service principal's grants or password lifetime", description = "Answers 202 "
             + "when the grants change (PullBridge then assigns and revokes roles in Azure), 200 otherwise. The "
             + "password is replaced with POST /api/v1/service-principals/{id}:rotate, not here.")
     @ApiResponse(responseCode = "200", description = "Changed; nothing to do in Azure")
@@ -110,7 +110,7 @@ class ServicePrincipalController {
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Remove a service principal", description = "Refused with 409 while bindings use it; "
+    @Operation(operationId = "deleteServicePrincipal", summary = "Remove a service principal", description = "Refused with 409 while bindings use it; "
             + "the problem document lists them.")
     @ApiResponse(responseCode = "204", description = "Removed")
     @ApiResponse(responseCode = "409", description = "Still in use",

@@ -39,7 +39,7 @@ class RegistryTokenController {
     }
 
     @PostMapping
-    @Operation(summary = "Create a token", description = "PullBridge creates a scope map with the repositories and "
+    @Operation(operationId = "createRegistryToken", summary = "Create a token", description = "PullBridge creates a scope map with the repositories and "
             + "actions, a token on it, and generates its password.")
     @ApiResponse(responseCode = "202", description = "Accepted; status.phase follows the work in the registry")
     @ApiResponse(responseCode = "400", description = "Invalid name, repositories or lifetime",
@@ -58,7 +58,7 @@ class RegistryTokenController {
     }
 
     @GetMapping
-    @Operation(summary = "List a registry's tokens", description = "Filter by name and phase.")
+    @Operation(operationId = "listRegistryTokens", summary = "List a registry's tokens", description = "Filter by name and phase.")
     PageResponse<RegistryTokenResponse> list(@PathVariable UUID registryId,
                                              @Parameter(description = "Exact name, case-insensitive")
                                              @RequestParam(required = false) String name,
@@ -69,7 +69,7 @@ class RegistryTokenController {
     }
 
     @GetMapping("/{tokenId}")
-    @Operation(summary = "Read a token")
+    @Operation(operationId = "getRegistryToken", summary = "Read a token")
     @ApiResponse(responseCode = "404", description = "No such registry, or no such token in it",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     ResponseEntity<RegistryTokenResponse> get(@PathVariable UUID registryId, @PathVariable UUID tokenId) {
@@ -78,7 +78,7 @@ class RegistryTokenController {
     }
 
     @PatchMapping("/{tokenId}")
-    @Operation(summary = "Change a token's repositories or password lifetime", description = "Answers 202 when the "
+    @Operation(operationId = "updateRegistryToken", summary = "Change a token's repositories or password lifetime", description = "Answers 202 when the "
             + "repositories change (PullBridge then updates the scope map), 200 otherwise.")
     @ApiResponse(responseCode = "200", description = "Changed; nothing to do in the registry")
     @ApiResponse(responseCode = "202", description = "Accepted; the scope map will be updated")
@@ -99,7 +99,7 @@ class RegistryTokenController {
     }
 
     @DeleteMapping("/{tokenId}")
-    @Operation(summary = "Remove a token", description = "Refused with 409 while bindings use it; the problem "
+    @Operation(operationId = "deleteRegistryToken", summary = "Remove a token", description = "Refused with 409 while bindings use it; the problem "
             + "document lists them.")
     @ApiResponse(responseCode = "204", description = "Removed")
     @ApiResponse(responseCode = "409", description = "Still in use",
