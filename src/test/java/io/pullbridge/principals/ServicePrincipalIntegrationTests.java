@@ -95,6 +95,8 @@ class ServicePrincipalIntegrationTests {
                 .andExpect(jsonPath("$.grants[0].registryId").value(registryId.toString()))
                 .andExpect(jsonPath("$.grants[0].role").value("acrpull"))
                 .andExpect(jsonPath("$.grants[0].status.phase").value("Pending"))
+                .andExpect(jsonPath("$.grants[0].status.message", containsString("AcrPull")))
+                .andExpect(jsonPath("$.grants[0].status.roleAssignmentId").value(nullValue()))
                 .andExpect(jsonPath("$.grants[1].role").value("acrpush"))
                 .andExpect(jsonPath("$.createdBy").value("user-operator"))
                 .andExpect(jsonPath("$.status.phase").value("Pending"))
