@@ -12,15 +12,24 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.OneToMany;
 import jakarta.persistence.OrderBy;
+import jakarta.persistence.PostLoad;
+import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import org.hibernate.annotations.BatchSize;
+import org.springframework.data.domain.Persistable;
 
 @Entity
 @Table(name = "service_principals")
-class ServicePrincipal extends ResourceEntity {
+class ServicePrincipal extends ResourceEntity implements Persistable<UUID> {
 
     @Convert(converter = PrincipalModeConverter.class)
     @Column(nullable = false)
@@ -57,7 +66,15 @@ class ServicePrincipal extends ResourceEntity {
     @OneToMany(cascade = CascadeType.ALL, orphanRemoval = true)
     @JoinColumn(name = "service_principal_id", nullable = false)
     @OrderBy("position")
+    @BatchSize(size = 100)
     private List<ServicePrincipalGrant> grants = new ArrayList<>();
+
+    /*
+     * The id is assigned before saving, so Spring Data would take a new principal for a detached one and merge it;
+     * merging copies the grants into a fresh collection, which Hibernate counts as a change and so a version.
+     */
+    @Transient
+    private boolean persisted;
 
     protected ServicePrincipal() {
     }
@@ -73,6 +90,17 @@ class ServicePrincipal extends ResourceEntity {
         this.objectId = objectId;
         this.tenantId = tenantId;
         this.passwordLifetime = passwordLifetime;
+    }
+
+    @Override
+    public boolean isNew() {
+        return !persisted;
+    }
+
+    @PostLoad
+    @PostPersist
+    void markPersisted() {
+        persisted = true;
     }
 
     PrincipalMode getMode() {
@@ -127,6 +155,31 @@ class ServicePrincipal extends ResourceEntity {
         this.credential = credential;
         this.credentialExpiresAt = expiresAt;
         this.credentialFingerprint = fingerprint;
+    }
+
+    /**
+     * Makes the grants exactly these, in this order. A grant already held keeps its id and observed status; a new
+     * one starts Pending; one no longer listed is removed.
+     *
+     * @return true when a role on a registry was added or removed (work for Azure), false for a mere reordering
+     */
+    boolean replaceGrants(List<ServicePrincipalRules.GrantSpec> wanted) {
+        Map<ServicePrincipalRules.GrantSpec, ServicePrincipalGrant> held = new LinkedHashMap<>();
+        grants.forEach(grant -> held.put(new ServicePrincipalRules.GrantSpec(grant.getRegistryId(), grant.getRole()),
+                grant));
+        Set<ServicePrincipalRules.GrantSpec> before = new HashSet<>(held.keySet());
+        List<ServicePrincipalGrant> next = new ArrayList<>();
+        for (ServicePrincipalRules.GrantSpec spec : wanted) {
+            ServicePrincipalGrant grant = held.get(spec);
+            if (grant == null) {
+                grant = new ServicePrincipalGrant(UUID.randomUUID(), spec.registryId(), spec.role(), next.size());
+            }
+            grant.setPosition(next.size());
+            next.add(grant);
+        }
+        grants.clear();
+        grants.addAll(next);
+        return !before.equals(new HashSet<>(wanted));
     }
 
     /** The context that binds this principal's password ciphertext to this row. */

@@ -50,6 +50,7 @@ class ServicePrincipalGrant {
         this.registryId = registryId;
         this.role = role;
         this.position = position;
+        this.statusMessage = "Waiting for PullBridge to assign the " + role.builtInRoleName() + " role on the registry";
     }
 
     UUID getId() {

@@ -3,12 +3,17 @@ package io.pullbridge.principals;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.data.jpa.repository.EntityGraph;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
 import org.springframework.data.jpa.repository.Query;
 
 interface ServicePrincipalRepository extends JpaRepository<ServicePrincipal, UUID>,
         JpaSpecificationExecutor<ServicePrincipal> {
+
+    /** With its grants: responses are built after the transaction, when a lazy collection can no longer load. */
+    @EntityGraph(attributePaths = "grants")
+    Optional<ServicePrincipal> findWithGrantsById(UUID id);
 
     Optional<ServicePrincipal> findByTenantIdAndAppId(UUID tenantId, UUID appId);
 

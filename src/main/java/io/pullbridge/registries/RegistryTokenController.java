@@ -1,0 +1,118 @@
+package io.pullbridge.registries;
+
+import io.pullbridge.common.Phase;
+import io.pullbridge.web.PageRequest;
+import io.pullbridge.web.PageResponse;
+import io.pullbridge.web.Problem;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
+import java.util.UUID;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import static io.pullbridge.web.ETags.of;
+
+@RestController
+@RequestMapping("/api/v1/registries/{registryId}/tokens")
+@Tag(name = "Registry tokens", description = "Repository-scoped tokens of a registry, usable as pull secrets")
+class RegistryTokenController {
+
+    private final RegistryTokenService tokens;
+
+    RegistryTokenController(RegistryTokenService tokens) {
+        this.tokens = tokens;
+    }
+
+    @PostMapping
+    @Operation(operationId = "createRegistryToken", summary = "Create a token", description = "PullBridge creates a scope map with the repositories and "
+            + "actions, a token on it, and generates its password.")
+    @ApiResponse(responseCode = "202", description = "Accepted; status.phase follows the work in the registry")
+    @ApiResponse(responseCode = "400", description = "Invalid name, repositories or lifetime",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "No such registry",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "The registry already has a token of that name",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    ResponseEntity<RegistryTokenResponse> create(@PathVariable UUID registryId,
+                                                 @RequestBody CreateRegistryTokenRequest request) {
+        RegistryToken token = tokens.create(registryId, request);
+        return ResponseEntity.accepted()
+                .location(location(token))
+                .eTag(of(token.getVersion()))
+                .body(RegistryTokenResponse.of(token));
+    }
+
+    @GetMapping
+    @Operation(operationId = "listRegistryTokens", summary = "List a registry's tokens", description = "Filter by name and phase.")
+    PageResponse<RegistryTokenResponse> list(@PathVariable UUID registryId,
+                                             @Parameter(description = "Exact name, case-insensitive")
+                                             @RequestParam(required = false) String name,
+                                             @RequestParam(required = false) Phase phase,
+                                             @RequestParam(required = false) Integer limit,
+                                             @RequestParam(required = false) String pageToken) {
+        return tokens.list(registryId, name, phase, PageRequest.of(limit, pageToken));
+    }
+
+    @GetMapping("/{tokenId}")
+    @Operation(operationId = "getRegistryToken", summary = "Read a token")
+    @ApiResponse(responseCode = "404", description = "No such registry, or no such token in it",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    ResponseEntity<RegistryTokenResponse> get(@PathVariable UUID registryId, @PathVariable UUID tokenId) {
+        RegistryToken token = tokens.get(registryId, tokenId);
+        return ResponseEntity.ok().eTag(of(token.getVersion())).body(RegistryTokenResponse.of(token));
+    }
+
+    @PatchMapping("/{tokenId}")
+    @Operation(operationId = "updateRegistryToken", summary = "Change a token's repositories or password lifetime", description = "Answers 202 when the "
+            + "repositories change (PullBridge then updates the scope map), 200 otherwise.")
+    @ApiResponse(responseCode = "200", description = "Changed; nothing to do in the registry")
+    @ApiResponse(responseCode = "202", description = "Accepted; the scope map will be updated")
+    @ApiResponse(responseCode = "400", description = "Invalid or immutable fields",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    ResponseEntity<RegistryTokenResponse> update(@PathVariable UUID registryId, @PathVariable UUID tokenId,
+                                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
+                                                 String ifMatch,
+                                                 @RequestBody UpdateRegistryTokenRequest request) {
+        RegistryTokenService.Updated updated = tokens.update(registryId, tokenId, ifMatch, request);
+        RegistryToken token = updated.token();
+        ResponseEntity.BodyBuilder response = updated.accepted()
+                ? ResponseEntity.accepted().location(location(token))
+                : ResponseEntity.ok();
+        return response.eTag(of(token.getVersion())).body(RegistryTokenResponse.of(token));
+    }
+
+    @DeleteMapping("/{tokenId}")
+    @Operation(operationId = "deleteRegistryToken", summary = "Remove a token", description = "Refused with 409 while bindings use it; the problem "
+            + "document lists them.")
+    @ApiResponse(responseCode = "204", description = "Removed")
+    @ApiResponse(responseCode = "409", description = "Still in use",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    ResponseEntity<Void> delete(@PathVariable UUID registryId, @PathVariable UUID tokenId,
+                                @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+        tokens.delete(registryId, tokenId, ifMatch);
+        return ResponseEntity.noContent().build();
+    }
+
+    private static URI location(RegistryToken token) {
+        return URI.create("/api/v1/registries/" + token.getRegistryId() + "/tokens/" + token.getId());
+    }
+}

@@ -1,0 +1,458 @@
+package io.pullbridge.registries;
+
+import com.jayway.jsonpath.JsonPath;
+import io.pullbridge.common.Reference;
+import io.pullbridge.common.ResourceReferences;
+import io.pullbridge.support.Api;
+import io.pullbridge.support.IntegrationTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.ResultActions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
+import static org.mockito.Mockito.when;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+@IntegrationTest
+class RegistryTokenIntegrationTests {
+
+    static final String PROBLEMS = "https://pullbridge.io/problems/";
+
+    @Autowired
+    MockMvc mvc;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    /** Stands in for the bindings feature, which will report the bindings that use a token. */
+    @MockitoBean(name = "bindingReferences")
+    ResourceReferences bindings;
+
+    Api operator;
+    UUID registryId;
+    String tokens;
+
+    @BeforeEach
+    void registry() throws Exception {
+        operator = Api.operator(mvc);
+        registryId = newRegistry();
+        tokens = "/api/v1/registries/" + registryId + "/tokens";
+    }
+
+    // ---- create ---------------------------------------------------------------------------------------------
+
+    @Test
+    void createsATokenThatWaitsForPullBridgeToGenerateItsPassword() throws Exception {
+        String location = operator.post(tokens, """
+                        {"name": "team-a-pull", "repositories": {"team-a/*": ["content/read", "metadata/read"],
+                         "shared/base-images": ["content/read"]}, "passwordLifetime": "P30D"}""")
+                .andExpect(status().isAccepted())
+                .andExpect(header().string("ETag", "\"0\""))
+                .andExpect(jsonPath("$.registryId").value(registryId.toString()))
+                .andExpect(jsonPath("$.name").value("team-a-pull"))
+                .andExpect(jsonPath("$.repositories['team-a/*']", containsInAnyOrder("content/read", "metadata/read")))
+                .andExpect(jsonPath("$.repositories['shared/base-images'][0]").value("content/read"))
+                .andExpect(jsonPath("$.passwordLifetime").value("P30D"))
+                .andExpect(jsonPath("$.credential.set").value(false))
+                .andExpect(jsonPath("$.credential.expiresAt").value(nullValue()))
+                .andExpect(jsonPath("$.credential.fingerprint").value(nullValue()))
+                .andExpect(jsonPath("$.createdBy").value("user-operator"))
+                .andExpect(jsonPath("$.status.phase").value("Pending"))
+                .andReturn().getResponse().getHeader("Location");
+        assertThat(location).matches(tokens + "/[0-9a-f-]{36}");
+
+        Api.reader(mvc).get(location)
+                .andExpect(status().isOk())
+                .andExpect(header().string("ETag", "\"0\""))
+                .andExpect(jsonPath("$.name").value("team-a-pull"));
+        assertThat(auditDetail("registry-token.create", idOf(location)))
+                .contains("team-a-pull").contains("team-a/*").contains("content/read");
+    }
+
+    @Test
+    void aTokenWithoutALifetimeGetsTheConfiguredDefault() throws Exception {
+        operator.post(tokens, tokenBody("default-life"))
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.passwordLifetime").value("P90D"));
+    }
+
+    @Test
+    void tokenNamesAreUniqueInARegistryWhateverTheirCase() throws Exception {
+        operator.post(tokens, tokenBody("team-b-pull")).andExpect(status().isAccepted());
+        String before = snapshot();
+        operator.post(tokens, tokenBody("TEAM-B-PULL"))
+                .andExpect(status().isConflict())
+                .andExpect(content().contentType("application/problem+json"))
+                .andExpect(jsonPath("$.type").value(PROBLEMS + "already-exists"))
+                .andExpect(jsonPath("$.errors[0].field").value("name"));
+        assertThat(snapshot()).isEqualTo(before);
+        // another registry may have a token of the same name
+        operator.post("/api/v1/registries/" + newRegistry() + "/tokens", tokenBody("team-b-pull"))
+                .andExpect(status().isAccepted());
+    }
+
+    @Test
+    void anUnknownRegistryHasNoTokens() throws Exception {
+        String unknown = "/api/v1/registries/" + UUID.randomUUID() + "/tokens";
+        String before = snapshot();
+        notFound(operator.post(unknown, tokenBody("orphan-token")));
+        notFound(Api.reader(mvc).get(unknown));
+        notFound(Api.reader(mvc).get(unknown + "/" + UUID.randomUUID()));
+        notFound(operator.patch(unknown + "/" + UUID.randomUUID(), "{\"passwordLifetime\": \"P30D\"}"));
+        notFound(operator.delete(unknown + "/" + UUID.randomUUID()));
+        notFound(Api.reader(mvc).get("/api/v1/registries/not-a-registry/tokens"));
+        assertThat(snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void aTokenIsNotFoundUnderAnotherRegistry() throws Exception {
+        String location = operator.post(tokens, tokenBody("mine-only")).andReturn().getResponse().getHeader("Location");
+        String elsewhere = "/api/v1/registries/" + newRegistry() + "/tokens/" + idOf(location);
+        String before = snapshot();
+        notFound(Api.reader(mvc).get(elsewhere));
+        notFound(operator.patch(elsewhere, "{\"passwordLifetime\": \"P30D\"}"));
+        notFound(operator.delete(elsewhere));
+        notFound(Api.reader(mvc).get(tokens + "/" + UUID.randomUUID()));
+        assertThat(snapshot()).isEqualTo(before);
+    }
+
+    static Stream<Arguments> invalidTokens() {
+        String repositories = "\"repositories\": {\"team-a/*\": [\"content/read\"]}";
+        String manyRepositories = IntStream.range(0, 501).mapToObj(i -> "\"repo-" + i + "\": [\"content/read\"]")
+                .collect(Collectors.joining(", ", "{", "}"));
+        return Stream.of(
+                Arguments.of("a name is required", "{" + repositories + "}", List.of("name")),
+                Arguments.of("a name of 4 characters", "{\"name\": \"abcd\", " + repositories + "}", List.of("name")),
+                Arguments.of("a name of 51 characters", "{\"name\": \"" + "a".repeat(51) + "\", " + repositories + "}",
+                        List.of("name")),
+                Arguments.of("a name with an underscore", "{\"name\": \"team_a_pull\", " + repositories + "}",
+                        List.of("name")),
+                Arguments.of("a name with a space", "{\"name\": \"team a pull\", " + repositories + "}",
+                        List.of("name")),
+                Arguments.of("repositories are required", "{\"name\": \"team-a-pull\"}", List.of("repositories")),
+                Arguments.of("repositories must not be empty", "{\"name\": \"team-a-pull\", \"repositories\": {}}",
+                        List.of("repositories")),
+                Arguments.of("at most 500 repositories", "{\"name\": \"team-a-pull\", \"repositories\": "
+                        + manyRepositories + "}", List.of("repositories")),
+                Arguments.of("an upper-case repository", "{\"name\": \"team-a-pull\", \"repositories\": "
+                        + "{\"Team-A/app\": [\"content/read\"]}}", List.of("repositories.Team-A/app")),
+                Arguments.of("a repository ending in a slash", "{\"name\": \"team-a-pull\", \"repositories\": "
+                        + "{\"team-a/\": [\"content/read\"]}}", List.of("repositories.team-a/")),
+                Arguments.of("a repository component starting with a separator", "{\"name\": \"team-a-pull\", "
+                        + "\"repositories\": {\"team-a/-app\": [\"content/read\"]}}",
+                        List.of("repositories.team-a/-app")),
+                Arguments.of("two dots in a row", "{\"name\": \"team-a-pull\", \"repositories\": "
+                        + "{\"team..a\": [\"content/read\"]}}", List.of("repositories.team..a")),
+                Arguments.of("a wildcard not after a slash", "{\"name\": \"team-a-pull\", \"repositories\": "
+                        + "{\"team-a*\": [\"content/read\"]}}", List.of("repositories.team-a*")),
+                Arguments.of("a wildcard in the middle", "{\"name\": \"team-a-pull\", \"repositories\": "
+                        + "{\"team/*/app\": [\"content/read\"]}}", List.of("repositories.team/*/app")),
+                Arguments.of("a repository of 257 characters", "{\"name\": \"team-a-pull\", \"repositories\": {\""
+                        + "a".repeat(257) + "\": [\"content/read\"]}}", List.of("repositories." + "a".repeat(257))),
+                Arguments.of("a repository without actions", "{\"name\": \"team-a-pull\", \"repositories\": "
+                        + "{\"team-a/*\": []}}", List.of("repositories.team-a/*")),
+                Arguments.of("a repository with null actions", "{\"name\": \"team-a-pull\", \"repositories\": "
+                        + "{\"team-a/*\": null}}", List.of("repositories.team-a/*")),
+                Arguments.of("actions given as a string", "{\"name\": \"team-a-pull\", \"repositories\": "
+                        + "{\"team-a/*\": \"content/read\"}}", List.of("repositories.team-a/*")),
+                Arguments.of("an action ACR does not have", "{\"name\": \"team-a-pull\", \"repositories\": "
+                        + "{\"team-a/*\": [\"content/read\", \"pull\"]}}", List.of("repositories.team-a/*[1]")),
+                Arguments.of("a null action", "{\"name\": \"team-a-pull\", \"repositories\": "
+                        + "{\"team-a/*\": [null]}}", List.of("repositories.team-a/*[0]")),
+                Arguments.of("an action twice", "{\"name\": \"team-a-pull\", \"repositories\": "
+                        + "{\"team-a/*\": [\"content/read\", \"metadata/read\", \"content/read\"]}}",
+                        List.of("repositories.team-a/*[2]")),
+                Arguments.of("a password lifetime that is no ISO-8601 duration", "{\"name\": \"team-a-pull\", "
+                        + repositories + ", \"passwordLifetime\": \"90 days\"}", List.of("passwordLifetime")),
+                Arguments.of("a password lifetime in months", "{\"name\": \"team-a-pull\", " + repositories
+                        + ", \"passwordLifetime\": \"P3M\"}", List.of("passwordLifetime")),
+                Arguments.of("a password lifetime below the minimum", "{\"name\": \"team-a-pull\", " + repositories
+                        + ", \"passwordLifetime\": \"PT12H\"}", List.of("passwordLifetime")),
+                Arguments.of("a password lifetime above the maximum", "{\"name\": \"team-a-pull\", " + repositories
+                        + ", \"passwordLifetime\": \"P366D\"}", List.of("passwordLifetime")),
+                Arguments.of("an unknown field", "{\"name\": \"team-a-pull\", " + repositories
+                        + ", \"password\": \"x\"}", List.of("password")),
+                Arguments.of("every broken rule at once", "{\"name\": \"a\", \"repositories\": "
+                        + "{\"UP\": [\"pull\"], \"ok/*\": []}, \"passwordLifetime\": \"P0D\"}",
+                        List.of("name", "repositories.UP", "repositories.UP[0]", "repositories.ok/*",
+                                "passwordLifetime")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidTokens")
+    void refusesAnInvalidTokenAndStoresNothing(String rule, String body, List<String> fields) throws Exception {
+        String before = snapshot();
+        operator.post(tokens, body)
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentType("application/problem+json"))
+                .andExpect(jsonPath("$.type").value(PROBLEMS + "validation-failed"))
+                .andExpect(jsonPath("$.errors[*].field", containsInAnyOrder(fields.toArray())));
+        assertThat(snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void acceptsRepositoryNamesAndWildcardsAsAcrDoes() throws Exception {
+        operator.post(tokens, """
+                        {"name": "Wide-Reader-01", "repositories": {
+                          "hello-world": ["content/read"],
+                          "team-a/*": ["content/read", "content/write", "content/delete", "metadata/read", "metadata/write"],
+                          "a.b_c__d--e/f0/*": ["metadata/read"],
+                          "library/nginx": ["content/read"]}}""")
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.name").value("Wide-Reader-01"))
+                .andExpect(jsonPath("$.repositories['team-a/*']", hasSize(5)));
+    }
+
+    // ---- list -----------------------------------------------------------------------------------------------
+
+    @Test
+    void listsARegistrysTokensByNameAndPhase() throws Exception {
+        UUID pull = idOf(operator.post(tokens, tokenBody("Team-C-Pull")).andReturn().getResponse().getHeader("Location"));
+        UUID push = idOf(operator.post(tokens, tokenBody("team-c-push")).andReturn().getResponse().getHeader("Location"));
+        operator.post("/api/v1/registries/" + newRegistry() + "/tokens", tokenBody("team-c-pull"))
+                .andExpect(status().isAccepted());
+        jdbc.sql("update registry_tokens set phase = 'Ready' where id = ?").param(push).update();
+
+        assertThat(ids("")).containsExactly(pull, push);
+        assertThat(ids("?name=team-c-pull")).containsExactly(pull);
+        assertThat(ids("?phase=Ready")).containsExactly(push);
+        assertThat(ids("?phase=Pending&name=TEAM-C-PULL")).containsExactly(pull);
+        assertThat(ids("?phase=Failed")).isEmpty();
+        Api.reader(mvc).get(tokens + "?phase=Broken")
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentType("application/problem+json"))
+                .andExpect(jsonPath("$.errors[0].field").value("phase"));
+    }
+
+    @Test
+    void pagesOfOneWalkEveryTokenOnce() throws Exception {
+        List<UUID> created = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            created.add(idOf(operator.post(tokens, tokenBody("page-token-" + i))
+                    .andReturn().getResponse().getHeader("Location")));
+        }
+        List<UUID> seen = new ArrayList<>();
+        String token = null;
+        int pages = 0;
+        do {
+            MvcResult page = Api.reader(mvc).get(tokens + "?limit=1" + (token == null ? "" : "&pageToken=" + token))
+                    .andExpect(status().isOk())
+                    .andExpect(jsonPath("$.items", hasSize(1)))
+                    .andReturn();
+            String json = page.getResponse().getContentAsString();
+            seen.add(UUID.fromString(JsonPath.read(json, "$.items[0].id")));
+            token = JsonPath.<List<String>>read(json, "$..nextPageToken").stream().findFirst().orElse(null);
+            pages++;
+        } while (token != null && pages < 10);
+        assertThat(seen).containsExactlyElementsOf(created);
+    }
+
+    // ---- update ---------------------------------------------------------------------------------------------
+
+    @Test
+    void changingTheRepositoriesPutsTheTokenBackToPending() throws Exception {
+        String location = operator.post(tokens, tokenBody("scope-change")).andReturn().getResponse().getHeader("Location");
+        UUID id = idOf(location);
+        jdbc.sql("update registry_tokens set phase = 'Ready' where id = ?").param(id).update();
+        operator.perform(Api.jsonPatch(location, """
+                        {"repositories": {"team-a/*": ["content/read", "metadata/read"], "team-b/app": ["content/read"]}}""")
+                        .header("If-Match", "\"0\""))
+                .andExpect(status().isAccepted())
+                .andExpect(header().string("Location", location))
+                .andExpect(header().string("ETag", "\"1\""))
+                .andExpect(jsonPath("$.status.phase").value("Pending"))
+                .andExpect(jsonPath("$.repositories['team-b/app'][0]").value("content/read"));
+        assertThat(jdbc.sql("select repositories::text from registry_tokens where id = ?").param(id)
+                .query(String.class).single()).contains("team-b/app");
+        assertThat(auditDetail("registry-token.update", id)).contains("team-b/app");
+    }
+
+    @Test
+    void reorderingActionsOrChangingTheLifetimeAnswersOkAndLeavesThePhase() throws Exception {
+        String location = operator.post(tokens, """
+                        {"name": "reorder-me", "repositories": {"team-a/*": ["content/read", "metadata/read"]}}""")
+                .andReturn().getResponse().getHeader("Location");
+        jdbc.sql("update registry_tokens set phase = 'Ready' where id = ?").param(idOf(location)).update();
+        operator.patch(location, """
+                        {"repositories": {"team-a/*": ["metadata/read", "content/read"]}, "passwordLifetime": "P7D"}""")
+                .andExpect(status().isOk())
+                .andExpect(header().string("ETag", "\"1\""))
+                .andExpect(jsonPath("$.passwordLifetime").value("P7D"))
+                .andExpect(jsonPath("$.repositories['team-a/*'][0]").value("metadata/read"))
+                .andExpect(jsonPath("$.status.phase").value("Ready"));
+        operator.patch(location, "{}").andExpect(status().isOk()).andExpect(header().string("ETag", "\"1\""));
+    }
+
+    @Test
+    void aTokenCannotBeRenamed() throws Exception {
+        String location = operator.post(tokens, tokenBody("fixed-name")).andReturn().getResponse().getHeader("Location");
+        String before = snapshot();
+        operator.patch(location, "{\"name\": \"other-name\"}")
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentType("application/problem+json"))
+                .andExpect(jsonPath("$.type").value(PROBLEMS + "validation-failed"))
+                .andExpect(jsonPath("$.errors[0].field").value("name"))
+                .andExpect(jsonPath("$.errors[0].message", containsString("immutable")));
+        assertThat(snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void anInvalidPatchChangesNothing() throws Exception {
+        String location = operator.post(tokens, tokenBody("patch-invalid")).andReturn().getResponse().getHeader("Location");
+        String before = snapshot();
+        operator.patch(location, """
+                        {"repositories": {"team-a/*": ["content/read", "content/read"], "Bad": ["content/read"]},
+                         "passwordLifetime": "P1000D"}""")
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentType("application/problem+json"))
+                .andExpect(jsonPath("$.type").value(PROBLEMS + "validation-failed"))
+                .andExpect(jsonPath("$.errors[*].field",
+                        containsInAnyOrder("repositories.team-a/*[1]", "repositories.Bad", "passwordLifetime")));
+        operator.patch(location, "{\"repositories\": {}}")
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("repositories"));
+        assertThat(snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void aStaleIfMatchIsRefusedOnPatchAndDelete() throws Exception {
+        String location = operator.post(tokens, tokenBody("etag-token")).andReturn().getResponse().getHeader("Location");
+        operator.patch(location, "{\"passwordLifetime\": \"P30D\"}").andExpect(header().string("ETag", "\"1\""));
+        String before = snapshot();
+        operator.perform(Api.jsonPatch(location, "{\"passwordLifetime\": \"P60D\"}").header("If-Match", "\"0\""))
+                .andExpect(status().isPreconditionFailed())
+                .andExpect(content().contentType("application/problem+json"))
+                .andExpect(jsonPath("$.type").value(PROBLEMS + "precondition-failed"));
+        operator.perform(Api.deleteRequest(location).header("If-Match", "\"0\""))
+                .andExpect(status().isPreconditionFailed())
+                .andExpect(content().contentType("application/problem+json"))
+                .andExpect(jsonPath("$.type").value(PROBLEMS + "precondition-failed"));
+        assertThat(snapshot()).isEqualTo(before);
+        operator.perform(Api.deleteRequest(location).header("If-Match", "\"1\"")).andExpect(status().isNoContent());
+        notFound(Api.reader(mvc).get(location));
+        assertThat(auditDetail("registry-token.delete", idOf(location))).contains("etag-token");
+    }
+
+    // ---- delete ---------------------------------------------------------------------------------------------
+
+    @Test
+    void aTokenThatABindingUsesCannotBeDeleted() throws Exception {
+        String location = operator.post(tokens, tokenBody("bound-token")).andReturn().getResponse().getHeader("Location");
+        UUID binding = UUID.randomUUID();
+        when(bindings.referencesTo("registry-token", idOf(location)))
+                .thenReturn(List.of(new Reference("binding", binding)));
+        String before = snapshot();
+        operator.delete(location)
+                .andExpect(status().isConflict())
+                .andExpect(content().contentType("application/problem+json"))
+                .andExpect(jsonPath("$.type").value(PROBLEMS + "resource-in-use"))
+                .andExpect(jsonPath("$.references", hasSize(1)))
+                .andExpect(jsonPath("$.references[0].kind").value("binding"))
+                .andExpect(jsonPath("$.references[0].id").value(binding.toString()));
+        assertThat(snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void aRegistryWithTokensCannotBeDeleted() throws Exception {
+        UUID first = idOf(operator.post(tokens, tokenBody("keeps-registry-1")).andReturn().getResponse().getHeader("Location"));
+        UUID second = idOf(operator.post(tokens, tokenBody("keeps-registry-2")).andReturn().getResponse().getHeader("Location"));
+        operator.delete("/api/v1/registries/" + registryId)
+                .andExpect(status().isConflict())
+                .andExpect(content().contentType("application/problem+json"))
+                .andExpect(jsonPath("$.type").value(PROBLEMS + "resource-in-use"))
+                .andExpect(jsonPath("$.references[*].kind", containsInAnyOrder("registry-token", "registry-token")))
+                .andExpect(jsonPath("$.references[*].id", containsInAnyOrder(first.toString(), second.toString())));
+        operator.delete(tokens + "/" + first).andExpect(status().isNoContent());
+        operator.delete(tokens + "/" + second).andExpect(status().isNoContent());
+        operator.delete("/api/v1/registries/" + registryId).andExpect(status().isNoContent());
+    }
+
+    // ---- security -------------------------------------------------------------------------------------------
+
+    @Test
+    void aReaderMayReadButNotChangeTokens() throws Exception {
+        String location = operator.post(tokens, tokenBody("read-only")).andReturn().getResponse().getHeader("Location");
+        Api reader = Api.reader(mvc);
+        String before = snapshot();
+        forbidden(reader.post(tokens, tokenBody("not-allowed")));
+        forbidden(reader.patch(location, "{\"passwordLifetime\": \"P30D\"}"));
+        forbidden(reader.delete(location));
+        assertThat(snapshot()).isEqualTo(before);
+        reader.get(tokens).andExpect(status().isOk());
+        reader.get(location).andExpect(status().isOk());
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------
+
+    private static void notFound(ResultActions result) throws Exception {
+        result.andExpect(status().isNotFound())
+                .andExpect(content().contentType("application/problem+json"))
+                .andExpect(jsonPath("$.type").value(PROBLEMS + "not-found"));
+    }
+
+    private static void forbidden(ResultActions result) throws Exception {
+        result.andExpect(status().isForbidden())
+                .andExpect(content().contentType("application/problem+json"))
+                .andExpect(jsonPath("$.type").value(PROBLEMS + "forbidden"));
+    }
+
+    private UUID newRegistry() throws Exception {
+        String name = "acr" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        String location = operator.post("/api/v1/registries", """
+                        {"resourceId": "/subscriptions/%s/resourceGroups/rg-shared/providers/Microsoft.ContainerRegistry/registries/%s"}"""
+                        .formatted(UUID.randomUUID(), name))
+                .andExpect(status().isAccepted())
+                .andReturn().getResponse().getHeader("Location");
+        return idOf(location);
+    }
+
+    private static String tokenBody(String name) {
+        return """
+                {"name": "%s", "repositories": {"team-a/*": ["content/read", "metadata/read"]}}""".formatted(name);
+    }
+
+    private List<UUID> ids(String query) throws Exception {
+        String json = Api.reader(mvc).get(tokens + query)
+                .andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+        return JsonPath.<List<String>>read(json, "$.items[*].id").stream().map(UUID::fromString).toList();
+    }
+
+    private String auditDetail(String action, UUID id) {
+        return jdbc.sql("select detail from audit_events where action = ? and resource_id = ? and outcome = 'success'")
+                .param(action).param(id.toString()).query(String.class).single();
+    }
+
+    /** Every stored token and registry, to prove a refused request changed nothing. */
+    private String snapshot() {
+        return jdbc.sql("""
+                        select coalesce((select string_agg(row_to_json(t)::text, ',' order by t.id) from registry_tokens t), '')
+                            || '|' || coalesce((select string_agg(row_to_json(r)::text, ',' order by r.id) from registries r), '')""")
+                .query(String.class).single();
+    }
+
+    private static UUID idOf(String location) {
+        return UUID.fromString(location.substring(location.lastIndexOf('/') + 1));
+    }
+}
