@@ -4,14 +4,18 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Embedded;
 import jakarta.persistence.Id;
 import jakarta.persistence.MappedSuperclass;
+import jakarta.persistence.PostLoad;
+import jakarta.persistence.PostPersist;
+import jakarta.persistence.Transient;
 import jakarta.persistence.Version;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
+import org.springframework.data.domain.Persistable;
 
 /** What every stored resource has: an id, a status, a version that is its ETag, and who made it when. */
 @MappedSuperclass
-public abstract class ResourceEntity {
+public abstract class ResourceEntity implements Persistable<UUID> {
 
     @Id
     private UUID id;
@@ -31,6 +35,11 @@ public abstract class ResourceEntity {
     @Column(name = "created_by", nullable = false, updatable = false)
     private String createdBy;
 
+    // Ids are assigned here, not by the database: without this, save() would merge (a SELECT, and a version bump
+    // through cascaded collections) instead of persisting a new row.
+    @Transient
+    private boolean persisted;
+
     protected ResourceEntity() {
     }
 
@@ -42,6 +51,18 @@ public abstract class ResourceEntity {
         this.status = ResourceStatus.pending(pendingMessage);
     }
 
+    @Override
+    public boolean isNew() {
+        return !persisted;
+    }
+
+    @PostLoad
+    @PostPersist
+    void markPersisted() {
+        persisted = true;
+    }
+
+    @Override
     public UUID getId() {
         return id;
     }

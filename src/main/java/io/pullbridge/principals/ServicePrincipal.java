@@ -29,7 +29,7 @@ import org.springframework.data.domain.Persistable;
 
 @Entity
 @Table(name = "service_principals")
-class ServicePrincipal extends ResourceEntity implements Persistable<UUID> {
+class ServicePrincipal extends ResourceEntity {
 
     @Convert(converter = PrincipalModeConverter.class)
     @Column(nullable = false)
@@ -90,17 +90,6 @@ class ServicePrincipal extends ResourceEntity implements Persistable<UUID> {
         this.objectId = objectId;
         this.tenantId = tenantId;
         this.passwordLifetime = passwordLifetime;
-    }
-
-    @Override
-    public boolean isNew() {
-        return !persisted;
-    }
-
-    @PostLoad
-    @PostPersist
-    void markPersisted() {
-        persisted = true;
     }
 
     PrincipalMode getMode() {
