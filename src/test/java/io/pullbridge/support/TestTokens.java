@@ -87,6 +87,22 @@ public final class TestTokens {
         return sign(subject, issuer, Instant.now().plus(Duration.ofHours(1)), List.of(roles));
     }
 
+    /** A token valid from now for {@code lifetime}: what the local sandbox hands its user. */
+    public String tokenValidFor(Duration lifetime, String subject, String... roles) {
+        Instant now = Instant.now();
+        JwtClaimsSet claims = JwtClaimsSet.builder()
+                .subject(subject)
+                .issuer(issuer)
+                .audience(List.of(AUDIENCE))
+                .issuedAt(now)
+                .notBefore(now)
+                .expiresAt(now.plus(lifetime))
+                .claim("roles", List.of(roles))
+                .build();
+        JwsHeader header = JwsHeader.with(SignatureAlgorithm.RS256).keyId(key.getKeyID()).build();
+        return encoder.encode(JwtEncoderParameters.from(header, claims)).getTokenValue();
+    }
+
     public String sign(String subject, String issuer, Instant expiresAt, List<String> roles) {
         JwtClaimsSet claims = JwtClaimsSet.builder()
                 .subject(subject)

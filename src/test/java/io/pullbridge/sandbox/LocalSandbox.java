@@ -1,0 +1,68 @@
+package io.pullbridge.sandbox;
+
+import io.pullbridge.PullBridgeApplication;
+import io.pullbridge.support.TestPlatform;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The local sandbox, started by {@code ./mvnw spring-boot:test-run}: PullBridge on an embedded PostgreSQL server,
+ * validating tokens from a loopback issuer, under a master key generated at start. It needs nothing installed or
+ * running on the machine; its database is thrown away when it stops. When ready it prints the Swagger UI address and
+ * an Admin bearer token (see {@link SandboxBanner}).
+ * <p>
+ * Spring Boot command-line arguments are passed through and win over the sandbox's own settings, e.g.
+ * {@code ./mvnw spring-boot:test-run -Dspring-boot.run.arguments=--server.port=9090}; {@code SERVER_PORT} works too.
+ * This must stay the only class with a main method in the test sources: {@code test-run} finds it that way.
+ */
+public final class LocalSandbox {
+
+    private LocalSandbox() {
+    }
+
+    public static void main(String[] args) {
+        start(args);
+    }
+
+    /** Starts the sandbox and returns its running application context. */
+    public static ConfigurableApplicationContext start(String... args) {
+        return SpringApplication.from(PullBridgeApplication::main)
+                .with(SandboxBanner.class)
+                .run(arguments(args))
+                .getApplicationContext();
+    }
+
+    /**
+     * The sandbox's settings as command-line arguments, so that they win over stray environment variables (a
+     * {@code SPRING_DATASOURCE_URL} in the user's shell must not send the sandbox to another database), followed by
+     * the user's own arguments, which replace the sandbox's setting of the same name.
+     */
+    static String[] arguments(String... userArgs) {
+        Set<String> given = Arrays.stream(userArgs)
+                .filter(arg -> arg.startsWith("--"))
+                .map(arg -> arg.indexOf('=') < 0 ? arg.substring(2) : arg.substring(2, arg.indexOf('=')))
+                .collect(Collectors.toSet());
+        List<String> arguments = new ArrayList<>();
+        properties().forEach((name, value) -> {
+            if (!given.contains(name)) {
+                arguments.add("--" + name + "=" + value);
+            }
+        });
+        arguments.addAll(List.of(userArgs));
+        return arguments.toArray(String[]::new);
+    }
+
+    private static Map<String, Object> properties() {
+        Map<String, Object> properties = new TreeMap<>(TestPlatform.properties("sandbox"));
+        // Emulated clusters will serve their API on loopback, which the kubeconfig server check refuses by default.
+        properties.put("pullbridge.clusters.allowed-hosts", "127.0.0.1,localhost");
+        return properties;
+    }
+}
