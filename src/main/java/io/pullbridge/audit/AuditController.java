@@ -25,7 +25,7 @@ class AuditController {
 
     @GetMapping
     @Transactional(readOnly = true)
-    @Operation(summary = "List audit events, oldest first", description = "Filter by actor (token subject), "
+    @Operation(operationId = "listAuditEvents", summary = "List audit events, oldest first", description = "Filter by actor (token subject), "
             + "resource id, action, outcome (success, failure, denied) and a time range.")
     PageResponse<AuditEventResponse> list(@RequestParam(required = false) String actor,
                                           @RequestParam(required = false) String resourceId,

@@ -40,7 +40,7 @@ class BindingController {
     }
 
     @PostMapping
-    @Operation(summary = "Bind a cluster to a registry", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
+    @Operation(operationId = "createBinding", summary = "Bind a cluster to a registry", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = CreateBindingRequest.class),
                     examples = {
                             @ExampleObject(name = "kubelet-identity", value = """
@@ -77,7 +77,7 @@ class BindingController {
     }
 
     @GetMapping
-    @Operation(summary = "List bindings", description = "Filter by registry, cluster, method, credential and phase.")
+    @Operation(operationId = "listBindings", summary = "List bindings", description = "Filter by registry, cluster, method, credential and phase.")
     PageResponse<BindingResponse> list(@RequestParam(required = false) UUID registryId,
                                        @RequestParam(required = false) UUID clusterId,
                                        @RequestParam(required = false) BindingMethod method,
@@ -91,7 +91,7 @@ class BindingController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "Read a binding")
+    @Operation(operationId = "getBinding", summary = "Read a binding")
     @ApiResponse(responseCode = "404", description = "No such binding",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     ResponseEntity<BindingResponse> get(@PathVariable UUID id) {
@@ -100,7 +100,7 @@ class BindingController {
     }
 
     @PatchMapping("/{id}")
-    @Operation(summary = "Change a binding's targets", description = "Send only the fields to change. An empty "
+    @Operation(operationId = "updateBinding", summary = "Change a binding's targets", description = "Send only the fields to change. An empty "
             + "namespaceSelector or syncWindow clears it.")
     @ApiResponse(responseCode = "202", description = "Accepted; the binding goes back to Pending")
     @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag",
@@ -112,13 +112,17 @@ class BindingController {
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Remove a binding")
-    @ApiResponse(responseCode = "204", description = "Removed")
+    @Operation(operationId = "deleteBinding", summary = "Remove a binding")
+    @ApiResponse(responseCode = "202", description = "Deleting: the resource is Deleting until its delete job "
+            + "has removed what PullBridge created; follow Operation-Location")
     @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    ResponseEntity<Void> delete(@PathVariable UUID id,
+    ResponseEntity<BindingResponse> delete(@PathVariable UUID id,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        bindings.delete(id, ifMatch);
-        return ResponseEntity.noContent().build();
+        BindingService.Deletion deletion = bindings.delete(id, ifMatch);
+        return ResponseEntity.accepted()
+                .header("Operation-Location", deletion.job().location())
+                .eTag(of(deletion.binding().getVersion()))
+                .body(BindingResponse.of(deletion.binding()));
     }
 }

@@ -1,6 +1,8 @@
 package io.pullbridge.bindings;
 
 import io.pullbridge.audit.AuditLog;
+import io.pullbridge.jobs.JobRef;
+import io.pullbridge.lifecycle.ResourceLifecycle;
 import io.pullbridge.clusters.ClusterKind;
 import io.pullbridge.clusters.ClusterService;
 import io.pullbridge.clusters.ClusterView;
@@ -42,16 +44,19 @@ public class BindingService {
     private final RegistryTokenService tokens;
     private final ClusterService clusters;
     private final ServicePrincipalService principals;
+    private final ResourceLifecycle lifecycle;
     private final AuditLog audit;
     private final Clock clock;
 
     BindingService(BindingRepository bindings, RegistryService registries, RegistryTokenService tokens,
-                   ClusterService clusters, ServicePrincipalService principals, AuditLog audit, Clock clock) {
+                   ClusterService clusters, ServicePrincipalService principals, ResourceLifecycle lifecycle,
+                   AuditLog audit, Clock clock) {
         this.bindings = bindings;
         this.registries = registries;
         this.tokens = tokens;
         this.clusters = clusters;
         this.principals = principals;
+        this.lifecycle = lifecycle;
         this.audit = audit;
         this.clock = clock;
     }
@@ -89,6 +94,12 @@ public class BindingService {
                 ApiException.unknownReference("registryId", ResourceKinds.REGISTRY, request.registryId()));
         ClusterView cluster = clusters.find(request.clusterId()).orElseThrow(() ->
                 ApiException.unknownReference("clusterId", ResourceKinds.CLUSTER, request.clusterId()));
+        if (registry.deleting()) {
+            throw ApiException.deleting("registryId", ResourceKinds.REGISTRY, registry.id());
+        }
+        if (cluster.deleting()) {
+            throw ApiException.deleting("clusterId", ResourceKinds.CLUSTER, cluster.id());
+        }
         Binding binding = switch (method) {
             case KUBELET_IDENTITY -> {
                 requireKind(cluster, ClusterKind.AKS, "kubelet-identity grants AcrPull to an AKS kubelet identity");
@@ -146,6 +157,9 @@ public class BindingService {
     Binding update(UUID id, UpdateBindingRequest request, String ifMatch) {
         Binding binding = get(id);
         ETags.checkIfMatch(ifMatch, binding.getVersion());
+        if (binding.getStatus().phase() == Phase.Deleting) {
+            throw ApiException.deleting(null, ResourceKinds.BINDING, id);
+        }
         Violations violations = new Violations();
         switch (binding.getMethod()) {
             case KUBELET_IDENTITY -> throw new ApiException(ProblemType.VALIDATION_FAILED,
@@ -160,13 +174,17 @@ public class BindingService {
         return binding;
     }
 
+    /** Marks the binding Deleting and enqueues its delete job, which removes what the binding made. */
     @Transactional
-    void delete(UUID id, String ifMatch) {
+    Deletion delete(UUID id, String ifMatch) {
         Binding binding = get(id);
         ETags.checkIfMatch(ifMatch, binding.getVersion());
-        bindings.delete(binding);
-        bindings.flush();
-        audit.recorded("binding.delete", ResourceKinds.BINDING, id, binding.getMethod().value());
+        JobRef job = lifecycle.requestDelete(ResourceKinds.BINDING, binding);
+        bindings.saveAndFlush(binding);
+        return new Deletion(binding, job);
+    }
+
+    record Deletion(Binding binding, JobRef job) {
     }
 
     private void updatePullSecret(Binding binding, UpdateBindingRequest request, Violations violations) {
@@ -234,6 +252,10 @@ public class BindingService {
             ServicePrincipalView principal = principals.find(spec.servicePrincipalId()).orElseThrow(() ->
                     ApiException.unknownReference(path + ".servicePrincipalId", ResourceKinds.SERVICE_PRINCIPAL,
                             spec.servicePrincipalId()));
+            if (principal.deleting()) {
+                throw ApiException.deleting(path + ".servicePrincipalId", ResourceKinds.SERVICE_PRINCIPAL,
+                        principal.id());
+            }
             if (!principal.canPullFrom(registry.id())) {
                 throw ApiException.semantic(path + ".servicePrincipalId", "service principal " + principal.id()
                         + " has no grant on registry " + registry.name() + "; add one to the service principal first");
@@ -241,6 +263,9 @@ public class BindingService {
         } else {
             RegistryTokenView token = tokens.find(spec.tokenId()).orElseThrow(() ->
                     ApiException.unknownReference(path + ".tokenId", ResourceKinds.REGISTRY_TOKEN, spec.tokenId()));
+            if (token.deleting()) {
+                throw ApiException.deleting(path + ".tokenId", ResourceKinds.REGISTRY_TOKEN, token.id());
+            }
             if (!token.registryId().equals(registry.id())) {
                 throw ApiException.semantic(path + ".tokenId", "token " + token.name()
                         + " belongs to another registry; a token only opens the registry it was made in");

@@ -118,6 +118,6 @@ class Cluster extends ResourceEntity {
     }
 
     ClusterView view() {
-        return new ClusterView(getId(), name, kind, resourceId, serviceCidr);
+        return new ClusterView(getId(), name, kind, resourceId, serviceCidr, getStatus().phase());
     }
 }

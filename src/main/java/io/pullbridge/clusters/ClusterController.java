@@ -41,7 +41,7 @@ class ClusterController {
     }
 
     @PostMapping
-    @Operation(summary = "Register a cluster", description = "aks: the managed cluster's resource id (credentials "
+    @Operation(operationId = "createCluster", summary = "Register a cluster", description = "aks: the managed cluster's resource id (credentials "
             + "come from Azure). kubeconfig: a write-only kubeconfig. arc: the connected cluster's resource id and "
             + "a kubeconfig. The kubeconfig's server must be https and must not be a loopback, link-local or "
             + "metadata address unless pullbridge.clusters.allowed-hosts lets it through.")
@@ -59,7 +59,7 @@ class ClusterController {
     }
 
     @GetMapping
-    @Operation(summary = "List clusters", description = "Filter by name, kind and phase.")
+    @Operation(operationId = "listClusters", summary = "List clusters", description = "Filter by name, kind and phase.")
     PageResponse<ClusterResponse> list(@RequestParam(required = false) String name,
                                        @Parameter(schema = @Schema(allowableValues = {"aks", "kubeconfig", "arc"}))
                                        @RequestParam(required = false) String kind,
@@ -70,7 +70,7 @@ class ClusterController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "Read a cluster")
+    @Operation(operationId = "getCluster", summary = "Read a cluster")
     @ApiResponse(responseCode = "404", description = "No such cluster",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     ResponseEntity<ClusterResponse> get(@PathVariable UUID id) {
@@ -79,7 +79,7 @@ class ClusterController {
     }
 
     @PatchMapping("/{id}")
-    @Operation(summary = "Change a cluster", description = "Changes the name, the service CIDR or (not for aks) "
+    @Operation(operationId = "updateCluster", summary = "Change a cluster", description = "Changes the name, the service CIDR or (not for aks) "
             + "the kubeconfig. A new kubeconfig answers 202 and puts the cluster back to Pending until PullBridge "
             + "has connected with it; other changes answer 200. kind and resourceId cannot be changed.")
     @ApiResponse(responseCode = "200", description = "Changed")
@@ -100,16 +100,20 @@ class ClusterController {
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Remove a cluster", description = "Refused with 409 while bindings use it; the problem "
+    @Operation(operationId = "deleteCluster", summary = "Remove a cluster", description = "Refused with 409 while bindings use it; the problem "
             + "document lists them.")
-    @ApiResponse(responseCode = "204", description = "Removed")
+    @ApiResponse(responseCode = "202", description = "Deleting: the resource is Deleting until its delete job "
+            + "has removed what PullBridge created; follow Operation-Location")
     @ApiResponse(responseCode = "409", description = "Still in use",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    ResponseEntity<Void> delete(@PathVariable UUID id,
+    ResponseEntity<ClusterResponse> delete(@PathVariable UUID id,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        clusters.delete(id, ifMatch);
-        return ResponseEntity.noContent().build();
+        ClusterService.Deletion deletion = clusters.delete(id, ifMatch);
+        return ResponseEntity.accepted()
+                .header("Operation-Location", deletion.job().location())
+                .eTag(of(deletion.cluster().getVersion()))
+                .body(ClusterResponse.of(deletion.cluster()));
     }
 }

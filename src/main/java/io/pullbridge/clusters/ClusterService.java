@@ -1,13 +1,13 @@
 package io.pullbridge.clusters;
 
 import io.pullbridge.audit.AuditLog;
+import io.pullbridge.jobs.JobRef;
+import io.pullbridge.lifecycle.ResourceLifecycle;
 import io.pullbridge.common.ArmResourceId;
 import io.pullbridge.common.Cidr;
 import io.pullbridge.common.KubernetesNames;
 import io.pullbridge.common.Phase;
-import io.pullbridge.common.Reference;
 import io.pullbridge.common.ResourceKinds;
-import io.pullbridge.common.ResourceReferences;
 import io.pullbridge.crypto.SecretCipher;
 import io.pullbridge.web.ApiException;
 import io.pullbridge.web.ETags;
@@ -41,16 +41,16 @@ public class ClusterService {
     private final ClusterRepository clusters;
     private final KubeconfigParser kubeconfigs;
     private final SecretCipher cipher;
-    private final List<ResourceReferences> references;
+    private final ResourceLifecycle lifecycle;
     private final AuditLog audit;
     private final Clock clock;
 
     ClusterService(ClusterRepository clusters, KubeconfigParser kubeconfigs, SecretCipher cipher,
-                   List<ResourceReferences> references, AuditLog audit, Clock clock) {
+                   ResourceLifecycle lifecycle, AuditLog audit, Clock clock) {
         this.clusters = clusters;
         this.kubeconfigs = kubeconfigs;
         this.cipher = cipher;
-        this.references = references;
+        this.lifecycle = lifecycle;
         this.audit = audit;
         this.clock = clock;
     }
@@ -132,6 +132,9 @@ public class ClusterService {
     Updated update(UUID id, UpdateClusterRequest request, String ifMatch) {
         Cluster cluster = get(id);
         ETags.checkIfMatch(ifMatch, cluster.getVersion());
+        if (cluster.getStatus().phase() == Phase.Deleting) {
+            throw ApiException.deleting(null, ResourceKinds.CLUSTER, id);
+        }
 
         Violations violations = new Violations();
         if (request.kind() != null && request.kind() != cluster.getKind()) {
@@ -184,19 +187,18 @@ public class ClusterService {
         return new Updated(cluster, reconnecting);
     }
 
+    /** Marks the cluster Deleting and enqueues its delete job; refused while a binding uses it. */
     @Transactional
-    void delete(UUID id, String ifMatch) {
+    Deletion delete(UUID id, String ifMatch) {
         Cluster cluster = get(id);
         ETags.checkIfMatch(ifMatch, cluster.getVersion());
-        List<Reference> blockers = references.stream()
-                .flatMap(source -> source.referencesTo(ResourceKinds.CLUSTER, id).stream())
-                .toList();
-        if (!blockers.isEmpty()) {
-            throw ApiException.inUse(ResourceKinds.CLUSTER, id, blockers);
-        }
-        clusters.delete(cluster);
-        clusters.flush();
-        audit.recorded("cluster.delete", ResourceKinds.CLUSTER, id, describe(cluster, List.of()));
+        lifecycle.requireUnreferenced(ResourceKinds.CLUSTER, id);
+        JobRef job = lifecycle.requestDelete(ResourceKinds.CLUSTER, cluster);
+        clusters.saveAndFlush(cluster);
+        return new Deletion(cluster, job);
+    }
+
+    record Deletion(Cluster cluster, JobRef job) {
     }
 
     /** The cluster with this id, for features that reference clusters. */

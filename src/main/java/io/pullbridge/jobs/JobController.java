@@ -39,7 +39,7 @@ class JobController {
 
     @GetMapping
     @Transactional(readOnly = true)
-    @Operation(summary = "List jobs, oldest first", description = "Filter by state, type, target and creation time.")
+    @Operation(operationId = "listJobs", summary = "List jobs, oldest first", description = "Filter by state, type, target and creation time.")
     PageResponse<JobResponse> list(@RequestParam(required = false) JobState state,
                                    @RequestParam(required = false) String type,
                                    @RequestParam(required = false) UUID targetId,
@@ -67,7 +67,7 @@ class JobController {
 
     @GetMapping("/{id}")
     @Transactional(readOnly = true)
-    @Operation(summary = "Read a job")
+    @Operation(operationId = "getJob", summary = "Read a job")
     @ApiResponse(responseCode = "404", description = "No such job",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     ResponseEntity<JobResponse> get(@PathVariable UUID id) {
@@ -76,7 +76,7 @@ class JobController {
     }
 
     @PostMapping("/{id}:cancel")
-    @Operation(summary = "Cancel a job", description = "A queued job is cancelled at once (200). A running job is "
+    @Operation(operationId = "cancelJob", summary = "Cancel a job", description = "A queued job is cancelled at once (200). A running job is "
             + "cancelled when its handler reaches its next step (202, cancelRequested=true); steps already done stay done.")
     @ApiResponse(responseCode = "409", description = "The job has already ended",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
@@ -87,7 +87,7 @@ class JobController {
     }
 
     @PostMapping("/{id}:retry")
-    @Operation(summary = "Retry a failed or cancelled job", description = "The job is queued again with a fresh "
+    @Operation(operationId = "retryJob", summary = "Retry a failed or cancelled job", description = "The job is queued again with a fresh "
             + "retry budget; its steps run again from the start (they are idempotent).")
     @ApiResponse(responseCode = "409", description = "The job is not failed or cancelled",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))

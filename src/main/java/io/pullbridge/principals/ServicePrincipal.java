@@ -179,6 +179,6 @@ class ServicePrincipal extends ResourceEntity {
     ServicePrincipalView view() {
         return new ServicePrincipalView(getId(), mode, displayName, appId, tenantId, grants.stream()
                 .map(grant -> new ServicePrincipalView.Grant(grant.getRegistryId(), grant.getRole()))
-                .toList());
+                .toList(), getStatus().phase());
     }
 }

@@ -112,14 +112,18 @@ class ServicePrincipalController {
     @DeleteMapping("/{id}")
     @Operation(operationId = "deleteServicePrincipal", summary = "Remove a service principal", description = "Refused with 409 while bindings use it; "
             + "the problem document lists them.")
-    @ApiResponse(responseCode = "204", description = "Removed")
+    @ApiResponse(responseCode = "202", description = "Deleting: the resource is Deleting until its delete job "
+            + "has removed what PullBridge created; follow Operation-Location")
     @ApiResponse(responseCode = "409", description = "Still in use",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    ResponseEntity<Void> delete(@PathVariable UUID id,
+    ResponseEntity<ServicePrincipalResponse> delete(@PathVariable UUID id,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        principals.delete(id, ifMatch);
-        return ResponseEntity.noContent().build();
+        ServicePrincipalService.Deletion deletion = principals.delete(id, ifMatch);
+        return ResponseEntity.accepted()
+                .header("Operation-Location", deletion.job().location())
+                .eTag(of(deletion.principal().getVersion()))
+                .body(ServicePrincipalResponse.of(deletion.principal()));
     }
 }

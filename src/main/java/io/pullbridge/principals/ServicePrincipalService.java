@@ -1,12 +1,13 @@
 package io.pullbridge.principals;
 
 import io.pullbridge.audit.AuditLog;
+import io.pullbridge.jobs.JobRef;
+import io.pullbridge.lifecycle.ResourceLifecycle;
 import io.pullbridge.common.Phase;
-import io.pullbridge.common.Reference;
 import io.pullbridge.common.ResourceKinds;
-import io.pullbridge.common.ResourceReferences;
 import io.pullbridge.crypto.SecretCipher;
 import io.pullbridge.registries.RegistryService;
+import io.pullbridge.registries.RegistryView;
 import io.pullbridge.web.ApiException;
 import io.pullbridge.web.ETags;
 import io.pullbridge.web.FieldViolation;
@@ -40,18 +41,18 @@ public class ServicePrincipalService {
     private final ServicePrincipalRepository principals;
     private final ServicePrincipalRules rules;
     private final RegistryService registries;
-    private final List<ResourceReferences> references;
+    private final ResourceLifecycle lifecycle;
     private final SecretCipher cipher;
     private final AuditLog audit;
     private final Clock clock;
 
     ServicePrincipalService(ServicePrincipalRepository principals, ServicePrincipalRules rules,
-                            RegistryService registries, List<ResourceReferences> references, SecretCipher cipher,
+                            RegistryService registries, ResourceLifecycle lifecycle, SecretCipher cipher,
                             AuditLog audit, Clock clock) {
         this.principals = principals;
         this.rules = rules;
         this.registries = registries;
-        this.references = references;
+        this.lifecycle = lifecycle;
         this.cipher = cipher;
         this.audit = audit;
         this.clock = clock;
@@ -136,6 +137,9 @@ public class ServicePrincipalService {
     Updated update(UUID id, String ifMatch, UpdateServicePrincipalRequest request) {
         ServicePrincipal principal = get(id);
         ETags.checkIfMatch(ifMatch, principal.getVersion());
+        if (principal.getStatus().phase() == Phase.Deleting) {
+            throw ApiException.deleting(null, ResourceKinds.SERVICE_PRINCIPAL, id);
+        }
         ServicePrincipalRules.Changes changes = rules.checkUpdate(request, principal.getMode());
         boolean changed = false;
         boolean accepted = false;
@@ -169,20 +173,18 @@ public class ServicePrincipalService {
         return new Updated(principal, accepted);
     }
 
+    /** Marks the principal Deleting and enqueues its delete job; refused while a binding uses it. */
     @Transactional
-    void delete(UUID id, String ifMatch) {
+    Deletion delete(UUID id, String ifMatch) {
         ServicePrincipal principal = get(id);
         ETags.checkIfMatch(ifMatch, principal.getVersion());
-        List<Reference> blockers = references.stream()
-                .flatMap(source -> source.referencesTo(ResourceKinds.SERVICE_PRINCIPAL, id).stream())
-                .toList();
-        if (!blockers.isEmpty()) {
-            throw ApiException.inUse(ResourceKinds.SERVICE_PRINCIPAL, id, blockers);
-        }
-        String detail = describe(principal);
-        principals.delete(principal);
-        principals.flush();
-        audit.recorded("service-principal.delete", ResourceKinds.SERVICE_PRINCIPAL, id, detail);
+        lifecycle.requireUnreferenced(ResourceKinds.SERVICE_PRINCIPAL, id);
+        JobRef job = lifecycle.requestDelete(ResourceKinds.SERVICE_PRINCIPAL, principal);
+        principals.saveAndFlush(principal);
+        return new Deletion(principal, job);
+    }
+
+    record Deletion(ServicePrincipal principal, JobRef job) {
     }
 
     /** The principal with this id, for features that reference principals. */
@@ -197,6 +199,9 @@ public class ServicePrincipalService {
         List<FieldViolation> unknown = new ArrayList<>();
         for (int i = 0; i < grants.size(); i++) {
             UUID registryId = grants.get(i).registryId();
+            if (registries.find(registryId).map(RegistryView::deleting).orElse(false)) {
+                throw ApiException.deleting("grants[" + i + "].registryId", ResourceKinds.REGISTRY, registryId);
+            }
             if (!known.computeIfAbsent(registryId, key -> registries.find(key).isPresent())) {
                 unknown.add(new FieldViolation("grants[" + i + "].registryId",
                         "no " + ResourceKinds.REGISTRY + " with id " + registryId));

@@ -1,11 +1,16 @@
 package io.pullbridge.principals;
 
+import io.pullbridge.common.Phase;
 import java.util.List;
 import java.util.UUID;
 
 /** What other features may know of a service principal: never its password. */
 public record ServicePrincipalView(UUID id, PrincipalMode mode, String displayName, UUID appId, UUID tenantId,
-                                   List<Grant> grants) {
+                                   List<Grant> grants, Phase phase) {
+
+    public boolean deleting() {
+        return phase == Phase.Deleting;
+    }
 
     public record Grant(UUID registryId, AcrRole role) {
     }

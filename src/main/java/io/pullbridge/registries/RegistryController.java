@@ -37,7 +37,7 @@ class RegistryController {
     }
 
     @PostMapping
-    @Operation(summary = "Register a registry", description = "Parses and checks the ARM resource id and derives "
+    @Operation(operationId = "createRegistry", summary = "Register a registry", description = "Parses and checks the ARM resource id and derives "
             + "the name, subscription, resource group and login server. PullBridge then reads the registry from Azure.")
     @ApiResponse(responseCode = "202", description = "Registered; status.phase follows the verification")
     @ApiResponse(responseCode = "400", description = "Invalid resource id or tenant",
@@ -53,7 +53,7 @@ class RegistryController {
     }
 
     @GetMapping
-    @Operation(summary = "List registries", description = "Filter by name, subscription, resource group and phase.")
+    @Operation(operationId = "listRegistries", summary = "List registries", description = "Filter by name, subscription, resource group and phase.")
     PageResponse<RegistryResponse> list(@RequestParam(required = false) String name,
                                         @RequestParam(required = false) UUID subscriptionId,
                                         @RequestParam(required = false) String resourceGroup,
@@ -64,7 +64,7 @@ class RegistryController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "Read a registry")
+    @Operation(operationId = "getRegistry", summary = "Read a registry")
     @ApiResponse(responseCode = "404", description = "No such registry",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     ResponseEntity<RegistryResponse> get(@PathVariable UUID id) {
@@ -73,16 +73,20 @@ class RegistryController {
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Remove a registry", description = "Refused with 409 while tokens, service principal "
+    @Operation(operationId = "deleteRegistry", summary = "Remove a registry", description = "Refused with 409 while tokens, service principal "
             + "grants or bindings use it; the problem document lists them.")
-    @ApiResponse(responseCode = "204", description = "Removed")
+    @ApiResponse(responseCode = "202", description = "Deleting: the resource is Deleting until its delete job "
+            + "has removed what PullBridge created; follow Operation-Location")
     @ApiResponse(responseCode = "409", description = "Still in use",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    ResponseEntity<Void> delete(@PathVariable UUID id,
+    ResponseEntity<RegistryResponse> delete(@PathVariable UUID id,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        registries.delete(id, ifMatch);
-        return ResponseEntity.noContent().build();
+        RegistryService.Deletion deletion = registries.delete(id, ifMatch);
+        return ResponseEntity.accepted()
+                .header("Operation-Location", deletion.job().location())
+                .eTag(of(deletion.registry().getVersion()))
+                .body(RegistryResponse.of(deletion.registry()));
     }
 }

@@ -1,12 +1,12 @@
 package io.pullbridge.registries;
 
 import io.pullbridge.audit.AuditLog;
+import io.pullbridge.jobs.JobRef;
+import io.pullbridge.lifecycle.ResourceLifecycle;
 import io.pullbridge.common.ArmResourceId;
 import io.pullbridge.common.AzureProperties;
 import io.pullbridge.common.Phase;
-import io.pullbridge.common.Reference;
 import io.pullbridge.common.ResourceKinds;
-import io.pullbridge.common.ResourceReferences;
 import io.pullbridge.web.ApiException;
 import io.pullbridge.web.ETags;
 import io.pullbridge.web.PageRequest;
@@ -27,15 +27,15 @@ import org.springframework.transaction.annotation.Transactional;
 public class RegistryService {
 
     private final RegistryRepository registries;
-    private final List<ResourceReferences> references;
+    private final ResourceLifecycle lifecycle;
     private final AzureProperties azure;
     private final AuditLog audit;
     private final Clock clock;
 
-    RegistryService(RegistryRepository registries, List<ResourceReferences> references, AzureProperties azure,
+    RegistryService(RegistryRepository registries, ResourceLifecycle lifecycle, AzureProperties azure,
                     AuditLog audit, Clock clock) {
         this.registries = registries;
-        this.references = references;
+        this.lifecycle = lifecycle;
         this.azure = azure;
         this.audit = audit;
         this.clock = clock;
@@ -92,19 +92,18 @@ public class RegistryService {
         return page.page(rows, Registry::getCreatedAt, Registry::getId, RegistryResponse::of);
     }
 
+    /** Marks the registry Deleting and enqueues its delete job; refused while anything uses it. */
     @Transactional
-    void delete(UUID id, String ifMatch) {
+    Deletion delete(UUID id, String ifMatch) {
         Registry registry = get(id);
         ETags.checkIfMatch(ifMatch, registry.getVersion());
-        List<Reference> blockers = references.stream()
-                .flatMap(source -> source.referencesTo(ResourceKinds.REGISTRY, id).stream())
-                .toList();
-        if (!blockers.isEmpty()) {
-            throw ApiException.inUse(ResourceKinds.REGISTRY, id, blockers);
-        }
-        registries.delete(registry);
-        registries.flush();
-        audit.recorded("registry.delete", ResourceKinds.REGISTRY, id, registry.getResourceId());
+        lifecycle.requireUnreferenced(ResourceKinds.REGISTRY, id);
+        JobRef job = lifecycle.requestDelete(ResourceKinds.REGISTRY, registry);
+        registries.saveAndFlush(registry);
+        return new Deletion(registry, job);
+    }
+
+    record Deletion(Registry registry, JobRef job) {
     }
 
     /** The registry with this id, for features that reference registries. */
@@ -115,6 +114,7 @@ public class RegistryService {
 
     static RegistryView view(Registry registry) {
         return new RegistryView(registry.getId(), registry.getName(), registry.getResourceId(),
-                registry.getSubscriptionId(), registry.getLoginServer(), registry.getTenantId());
+                registry.getSubscriptionId(), registry.getLoginServer(), registry.getTenantId(),
+                registry.getStatus().phase());
     }
 }

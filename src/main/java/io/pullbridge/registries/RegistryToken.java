@@ -106,6 +106,6 @@ class RegistryToken extends ResourceEntity {
     }
 
     RegistryTokenView view() {
-        return new RegistryTokenView(getId(), registryId, name);
+        return new RegistryTokenView(getId(), registryId, name, getStatus().phase());
     }
 }

@@ -101,15 +101,19 @@ class RegistryTokenController {
     @DeleteMapping("/{tokenId}")
     @Operation(operationId = "deleteRegistryToken", summary = "Remove a token", description = "Refused with 409 while bindings use it; the problem "
             + "document lists them.")
-    @ApiResponse(responseCode = "204", description = "Removed")
+    @ApiResponse(responseCode = "202", description = "Deleting: the resource is Deleting until its delete job "
+            + "has removed what PullBridge created; follow Operation-Location")
     @ApiResponse(responseCode = "409", description = "Still in use",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    ResponseEntity<Void> delete(@PathVariable UUID registryId, @PathVariable UUID tokenId,
+    ResponseEntity<RegistryTokenResponse> delete(@PathVariable UUID registryId, @PathVariable UUID tokenId,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        tokens.delete(registryId, tokenId, ifMatch);
-        return ResponseEntity.noContent().build();
+        RegistryTokenService.Deletion deletion = tokens.delete(registryId, tokenId, ifMatch);
+        return ResponseEntity.accepted()
+                .header("Operation-Location", deletion.job().location())
+                .eTag(of(deletion.token().getVersion()))
+                .body(RegistryTokenResponse.of(deletion.token()));
     }
 
     private static URI location(RegistryToken token) {

@@ -1,10 +1,10 @@
 package io.pullbridge.registries;
 
 import io.pullbridge.audit.AuditLog;
+import io.pullbridge.jobs.JobRef;
+import io.pullbridge.lifecycle.ResourceLifecycle;
 import io.pullbridge.common.Phase;
-import io.pullbridge.common.Reference;
 import io.pullbridge.common.ResourceKinds;
-import io.pullbridge.common.ResourceReferences;
 import io.pullbridge.web.ApiException;
 import io.pullbridge.web.ETags;
 import io.pullbridge.web.PageRequest;
@@ -35,16 +35,16 @@ public class RegistryTokenService {
     private final RegistryTokenRepository tokens;
     private final RegistryRepository registries;
     private final RegistryTokenRules rules;
-    private final List<ResourceReferences> references;
+    private final ResourceLifecycle lifecycle;
     private final AuditLog audit;
     private final Clock clock;
 
     RegistryTokenService(RegistryTokenRepository tokens, RegistryRepository registries, RegistryTokenRules rules,
-                         List<ResourceReferences> references, AuditLog audit, Clock clock) {
+                         ResourceLifecycle lifecycle, AuditLog audit, Clock clock) {
         this.tokens = tokens;
         this.registries = registries;
         this.rules = rules;
-        this.references = references;
+        this.lifecycle = lifecycle;
         this.audit = audit;
         this.clock = clock;
     }
@@ -56,6 +56,10 @@ public class RegistryTokenService {
     @Transactional
     RegistryToken create(UUID registryId, CreateRegistryTokenRequest request) {
         requireRegistry(registryId);
+        registries.findById(registryId).filter(registry -> registry.getStatus().phase() == Phase.Deleting)
+                .ifPresent(registry -> {
+                    throw ApiException.deleting(null, ResourceKinds.REGISTRY, registryId);
+                });
         RegistryTokenRules.NewToken spec = rules.checkCreate(request);
         tokens.findByRegistryIdAndNameIgnoreCase(registryId, spec.name()).ifPresent(existing -> {
             throw ApiException.alreadyExists("name", "The registry already has a token named '" + existing.getName()
@@ -97,6 +101,7 @@ public class RegistryTokenService {
     Updated update(UUID registryId, UUID tokenId, String ifMatch, UpdateRegistryTokenRequest request) {
         RegistryToken token = get(registryId, tokenId);
         ETags.checkIfMatch(ifMatch, token.getVersion());
+        requireNotDeleting(token);
         RegistryTokenRules.Changes changes = rules.checkUpdate(request);
         boolean changed = false;
         boolean accepted = false;
@@ -124,26 +129,30 @@ public class RegistryTokenService {
         return new Updated(token, accepted);
     }
 
+    /** Marks the token Deleting and enqueues its delete job; refused while a binding uses it. */
     @Transactional
-    void delete(UUID registryId, UUID tokenId, String ifMatch) {
+    Deletion delete(UUID registryId, UUID tokenId, String ifMatch) {
         RegistryToken token = get(registryId, tokenId);
         ETags.checkIfMatch(ifMatch, token.getVersion());
-        List<Reference> blockers = references.stream()
-                .flatMap(source -> source.referencesTo(ResourceKinds.REGISTRY_TOKEN, tokenId).stream())
-                .toList();
-        if (!blockers.isEmpty()) {
-            throw ApiException.inUse(ResourceKinds.REGISTRY_TOKEN, tokenId, blockers);
-        }
-        String detail = describe(token);
-        tokens.delete(token);
-        tokens.flush();
-        audit.recorded("registry-token.delete", ResourceKinds.REGISTRY_TOKEN, tokenId, detail);
+        lifecycle.requireUnreferenced(ResourceKinds.REGISTRY_TOKEN, tokenId);
+        JobRef job = lifecycle.requestDelete(ResourceKinds.REGISTRY_TOKEN, token);
+        tokens.saveAndFlush(token);
+        return new Deletion(token, job);
+    }
+
+    record Deletion(RegistryToken token, JobRef job) {
     }
 
     /** The token with this id, for features that reference tokens. */
     @Transactional(readOnly = true)
     public Optional<RegistryTokenView> find(UUID id) {
         return tokens.findById(id).map(RegistryToken::view);
+    }
+
+    private static void requireNotDeleting(RegistryToken token) {
+        if (token.getStatus().phase() == Phase.Deleting) {
+            throw ApiException.deleting(null, ResourceKinds.REGISTRY_TOKEN, token.getId());
+        }
     }
 
     private void requireRegistry(UUID registryId) {

@@ -53,6 +53,13 @@ public class ApiException extends RuntimeException {
                 + blockers.size() + " other resource(s); remove them first", List.of(), blockers);
     }
 
+    /** The resource is being deleted: it can no longer change, nor be referenced by new resources. */
+    public static ApiException deleting(String field, String kind, UUID id) {
+        String message = "the " + kind + " " + id + " is being deleted";
+        return new ApiException(ProblemType.INVALID_STATE, (field == null ? "" : field + ": ") + message,
+                field == null ? List.of() : List.of(new FieldViolation(field, message)), List.of());
+    }
+
     public static ApiException alreadyExists(String field, String detail) {
         return new ApiException(ProblemType.ALREADY_EXISTS, detail, List.of(new FieldViolation(field, detail)),
                 List.of());

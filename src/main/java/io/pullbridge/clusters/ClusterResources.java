@@ -1,0 +1,14 @@
+package io.pullbridge.clusters;
+
+import io.pullbridge.common.ResourceKinds;
+import io.pullbridge.lifecycle.RepositoryResources;
+import org.springframework.stereotype.Component;
+
+/** Clusters in the resource lifecycle: their status follows their jobs, their deletes run as jobs. */
+@Component
+class ClusterResources extends RepositoryResources<Cluster> {
+
+    ClusterResources(ClusterRepository repository) {
+        super(ResourceKinds.CLUSTER, repository, Cluster.class);
+    }
+}
