@@ -96,6 +96,37 @@ class SecretCipherTests {
     }
 
     @Test
+    void aTruncatedCiphertextIsRefusedAsAlteredRatherThanCrashing() {
+        SecretCipher cipher = cipher(newKey());
+        EncryptedSecret secret = cipher.encrypt(PASSWORD, CONTEXT);
+
+        for (int length : new int[] {0, 5, 12, 27}) {
+            EncryptedSecret truncated = new EncryptedSecret(secret.keyId(), Arrays.copyOf(secret.ciphertext(), length));
+            assertThatIllegalStateException().isThrownBy(() -> cipher.decrypt(truncated, CONTEXT))
+                    .withMessageContaining("altered");
+        }
+    }
+
+    @Test
+    void refusesAPreviousKeyUnderTheCurrentKeyIdWithOtherKeyMaterial() {
+        String key = newKey();
+        CryptoProperties clash = new CryptoProperties(newKey(), "2026-01", Map.of("2026-01", key));
+
+        assertThatIllegalStateException().isThrownBy(() -> new SecretCipher(clash))
+                .withMessageContaining("pullbridge.security.previous-keys.2026-01")
+                .withMessageContaining("pullbridge.security.master-key-id")
+                .withMessageNotContaining(key);
+    }
+
+    @Test
+    void acceptsTheCurrentKeyRepeatedAmongThePreviousKeys() {
+        String key = newKey();
+        SecretCipher cipher = new SecretCipher(new CryptoProperties(key, "2026-01", Map.of("2026-01", key)));
+
+        assertThat(cipher.decrypt(cipher.encrypt(PASSWORD, CONTEXT), CONTEXT)).isEqualTo(PASSWORD);
+    }
+
+    @Test
     void aSecretDoesNotDecryptUnderAnotherKeyWithTheSameId() {
         CryptoProperties first = new CryptoProperties(newKey(), "k1", Map.of());
         CryptoProperties second = new CryptoProperties(newKey(), "k1", Map.of());
