@@ -46,8 +46,10 @@ public class Problems {
         write(type, detail, List.of(), request, response);
     }
 
-    /** As {@link #write(ProblemType, String, HttpServletRequest, jakarta.servlet.http.HttpServletResponse)}, naming
-     * the invalid fields (or headers) so a filter's 400 reads like every other one. */
+    /**
+     * As {@link #write(ProblemType, String, HttpServletRequest, jakarta.servlet.http.HttpServletResponse)}, naming
+     * the invalid fields (or headers) so a filter's 400 reads like every other one.
+     */
     public void write(ProblemType type, String detail, List<FieldViolation> errors, HttpServletRequest request,
                       jakarta.servlet.http.HttpServletResponse response) throws IOException {
         Problem problem = problem(type, detail, request, errors, List.of());
