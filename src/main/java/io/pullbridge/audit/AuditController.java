@@ -2,9 +2,11 @@ package io.pullbridge.audit;
 
 import io.pullbridge.web.PageRequest;
 import io.pullbridge.web.PageResponse;
+import io.pullbridge.web.Violations;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
+import java.util.List;
 import org.springframework.data.jpa.domain.Specification;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -16,6 +18,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/audit-events")
 @Tag(name = "Audit events", description = "Who changed what, when, and how it ended (Admin only)")
 class AuditController {
+
+    // A mistyped outcome would otherwise match nothing and look like a clean audit trail.
+    private static final List<String> OUTCOMES = List.of(AuditLog.SUCCESS, AuditLog.FAILURE, AuditLog.DENIED);
 
     private final AuditEventRepository events;
 
@@ -35,6 +40,11 @@ class AuditController {
                                           @RequestParam(required = false) Instant until,
                                           @RequestParam(required = false) Integer limit,
                                           @RequestParam(required = false) String pageToken) {
+        Violations violations = new Violations();
+        violations.check(outcome == null || OUTCOMES.contains(outcome), "outcome",
+                "must be one of " + String.join(", ", OUTCOMES));
+        violations.check(since == null || until == null || since.isBefore(until), "until", "must be after since");
+        violations.throwIfAny();
         PageRequest page = PageRequest.of(limit, pageToken);
         Specification<AuditEvent> spec = page.after("occurredAt");
         if (actor != null) {

@@ -41,8 +41,16 @@ public class SecretCipher {
         currentKeyId = properties.masterKeyId() == null || properties.masterKeyId().isBlank()
                 ? deriveKeyId(current) : properties.masterKeyId();
         keys.put(currentKeyId, new SecretKeySpec(current, "AES"));
-        properties.previousKeys().forEach((id, key) ->
-                keys.putIfAbsent(id, new SecretKeySpec(decodeKey("pullbridge.security.previous-keys." + id, key), "AES")));
+        properties.previousKeys().forEach((id, key) -> {
+            byte[] previous = decodeKey("pullbridge.security.previous-keys." + id, key);
+            // Under one id, only one key can be tried: the old one would be dropped and its secrets lost.
+            if (id.equals(currentKeyId) && !MessageDigest.isEqual(previous, current)) {
+                throw new IllegalStateException("pullbridge.security.previous-keys." + id + " has the id of the current "
+                        + "master key (pullbridge.security.master-key-id) but other key material; give the new master "
+                        + "key an id of its own");
+            }
+            keys.putIfAbsent(id, new SecretKeySpec(previous, "AES"));
+        });
         fingerprintKey = new SecretKeySpec(hmac(current, "pullbridge fingerprint key".getBytes(StandardCharsets.UTF_8)),
                 "HmacSHA256");
     }
@@ -74,16 +82,23 @@ public class SecretCipher {
             throw new IllegalStateException("Secret was encrypted under key '" + secret.keyId()
                     + "', which is neither the master key nor one of pullbridge.security.previous-keys");
         }
+        byte[] stored = secret.isSet() ? secret.ciphertext() : new byte[0];
+        if (stored.length < NONCE_BYTES + TAG_BITS / 8) {
+            throw undecryptable(secret, context);
+        }
         try {
-            byte[] stored = secret.ciphertext();
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, stored, 0, NONCE_BYTES));
             cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
             return new String(cipher.doFinal(stored, NONCE_BYTES, stored.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Secret under key '" + secret.keyId() + "' could not be decrypted for "
-                    + context + " (wrong key, or the ciphertext was moved or altered)");
+            throw undecryptable(secret, context);
         }
+    }
+
+    private static IllegalStateException undecryptable(EncryptedSecret secret, String context) {
+        return new IllegalStateException("Secret under key '" + secret.keyId() + "' could not be decrypted for "
+                + context + " (wrong key, or the ciphertext was moved or altered)");
     }
 
     /**

@@ -38,6 +38,9 @@ class IdempotencyFilter extends OncePerRequestFilter {
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
     private static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
     private static final Duration RETENTION = Duration.ofHours(24);
+    // A claim still unfinished after this long belongs to a request that died with its replica; a retry of the
+    // same request may take it over instead of being told to wait until the record expires a day later.
+    private static final Duration ABANDONED_AFTER = Duration.ofMinutes(5);
     private static final List<String> REPLAYED_HEADERS = List.of(HttpHeaders.LOCATION, "Operation-Location",
             HttpHeaders.ETAG, HttpHeaders.CONTENT_TYPE);
 
@@ -64,8 +67,9 @@ class IdempotencyFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String key = request.getHeader(HEADER);
         if (!KEY.matcher(key).matches()) {
-            problems.write(ProblemType.VALIDATION_FAILED, "Idempotency-Key must be 1 to 255 visible ASCII characters",
-                    request, response);
+            String rule = "must be 1 to 255 visible ASCII characters";
+            problems.write(ProblemType.VALIDATION_FAILED, HEADER + ": " + rule,
+                    List.of(new FieldViolation(HEADER, rule)), request, response);
             return;
         }
         byte[] body = request.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
@@ -77,7 +81,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
         String fingerprint = fingerprint(request, body);
         Instant now = clock.instant();
         store.purgeExpired(actor, key, now.minus(RETENTION));
-        if (!store.claim(actor, key, fingerprint, request.getRequestURI(), now)) {
+        if (!store.claim(actor, key, fingerprint, request.getRequestURI(), now, now.minus(ABANDONED_AFTER))) {
             IdempotencyStore.Record record = store.find(actor, key).orElse(null);
             if (record == null) {
                 problems.write(ProblemType.IDEMPOTENCY_KEY_IN_PROGRESS,

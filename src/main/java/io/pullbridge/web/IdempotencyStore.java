@@ -19,12 +19,21 @@ class IdempotencyStore {
         this.jdbc = jdbc;
     }
 
-    /** @return true when this request now owns the key; false when a row for it exists already */
-    boolean claim(String actor, String key, String fingerprint, String path, Instant now) {
+    /**
+     * Claims the key for this request. An unfinished claim made before {@code abandonedBefore} for the same request
+     * (same fingerprint) is taken over: its request died without an answer, so there is nothing to replay.
+     *
+     * @return true when this request now owns the key; false when another claim or an answer holds it
+     */
+    boolean claim(String actor, String key, String fingerprint, String path, Instant now, Instant abandonedBefore) {
         return jdbc.sql("""
                         insert into idempotency_records (actor, idempotency_key, fingerprint, path, created_at)
-                        values (?, ?, ?, ?, ?) on conflict do nothing""")
-                .params(actor, key, fingerprint, path, Timestamp.from(now))
+                        values (?, ?, ?, ?, ?)
+                        on conflict (actor, idempotency_key) do update set created_at = excluded.created_at
+                        where idempotency_records.completed_at is null
+                          and idempotency_records.fingerprint = excluded.fingerprint
+                          and idempotency_records.created_at < ?""")
+                .params(actor, key, fingerprint, path, Timestamp.from(now), Timestamp.from(abandonedBefore))
                 .update() == 1;
     }
 

@@ -18,6 +18,10 @@ public record PageRequest(int limit, Instant afterCreatedAt, UUID afterId) {
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 500;
     private static final String VERSION = "v1";
+    // Every issued token points at a stored creation time; anything outside this range was not issued by us
+    // and must not reach the database, whose timestamps end long before Instant.MAX.
+    private static final Instant EARLIEST = Instant.EPOCH;
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     public static PageRequest of(Integer limit, String pageToken) {
         int size = limit == null ? DEFAULT_LIMIT : limit;
@@ -32,8 +36,13 @@ public record PageRequest(int limit, Instant afterCreatedAt, UUID afterId) {
             if (parts.length != 4 || !parts[0].equals(VERSION)) {
                 throw new IllegalArgumentException("unknown token version");
             }
-            Instant createdAt = Instant.ofEpochSecond(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
-            return new PageRequest(size, createdAt, UUID.fromString(parts[3]));
+            long seconds = Long.parseLong(parts[1]);
+            long nanos = Long.parseLong(parts[2]);
+            if (nanos < 0 || nanos > 999_999_999 || seconds < EARLIEST.getEpochSecond()
+                    || seconds > LATEST.getEpochSecond()) {
+                throw new IllegalArgumentException("position out of range");
+            }
+            return new PageRequest(size, Instant.ofEpochSecond(seconds, nanos), UUID.fromString(parts[3]));
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid("pageToken", "is not a token this API returned; start again without it");
         }

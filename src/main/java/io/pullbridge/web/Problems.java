@@ -43,7 +43,16 @@ public class Problems {
     /** For filters and security handlers, which answer before Spring MVC's message converters. */
     public void write(ProblemType type, String detail, HttpServletRequest request,
                       jakarta.servlet.http.HttpServletResponse response) throws IOException {
-        Problem problem = problem(type, detail, request, List.of(), List.of());
+        write(type, detail, List.of(), request, response);
+    }
+
+    /**
+     * As {@link #write(ProblemType, String, HttpServletRequest, jakarta.servlet.http.HttpServletResponse)}, naming
+     * the invalid fields (or headers) so a filter's 400 reads like every other one.
+     */
+    public void write(ProblemType type, String detail, List<FieldViolation> errors, HttpServletRequest request,
+                      jakarta.servlet.http.HttpServletResponse response) throws IOException {
+        Problem problem = problem(type, detail, request, errors, List.of());
         report(request, problem);
         response.setStatus(type.status().value());
         response.setContentType(PROBLEM_JSON.toString());

@@ -1,0 +1,99 @@
+package io.pullbridge;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import jakarta.persistence.Entity;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.repository.Repository;
+import org.springframework.web.bind.annotation.RestController;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The layout of design.md section 2, checked on the main classes: features are packages with a small public
+ * face, the cross-cutting modules know no feature, and only the adapters touch the Azure and Kubernetes SDKs.
+ */
+class ArchitectureTests {
+
+    private static final String[] FEATURES = {"io.pullbridge.registries..", "io.pullbridge.principals..",
+            "io.pullbridge.clusters..", "io.pullbridge.bindings.."};
+
+    private static JavaClasses main;
+
+    @BeforeAll
+    static void importMainClasses() {
+        main = new ClassFileImporter()
+                .withImportOption(new ImportOption.DoNotIncludeTests())
+                .importPackages("io.pullbridge");
+        // Guards against rules passing on nothing: the main code is there, the test code is not.
+        assertThat(main.contain("io.pullbridge.registries.RegistryController")).isTrue();
+        assertThat(main.contain("io.pullbridge.support.Api")).isFalse();
+    }
+
+    @Test
+    void modulesHaveNoDependencyCycles() {
+        slices().matching("io.pullbridge.(*)..")
+                .should().beFreeOfCycles()
+                .check(main);
+    }
+
+    @Test
+    void onlyTheAzureAdapterUsesTheAzureSdk() {
+        noClasses().that().resideOutsideOfPackage("io.pullbridge.azure..")
+                .should().dependOnClassesThat().resideInAPackage("com.azure..")
+                .because("the azure adapter is the only code that talks to Azure (design.md section 2)")
+                .allowEmptyShould(true)
+                .check(main);
+    }
+
+    @Test
+    void onlyTheKubernetesAdapterUsesTheKubernetesClient() {
+        noClasses().that().resideOutsideOfPackage("io.pullbridge.kubernetes..")
+                .should().dependOnClassesThat().resideInAPackage("io.kubernetes..")
+                .because("the kubernetes adapter is the only code that talks to clusters (design.md section 2)")
+                .allowEmptyShould(true)
+                .check(main);
+    }
+
+    @Test
+    void crossCuttingModulesAndJobsKnowNoFeature() {
+        noClasses().that().resideInAnyPackage("io.pullbridge.jobs..", "io.pullbridge.web..",
+                        "io.pullbridge.common..", "io.pullbridge.crypto..", "io.pullbridge.audit..")
+                .should().dependOnClassesThat().resideInAnyPackage(FEATURES)
+                .because("features depend on the shared modules and register with jobs, never the other way round")
+                .allowEmptyShould(true)
+                .check(main);
+    }
+
+    @Test
+    void controllersAreNotPublic() {
+        classes().that().areAnnotatedWith(RestController.class)
+                .should().notBePublic()
+                .because("a feature's controller is internal to its package")
+                .allowEmptyShould(true)
+                .check(main);
+    }
+
+    @Test
+    void entitiesAreNotPublic() {
+        classes().that().areAnnotatedWith(Entity.class)
+                .should().notBePublic()
+                .because("other features see a resource through its service and *View records, not its entity")
+                .allowEmptyShould(true)
+                .check(main);
+    }
+
+    @Test
+    void repositoriesAreNotPublic() {
+        classes().that().areInterfaces().and().areAssignableTo(Repository.class)
+                .should().notBePublic()
+                .because("other features reach stored data through the owning feature's service")
+                .allowEmptyShould(true)
+                .check(main);
+    }
+}

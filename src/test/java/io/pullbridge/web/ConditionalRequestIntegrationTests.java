@@ -1,0 +1,161 @@
+package io.pullbridge.web;
+
+import io.pullbridge.support.Api;
+import io.pullbridge.support.IntegrationTest;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/** ETags on reads and If-Match on deletes, so two operators cannot silently undo each other's work. */
+@IntegrationTest
+class ConditionalRequestIntegrationTests {
+
+    @Autowired
+    MockMvc mvc;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void aReadCarriesAStrongETagThatMatchesTheCreateAnswer() throws Exception {
+        var created = Api.operator(mvc).post("/api/v1/registries", body())
+                .andExpect(status().isAccepted())
+                .andReturn().getResponse();
+        String location = created.getHeader(HttpHeaders.LOCATION);
+
+        String etag = Api.reader(mvc).get(location)
+                .andExpect(status().isOk())
+                .andReturn().getResponse().getHeader(HttpHeaders.ETAG);
+
+        assertThat(etag).matches("\"[^\"]+\"").doesNotStartWith("W/");
+        assertThat(created.getHeader(HttpHeaders.ETAG)).isEqualTo(etag);
+    }
+
+    @Test
+    void aReadWithTheCurrentETagIsNotModified() throws Exception {
+        String location = create();
+        String etag = etag(location);
+
+        Api.reader(mvc).perform(get(location).header(HttpHeaders.IF_NONE_MATCH, etag))
+                .andExpect(status().isNotModified())
+                .andExpect(content().string(""));
+        Api.reader(mvc).perform(get(location).header(HttpHeaders.IF_NONE_MATCH, "\"41\""))
+                .andExpect(status().isOk());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"41\"", "\"0-stale\"", "W/\"0\"", "\"41\", \"42\"", "0"})
+    void aDeleteWithAStaleETagIsRefusedAndKeepsTheResource(String ifMatch) throws Exception {
+        String location = create();
+
+        Api.operator(mvc).perform(delete(location).header(HttpHeaders.IF_MATCH, ifMatch))
+                .andExpect(status().isPreconditionFailed())
+                .andExpect(content().contentType("application/problem+json"))
+                .andExpect(jsonPath("$.type").value("https://pullbridge.io/problems/precondition-failed"))
+                .andExpect(jsonPath("$.status").value(412));
+
+        assertThat(exists(location)).isTrue();
+        Api.reader(mvc).get(location).andExpect(status().isOk());
+    }
+
+    @Test
+    void theRefusalTellsTheCurrentETag() throws Exception {
+        String location = create();
+        String etag = etag(location);
+
+        Api.operator(mvc).perform(delete(location).header(HttpHeaders.IF_MATCH, "\"41\""))
+                .andExpect(jsonPath("$.detail", org.hamcrest.Matchers.containsString(etag)));
+    }
+
+    @Test
+    void aDeleteWithTheCurrentETagSucceeds() throws Exception {
+        String location = create();
+
+        Api.operator(mvc).perform(delete(location).header(HttpHeaders.IF_MATCH, etag(location)))
+                .andExpect(status().isNoContent());
+
+        assertThat(exists(location)).isFalse();
+        Api.reader(mvc).get(location).andExpect(status().isNotFound());
+    }
+
+    @Test
+    void aDeleteWithOneMatchingETagInAListSucceeds() throws Exception {
+        String location = create();
+
+        Api.operator(mvc).perform(delete(location).header(HttpHeaders.IF_MATCH, "\"41\", " + etag(location)))
+                .andExpect(status().isNoContent());
+
+        assertThat(exists(location)).isFalse();
+    }
+
+    @Test
+    void aDeleteWithIfMatchStarSucceeds() throws Exception {
+        String location = create();
+
+        Api.operator(mvc).perform(delete(location).header(HttpHeaders.IF_MATCH, "*"))
+                .andExpect(status().isNoContent());
+
+        assertThat(exists(location)).isFalse();
+    }
+
+    @Test
+    void aDeleteWithoutIfMatchIsUnconditional() throws Exception {
+        String location = create();
+
+        Api.operator(mvc).delete(location).andExpect(status().isNoContent());
+
+        assertThat(exists(location)).isFalse();
+    }
+
+    @Test
+    void aStaleDeleteIsAuditedAsAFailure() throws Exception {
+        String location = create();
+
+        String requestId = Api.operator(mvc).perform(delete(location).header(HttpHeaders.IF_MATCH, "\"41\""))
+                .andExpect(status().isPreconditionFailed())
+                .andReturn().getResponse().getHeader("X-Request-Id");
+
+        assertThat(jdbc.sql("select outcome, http_status from audit_events where request_id = ?").param(requestId)
+                .query((rs, row) -> rs.getString(1) + " " + rs.getInt(2)).single()).isEqualTo("failure 412");
+        assertThat(jdbc.sql("select count(*) from audit_events where action = 'registry.delete' and resource_id = ?")
+                .param(id(location)).query(Long.class).single()).isZero();
+    }
+
+    private String create() throws Exception {
+        return Api.operator(mvc).post("/api/v1/registries", body())
+                .andExpect(status().isAccepted())
+                .andExpect(header().exists(HttpHeaders.ETAG))
+                .andReturn().getResponse().getHeader(HttpHeaders.LOCATION);
+    }
+
+    private String etag(String location) throws Exception {
+        return Api.reader(mvc).get(location).andReturn().getResponse().getHeader(HttpHeaders.ETAG);
+    }
+
+    private boolean exists(String location) {
+        return jdbc.sql("select count(*) from registries where id = ?").param(UUID.fromString(id(location)))
+                .query(Long.class).single() == 1;
+    }
+
+    private static String id(String location) {
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    private static String body() {
+        return "{\"resourceId\": \"/subscriptions/" + UUID.randomUUID() + "/resourceGroups/rg-etags/providers/"
+                + "Microsoft.ContainerRegistry/registries/acr" + UUID.randomUUID().toString().substring(0, 8) + "\"}";
+    }
+}
