@@ -6,10 +6,11 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
+import org.springframework.data.domain.Persistable;
 
 @Entity
 @Table(name = "audit_events")
-class AuditEvent {
+class AuditEvent implements Persistable<UUID> {
 
     @Id
     private UUID id;
@@ -57,8 +58,15 @@ class AuditEvent {
         this.detail = detail;
     }
 
-    UUID getId() {
+    @Override
+    public UUID getId() {
         return id;
+    }
+
+    /** Events are only ever inserted: saving one never needs to look for an existing row first. */
+    @Override
+    public boolean isNew() {
+        return true;
     }
 
     Instant getOccurredAt() {

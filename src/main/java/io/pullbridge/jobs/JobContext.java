@@ -70,8 +70,11 @@ public final class JobContext {
      * @throws JobFailure or whatever the step threw, after recording the step as failed
      */
     public void step(String name, Step step) throws Exception {
-        ensureStillOurs();
+        if (shuttingDown.getAsBoolean()) {
+            throw new ShuttingDown();
+        }
         if (!store.startStep(job.id(), token, name, clock.instant())) {
+            ensureStillOurs();
             throw new LostOwnership();
         }
         String detail;

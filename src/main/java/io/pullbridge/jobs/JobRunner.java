@@ -70,23 +70,19 @@ class JobRunner {
             log.warn("Dropping execution {} of {}: its id is not a job id", instance.getId(), TASK_NAME);
             return remove();
         }
-        Optional<JobStore.Snapshot> loaded = store.load(jobId);
-        if (loaded.isEmpty()) {
-            return remove();
-        }
-        JobStore.Snapshot job = loaded.get();
         UUID token = UUID.randomUUID();
         Instant claimedAt = clock.instant();
-        JobStore.Claim claim = tx.execute(status -> {
-            JobStore.Claim outcome = store.claim(jobId, token, runnerName, claimedAt);
-            if (outcome == JobStore.Claim.CLAIMED) {
-                events.started(job);
-            } else if (outcome == JobStore.Claim.CANCELLED) {
-                events.ended(job, JobState.CANCELLED, null, "cancelled while its runner was away");
+        JobStore.Claimed claimed = tx.execute(status -> {
+            JobStore.Claimed outcome = store.claim(jobId, token, runnerName, claimedAt);
+            if (outcome.outcome() == JobStore.Claim.CLAIMED) {
+                events.started(outcome.job());
+            } else if (outcome.outcome() == JobStore.Claim.CANCELLED) {
+                events.ended(outcome.job(), JobState.CANCELLED, null, "cancelled while its runner was away");
             }
             return outcome;
         });
-        switch (claim) {
+        JobStore.Snapshot job = claimed.job();
+        switch (claimed.outcome()) {
             case BUSY:
                 return reschedule(claimedAt.plus(properties.busyTargetDelay()));
             case GONE:
@@ -105,7 +101,6 @@ class JobRunner {
                 () -> execution.getSchedulerState().isShuttingDown());
         JobResult result;
         try {
-            context.ensureStillOurs();
             result = handler.handle(context);
         } catch (JobContext.LostOwnership e) {
             log.warn("Job {} was taken over by another runner; this runner stops without writing", jobId);

@@ -68,11 +68,15 @@ class JobStore {
                           request_id, created_at
                         from jobs where id = ?""")
                 .param(id)
-                .query((rs, row) -> new Snapshot(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                        rs.getObject(4, UUID.class), JobState.fromValue(rs.getString(5)), rs.getInt(6), rs.getInt(7),
-                        json.readValue(rs.getString(8), STRING_MAP), rs.getString(9), rs.getString(10),
-                        rs.getTimestamp(11).toInstant()))
+                .query(this::snapshot)
                 .optional();
+    }
+
+    private Snapshot snapshot(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new Snapshot(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getObject(4, UUID.class),
+                JobState.fromValue(rs.getString(5)), rs.getInt(6), rs.getInt(7),
+                json.readValue(rs.getString(8), STRING_MAP), rs.getString(9), rs.getString(10),
+                rs.getTimestamp(11).toInstant());
     }
 
     /**
@@ -80,22 +84,28 @@ class JobStore {
      * no longer lets it write. A job waits (BUSY) while another job runs on its target or an older one is queued
      * for it, so jobs on one target run one at a time, in order.
      */
-    Claim claim(UUID id, UUID token, String runner, Instant now) {
+    record Claimed(Claim outcome, Snapshot job) {
+    }
+
+    Claimed claim(UUID id, UUID token, String runner, Instant now) {
         try {
-            int updated = jdbc.sql("""
+            Optional<Snapshot> claimed = jdbc.sql("""
                             update jobs set state = 'running', run_token = ?, runner = ?, attempts = attempts + 1,
                               started_at = coalesce(started_at, ?), next_attempt_at = null
                             where id = ? and state in ('queued', 'running') and not cancel_requested
                               and not exists (select 1 from jobs older
                                               where older.target_id = jobs.target_id and older.state = 'queued'
-                                                and (older.created_at, older.id) < (jobs.created_at, jobs.id))""")
+                                                and (older.created_at, older.id) < (jobs.created_at, jobs.id))
+                            returning id, type, target_kind, target_id, state, attempts - 1, failed_attempts, data,
+                              requested_by, request_id, created_at""")
                     .params(token, runner, ts(now), id)
-                    .update();
-            if (updated == 1) {
-                return Claim.CLAIMED;
+                    .query(this::snapshot)
+                    .optional();
+            if (claimed.isPresent()) {
+                return new Claimed(Claim.CLAIMED, claimed.get());
             }
         } catch (DuplicateKeyException anotherJobRunsOnTheTarget) {
-            return Claim.BUSY;
+            return new Claimed(Claim.BUSY, null);
         }
         // A job whose runner died after a cancel was asked for ends here, cancelled.
         int cancelled = jdbc.sql("""
@@ -103,18 +113,18 @@ class JobStore {
                         where id = ? and state = 'running' and cancel_requested""")
                 .params(ts(now), id).update();
         if (cancelled == 1) {
-            return Claim.CANCELLED;
+            return new Claimed(Claim.CANCELLED, load(id).orElseThrow());
         }
         String state = jdbc.sql("select state from jobs where id = ?").param(id).query(String.class).optional()
                 .orElse("gone");
-        return state.equals("queued") ? Claim.BUSY : Claim.GONE;
+        return new Claimed(state.equals("queued") ? Claim.BUSY : Claim.GONE, null);
     }
 
     boolean startStep(UUID id, UUID token, String name, Instant now) {
         return jdbc.sql("""
                         update jobs set steps = steps || jsonb_build_array(jsonb_build_object(
                           'name', ?::text, 'state', 'running', 'startedAt', ?::text))
-                        where id = ? and run_token = ? and state = 'running'""")
+                        where id = ? and run_token = ? and state = 'running' and not cancel_requested""")
                 .params(name, now.toString(), id, token)
                 .update() == 1;
     }
