@@ -1,5 +1,6 @@
 package io.pullbridge.jobs;
 
+import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.TaskDescriptor;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
@@ -16,6 +17,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Enqueues jobs, cancels and retries them. {@link #enqueue} joins the caller's transaction: the job row and its
@@ -61,12 +64,29 @@ public class JobService {
             UUID id = queued.get();
             store.pullForward(id, now);
             scheduler.reschedule(TASK.instanceId(id.toString()), now);
+            startAfterCommit();
             return new JobRef(id, true);
         }
         UUID id = UUID.randomUUID();
         store.insert(id, request, RequestContext.actor(), RequestContext.requestId(), now);
         scheduler.schedule(instance(id), now);
+        startAfterCommit();
         return new JobRef(id, false);
+    }
+
+    /**
+     * The execution becomes visible to the scheduler only when the caller's transaction commits; wake the scheduler
+     * then, so a job starts at once rather than at the next poll.
+     */
+    private void startAfterCommit() {
+        if (scheduler instanceof Scheduler running && TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    running.triggerCheckForDueExecutions();
+                }
+            });
+        }
     }
 
     @Transactional
