@@ -119,10 +119,10 @@ class BindingController {
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     ResponseEntity<BindingResponse> delete(@PathVariable UUID id,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        BindingService.Deletion deletion = bindings.delete(id, ifMatch);
+        var deletion = bindings.delete(id, ifMatch);
         return ResponseEntity.accepted()
                 .header("Operation-Location", deletion.job().location())
-                .eTag(of(deletion.binding().getVersion()))
-                .body(BindingResponse.of(deletion.binding()));
+                .eTag(of(deletion.resource().getVersion()))
+                .body(BindingResponse.of(deletion.resource()));
     }
 }

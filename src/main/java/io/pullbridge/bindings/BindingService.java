@@ -1,7 +1,6 @@
 package io.pullbridge.bindings;
 
 import io.pullbridge.audit.AuditLog;
-import io.pullbridge.jobs.JobRef;
 import io.pullbridge.lifecycle.ResourceLifecycle;
 import io.pullbridge.clusters.ClusterKind;
 import io.pullbridge.clusters.ClusterService;
@@ -176,15 +175,11 @@ public class BindingService {
 
     /** Marks the binding Deleting and enqueues its delete job, which removes what the binding made. */
     @Transactional
-    Deletion delete(UUID id, String ifMatch) {
+    ResourceLifecycle.Deletion<Binding> delete(UUID id, String ifMatch) {
         Binding binding = get(id);
-        ETags.checkIfMatch(ifMatch, binding.getVersion());
-        JobRef job = lifecycle.requestDelete(ResourceKinds.BINDING, binding);
+        ResourceLifecycle.Deletion<Binding> deletion = lifecycle.delete(ResourceKinds.BINDING, binding, ifMatch);
         bindings.saveAndFlush(binding);
-        return new Deletion(binding, job);
-    }
-
-    record Deletion(Binding binding, JobRef job) {
+        return deletion;
     }
 
     private void updatePullSecret(Binding binding, UpdateBindingRequest request, Violations violations) {

@@ -110,10 +110,10 @@ class ClusterController {
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     ResponseEntity<ClusterResponse> delete(@PathVariable UUID id,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        ClusterService.Deletion deletion = clusters.delete(id, ifMatch);
+        var deletion = clusters.delete(id, ifMatch);
         return ResponseEntity.accepted()
                 .header("Operation-Location", deletion.job().location())
-                .eTag(of(deletion.cluster().getVersion()))
-                .body(ClusterResponse.of(deletion.cluster()));
+                .eTag(of(deletion.resource().getVersion()))
+                .body(ClusterResponse.of(deletion.resource()));
     }
 }

@@ -1,7 +1,6 @@
 package io.pullbridge.clusters;
 
 import io.pullbridge.audit.AuditLog;
-import io.pullbridge.jobs.JobRef;
 import io.pullbridge.lifecycle.ResourceLifecycle;
 import io.pullbridge.common.ArmResourceId;
 import io.pullbridge.common.Cidr;
@@ -189,16 +188,11 @@ public class ClusterService {
 
     /** Marks the cluster Deleting and enqueues its delete job; refused while a binding uses it. */
     @Transactional
-    Deletion delete(UUID id, String ifMatch) {
+    ResourceLifecycle.Deletion<Cluster> delete(UUID id, String ifMatch) {
         Cluster cluster = get(id);
-        ETags.checkIfMatch(ifMatch, cluster.getVersion());
-        lifecycle.requireUnreferenced(ResourceKinds.CLUSTER, id);
-        JobRef job = lifecycle.requestDelete(ResourceKinds.CLUSTER, cluster);
+        ResourceLifecycle.Deletion<Cluster> deletion = lifecycle.delete(ResourceKinds.CLUSTER, cluster, ifMatch);
         clusters.saveAndFlush(cluster);
-        return new Deletion(cluster, job);
-    }
-
-    record Deletion(Cluster cluster, JobRef job) {
+        return deletion;
     }
 
     /** The cluster with this id, for features that reference clusters. */

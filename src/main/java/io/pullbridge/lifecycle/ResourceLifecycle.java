@@ -10,6 +10,7 @@ import io.pullbridge.jobs.JobRequest;
 import io.pullbridge.jobs.JobService;
 import io.pullbridge.jobs.JobStateChanged;
 import io.pullbridge.web.ApiException;
+import io.pullbridge.web.ETags;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,21 @@ public class ResourceLifecycle {
         resource.touched(clock.instant());
         audit.recorded(kind + ".delete-requested", kind, resource.getId(), null);
         return job;
+    }
+
+    /**
+     * A user's DELETE: honours {@code If-Match}, refuses (409) while other resources use this one, then marks it
+     * {@code Deleting} and enqueues its delete job, all in the caller's transaction.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public <T extends ResourceEntity> Deletion<T> delete(String kind, T resource, String ifMatch) {
+        ETags.checkIfMatch(ifMatch, resource.getVersion());
+        requireUnreferenced(kind, resource.getId());
+        return new Deletion<>(resource, requestDelete(kind, resource));
+    }
+
+    /** A resource now {@code Deleting}, and the job that deletes it. */
+    public record Deletion<T extends ResourceEntity>(T resource, JobRef job) {
     }
 
     /** The resources of {@code kind} that reference the given one, across all features. */

@@ -120,10 +120,10 @@ class ServicePrincipalController {
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     ResponseEntity<ServicePrincipalResponse> delete(@PathVariable UUID id,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        ServicePrincipalService.Deletion deletion = principals.delete(id, ifMatch);
+        var deletion = principals.delete(id, ifMatch);
         return ResponseEntity.accepted()
                 .header("Operation-Location", deletion.job().location())
-                .eTag(of(deletion.principal().getVersion()))
-                .body(ServicePrincipalResponse.of(deletion.principal()));
+                .eTag(of(deletion.resource().getVersion()))
+                .body(ServicePrincipalResponse.of(deletion.resource()));
     }
 }

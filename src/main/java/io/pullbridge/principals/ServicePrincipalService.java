@@ -1,7 +1,6 @@
 package io.pullbridge.principals;
 
 import io.pullbridge.audit.AuditLog;
-import io.pullbridge.jobs.JobRef;
 import io.pullbridge.lifecycle.ResourceLifecycle;
 import io.pullbridge.common.Phase;
 import io.pullbridge.common.ResourceKinds;
@@ -175,16 +174,11 @@ public class ServicePrincipalService {
 
     /** Marks the principal Deleting and enqueues its delete job; refused while a binding uses it. */
     @Transactional
-    Deletion delete(UUID id, String ifMatch) {
+    ResourceLifecycle.Deletion<ServicePrincipal> delete(UUID id, String ifMatch) {
         ServicePrincipal principal = get(id);
-        ETags.checkIfMatch(ifMatch, principal.getVersion());
-        lifecycle.requireUnreferenced(ResourceKinds.SERVICE_PRINCIPAL, id);
-        JobRef job = lifecycle.requestDelete(ResourceKinds.SERVICE_PRINCIPAL, principal);
+        ResourceLifecycle.Deletion<ServicePrincipal> deletion = lifecycle.delete(ResourceKinds.SERVICE_PRINCIPAL, principal, ifMatch);
         principals.saveAndFlush(principal);
-        return new Deletion(principal, job);
-    }
-
-    record Deletion(ServicePrincipal principal, JobRef job) {
+        return deletion;
     }
 
     /** The principal with this id, for features that reference principals. */

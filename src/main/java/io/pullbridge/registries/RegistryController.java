@@ -83,10 +83,10 @@ class RegistryController {
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     ResponseEntity<RegistryResponse> delete(@PathVariable UUID id,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        RegistryService.Deletion deletion = registries.delete(id, ifMatch);
+        var deletion = registries.delete(id, ifMatch);
         return ResponseEntity.accepted()
                 .header("Operation-Location", deletion.job().location())
-                .eTag(of(deletion.registry().getVersion()))
-                .body(RegistryResponse.of(deletion.registry()));
+                .eTag(of(deletion.resource().getVersion()))
+                .body(RegistryResponse.of(deletion.resource()));
     }
 }

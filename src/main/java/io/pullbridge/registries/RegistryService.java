@@ -1,14 +1,12 @@
 package io.pullbridge.registries;
 
 import io.pullbridge.audit.AuditLog;
-import io.pullbridge.jobs.JobRef;
 import io.pullbridge.lifecycle.ResourceLifecycle;
 import io.pullbridge.common.ArmResourceId;
 import io.pullbridge.common.AzureProperties;
 import io.pullbridge.common.Phase;
 import io.pullbridge.common.ResourceKinds;
 import io.pullbridge.web.ApiException;
-import io.pullbridge.web.ETags;
 import io.pullbridge.web.PageRequest;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.RequestContext;
@@ -94,16 +92,11 @@ public class RegistryService {
 
     /** Marks the registry Deleting and enqueues its delete job; refused while anything uses it. */
     @Transactional
-    Deletion delete(UUID id, String ifMatch) {
+    ResourceLifecycle.Deletion<Registry> delete(UUID id, String ifMatch) {
         Registry registry = get(id);
-        ETags.checkIfMatch(ifMatch, registry.getVersion());
-        lifecycle.requireUnreferenced(ResourceKinds.REGISTRY, id);
-        JobRef job = lifecycle.requestDelete(ResourceKinds.REGISTRY, registry);
+        ResourceLifecycle.Deletion<Registry> deletion = lifecycle.delete(ResourceKinds.REGISTRY, registry, ifMatch);
         registries.saveAndFlush(registry);
-        return new Deletion(registry, job);
-    }
-
-    record Deletion(Registry registry, JobRef job) {
+        return deletion;
     }
 
     /** The registry with this id, for features that reference registries. */

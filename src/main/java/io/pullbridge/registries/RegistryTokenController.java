@@ -109,11 +109,11 @@ class RegistryTokenController {
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
     ResponseEntity<RegistryTokenResponse> delete(@PathVariable UUID registryId, @PathVariable UUID tokenId,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        RegistryTokenService.Deletion deletion = tokens.delete(registryId, tokenId, ifMatch);
+        var deletion = tokens.delete(registryId, tokenId, ifMatch);
         return ResponseEntity.accepted()
                 .header("Operation-Location", deletion.job().location())
-                .eTag(of(deletion.token().getVersion()))
-                .body(RegistryTokenResponse.of(deletion.token()));
+                .eTag(of(deletion.resource().getVersion()))
+                .body(RegistryTokenResponse.of(deletion.resource()));
     }
 
     private static URI location(RegistryToken token) {

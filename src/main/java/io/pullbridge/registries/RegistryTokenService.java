@@ -1,7 +1,6 @@
 package io.pullbridge.registries;
 
 import io.pullbridge.audit.AuditLog;
-import io.pullbridge.jobs.JobRef;
 import io.pullbridge.lifecycle.ResourceLifecycle;
 import io.pullbridge.common.Phase;
 import io.pullbridge.common.ResourceKinds;
@@ -131,16 +130,11 @@ public class RegistryTokenService {
 
     /** Marks the token Deleting and enqueues its delete job; refused while a binding uses it. */
     @Transactional
-    Deletion delete(UUID registryId, UUID tokenId, String ifMatch) {
+    ResourceLifecycle.Deletion<RegistryToken> delete(UUID registryId, UUID tokenId, String ifMatch) {
         RegistryToken token = get(registryId, tokenId);
-        ETags.checkIfMatch(ifMatch, token.getVersion());
-        lifecycle.requireUnreferenced(ResourceKinds.REGISTRY_TOKEN, tokenId);
-        JobRef job = lifecycle.requestDelete(ResourceKinds.REGISTRY_TOKEN, token);
+        ResourceLifecycle.Deletion<RegistryToken> deletion = lifecycle.delete(ResourceKinds.REGISTRY_TOKEN, token, ifMatch);
         tokens.saveAndFlush(token);
-        return new Deletion(token, job);
-    }
-
-    record Deletion(RegistryToken token, JobRef job) {
+        return deletion;
     }
 
     /** The token with this id, for features that reference tokens. */
