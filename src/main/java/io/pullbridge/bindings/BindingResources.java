@@ -9,6 +9,6 @@ import org.springframework.stereotype.Component;
 class BindingResources extends RepositoryResources<Binding> {
 
     BindingResources(BindingRepository repository) {
-        super(ResourceKinds.BINDING, repository, Binding.class);
+        super(ResourceKinds.BINDING, repository, Binding.class, binding -> binding.getMethod().value());
     }
 }

@@ -2,6 +2,7 @@ package io.pullbridge.clusters;
 
 import io.pullbridge.common.ResourceKinds;
 import io.pullbridge.lifecycle.RepositoryResources;
+import java.util.List;
 import org.springframework.stereotype.Component;
 
 /** Clusters in the resource lifecycle: their status follows their jobs, their deletes run as jobs. */
@@ -9,6 +10,6 @@ import org.springframework.stereotype.Component;
 class ClusterResources extends RepositoryResources<Cluster> {
 
     ClusterResources(ClusterRepository repository) {
-        super(ResourceKinds.CLUSTER, repository, Cluster.class);
+        super(ResourceKinds.CLUSTER, repository, Cluster.class, cluster -> ClusterService.describe(cluster, List.of()));
     }
 }

@@ -278,7 +278,7 @@ public class ClusterService {
     }
 
     /** Name, kind, resource id and server host: what an auditor needs, and never anything of the kubeconfig. */
-    private static String describe(Cluster cluster, List<String> changed) {
+    static String describe(Cluster cluster, List<String> changed) {
         StringBuilder detail = new StringBuilder("name=").append(cluster.getName())
                 .append(", kind=").append(cluster.getKind());
         if (cluster.getResourceId() != null) {

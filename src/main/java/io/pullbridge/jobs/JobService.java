@@ -2,6 +2,7 @@ package io.pullbridge.jobs;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerProperties;
 import com.github.kagkarlsson.scheduler.task.TaskDescriptor;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import io.pullbridge.audit.AuditLog;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -41,15 +43,18 @@ public class JobService {
     private final JobEvents events;
     private final AuditLog audit;
     private final Clock clock;
+    private final boolean immediateExecution;
 
     JobService(JobStore store, SchedulerClient scheduler, JobRunner runner, JobEvents events, AuditLog audit,
-               Clock clock) {
+               Clock clock, ObjectProvider<DbSchedulerProperties> schedulerProperties) {
         this.store = store;
         this.scheduler = scheduler;
         this.runner = runner;
         this.events = events;
         this.audit = audit;
         this.clock = clock;
+        DbSchedulerProperties properties = schedulerProperties.getIfAvailable();
+        this.immediateExecution = properties != null && properties.isImmediateExecutionEnabled();
     }
 
     /** Enqueues a job inside the caller's transaction; see the class comment for how it orders and coalesces. */
@@ -64,29 +69,14 @@ public class JobService {
             UUID id = queued.get();
             store.pullForward(id, now);
             scheduler.reschedule(TASK.instanceId(id.toString()), now);
-            startAfterCommit();
+            runSoonAfterCommit();
             return new JobRef(id, true);
         }
         UUID id = UUID.randomUUID();
         store.insert(id, request, RequestContext.actor(), RequestContext.requestId(), now);
         scheduler.schedule(instance(id), now);
-        startAfterCommit();
+        runSoonAfterCommit();
         return new JobRef(id, false);
-    }
-
-    /**
-     * The execution becomes visible to the scheduler only when the caller's transaction commits; wake the scheduler
-     * then, so a job starts at once rather than at the next poll.
-     */
-    private void startAfterCommit() {
-        if (scheduler instanceof Scheduler running && TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    running.triggerCheckForDueExecutions();
-                }
-            });
-        }
     }
 
     @Transactional
@@ -127,6 +117,28 @@ public class JobService {
         JobStore.Snapshot job = store.load(id).orElseThrow();
         events.waiting(job, "retried by " + RequestContext.actor());
         audit.recorded("job.retry", "job", id, null);
+        runSoonAfterCommit();
+    }
+
+    /**
+     * db-scheduler's immediate execution wakes its poller as soon as an execution is scheduled, which here is inside
+     * the caller's transaction: the poller cannot see the uncommitted execution yet and sleeps a whole polling
+     * interval. Waking it again once the transaction has committed runs the job at once, as configured.
+     */
+    private void runSoonAfterCommit() {
+        if (!immediateExecution || !(scheduler instanceof Scheduler local)) {
+            return;
+        }
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            local.triggerCheckForDueExecutions();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                local.triggerCheckForDueExecutions();
+            }
+        });
     }
 
     private static TaskInstance<Void> instance(UUID id) {

@@ -21,6 +21,12 @@ public interface ManagedResources {
     void remove(ResourceEntity resource);
 
     /**
+     * What the audit trail says of the resource when its row goes (its name and identity, never a secret): once the
+     * row is gone, the {@code <kind>.delete} event is the only record of what was removed.
+     */
+    String describe(ResourceEntity resource);
+
+    /**
      * Removes what PullBridge created for the resource in Azure and in clusters, as named, idempotent steps of the
      * delete job. Runs before the row goes; a failure keeps the resource {@code Deleting} and the job retries.
      */

@@ -72,9 +72,10 @@ class ResourceDeleteHandler implements JobHandler {
             if (resource.isEmpty()) {
                 return "already removed";
             }
+            String detail = resources.describe(resource.get());
             resources.remove(resource.get());
             audit.recordedBy(context.requestedBy(), context.targetKind() + ".delete", context.targetKind(), id,
-                    AuditLog.SUCCESS, "removed by job " + context.jobId());
+                    AuditLog.SUCCESS, detail);
             return null;
         }));
         return JobResult.done("removed");

@@ -9,6 +9,7 @@ import org.springframework.stereotype.Component;
 class ServicePrincipalResources extends RepositoryResources<ServicePrincipal> {
 
     ServicePrincipalResources(ServicePrincipalRepository repository) {
-        super(ResourceKinds.SERVICE_PRINCIPAL, repository, ServicePrincipal.class);
+        super(ResourceKinds.SERVICE_PRINCIPAL, repository, ServicePrincipal.class,
+                ServicePrincipalService::describe);
     }
 }

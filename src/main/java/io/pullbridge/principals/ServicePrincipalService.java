@@ -218,7 +218,7 @@ public class ServicePrincipalService {
     }
 
     /** For audit events: who the principal is and what it may do, never its password. */
-    private static String describe(ServicePrincipal principal) {
+    static String describe(ServicePrincipal principal) {
         return identity(principal) + " grants=" + grants(principal);
     }
 

@@ -9,6 +9,6 @@ import org.springframework.stereotype.Component;
 class RegistryResources extends RepositoryResources<Registry> {
 
     RegistryResources(RegistryRepository repository) {
-        super(ResourceKinds.REGISTRY, repository, Registry.class);
+        super(ResourceKinds.REGISTRY, repository, Registry.class, Registry::getResourceId);
     }
 }

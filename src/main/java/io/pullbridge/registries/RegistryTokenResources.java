@@ -9,6 +9,7 @@ import org.springframework.stereotype.Component;
 class RegistryTokenResources extends RepositoryResources<RegistryToken> {
 
     RegistryTokenResources(RegistryTokenRepository repository) {
-        super(ResourceKinds.REGISTRY_TOKEN, repository, RegistryToken.class);
+        super(ResourceKinds.REGISTRY_TOKEN, repository, RegistryToken.class,
+                RegistryTokenService::describe);
     }
 }

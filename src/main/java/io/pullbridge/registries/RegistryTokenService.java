@@ -161,7 +161,7 @@ public class RegistryTokenService {
                 .collect(Collectors.toMap(Map.Entry::getKey, entry -> new LinkedHashSet<>(entry.getValue())));
     }
 
-    private static String describe(RegistryToken token) {
+    static String describe(RegistryToken token) {
         return "name=" + token.getName() + " registry=" + token.getRegistryId() + " repositories="
                 + repositories(token);
     }

@@ -2,8 +2,12 @@ package io.pullbridge.audit;
 
 import com.jayway.jsonpath.JsonPath;
 import io.pullbridge.support.Api;
+import io.pullbridge.support.DeleteJobs;
 import io.pullbridge.support.IntegrationTest;
 import io.pullbridge.support.TestTokens;
+import io.pullbridge.web.RequestContext;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,23 +88,33 @@ class AuditIntegrationTests {
     }
 
     @Test
-    void aDeleteWritesItsOwnEvent() throws Exception {
+    void aDeleteWritesItsOwnEvents() throws Exception {
         String subject = "remover-" + UUID.randomUUID();
+        String resourceId = registryId();
         String location = as(subject, "Operator", post("/api/v1/registries").contentType("application/json")
-                .content(body(registryId()))).andReturn().getResponse().getHeader(HttpHeaders.LOCATION);
+                .content(body(resourceId))).andReturn().getResponse().getHeader(HttpHeaders.LOCATION);
         String id = location.substring(location.lastIndexOf('/') + 1);
 
-        as(subject, "Operator", delete(location)).andExpect(status().isNoContent());
+        UUID job = DeleteJobs.accepted(as(subject, "Operator", delete(location)));
+        DeleteJobs.awaitSucceeded(jdbc, job);
 
-        assertThat(jdbc.sql("select action from audit_events where resource_id = ? order by occurred_at, action")
-                .param(id).query(String.class).list()).containsExactlyInAnyOrder("registry.create", "registry.delete");
+        // The caller asked for the delete and, through its job, removed the registry; the engine ran the job.
+        assertThat(jdbc.sql("select action || ' by ' || actor from audit_events where resource_id = ? order by seq")
+                .param(id).query(String.class).list()).containsExactly(
+                        "registry.create by " + subject,
+                        "registry.delete-requested by " + subject,
+                        "job.start by " + RequestContext.SYSTEM_ACTOR,
+                        "registry.delete by " + subject,
+                        "job.end by " + RequestContext.SYSTEM_ACTOR);
+        assertThat(jdbc.sql("select detail from audit_events where action = 'registry.delete' and resource_id = ?")
+                .param(id).query(String.class).single()).isEqualTo(resourceId);
     }
 
     @Test
     void aRefusedWriteIsAFailureEventWithItsStatusAndNoSuccessEvent() throws Exception {
         String subject = "clumsy-" + UUID.randomUUID();
         String requestId = "req-" + UUID.randomUUID();
-        long registries = jdbc.sql("select count(*) from registries").query(Long.class).single();
+        Timestamp since = Timestamp.from(Instant.now());
 
         as(subject, "Operator", post("/api/v1/registries").contentType("application/json").header("X-Request-Id", requestId)
                 .content("{\"resourceId\": \"/subscriptions/not-a-guid/resourceGroups/rg/providers/"
@@ -114,7 +128,8 @@ class AuditIntegrationTests {
         assertThat(event.get("actor")).isEqualTo(subject);
         assertThat(event.get("action")).isEqualTo("POST /api/v1/registries");
         assertThat((String) event.get("detail")).contains("validation-failed").contains("resourceId");
-        assertThat(jdbc.sql("select count(*) from registries").query(Long.class).single()).isEqualTo(registries);
+        assertThat(jdbc.sql("select count(*) from registries where created_at >= ?").param(since)
+                .query(Long.class).single()).as("registries stored since the refused request").isZero();
     }
 
     @Test

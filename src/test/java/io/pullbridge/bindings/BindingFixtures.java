@@ -77,8 +77,10 @@ final class BindingFixtures {
         return id;
     }
 
-    long bindingCount() {
-        return jdbc.sql("select count(*) from bindings").query(Long.class).single();
+    /** The bindings on one cluster: other tests' bindings come and go while a test runs (deletes are jobs). */
+    long bindingCount(UUID clusterId) {
+        return jdbc.sql("select count(*) from bindings where cluster_id = ?").param(clusterId).query(Long.class)
+                .single();
     }
 
     private static Timestamp now() {

@@ -1,6 +1,7 @@
 package io.pullbridge.bindings;
 
 import io.pullbridge.support.Api;
+import io.pullbridge.support.DeleteJobs;
 import io.pullbridge.support.IntegrationTest;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,7 +78,7 @@ class BindingIntegrationTests {
     @Test
     void reportsEveryInvalidPullSecretFieldAtOnceAndStoresNothing() throws Exception {
         UUID cluster = fixtures.cluster("onprem-" + shortId(), "kubeconfig", null);
-        long before = fixtures.bindingCount();
+        long before = fixtures.bindingCount(cluster);
 
         problem(api.post("/api/v1/bindings", """
                         {"registryId": "%s", "clusterId": "%s", "method": "pull-secret",
@@ -112,7 +113,7 @@ class BindingIntegrationTests {
                 .andExpect(jsonPath("$.errors[0].message")
                         .value("must be one of kubelet-identity, pull-secret, connected-registry"));
 
-        assertThat(fixtures.bindingCount()).isEqualTo(before);
+        assertThat(fixtures.bindingCount(cluster)).isEqualTo(before);
     }
 
     @Test
@@ -226,7 +227,7 @@ class BindingIntegrationTests {
     @Test
     void refusesAnInvalidConnectedRegistrySpec() throws Exception {
         UUID arc = fixtures.cluster("edge-" + shortId(), "arc", null);
-        long before = fixtures.bindingCount();
+        long before = fixtures.bindingCount(arc);
 
         problem(api.post("/api/v1/bindings", """
                         {"registryId": "%s", "clusterId": "%s", "method": "connected-registry",
@@ -249,7 +250,7 @@ class BindingIntegrationTests {
                         {"registryId": "%s", "clusterId": "%s", "method": "connected-registry"}""".formatted(registry, arc)),
                 400, "validation-failed")
                 .andExpect(jsonPath("$.errors[0].field").value("connectedRegistry"));
-        assertThat(fixtures.bindingCount()).isEqualTo(before);
+        assertThat(fixtures.bindingCount(arc)).isEqualTo(before);
     }
 
     @Test
@@ -291,8 +292,15 @@ class BindingIntegrationTests {
         problem(api.delete("/api/v1/registries/" + otherRegistry), 409, "resource-in-use")
                 .andExpect(jsonPath("$.references[*].id", hasItem(bindingId)));
 
-        api.delete(location).andExpect(status().isNoContent());
-        api.delete("/api/v1/registries/" + otherRegistry).andExpect(status().isNoContent());
+        // The binding holds the registry until its delete job has removed it.
+        UUID bindingJob = DeleteJobs.accepted(api.delete(location));
+        DeleteJobs.awaitSucceeded(jdbc, bindingJob);
+        api.get(location).andExpect(status().isNotFound());
+        UUID registryJob = DeleteJobs.accepted(api.delete("/api/v1/registries/" + otherRegistry));
+        DeleteJobs.awaitSucceeded(jdbc, registryJob);
+        assertThat(jdbc.sql("select count(*) from registries where id = ?").param(otherRegistry).query(Long.class)
+                .single()).isZero();
+        api.get("/api/v1/registries/" + otherRegistry).andExpect(status().isNotFound());
     }
 
     @Test

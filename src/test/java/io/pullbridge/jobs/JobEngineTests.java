@@ -5,6 +5,7 @@ import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import io.pullbridge.support.Api;
 import io.pullbridge.support.IntegrationTest;
+import io.pullbridge.support.ManualScheduling;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.sql.Timestamp;
@@ -316,7 +317,7 @@ class JobEngineTests {
 
     @Test
     void aJobWhoseReplicaDiesIsFinishedExactlyOnceByAnother() throws Exception {
-        ManualScheduler replicaB = ManualJobEngine.replica(dataSource, tasks, clock);
+        ManualScheduler replicaB = ManualScheduling.replica(dataSource, tasks, clock);
         UUID target = UUID.randomUUID();
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch hang = new CountDownLatch(1);
@@ -362,7 +363,7 @@ class JobEngineTests {
 
     @Test
     void theReconcilePassFiresOncePerIntervalAcrossReplicasAndSkipsBusyTargets() {
-        ManualScheduler replicaB = ManualJobEngine.replica(dataSource, tasks, clock);
+        ManualScheduler replicaB = ManualScheduling.replica(dataSource, tasks, clock);
         UUID idle = UUID.randomUUID();
         UUID busy = UUID.randomUUID();
         script.reconcileTargets.addAll(List.of(idle, busy));

@@ -1,14 +1,6 @@
 package io.pullbridge.jobs;
 
-import com.github.kagkarlsson.scheduler.task.Task;
-import com.github.kagkarlsson.scheduler.task.OnStartup;
-import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
-import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
-import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import io.pullbridge.support.ManualScheduling;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,64 +8,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.sql.DataSource;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
-import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 
 /**
- * Runs the job engine under a manual db-scheduler: tests move time with {@link SettableClock} and run due work with
- * {@code runAnyDueExecutions()}, so nothing depends on timing. Also registers handlers whose behaviour tests script.
+ * The job engine under {@link ManualScheduling}, plus handlers whose behaviour each test scripts: {@code test.scripted}
+ * does what the test put in {@link Script#behaviours}, {@code test.other} records that it ran, and a reconcile source
+ * names {@link Script#reconcileTargets}.
  */
 @TestConfiguration(proxyBeanMethods = false)
+@Import(ManualScheduling.class)
 class ManualJobEngine {
-
-    @Bean
-    SettableClock schedulerClock() {
-        // Starts at the real time: db-scheduler stamps a revived dead execution with the wall clock.
-        SettableClock clock = new SettableClock();
-        clock.set(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
-        return clock;
-    }
-
-    @Bean
-    @Primary
-    Clock testClock(SettableClock schedulerClock) {
-        return new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return schedulerClock.now();
-            }
-        };
-    }
-
-    @Bean
-    ManualScheduler scheduler(DataSource dataSource, List<Task<?>> tasks, SettableClock schedulerClock) {
-        return replica(dataSource, tasks, schedulerClock);
-    }
-
-    /** Another scheduler on the same database: a second replica of the service. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    static ManualScheduler replica(DataSource dataSource, List<Task<?>> tasks, SettableClock clock) {
-        List<Task<?>> plain = tasks.stream().filter(task -> !(task instanceof OnStartup)).toList();
-        List startup = tasks.stream().filter(task -> task instanceof OnStartup).toList();
-        return TestHelper.createManualScheduler(new TransactionAwareDataSourceProxy(dataSource), plain)
-                .startTasks(startup)
-                .clock(clock)
-                .build();
-    }
 
     @Bean
     Script script() {

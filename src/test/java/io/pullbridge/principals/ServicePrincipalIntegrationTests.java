@@ -5,6 +5,7 @@ import io.pullbridge.common.Reference;
 import io.pullbridge.common.ResourceReferences;
 import io.pullbridge.crypto.SecretCipher;
 import io.pullbridge.support.Api;
+import io.pullbridge.support.DeleteJobs;
 import io.pullbridge.support.IntegrationTest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -583,7 +584,10 @@ class ServicePrincipalIntegrationTests {
                 .andExpect(content().contentType("application/problem+json"))
                 .andExpect(jsonPath("$.type").value(PROBLEMS + "precondition-failed"));
         assertThat(snapshot()).isEqualTo(before);
-        operator.perform(Api.deleteRequest(location).header("If-Match", "\"1\"")).andExpect(status().isNoContent());
+        UUID job = DeleteJobs.accepted(operator.perform(Api.deleteRequest(location).header("If-Match", "\"1\""))
+                .andExpect(header().string("ETag", "\"2\"")));
+        DeleteJobs.awaitSucceeded(jdbc, job);
+        Api.reader(mvc).get(location).andExpect(status().isNotFound());
     }
 
     @Test
@@ -602,7 +606,10 @@ class ServicePrincipalIntegrationTests {
         String location = operator.post("/api/v1/service-principals", createBody(name))
                 .andReturn().getResponse().getHeader("Location");
         UUID id = idOf(location);
-        operator.perform(Api.deleteRequest(location).header("If-Match", "\"0\"")).andExpect(status().isNoContent());
+        UUID job = DeleteJobs.accepted(operator.perform(Api.deleteRequest(location).header("If-Match", "\"0\"")));
+        DeleteJobs.awaitSucceeded(jdbc, job);
+        assertThat(jdbc.sql("select count(*) from service_principals where id = ?").param(id).query(Long.class)
+                .single()).isZero();
         Api.reader(mvc).get(location).andExpect(status().isNotFound());
         assertThat(jdbc.sql("select count(*) from service_principal_grants where service_principal_id = ?")
                 .param(id).query(Long.class).single()).isZero();
@@ -644,9 +651,16 @@ class ServicePrincipalIntegrationTests {
         assertThat(jdbc.sql("select count(*) from registries where id = ?").param(registryId)
                 .query(Long.class).single()).isOne();
 
-        operator.delete("/api/v1/service-principals/" + first).andExpect(status().isNoContent());
-        operator.delete(second).andExpect(status().isNoContent());
-        operator.delete("/api/v1/registries/" + registryId).andExpect(status().isNoContent());
+        // The grants hold the registry until the principals' delete jobs have removed them.
+        UUID firstJob = DeleteJobs.accepted(operator.delete("/api/v1/service-principals/" + first));
+        UUID secondJob = DeleteJobs.accepted(operator.delete(second));
+        DeleteJobs.awaitSucceeded(jdbc, firstJob);
+        DeleteJobs.awaitSucceeded(jdbc, secondJob);
+        UUID registryJob = DeleteJobs.accepted(operator.delete("/api/v1/registries/" + registryId));
+        DeleteJobs.awaitSucceeded(jdbc, registryJob);
+        assertThat(jdbc.sql("select count(*) from registries where id = ?").param(registryId)
+                .query(Long.class).single()).isZero();
+        Api.reader(mvc).get("/api/v1/registries/" + registryId).andExpect(status().isNotFound());
     }
 
     // ---- security -------------------------------------------------------------------------------------------

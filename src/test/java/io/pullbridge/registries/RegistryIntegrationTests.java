@@ -1,7 +1,11 @@
 package io.pullbridge.registries;
 
 import io.pullbridge.support.Api;
+import io.pullbridge.support.DeleteJobs;
 import io.pullbridge.support.IntegrationTest;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -46,7 +50,14 @@ class RegistryIntegrationTests {
                 .andExpect(header().string("ETag", "\"0\""))
                 .andExpect(jsonPath("$.name").value("ContosoAcr01"));
 
-        api.delete(location).andExpect(status().isNoContent());
+        UUID id = UUID.fromString(location.substring(location.lastIndexOf('/') + 1));
+        UUID job = DeleteJobs.accepted(api.delete(location).andExpect(header().string("ETag", "\"1\"")));
+        Api.reader(mvc).get("/api/v1/jobs/" + job)
+                .andExpect(jsonPath("$.type").value("registry.delete"))
+                .andExpect(jsonPath("$.target.id").value(id.toString()));
+        DeleteJobs.awaitSucceeded(jdbc, job);
+        assertThat(jdbc.sql("select count(*) from registries where id = ?").param(id).query(Long.class).single())
+                .isZero();
         Api.reader(mvc).get(location)
                 .andExpect(status().isNotFound())
                 .andExpect(content().contentType("application/problem+json"))
@@ -55,7 +66,7 @@ class RegistryIntegrationTests {
 
     @Test
     void refusesAnInvalidResourceIdAndStoresNothing() throws Exception {
-        long before = jdbc.sql("select count(*) from registries").query(Long.class).single();
+        Timestamp since = Timestamp.from(Instant.now());
         Api.operator(mvc).post("/api/v1/registries", """
                         {"resourceId": "/subscriptions/not-a-guid/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/abc"}""")
                 .andExpect(status().isBadRequest())
@@ -63,6 +74,7 @@ class RegistryIntegrationTests {
                 .andExpect(jsonPath("$.type").value("https://pullbridge.io/problems/validation-failed"))
                 .andExpect(jsonPath("$.errors", hasSize(1)))
                 .andExpect(jsonPath("$.errors[0].field").value("resourceId"));
-        assertThat(jdbc.sql("select count(*) from registries").query(Long.class).single()).isEqualTo(before);
+        assertThat(jdbc.sql("select count(*) from registries where created_at >= ?").param(since)
+                .query(Long.class).single()).as("registries stored since the refused request").isZero();
     }
 }

@@ -1,6 +1,7 @@
 package io.pullbridge.web;
 
 import io.pullbridge.support.Api;
+import io.pullbridge.support.DeleteJobs;
 import io.pullbridge.support.IntegrationTest;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,7 @@ class ConditionalRequestIntegrationTests {
                 .andExpect(jsonPath("$.status").value(412));
 
         assertThat(exists(location)).isTrue();
-        Api.reader(mvc).get(location).andExpect(status().isOk());
+        Api.reader(mvc).get(location).andExpect(status().isOk()).andExpect(jsonPath("$.status.phase").value("Pending"));
     }
 
     @Test
@@ -84,10 +85,11 @@ class ConditionalRequestIntegrationTests {
     void aDeleteWithTheCurrentETagSucceeds() throws Exception {
         String location = create();
 
-        Api.operator(mvc).perform(delete(location).header(HttpHeaders.IF_MATCH, etag(location)))
-                .andExpect(status().isNoContent());
+        String etag = etag(location);
+        UUID job = DeleteJobs.accepted(Api.operator(mvc).perform(delete(location).header(HttpHeaders.IF_MATCH, etag))
+                .andExpect(header().string(HttpHeaders.ETAG, org.hamcrest.Matchers.not(etag))));
 
-        assertThat(exists(location)).isFalse();
+        awaitRemoved(location, job);
         Api.reader(mvc).get(location).andExpect(status().isNotFound());
     }
 
@@ -95,29 +97,28 @@ class ConditionalRequestIntegrationTests {
     void aDeleteWithOneMatchingETagInAListSucceeds() throws Exception {
         String location = create();
 
-        Api.operator(mvc).perform(delete(location).header(HttpHeaders.IF_MATCH, "\"41\", " + etag(location)))
-                .andExpect(status().isNoContent());
+        UUID job = DeleteJobs.accepted(Api.operator(mvc)
+                .perform(delete(location).header(HttpHeaders.IF_MATCH, "\"41\", " + etag(location))));
 
-        assertThat(exists(location)).isFalse();
+        awaitRemoved(location, job);
     }
 
     @Test
     void aDeleteWithIfMatchStarSucceeds() throws Exception {
         String location = create();
 
-        Api.operator(mvc).perform(delete(location).header(HttpHeaders.IF_MATCH, "*"))
-                .andExpect(status().isNoContent());
+        UUID job = DeleteJobs.accepted(Api.operator(mvc).perform(delete(location).header(HttpHeaders.IF_MATCH, "*")));
 
-        assertThat(exists(location)).isFalse();
+        awaitRemoved(location, job);
     }
 
     @Test
     void aDeleteWithoutIfMatchIsUnconditional() throws Exception {
         String location = create();
 
-        Api.operator(mvc).delete(location).andExpect(status().isNoContent());
+        UUID job = DeleteJobs.accepted(Api.operator(mvc).delete(location));
 
-        assertThat(exists(location)).isFalse();
+        awaitRemoved(location, job);
     }
 
     @Test
@@ -130,8 +131,11 @@ class ConditionalRequestIntegrationTests {
 
         assertThat(jdbc.sql("select outcome, http_status from audit_events where request_id = ?").param(requestId)
                 .query((rs, row) -> rs.getString(1) + " " + rs.getInt(2)).single()).isEqualTo("failure 412");
-        assertThat(jdbc.sql("select count(*) from audit_events where action = 'registry.delete' and resource_id = ?")
+        assertThat(jdbc.sql("select count(*) from audit_events where action in ('registry.delete-requested', "
+                        + "'registry.delete') and resource_id = ?")
                 .param(id(location)).query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("select count(*) from jobs where target_id = ?").param(UUID.fromString(id(location)))
+                .query(Long.class).single()).as("delete jobs").isZero();
     }
 
     private String create() throws Exception {
@@ -143,6 +147,12 @@ class ConditionalRequestIntegrationTests {
 
     private String etag(String location) throws Exception {
         return Api.reader(mvc).get(location).andReturn().getResponse().getHeader(HttpHeaders.ETAG);
+    }
+
+    /** Waits for the delete job, then checks that it removed the registry's row. */
+    private void awaitRemoved(String location, UUID job) {
+        DeleteJobs.awaitSucceeded(jdbc, job);
+        assertThat(exists(location)).isFalse();
     }
 
     private boolean exists(String location) {

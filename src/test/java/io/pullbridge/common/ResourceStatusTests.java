@@ -1,0 +1,132 @@
+package io.pullbridge.common;
+
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A resource's status follows its latest job, except that a resource being deleted stays Deleting. */
+class ResourceStatusTests {
+
+    private static final Instant NOW = Instant.parse("2026-11-23T10:15:30Z");
+
+    private final UUID job = UUID.randomUUID();
+
+    @Test
+    void aRunningJobMakesTheResourceProvisioning() {
+        ResourceStatus status = ResourceStatus.pending("Waiting for PullBridge");
+
+        status.followJob(job, "running", null, NOW);
+
+        assertThat(status.phase()).isEqualTo(Phase.Provisioning);
+        assertThat(status.message()).isEqualTo("PullBridge is working on it");
+        assertThat(status.jobId()).isEqualTo(job);
+        assertThat(status.observedAt()).isEqualTo(NOW);
+    }
+
+    @Test
+    void aSucceededJobMakesTheResourceReadyWithWhatTheJobSaid() {
+        ResourceStatus status = ResourceStatus.pending("Waiting for PullBridge");
+        status.followJob(job, "running", null, NOW);
+
+        status.followJob(job, "succeeded", "registry found", NOW.plusSeconds(5));
+
+        assertThat(status.phase()).isEqualTo(Phase.Ready);
+        assertThat(status.message()).isEqualTo("registry found");
+        assertThat(status.jobId()).isEqualTo(job);
+        assertThat(status.observedAt()).isEqualTo(NOW.plusSeconds(5));
+    }
+
+    @Test
+    void aFailedJobMakesTheResourceFailedAndSaysWhy() {
+        ResourceStatus status = ResourceStatus.pending("Waiting for PullBridge");
+        status.followJob(job, "running", null, NOW);
+
+        status.followJob(job, "failed", "The registry does not exist", NOW);
+
+        assertThat(status.phase()).isEqualTo(Phase.Failed);
+        assertThat(status.message()).isEqualTo("The registry does not exist");
+        assertThat(status.jobId()).isEqualTo(job);
+    }
+
+    @Test
+    void aJobCancelledWhileProvisioningPutsTheResourceBackToPending() {
+        ResourceStatus status = ResourceStatus.pending("Waiting for PullBridge");
+        status.followJob(job, "running", null, NOW);
+
+        status.followJob(job, "cancelled", null, NOW);
+
+        assertThat(status.phase()).isEqualTo(Phase.Pending);
+        assertThat(status.message()).isEqualTo("The job was cancelled");
+        assertThat(status.jobId()).isEqualTo(job);
+    }
+
+    @Test
+    void aJobCancelledBeforeItRanLeavesAReadyResourceReady() {
+        ResourceStatus status = ResourceStatus.pending("Waiting for PullBridge");
+        status.moveTo(Phase.Ready, "registry found");
+
+        status.followJob(job, "cancelled", null, NOW);
+
+        assertThat(status.phase()).isEqualTo(Phase.Ready);
+        assertThat(status.message()).isEqualTo("The job was cancelled");
+    }
+
+    @Test
+    void aQueuedJobSaysWhatItWaitsForAndKeepsTheMessageWhenItSaysNothing() {
+        ResourceStatus status = ResourceStatus.pending("Waiting for PullBridge");
+
+        status.followJob(job, "queued", null, NOW);
+        assertThat(status.phase()).isEqualTo(Phase.Pending);
+        assertThat(status.message()).isEqualTo("Waiting for PullBridge");
+
+        status.followJob(job, "queued", "Azure throttled the request", NOW);
+        assertThat(status.phase()).isEqualTo(Phase.Pending);
+        assertThat(status.message()).isEqualTo("Waiting: Azure throttled the request");
+        assertThat(status.jobId()).isEqualTo(job);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"queued", "running", "succeeded", "failed", "cancelled"})
+    void aResourceBeingDeletedStaysDeletingWhateverItsJobDoes(String jobState) {
+        ResourceStatus status = deleting();
+
+        status.followJob(job, jobState, "Still used by binding 42", NOW);
+
+        assertThat(status.phase()).isEqualTo(Phase.Deleting);
+        assertThat(status.jobId()).isEqualTo(job);
+        assertThat(status.observedAt()).isEqualTo(NOW);
+    }
+
+    @Test
+    void aFailedDeleteSaysSoInTheMessage() {
+        ResourceStatus status = deleting();
+        status.followJob(job, "running", null, NOW);
+        assertThat(status.message()).isEqualTo("Removing what PullBridge created");
+
+        status.followJob(job, "failed", "Still used by binding 42", NOW);
+
+        assertThat(status.phase()).isEqualTo(Phase.Deleting);
+        assertThat(status.message()).isEqualTo("Delete failed: Still used by binding 42");
+    }
+
+    @Test
+    void aCancelledDeleteSaysHowToRetry() {
+        ResourceStatus status = deleting();
+
+        status.followJob(job, "cancelled", null, NOW);
+
+        assertThat(status.phase()).isEqualTo(Phase.Deleting);
+        assertThat(status.message()).isEqualTo("Delete cancelled; delete again to retry");
+    }
+
+    private ResourceStatus deleting() {
+        ResourceStatus status = ResourceStatus.pending("Waiting for PullBridge");
+        status.moveTo(Phase.Deleting, "Waiting for PullBridge to remove what it created");
+        status.trackJob(job);
+        return status;
+    }
+}
