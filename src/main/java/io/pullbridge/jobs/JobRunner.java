@@ -115,7 +115,11 @@ class JobRunner {
             metrics.finished(job.type(), JobState.CANCELLED, claimedAt, clock.instant());
             return remove();
         } catch (JobContext.ShuttingDown e) {
-            tx.executeWithoutResult(status -> store.handBack(jobId, token, clock.instant()));
+            tx.executeWithoutResult(status -> {
+                if (store.handBack(jobId, token, clock.instant())) {
+                    events.waiting(job, "handed back by a replica that is shutting down");
+                }
+            });
             log.info("Handed job {} back to the queue: this replica is shutting down", jobId);
             return reschedule(clock.instant());
         } catch (Exception e) {
