@@ -1,0 +1,53 @@
+package io.pullbridge.support.azure;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** An application registration in the emulated directory. */
+public final class GraphApplication {
+
+    private final String id;
+    private final String appId;
+    private final Instant createdDateTime;
+    private final List<PasswordCredential> passwords = new ArrayList<>();
+    private String displayName;
+
+    GraphApplication(String id, String appId, String displayName, Instant createdDateTime) {
+        this.id = id;
+        this.appId = appId;
+        this.displayName = displayName;
+        this.createdDateTime = createdDateTime;
+    }
+
+    /** The object id. */
+    public String id() {
+        return id;
+    }
+
+    /** The application (client) id. */
+    public String appId() {
+        return appId;
+    }
+
+    public String displayName() {
+        return displayName;
+    }
+
+    public Instant createdDateTime() {
+        return createdDateTime;
+    }
+
+    /** A copy of its passwords, secrets included. */
+    public List<PasswordCredential> passwords() {
+        return List.copyOf(passwords);
+    }
+
+    List<PasswordCredential> mutablePasswords() {
+        return passwords;
+    }
+
+    void displayName(String displayName) {
+        this.displayName = displayName;
+    }
+}
