@@ -68,7 +68,12 @@ public class JobService {
         if (queued.isPresent()) {
             UUID id = queued.get();
             store.pullForward(id, now);
-            scheduler.reschedule(TASK.instanceId(id.toString()), now);
+            try {
+                scheduler.reschedule(TASK.instanceId(id.toString()), now);
+            } catch (RuntimeException pickedMeanwhile) {
+                // A runner is picking the queued job right now: it will run at once, and reads the newest spec.
+                log.debug("Queued job {} is being picked; not pulled forward: {}", id, pickedMeanwhile.toString());
+            }
             runSoonAfterCommit();
             return new JobRef(id, true);
         }
