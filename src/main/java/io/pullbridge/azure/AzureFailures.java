@@ -209,7 +209,7 @@ final class AzureFailures {
         }
         if (status == 403) {
             return JobFailure.permanent(problem(AUTHORIZATION_FAILED, "Azure denied PullBridge's identity an action",
-                    403, authorizationDetail(action, message, azureSays), FailureClass.PERMANENT, requestId), e);
+                    403, authorizationDetail(action, errorMessage(e), azureSays), FailureClass.PERMANENT, requestId), e);
         }
         if (status == 404) {
             String what = api == Api.GRAPH ? graphSays(e, status) : azureSays;
