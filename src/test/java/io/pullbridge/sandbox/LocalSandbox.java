@@ -2,6 +2,7 @@ package io.pullbridge.sandbox;
 
 import io.pullbridge.PullBridgeApplication;
 import io.pullbridge.support.TestPlatform;
+import io.pullbridge.support.azure.AzureEmulator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,7 +29,24 @@ public final class LocalSandbox {
     }
 
     public static void main(String[] args) {
+        // Before anything opens a TLS connection: the JVM must trust the emulator's certificate.
+        AzureEmulator.trustEmulatorCertificate();
+        seedAzure(AzureEmulator.shared());
         start(args);
+    }
+
+    /** What the README walkthrough finds in the emulated Azure: its registries and clusters. */
+    static void seedAzure(AzureEmulator azure) {
+        String subscription = "00000000-0000-0000-0000-000000000001";
+        azure.addSubscription(subscription)
+                .addResourceGroup(subscription, "rg-shared")
+                .addResourceGroup(subscription, "rg-aks")
+                .addResourceGroup(subscription, "rg-edge");
+        azure.addRegistry(subscription, "rg-shared", "contosoacr").sku("Premium").location("westeurope")
+                .dataEndpointEnabled(true);
+        azure.addRegistry(subscription, "rg-shared", "fabrikamacr").sku("Standard").location("westeurope");
+        azure.addManagedCluster(subscription, "rg-aks", "prod-weu");
+        azure.addConnectedCluster(subscription, "rg-edge", "edge-1");
     }
 
     /** Starts the sandbox and returns its running application context. */
