@@ -1,5 +1,6 @@
 package io.pullbridge.support;
 
+import io.pullbridge.support.azure.AzureEmulator;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
@@ -10,9 +11,14 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * What a test context needs from the outside, provided hermetically: a fresh database on the embedded
- * PostgreSQL server, a master key, and token validation against {@link TestTokens}.
+ * PostgreSQL server, a master key, token validation against {@link TestTokens}, and Azure: the JVM's shared
+ * {@link AzureEmulator} as a custom cloud, signed in to with the client secret it accepts.
  */
 public class TestPlatform implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    /** The client PullBridge signs in to the shared Azure emulator as. */
+    public static final String AZURE_CLIENT_ID = "0b5b1b2e-6e0c-4c1a-9d43-5f0a7c1e2b3d";
+    public static final String AZURE_CLIENT_SECRET = "pullbridge-test-client-secret";
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {
@@ -29,7 +35,31 @@ public class TestPlatform implements ApplicationContextInitializer<ConfigurableA
         properties.put("spring.security.oauth2.resourceserver.jwt.audiences", TestTokens.AUDIENCE);
         properties.put("pullbridge.security.master-key", randomKey());
         properties.put("pullbridge.azure.tenant-id", "72f988bf-86f1-41af-91ab-2d7cd011db47");
+        AzureEmulator azure = AzureEmulator.shared();
+        registerAzureClient(azure);
+        properties.putAll(azure.pullBridgeProperties());
+        properties.put("pullbridge.azure.credential", "client-secret");
+        properties.put("pullbridge.azure.client-id", AZURE_CLIENT_ID);
+        properties.put("pullbridge.azure.client-secret", AZURE_CLIENT_SECRET);
         return properties;
+    }
+
+    /**
+     * Empties the shared Azure emulator for a test (resources, directory, rules, faults, recorded requests) and
+     * registers PullBridge's client again; tokens already issued stay valid, since application contexts cache theirs.
+     */
+    public static AzureEmulator resetAzure() {
+        AzureEmulator azure = AzureEmulator.shared().resetKeepingTokens();
+        registerAzureClient(azure);
+        return azure;
+    }
+
+    private static void registerAzureClient(AzureEmulator azure) {
+        synchronized (TestPlatform.class) {
+            if (azure.applicationByAppId(AZURE_CLIENT_ID).isEmpty()) {
+                azure.registerClient(AZURE_CLIENT_ID, AZURE_CLIENT_SECRET);
+            }
+        }
     }
 
     public static String randomKey() {

@@ -184,6 +184,22 @@ public final class AzureEmulator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Like {@link #reset()}, but the access tokens issued so far stay valid: for the shared emulator behind a Spring
+     * context, whose credential caches its token across tests and would otherwise be refused with 401.
+     */
+    public AzureEmulator resetKeepingTokens() {
+        synchronized (this) {
+            faults.clear();
+            requests.clear();
+        }
+        directory.clear(true);
+        graph.clear();
+        arm.clear();
+        clock = Clock.systemUTC();
+        return this;
+    }
+
     /** The clock the emulator tells time by (token and password expiry, replication); the system clock by default. */
     public AzureEmulator clock(Clock clock) {
         this.clock = clock;

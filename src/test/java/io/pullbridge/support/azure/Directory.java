@@ -49,11 +49,17 @@ final class Directory {
     }
 
     synchronized void clear() {
+        clear(false);
+    }
+
+    synchronized void clear(boolean keepTokens) {
+        if (!keepTokens) {
+            issuedTokens.clear();
+        }
         applications.clear();
         servicePrincipals.clear();
         otherPrincipals.clear();
         federatedClients.clear();
-        issuedTokens.clear();
         propagationDelay = Duration.ZERO;
     }
 

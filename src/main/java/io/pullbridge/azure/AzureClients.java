@@ -1,0 +1,162 @@
+package io.pullbridge.azure;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.core.http.policy.RetryPolicy;
+import com.azure.core.management.profile.AzureProfile;
+import com.azure.identity.ClientSecretCredentialBuilder;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.identity.WorkloadIdentityCredentialBuilder;
+import com.azure.resourcemanager.AzureResourceManager;
+import com.azure.resourcemanager.authorization.AuthorizationManager;
+import com.azure.resourcemanager.authorization.fluent.MicrosoftGraphClient;
+import io.pullbridge.common.AzureProperties;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The Azure SDK clients PullBridge uses: one credential, one JDK HTTP client, a bounded retry policy, and Azure
+ * Resource Manager clients per subscription made on first use and kept (registries live in many subscriptions).
+ * Building this calls nothing: the first token is asked for on the first Azure call.
+ */
+final class AzureClients {
+
+    private final AzureProperties properties;
+    private final AzureCloud cloud;
+    private final String tenantId;
+    private final HttpClient http;
+    private final TokenCredential credential;
+    private final RetryPolicy retryPolicy;
+    private final Map<String, AzureResourceManager> resourceManagers = new ConcurrentHashMap<>();
+    private volatile MicrosoftGraphClient graph;
+
+    /**
+     * @param environment where the Azure SDK's standard variables ({@code AZURE_CLIENT_ID}, {@code AZURE_CLIENT_SECRET},
+     *                    {@code AZURE_TENANT_ID}) are read when the properties do not set them
+     */
+    AzureClients(AzureProperties properties, Function<String, String> environment) {
+        this.properties = properties;
+        this.cloud = AzureCloud.of(properties);
+        this.tenantId = properties.tenantId() != null ? properties.tenantId().toString()
+                : blankToNull(environment.apply("AZURE_TENANT_ID"));
+        Duration timeout = properties.timeout() == null ? Duration.ofSeconds(30) : properties.timeout();
+        this.http = new JdkHttpClientBuilder().connectionTimeout(Duration.ofSeconds(10)).responseTimeout(timeout)
+                .readTimeout(timeout).build();
+        AzureProperties.Retry retry = properties.retry() == null ? AzureProperties.Retry.DEFAULT : properties.retry();
+        this.retryPolicy = new RetryPolicy(new BoundedRetryStrategy(retry), null, null);
+        this.credential = credential(properties, environment);
+    }
+
+    AzureCloud cloud() {
+        return cloud;
+    }
+
+    TokenCredential credential() {
+        return credential;
+    }
+
+    /** The resource manager client for one subscription: ARM routes calls by the subscription in their path. */
+    AzureResourceManager resourceManager(String subscriptionId) {
+        String key = subscriptionId.toLowerCase(Locale.ROOT);
+        return resourceManagers.computeIfAbsent(key, sub -> AzureResourceManager.configure()
+                .withHttpClient(http)
+                .withRetryPolicy(retryPolicy)
+                .authenticate(credential, new AzureProfile(tenantId, sub, cloud.environment()))
+                .withSubscription(sub));
+    }
+
+    AzureResourceManager resourceManager(UUID subscriptionId) {
+        return resourceManager(subscriptionId.toString());
+    }
+
+    /** Microsoft Graph, through the SDK's generated client. */
+    MicrosoftGraphClient graph() {
+        MicrosoftGraphClient current = graph;
+        if (current == null) {
+            synchronized (this) {
+                current = graph;
+                if (current == null) {
+                    current = AuthorizationManager.configure()
+                            .withHttpClient(http)
+                            .withRetryPolicy(retryPolicy)
+                            .authenticate(credential, new AzureProfile(tenantId, null, cloud.environment()))
+                            .serviceClient();
+                    graph = current;
+                }
+            }
+        }
+        return current;
+    }
+
+    int cachedSubscriptions() {
+        return resourceManagers.size();
+    }
+
+    private TokenCredential credential(AzureProperties properties, Function<String, String> environment) {
+        AzureProperties.CredentialKind kind = properties.credential() == null
+                ? AzureProperties.CredentialKind.DEFAULT : properties.credential();
+        String clientId = properties.clientId() != null && !properties.clientId().isBlank() ? properties.clientId()
+                : blankToNull(environment.apply("AZURE_CLIENT_ID"));
+        return switch (kind) {
+            case CLIENT_SECRET -> {
+                String secret = properties.clientSecret() != null && !properties.clientSecret().isBlank()
+                        ? properties.clientSecret() : blankToNull(environment.apply("AZURE_CLIENT_SECRET"));
+                require(kind, clientId, "a client id (pullbridge.azure.client-id or AZURE_CLIENT_ID)");
+                require(kind, secret, "a client secret (pullbridge.azure.client-secret or AZURE_CLIENT_SECRET)");
+                require(kind, tenantId, "a tenant (pullbridge.azure.tenant-id or AZURE_TENANT_ID)");
+                ClientSecretCredentialBuilder builder = new ClientSecretCredentialBuilder().tenantId(tenantId)
+                        .clientId(clientId).clientSecret(secret).authorityHost(cloud.authorityHost())
+                        .httpClient(http).maxRetry(retryCount());
+                if (cloud.custom()) {
+                    builder.disableInstanceDiscovery();
+                }
+                yield builder.build();
+            }
+            case WORKLOAD_IDENTITY -> {
+                String tokenFile = blankToNull(environment.apply("AZURE_FEDERATED_TOKEN_FILE"));
+                require(kind, clientId, "a client id (pullbridge.azure.client-id or AZURE_CLIENT_ID)");
+                require(kind, tenantId, "a tenant (pullbridge.azure.tenant-id or AZURE_TENANT_ID)");
+                require(kind, tokenFile, "the service account token file (AZURE_FEDERATED_TOKEN_FILE, set by the AKS "
+                        + "workload identity webhook)");
+                WorkloadIdentityCredentialBuilder builder = new WorkloadIdentityCredentialBuilder().tenantId(tenantId)
+                        .clientId(clientId).tokenFilePath(tokenFile).authorityHost(cloud.authorityHost())
+                        .httpClient(http).maxRetry(retryCount());
+                if (cloud.custom()) {
+                    builder.disableInstanceDiscovery();
+                }
+                yield builder.build();
+            }
+            case DEFAULT -> {
+                DefaultAzureCredentialBuilder builder = new DefaultAzureCredentialBuilder()
+                        .authorityHost(cloud.authorityHost()).httpClient(http).maxRetry(retryCount());
+                if (tenantId != null) {
+                    builder.tenantId(tenantId);
+                }
+                if (cloud.custom()) {
+                    builder.disableInstanceDiscovery();
+                }
+                yield builder.build();
+            }
+        };
+    }
+
+    private int retryCount() {
+        return properties.retry() == null ? AzureProperties.Retry.DEFAULT.maxRetries() : properties.retry().maxRetries();
+    }
+
+    private static void require(AzureProperties.CredentialKind kind, String value, String what) {
+        if (value == null) {
+            throw new IllegalStateException("pullbridge.azure.credential=" + kind.name().toLowerCase(Locale.ROOT)
+                    .replace('_', '-') + " needs " + what);
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+}

@@ -1,0 +1,126 @@
+package io.pullbridge.azure;
+
+import com.azure.core.exception.HttpResponseException;
+import com.azure.core.util.Context;
+import com.azure.resourcemanager.authorization.fluent.MicrosoftGraphClient;
+import com.azure.resourcemanager.authorization.fluent.models.ApplicationsAddPasswordRequestBodyInner;
+import com.azure.resourcemanager.authorization.fluent.models.ApplicationsRemovePasswordRequestBody;
+import com.azure.resourcemanager.authorization.fluent.models.MicrosoftGraphApplicationInner;
+import com.azure.resourcemanager.authorization.fluent.models.MicrosoftGraphPasswordCredentialInner;
+import com.azure.resourcemanager.authorization.fluent.models.MicrosoftGraphServicePrincipalInner;
+import io.pullbridge.principals.EntraDirectory;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Entra ID through Microsoft Graph v1.0, with the SDK's generated Graph client: one call per step, so each step of a
+ * job maps to exactly the Graph requests it makes. Passwords live on the application (as
+ * {@code az ad sp credential reset} puts them), and their secrets only ever pass through {@link NewPassword}.
+ */
+final class AzureEntraDirectory implements EntraDirectory {
+
+    private final AzureClients clients;
+
+    AzureEntraDirectory(AzureClients clients) {
+        this.clients = clients;
+    }
+
+    @Override
+    public Optional<DirectoryPrincipal> findByAppId(UUID appId) {
+        Optional<MicrosoftGraphServicePrincipalInner> principal = AzureFailures.graph(
+                "finding the service principal of application " + appId,
+                () -> graph().getServicePrincipalsServicePrincipals().listServicePrincipal(null, null, null, null,
+                        "appId eq '" + appId + "'", null, null, null, null, Context.NONE).stream().findFirst());
+        return principal.map(this::withApplication);
+    }
+
+    @Override
+    public Optional<DirectoryPrincipal> findByObjectId(UUID servicePrincipalObjectId) {
+        return AzureFailures.optional(AzureFailures.Api.GRAPH,
+                        "reading service principal " + servicePrincipalObjectId,
+                        () -> graph().getServicePrincipalsServicePrincipals().getServicePrincipal(
+                                servicePrincipalObjectId.toString()))
+                .map(this::withApplication);
+    }
+
+    @Override
+    public boolean applicationExists(String displayName) {
+        String quoted = displayName.replace("'", "''");
+        return AzureFailures.graph("looking for applications named '" + displayName + "'",
+                () -> graph().getApplicationsApplications().listApplication(null, null, null, null,
+                        "displayName eq '" + quoted + "'", null, null, null, null, Context.NONE).stream()
+                        .findAny().isPresent());
+    }
+
+    @Override
+    public DirectoryPrincipal createApplicationWithPrincipal(String displayName) {
+        MicrosoftGraphApplicationInner application = AzureFailures.graph("creating application '" + displayName + "'",
+                () -> graph().getApplicationsApplications().createApplication(
+                        new MicrosoftGraphApplicationInner().withDisplayName(displayName)));
+        MicrosoftGraphServicePrincipalInner principal = AzureFailures.graph(
+                "creating the service principal of application " + application.appId(),
+                () -> graph().getServicePrincipalsServicePrincipals().createServicePrincipal(
+                        new MicrosoftGraphServicePrincipalInner().withAppId(application.appId())
+                                .withAccountEnabled(true)));
+        return new DirectoryPrincipal(UUID.fromString(principal.id()), UUID.fromString(application.appId()),
+                UUID.fromString(application.id()), application.displayName());
+    }
+
+    @Override
+    public NewPassword addPassword(UUID applicationObjectId, String displayName, Instant expiresAt) {
+        MicrosoftGraphPasswordCredentialInner password = AzureFailures.graph(
+                "adding a password to application " + applicationObjectId,
+                () -> graph().getApplications().addPassword(applicationObjectId.toString(),
+                        new ApplicationsAddPasswordRequestBodyInner().withPasswordCredential(
+                                new MicrosoftGraphPasswordCredentialInner().withDisplayName(displayName)
+                                        .withEndDateTime(expiresAt.atOffset(ZoneOffset.UTC)))));
+        return new NewPassword(password.keyId(), password.secretText(),
+                password.endDateTime() == null ? expiresAt : password.endDateTime().toInstant());
+    }
+
+    @Override
+    public void removePassword(UUID applicationObjectId, UUID keyId) {
+        AzureFailures.graph("removing password " + keyId + " from application " + applicationObjectId, () -> {
+            try {
+                graph().getApplications().removePassword(applicationObjectId.toString(),
+                        new ApplicationsRemovePasswordRequestBody().withKeyId(keyId));
+            } catch (HttpResponseException e) {
+                // Gone already: the application (404), or the password (Graph answers 400 naming the keyId).
+                if (!(AzureFailures.status(e) == 404 || AzureFailures.status(e) == 400
+                        && AzureFailures.errorMessage(e).contains("No password credential found"))) {
+                    throw e;
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void deleteApplicationAndPrincipal(UUID applicationObjectId, UUID servicePrincipalObjectId) {
+        if (servicePrincipalObjectId != null) {
+            AzureFailures.delete(AzureFailures.Api.GRAPH, "deleting service principal " + servicePrincipalObjectId,
+                    () -> graph().getServicePrincipalsServicePrincipals().deleteServicePrincipal(
+                            servicePrincipalObjectId.toString()));
+        }
+        if (applicationObjectId != null) {
+            AzureFailures.delete(AzureFailures.Api.GRAPH, "deleting application " + applicationObjectId,
+                    () -> graph().getApplicationsApplications().deleteApplication(applicationObjectId.toString()));
+        }
+    }
+
+    /** The principal with its application's object id, when the application is in this tenant. */
+    private DirectoryPrincipal withApplication(MicrosoftGraphServicePrincipalInner principal) {
+        UUID applicationObjectId = AzureFailures.graph("finding application " + principal.appId(),
+                () -> graph().getApplicationsApplications().listApplication(null, null, null, null,
+                                "appId eq '" + principal.appId() + "'", null, null, null, null, Context.NONE)
+                        .stream().findFirst().map(application -> UUID.fromString(application.id())).orElse(null));
+        return new DirectoryPrincipal(UUID.fromString(principal.id()), UUID.fromString(principal.appId()),
+                applicationObjectId, principal.displayName());
+    }
+
+    private MicrosoftGraphClient graph() {
+        return clients.graph();
+    }
+}

@@ -1,0 +1,396 @@
+package io.pullbridge.azure;
+
+import com.azure.core.exception.ClientAuthenticationException;
+import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.HttpHeaders;
+import com.azure.core.http.HttpResponse;
+import com.azure.core.management.exception.ManagementError;
+import com.azure.core.management.exception.ManagementException;
+import com.microsoft.aad.msal4j.MsalException;
+import com.microsoft.aad.msal4j.MsalServiceException;
+import io.pullbridge.jobs.FailureClass;
+import io.pullbridge.jobs.JobFailure;
+import io.pullbridge.jobs.JobProblem;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns what the Azure SDK throws into {@link JobFailure}s whose problem types tell the causes apart, each with
+ * Azure's request id ({@code x-ms-request-id}, Graph's {@code request-id}) so an operator can quote it to Microsoft.
+ * Details name the action, the Azure error code and Azure's own message (which never holds a secret of ours); they
+ * never carry request or response bodies.
+ */
+final class AzureFailures {
+
+    static final String AUTHORIZATION_FAILED = "azure-authorization-failed";
+    static final String AUTHENTICATION_FAILED = "azure-authentication-failed";
+    static final String GRAPH_FAILED = "azure-graph-failed";
+    static final String PRINCIPAL_NOT_PROPAGATED = "azure-principal-not-propagated";
+    static final String ROLE_ASSIGNMENT_LIMIT = "azure-role-assignment-limit";
+    static final String NOT_FOUND = "azure-not-found";
+    static final String THROTTLED = "azure-throttled";
+    static final String UNAVAILABLE = "azure-unavailable";
+    static final String CONFLICT = "azure-conflict";
+    static final String REQUEST_FAILED = "azure-request-failed";
+
+    private static final Logger log = LoggerFactory.getLogger(AzureFailures.class);
+    private static final Pattern DENIED_ACTION = Pattern.compile(
+            "perform action '([^']+)' over scope '([^']+)'", Pattern.CASE_INSENSITIVE);
+    private static final Pattern AADSTS = Pattern.compile("(AADSTS\\d+)(?::\\s*([^.\\r\\n]*))?");
+    private static final List<String> TRANSIENT_CONFLICTS = List.of("AnotherOperationInProgress",
+            "OperationPreempted", "ConcurrentRequestLimitExceeded", "RetryableError");
+    private static final int MAX_MESSAGE = 400;
+
+    /** Which API a call went to: Graph's failures have a problem type of their own. */
+    enum Api { ARM, GRAPH }
+
+    private AzureFailures() {
+    }
+
+    /** Runs a call to ARM, translating its failures; {@code action} says what was being done, for the detail. */
+    static <T> T arm(String action, Supplier<T> call) {
+        return call(Api.ARM, action, call);
+    }
+
+    static <T> T graph(String action, Supplier<T> call) {
+        return call(Api.GRAPH, action, call);
+    }
+
+    static <T> T call(Api api, String action, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (JobFailure e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw translate(e, api, action);
+        }
+    }
+
+    /** Runs a read whose "not found" (404) means empty. */
+    static <T> Optional<T> armOptional(String action, Supplier<T> call) {
+        return optional(Api.ARM, action, call);
+    }
+
+    static <T> Optional<T> optional(Api api, String action, Supplier<T> call) {
+        return call(api, action, () -> {
+            try {
+                return Optional.ofNullable(call.get());
+            } catch (HttpResponseException e) {
+                if (status(e) == 404) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** Runs a delete for which "already gone" (404) is success. */
+    static void delete(Api api, String action, Runnable call) {
+        optional(api, action, () -> {
+            call.run();
+            return Boolean.TRUE;
+        });
+    }
+
+    static int status(HttpResponseException e) {
+        return e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
+    }
+
+    /** Azure's error message, or empty. */
+    static String errorMessage(Throwable e) {
+        if (e instanceof ManagementException management && management.getValue() != null
+                && management.getValue().getMessage() != null) {
+            return management.getValue().getMessage();
+        }
+        return "";
+    }
+
+    static Optional<String> errorCode(Throwable e) {
+        if (e instanceof ManagementException management && management.getValue() != null) {
+            return Optional.ofNullable(management.getValue().getCode());
+        }
+        return Optional.empty();
+    }
+
+    static JobFailure translate(Throwable e, Api api, String action) {
+        if (e instanceof JobFailure failure) {
+            return failure;
+        }
+        boolean io = hasIoCause(e);
+        Throwable credentialFailure = credentialFailure(e);
+        if (credentialFailure != null && !io) {
+            return authenticationFailed(credentialFailure, action, e);
+        }
+        HttpResponseException http = find(e, HttpResponseException.class);
+        if (http != null && !(http instanceof ClientAuthenticationException) && http.getResponse() != null) {
+            return fromResponse(http, api, action);
+        }
+        if (io || credentialFailure != null) {
+            return JobFailure.transientFailure(problem(UNAVAILABLE, "Azure could not be reached", 503,
+                    "Azure could not be reached while " + action + " (" + ioKind(e) + ")", FailureClass.TRANSIENT,
+                    null), null, e);
+        }
+        log.warn("Unexpected failure from the Azure SDK while {}: {}", action, e.getClass().getName());
+        return JobFailure.permanent(problem(REQUEST_FAILED, "An Azure call failed", 502,
+                "An unexpected error stopped the Azure call while " + action + "; the service log names its kind",
+                FailureClass.PERMANENT, null), e);
+    }
+
+    /** ARM said the assignment exists (409) but does not list it yet: replication, so try again shortly. */
+    static JobFailure existingAssignmentNotListed(String action) {
+        return JobFailure.transientFailure(problem(CONFLICT, "Azure is busy with another change", 409,
+                "Azure says the role assignment already exists but does not list it yet while " + action,
+                FailureClass.TRANSIENT, null), null, null);
+    }
+
+    private static JobFailure fromResponse(HttpResponseException e, Api api, String action) {
+        HttpResponse response = e.getResponse();
+        int status = response.getStatusCode();
+        String requestId = requestId(response.getHeaders(), api);
+        ManagementError error = e instanceof ManagementException management ? management.getValue() : null;
+        String code = error == null || error.getCode() == null ? "" : error.getCode();
+        String message = error == null || error.getMessage() == null ? "" : shorten(error.getMessage());
+        String azureSays = code.isEmpty() ? "HTTP " + status : code + (message.isEmpty() ? "" : ": " + message);
+        Optional<Duration> retryAfter = retryAfter(response.getHeaders());
+
+        if (status == 429) {
+            return JobFailure.transientFailure(problem(THROTTLED, "Azure is throttling PullBridge", 429,
+                    (api == Api.GRAPH ? "Microsoft Graph" : "Azure Resource Manager") + " throttled PullBridge while "
+                            + action + retryAfter.map(d -> "; it asks to wait " + d.toSeconds() + "s").orElse(""),
+                    FailureClass.TRANSIENT, requestId), retryAfter.orElse(null), e);
+        }
+        if (status >= 500 || status == 408) {
+            return JobFailure.transientFailure(problem(UNAVAILABLE, "Azure is unavailable", 503,
+                    "Azure answered " + status + " while " + action + " (" + azureSays + ")", FailureClass.TRANSIENT,
+                    requestId), retryAfter.orElse(null), e);
+        }
+        if (code.equalsIgnoreCase("PrincipalNotFound")) {
+            return JobFailure.transientFailure(problem(PRINCIPAL_NOT_PROPAGATED,
+                    "The principal has not reached Azure Resource Manager yet", 409,
+                    "Azure Resource Manager does not see the principal yet while " + action + " (" + azureSays
+                            + "); Entra ID is still replicating a new principal, so this is retried",
+                    FailureClass.TRANSIENT, requestId), retryAfter.orElse(null), e);
+        }
+        if (code.equalsIgnoreCase("RoleAssignmentLimitExceeded")) {
+            return JobFailure.permanent(problem(ROLE_ASSIGNMENT_LIMIT,
+                    "The subscription's role assignment limit is reached", 409,
+                    "Azure refused a new role assignment while " + action + ": the subscription holds as many role "
+                            + "assignments as Azure allows; remove unused ones (" + azureSays + ")",
+                    FailureClass.PERMANENT, requestId), e);
+        }
+        if (status == 401) {
+            return JobFailure.permanent(problem(AUTHENTICATION_FAILED, "Azure refused PullBridge's credentials", 401,
+                    (api == Api.GRAPH ? "Microsoft Graph" : "Azure Resource Manager") + " refused PullBridge's token "
+                            + "while " + action + " (" + azureSays + ")", FailureClass.PERMANENT, requestId), e);
+        }
+        if (api == Api.GRAPH && status != 404) {
+            String why = status == 403
+                    ? "; PullBridge's identity lacks the Microsoft Graph permission it needs (Application.ReadWrite."
+                    + "OwnedBy or Application.ReadWrite.All to create applications and manage their passwords), or "
+                    + "adopt an existing service principal instead"
+                    : "";
+            return JobFailure.permanent(problem(GRAPH_FAILED, "Microsoft Graph refused the request",
+                    status, "Microsoft Graph refused " + action + " (" + graphSays(e, status) + ")" + why,
+                    FailureClass.PERMANENT, requestId), e);
+        }
+        if (status == 403) {
+            return JobFailure.permanent(problem(AUTHORIZATION_FAILED, "Azure denied PullBridge's identity an action",
+                    403, authorizationDetail(action, errorMessage(e), azureSays), FailureClass.PERMANENT, requestId), e);
+        }
+        if (status == 404) {
+            String what = api == Api.GRAPH ? graphSays(e, status) : azureSays;
+            return JobFailure.permanent(problem(NOT_FOUND, "The Azure resource does not exist", 404,
+                    "Not found in Azure while " + action + " (" + what + ")", FailureClass.PERMANENT, requestId), e);
+        }
+        if (status == 409 && TRANSIENT_CONFLICTS.stream().anyMatch(code::equalsIgnoreCase)) {
+            return JobFailure.transientFailure(problem(CONFLICT, "Azure is busy with another change", 409,
+                    "Azure refused a concurrent change while " + action + " (" + azureSays + ")",
+                    FailureClass.TRANSIENT, requestId), retryAfter.orElse(null), e);
+        }
+        return JobFailure.permanent(problem(REQUEST_FAILED, "Azure refused the request", status,
+                "Azure refused " + action + " (" + azureSays + ")", FailureClass.PERMANENT, requestId), e);
+    }
+
+    private static String authorizationDetail(String action, String message, String azureSays) {
+        Matcher denied = DENIED_ACTION.matcher(message);
+        if (!denied.find()) {
+            return "Azure denied PullBridge's identity while " + action + " (" + azureSays + ")";
+        }
+        String permission = denied.group(1);
+        String scope = denied.group(2);
+        String detail = "PullBridge's Azure identity lacks the permission '" + permission + "' at scope '" + scope
+                + "' (needed for " + action + ")";
+        if (permission.equalsIgnoreCase("Microsoft.Authorization/roleAssignments/write")) {
+            detail += "; give it a role that includes Microsoft.Authorization/roleAssignments/write at the registry "
+                    + "(e.g. 'Role Based Access Control Administrator' or 'User Access Administrator')";
+        }
+        return detail;
+    }
+
+    private static String graphSays(HttpResponseException e, int status) {
+        if (e instanceof ManagementException management && management.getValue() != null
+                && management.getValue().getCode() != null) {
+            ManagementError error = management.getValue();
+            return error.getCode() + (error.getMessage() == null ? "" : ": " + shorten(error.getMessage()));
+        }
+        return "HTTP " + status;
+    }
+
+    private static JobFailure authenticationFailed(Throwable credentialFailure, String action, Throwable e) {
+        String requestId = null;
+        String reason = "the credential was refused or is not configured";
+        MsalServiceException msal = find(e, MsalServiceException.class);
+        if (msal != null) {
+            requestId = first(msal.headers(), "x-ms-request-id");
+            if (requestId == null) {
+                requestId = msal.correlationId();
+            }
+        }
+        // Entra's AADSTS code and description; never the request, which holds the client secret or assertion.
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            Matcher aadsts = t.getMessage() == null ? null : AADSTS.matcher(t.getMessage());
+            if (aadsts != null && aadsts.find()) {
+                reason = aadsts.group(1) + (aadsts.group(2) == null ? "" : ": " + aadsts.group(2).strip());
+                break;
+            }
+        }
+        if (credentialFailure instanceof com.azure.identity.CredentialUnavailableException && msal == null) {
+            reason = "no credential is available (configure pullbridge.azure.credential and the AZURE_* "
+                    + "variables, a workload identity or a managed identity)";
+        }
+        return JobFailure.permanent(problem(AUTHENTICATION_FAILED, "Azure refused PullBridge's credentials", 401,
+                "PullBridge could not sign in to Entra ID while " + action + ": " + shorten(reason),
+                FailureClass.PERMANENT, requestId), e);
+    }
+
+    private static Throwable credentialFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ClientAuthenticationException || t instanceof MsalException) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    static boolean hasIoCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IOException || t instanceof UncheckedIOException || t instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String ioKind(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.http.HttpTimeoutException || t instanceof java.net.SocketTimeoutException
+                    || t instanceof TimeoutException) {
+                return "timed out";
+            }
+            if (t instanceof java.net.ConnectException) {
+                return "connection refused";
+            }
+            if (t instanceof java.net.UnknownHostException) {
+                return "unknown host";
+            }
+            if (t instanceof javax.net.ssl.SSLException) {
+                return "TLS failed: is the endpoint's certificate trusted by the JVM trust store?";
+            }
+        }
+        return "I/O error";
+    }
+
+    private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    static String requestId(HttpHeaders headers, Api api) {
+        if (headers == null) {
+            return null;
+        }
+        String id = api == Api.GRAPH ? headers.getValue("request-id") : headers.getValue("x-ms-request-id");
+        if (id == null) {
+            id = headers.getValue(api == Api.GRAPH ? "x-ms-request-id" : "request-id");
+        }
+        return id;
+    }
+
+    /** Azure's requested wait: {@code retry-after-ms}, {@code x-ms-retry-after-ms}, or {@code Retry-After}. */
+    static Optional<Duration> retryAfter(HttpHeaders headers) {
+        if (headers == null) {
+            return Optional.empty();
+        }
+        for (String name : List.of("retry-after-ms", "x-ms-retry-after-ms")) {
+            String millis = headers.getValue(name);
+            if (millis != null) {
+                try {
+                    return Optional.of(Duration.ofMillis(Math.max(0, Long.parseLong(millis.strip()))));
+                } catch (NumberFormatException ignored) {
+                    // fall through to Retry-After
+                }
+            }
+        }
+        String value = headers.getValue("Retry-After");
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.strip()))));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                OffsetDateTime at = ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toOffsetDateTime();
+                Duration wait = Duration.between(OffsetDateTime.now(), at);
+                return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+            } catch (DateTimeParseException notADate) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static String first(java.util.Map<String, List<String>> headers, String name) {
+        if (headers == null) {
+            return null;
+        }
+        for (var entry : headers.entrySet()) {
+            if (entry.getKey() != null && entry.getKey().equalsIgnoreCase(name) && entry.getValue() != null
+                    && !entry.getValue().isEmpty()) {
+                return entry.getValue().get(0);
+            }
+        }
+        return null;
+    }
+
+    private static String shorten(String message) {
+        String single = message.replaceAll("\\s+", " ").strip();
+        return single.length() <= MAX_MESSAGE ? single : single.substring(0, MAX_MESSAGE) + "...";
+    }
+
+    private static JobProblem problem(String slug, String title, int status, String detail, FailureClass failureClass,
+                                      String requestId) {
+        return JobProblem.of(slug, title, status, detail, failureClass).withRemoteRequestId(requestId);
+    }
+
+    static String lower(String value) {
+        return value.toLowerCase(Locale.ROOT);
+    }
+}

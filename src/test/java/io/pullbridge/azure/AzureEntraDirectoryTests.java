@@ -1,0 +1,188 @@
+package io.pullbridge.azure;
+
+import io.pullbridge.jobs.JobFailure;
+import io.pullbridge.principals.EntraDirectory.DirectoryPrincipal;
+import io.pullbridge.principals.EntraDirectory.NewPassword;
+import io.pullbridge.support.azure.AzureEmulator;
+import io.pullbridge.support.azure.GraphApplication;
+import io.pullbridge.support.azure.GraphServicePrincipal;
+import io.pullbridge.support.azure.PasswordCredential;
+import io.pullbridge.support.azure.RecordedRequest;
+import io.pullbridge.support.azure.RecordedRequest.Surface;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static io.pullbridge.azure.AzureTestSupport.CLIENT_ID;
+import static io.pullbridge.azure.AzureTestSupport.CLIENT_SECRET;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** Entra ID applications, service principals and passwords through Graph, asserted call by call. */
+class AzureEntraDirectoryTests {
+
+    private static AzureEmulator emulator;
+
+    private AzureEntraDirectory directory;
+
+    @BeforeAll
+    static void startEmulator() {
+        emulator = AzureEmulator.start();
+    }
+
+    @AfterAll
+    static void stopEmulator() {
+        emulator.close();
+    }
+
+    @BeforeEach
+    void seed() {
+        emulator.reset();
+        emulator.registerClient(CLIENT_ID, CLIENT_SECRET);
+        directory = new AzureEntraDirectory(AzureTestSupport.clients(emulator));
+    }
+
+    @Test
+    void createsAnApplicationAndItsServicePrincipal() {
+        DirectoryPrincipal created = directory.createApplicationWithPrincipal("acr-pull-team-a");
+
+        GraphApplication application = emulator.applicationByAppId(created.appId().toString()).orElseThrow();
+        GraphServicePrincipal principal = emulator.servicePrincipal(created.servicePrincipalObjectId().toString())
+                .orElseThrow();
+        assertThat(created).isEqualTo(new DirectoryPrincipal(UUID.fromString(principal.id()),
+                UUID.fromString(application.appId()), UUID.fromString(application.id()), "acr-pull-team-a"));
+        assertThat(principal.accountEnabled()).isTrue();
+        assertThat(emulator.callLines()).containsExactly("POST /v1.0/applications", "POST /v1.0/servicePrincipals");
+        assertThat(emulator.requests(Surface.GRAPH).get(0).body()).contains("\"displayName\":\"acr-pull-team-a\"");
+        assertThat(emulator.requests(Surface.GRAPH).get(1).body())
+                .contains("\"appId\":\"" + application.appId() + "\"").contains("\"accountEnabled\":true");
+    }
+
+    @Test
+    void tellsWhetherAnApplicationOfThatNameExists() {
+        emulator.addServicePrincipal("it's-team-a");
+
+        assertThat(directory.applicationExists("it's-team-a")).isTrue();
+        assertThat(directory.applicationExists("team-b")).isFalse();
+        assertThat(emulator.callLines()).containsExactly(
+                "GET /v1.0/applications?$filter=displayName eq 'it''s-team-a'",
+                "GET /v1.0/applications?$filter=displayName eq 'team-b'");
+    }
+
+    @Test
+    void findsAPrincipalByAppIdOrObjectIdWithItsApplication() {
+        GraphServicePrincipal principal = emulator.addServicePrincipal("adopted");
+        GraphApplication application = emulator.applicationByAppId(principal.appId()).orElseThrow();
+        DirectoryPrincipal expected = new DirectoryPrincipal(UUID.fromString(principal.id()),
+                UUID.fromString(principal.appId()), UUID.fromString(application.id()), "adopted");
+
+        assertThat(directory.findByAppId(UUID.fromString(principal.appId()))).contains(expected);
+        assertThat(directory.findByObjectId(UUID.fromString(principal.id()))).contains(expected);
+        assertThat(directory.findByAppId(UUID.randomUUID())).isEmpty();
+        assertThat(directory.findByObjectId(UUID.randomUUID())).isEmpty();
+        assertThat(emulator.callLines()).startsWith(
+                "GET /v1.0/servicePrincipals?$filter=appId eq '" + principal.appId() + "'",
+                "GET /v1.0/applications?$filter=appId eq '" + principal.appId() + "'",
+                "GET /v1.0/servicePrincipals/" + principal.id(),
+                "GET /v1.0/applications?$filter=appId eq '" + principal.appId() + "'");
+    }
+
+    @Test
+    void addsAPasswordToTheApplicationAndRemovesItIdempotently() {
+        GraphServicePrincipal principal = emulator.addServicePrincipal("rotated");
+        GraphApplication application = emulator.applicationByAppId(principal.appId()).orElseThrow();
+        UUID applicationId = UUID.fromString(application.id());
+        Instant expiry = Instant.now().plus(Duration.ofDays(365)).truncatedTo(ChronoUnit.SECONDS);
+
+        NewPassword password = directory.addPassword(applicationId, "pullbridge-1", expiry);
+
+        PasswordCredential stored = application.passwords().get(0);
+        assertThat(password.keyId()).isEqualTo(UUID.fromString(stored.keyId()));
+        assertThat(password.secret()).isEqualTo(stored.secretText());
+        assertThat(password.expiresAt()).isEqualTo(expiry);
+        assertThat(password.toString()).doesNotContain(password.secret());
+        assertThat(stored.displayName()).isEqualTo("pullbridge-1");
+
+        directory.removePassword(applicationId, password.keyId());
+        directory.removePassword(applicationId, password.keyId());
+        UUID goneApplication = UUID.randomUUID();
+        directory.removePassword(goneApplication, password.keyId());
+
+        assertThat(application.passwords()).isEmpty();
+        assertThat(emulator.callLines()).containsExactly(
+                "POST /v1.0/applications/" + applicationId + "/microsoft.graph.addPassword",
+                "POST /v1.0/applications/" + applicationId + "/microsoft.graph.removePassword",
+                "POST /v1.0/applications/" + applicationId + "/microsoft.graph.removePassword",
+                "POST /v1.0/applications/" + goneApplication + "/microsoft.graph.removePassword");
+        // Gone already: the password (Graph's 400 naming the keyId), then the whole application (404).
+        assertThat(emulator.requests(Surface.GRAPH)).extracting(RecordedRequest::status)
+                .containsExactly(200, 204, 400, 404);
+        assertThat(emulator.requests(Surface.GRAPH).get(0).body())
+                .contains("\"displayName\":\"pullbridge-1\"").contains("\"endDateTime\":\"" + expiry + "\"");
+    }
+
+    @Test
+    void deletesThePrincipalAndThenTheApplicationAndAgainWithoutError() {
+        DirectoryPrincipal created = directory.createApplicationWithPrincipal("short-lived");
+        emulator.clearRequests();
+
+        directory.deleteApplicationAndPrincipal(created.applicationObjectId(), created.servicePrincipalObjectId());
+        directory.deleteApplicationAndPrincipal(created.applicationObjectId(), created.servicePrincipalObjectId());
+
+        assertThat(emulator.applicationByAppId(created.appId().toString())).isEmpty();
+        assertThat(emulator.servicePrincipal(created.servicePrincipalObjectId().toString())).isEmpty();
+        assertThat(emulator.requests(Surface.GRAPH)).extracting(RecordedRequest::line, RecordedRequest::status)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("DELETE /v1.0/servicePrincipals/"
+                                + created.servicePrincipalObjectId(), 204),
+                        org.assertj.core.groups.Tuple.tuple("DELETE /v1.0/applications/"
+                                + created.applicationObjectId(), 204),
+                        org.assertj.core.groups.Tuple.tuple("DELETE /v1.0/servicePrincipals/"
+                                + created.servicePrincipalObjectId(), 404),
+                        org.assertj.core.groups.Tuple.tuple("DELETE /v1.0/applications/"
+                                + created.applicationObjectId(), 404));
+    }
+
+    @Test
+    void aCallerWithoutGraphRightsGetsAGraphFailureThatSaysWhatIsMissing() {
+        emulator.denyGraphWrites(CLIENT_ID);
+
+        JobFailure failure = catchThrowableOfType(JobFailure.class,
+                () -> directory.createApplicationWithPrincipal("not-allowed"));
+
+        assertThat(failure.problem().type()).isEqualTo("https://pullbridge.io/problems/azure-graph-failed");
+        assertThat(failure.problem().status()).isEqualTo(403);
+        assertThat(failure.isTransient()).isFalse();
+        assertThat(failure.problem().detail()).contains("Authorization_RequestDenied")
+                .contains("Application.ReadWrite.OwnedBy");
+        assertThat(failure.problem().remoteRequestId()).isNotBlank();
+        assertThat(emulator.applications()).extracting(GraphApplication::displayName).doesNotContain("not-allowed");
+    }
+
+    @Test
+    void graphThrottlingIsTransientWithItsRetryAfter() {
+        emulator.throttleNext(1, "GET", "/v1.0/servicePrincipals/", Duration.ofSeconds(12));
+
+        JobFailure failure = catchThrowableOfType(JobFailure.class,
+                () -> directory.findByObjectId(UUID.randomUUID()));
+
+        assertThat(failure.problem().type()).isEqualTo("https://pullbridge.io/problems/azure-throttled");
+        assertThat(failure.retryAfter()).contains(Duration.ofSeconds(12));
+        assertThat(failure.isTransient()).isTrue();
+    }
+
+    @Test
+    void addingAPasswordToAMissingApplicationIsNotFound() {
+        JobFailure failure = catchThrowableOfType(JobFailure.class,
+                () -> directory.addPassword(UUID.randomUUID(), "x", Instant.now().plus(Duration.ofDays(1))));
+
+        assertThat(failure.problem().type()).isEqualTo("https://pullbridge.io/problems/azure-not-found");
+        assertThat(failure.problem().detail()).contains("Request_ResourceNotFound");
+        assertThat(failure.problem().remoteRequestId()).isNotBlank();
+    }
+}
