@@ -65,7 +65,7 @@ final class AzureManagedClusterDirectory implements ManagedClusterDirectory {
         String action = "finding the service principal of AKS cluster " + id + " (client id " + clientId + ")";
         String objectId = AzureFailures.graph(action,
                 () -> clients.graph().getServicePrincipalsServicePrincipals().listServicePrincipal(null, null, null,
-                        null, "appId eq '" + clientId + "'", null, null, null, null, Context.NONE).stream()
+                        null, "appId eq '" + clientId.replace("'", "''") + "'", null, null, null, null, Context.NONE).stream()
                         .findFirst().map(principal -> principal.id()).orElse(null));
         if (objectId == null) {
             throw JobFailure.permanent(JobProblem.of(AzureFailures.NOT_FOUND, "The Azure resource does not exist",

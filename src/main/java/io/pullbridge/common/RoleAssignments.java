@@ -28,6 +28,8 @@ public interface RoleAssignments {
     enum PrincipalType { ServicePrincipal, User, Group }
 
     /**
+     * @param role                null only from {@link #find} when the assignment names a role that is not an
+     *                            {@link AzureRole} ({@link #list} leaves such assignments out)
      * @param createdByPullBridge false when an existing assignment was adopted; detach removes only what
      *                            PullBridge created
      */
