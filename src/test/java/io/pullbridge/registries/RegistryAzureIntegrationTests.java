@@ -93,7 +93,9 @@ class RegistryAzureIntegrationTests {
         String subscription = UUID.randomUUID().toString();
         azure.addSubscription(subscription).addResourceGroup(subscription, "rg-shared");
         azure.addRegistry(subscription, "rg-shared", "throttledacr").sku("Standard").location("northeurope");
-        azure.throttleNext(1, "GET", "/registries/throttledacr", Duration.ofSeconds(1));
+        // Longer than the adapter's in-place wait (pullbridge.azure.retry.max-delay, 4s): the SDK does not wait
+        // in place, the failure goes back to the job engine, which runs the job again once Retry-After passed.
+        azure.throttleNext(1, "GET", "/registries/throttledacr", Duration.ofSeconds(5));
         String resourceId = "/subscriptions/" + subscription + "/resourceGroups/rg-shared/providers/"
                 + "Microsoft.ContainerRegistry/registries/throttledacr";
 
