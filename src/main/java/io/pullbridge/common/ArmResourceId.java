@@ -45,6 +45,11 @@ public record ArmResourceId(UUID subscriptionId, String resourceGroup, ResourceT
     // Azure: 1-90 Unicode letters, digits, underscores, parentheses, hyphens and periods; not ending in a period.
     private static final Pattern RESOURCE_GROUP = Pattern.compile("(?U)[\\w\\-.()]{0,89}[\\w\\-()]");
 
+    /** True when {@code name} follows Azure's resource group name rules. */
+    public static boolean isValidResourceGroup(String name) {
+        return name != null && RESOURCE_GROUP.matcher(name).matches();
+    }
+
     /**
      * Parses {@code raw} as an id of the expected type.
      *

@@ -44,9 +44,11 @@ public class JobService {
     private final AuditLog audit;
     private final Clock clock;
     private final boolean immediateExecution;
+    private final JobRepository jobRecords;
 
     JobService(JobStore store, SchedulerClient scheduler, JobRunner runner, JobEvents events, AuditLog audit,
-               Clock clock, ObjectProvider<DbSchedulerProperties> schedulerProperties) {
+               Clock clock, ObjectProvider<DbSchedulerProperties> schedulerProperties, JobRepository jobRecords) {
+        this.jobRecords = jobRecords;
         this.store = store;
         this.scheduler = scheduler;
         this.runner = runner;
@@ -55,6 +57,12 @@ public class JobService {
         this.clock = clock;
         DbSchedulerProperties properties = schedulerProperties.getIfAvailable();
         this.immediateExecution = properties != null && properties.isImmediateExecutionEnabled();
+    }
+
+    /** The job as users see it at {@code /api/v1/jobs/{id}}. */
+    @Transactional(readOnly = true)
+    public Optional<JobResponse> find(UUID id) {
+        return jobRecords.findById(id).map(Job::toResponse);
     }
 
     /** Enqueues a job inside the caller's transaction; see the class comment for how it orders and coalesces. */

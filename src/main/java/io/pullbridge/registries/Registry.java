@@ -30,6 +30,16 @@ class Registry extends ResourceEntity {
     @Column(name = "tenant_id", nullable = false)
     private UUID tenantId;
 
+    private String sku;
+
+    private String location;
+
+    @Column(name = "abac_enabled")
+    private Boolean abacEnabled;
+
+    @Column(name = "data_endpoint_enabled")
+    private Boolean dataEndpointEnabled;
+
     protected Registry() {
     }
 
@@ -41,6 +51,31 @@ class Registry extends ResourceEntity {
         this.resourceGroup = resourceId.resourceGroup();
         this.loginServer = loginServer;
         this.tenantId = tenantId;
+    }
+
+    /** Records what Azure said about the registry; its login server is Azure's, not the one PullBridge derived. */
+    void observe(RegistryDirectory.RegistryFacts facts) {
+        this.loginServer = facts.loginServer();
+        this.sku = facts.sku();
+        this.location = facts.location();
+        this.abacEnabled = facts.abacEnabled();
+        this.dataEndpointEnabled = facts.dataEndpointEnabled();
+    }
+
+    String getSku() {
+        return sku;
+    }
+
+    String getLocation() {
+        return location;
+    }
+
+    Boolean getAbacEnabled() {
+        return abacEnabled;
+    }
+
+    Boolean getDataEndpointEnabled() {
+        return dataEndpointEnabled;
     }
 
     String getName() {

@@ -38,7 +38,8 @@ class RegistryController {
 
     @PostMapping
     @Operation(operationId = "createRegistry", summary = "Register a registry", description = "Parses and checks the ARM resource id and derives "
-            + "the name, subscription, resource group and login server. PullBridge then reads the registry from Azure.")
+            + "the name, subscription, resource group and login server. A job (Operation-Location) then reads the "
+            + "registry from Azure and records its login server, SKU, location and ABAC mode in status.")
     @ApiResponse(responseCode = "202", description = "Registered; status.phase follows the verification")
     @ApiResponse(responseCode = "400", description = "Invalid resource id or tenant",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
@@ -48,6 +49,7 @@ class RegistryController {
         Registry registry = registries.create(request);
         return ResponseEntity.accepted()
                 .location(URI.create("/api/v1/registries/" + registry.getId()))
+                .header("Operation-Location", "/api/v1/jobs/" + registry.getStatus().jobId())
                 .eTag(of(registry.getVersion()))
                 .body(RegistryResponse.of(registry));
     }

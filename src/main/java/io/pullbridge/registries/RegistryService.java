@@ -1,6 +1,9 @@
 package io.pullbridge.registries;
 
 import io.pullbridge.audit.AuditLog;
+import io.pullbridge.jobs.JobRef;
+import io.pullbridge.jobs.JobRequest;
+import io.pullbridge.jobs.JobService;
 import io.pullbridge.lifecycle.ResourceLifecycle;
 import io.pullbridge.common.ArmResourceId;
 import io.pullbridge.common.AzureProperties;
@@ -12,7 +15,9 @@ import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.RequestContext;
 import io.pullbridge.web.Violations;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -26,14 +31,16 @@ public class RegistryService {
 
     private final RegistryRepository registries;
     private final ResourceLifecycle lifecycle;
+    private final JobService jobs;
     private final AzureProperties azure;
     private final AuditLog audit;
     private final Clock clock;
 
-    RegistryService(RegistryRepository registries, ResourceLifecycle lifecycle, AzureProperties azure,
-                    AuditLog audit, Clock clock) {
+    RegistryService(RegistryRepository registries, ResourceLifecycle lifecycle, JobService jobs,
+                    AzureProperties azure, AuditLog audit, Clock clock) {
         this.registries = registries;
         this.lifecycle = lifecycle;
+        this.jobs = jobs;
         this.azure = azure;
         this.audit = audit;
         this.clock = clock;
@@ -57,10 +64,37 @@ public class RegistryService {
                     + " is already registered as " + existing.getId());
         });
         String loginServer = resourceId.name().toLowerCase(Locale.ROOT) + azure.registrySuffix();
-        Registry registry = registries.saveAndFlush(new Registry(UUID.randomUUID(), resourceId, loginServer, tenantId,
-                clock.instant(), RequestContext.actor()));
+        Registry registry = new Registry(UUID.randomUUID(), resourceId, loginServer, tenantId, clock.instant(),
+                RequestContext.actor());
+        JobRef job = jobs.enqueue(JobRequest.of(RegistryJobs.CREATE, ResourceKinds.REGISTRY, registry.getId()));
+        registry.getStatus().trackJob(job.id());
+        registries.saveAndFlush(registry);
         audit.recorded("registry.create", ResourceKinds.REGISTRY, registry.getId(), registry.getResourceId());
         return registry;
+    }
+
+    /** Enqueues a job that lists the subscription's registries in Azure and registers the ones not known yet. */
+    @Transactional
+    JobRef discover(DiscoverRegistriesRequest request) {
+        Violations violations = new Violations();
+        violations.check(request.subscriptionId() != null, "subscriptionId", "is required");
+        violations.check(request.resourceGroup() == null || ArmResourceId.isValidResourceGroup(request.resourceGroup()),
+                "resourceGroup", "must be 1 to 90 letters, digits, underscores, hyphens, periods and parentheses, "
+                        + "and must not end with a period");
+        UUID tenantId = request.tenantId() != null ? request.tenantId() : azure.tenantId();
+        violations.check(tenantId != null, "tenantId",
+                "is required: no default tenant is configured (pullbridge.azure.tenant-id)");
+        violations.throwIfAny();
+        Map<String, String> data = new HashMap<>();
+        data.put(RegistryJobs.TENANT, tenantId.toString());
+        if (request.resourceGroup() != null) {
+            data.put(RegistryJobs.RESOURCE_GROUP, request.resourceGroup());
+        }
+        JobRef job = jobs.enqueue(new JobRequest(RegistryJobs.DISCOVER, RegistryJobs.SUBSCRIPTION,
+                request.subscriptionId(), data));
+        audit.recorded("registry.discover-requested", RegistryJobs.SUBSCRIPTION, request.subscriptionId(),
+                request.resourceGroup() == null ? null : "resource group " + request.resourceGroup());
+        return job;
     }
 
     @Transactional(readOnly = true)

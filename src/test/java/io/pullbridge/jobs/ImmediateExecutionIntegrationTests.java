@@ -3,6 +3,7 @@ package io.pullbridge.jobs;
 import io.pullbridge.support.Api;
 import io.pullbridge.support.DeleteJobs;
 import io.pullbridge.support.IntegrationTest;
+import io.pullbridge.support.Registries;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -29,11 +30,9 @@ class ImmediateExecutionIntegrationTests {
     @Test
     void aJobEnqueuedByARequestRunsOnceTheRequestCommits() throws Exception {
         Api operator = Api.operator(mvc);
-        String location = operator.post("/api/v1/registries", """
-                        {"resourceId": "/subscriptions/%s/resourceGroups/rg-now/providers/Microsoft.ContainerRegistry/registries/acrnow%s"}"""
-                        .formatted(UUID.randomUUID(), UUID.randomUUID().toString().substring(0, 8)))
-                .andExpect(status().isAccepted())
-                .andReturn().getResponse().getHeader("Location");
+        // Registering enqueues the registry's create job: it too must run within the wait, not at the next poll.
+        String location = Registries.registered(operator, mvc, jdbc, Registries.seeded(UUID.randomUUID().toString(),
+                "rg-now", "acrnow" + UUID.randomUUID().toString().substring(0, 8))).location();
 
         UUID job = DeleteJobs.accepted(operator.delete(location));
 

@@ -7,6 +7,7 @@ import io.pullbridge.support.Await;
 import io.pullbridge.support.DeleteJobs;
 import io.pullbridge.support.IntegrationTest;
 import io.pullbridge.support.ManualScheduling;
+import io.pullbridge.support.Registries;
 import io.pullbridge.web.RequestContext;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -81,8 +82,9 @@ class ResourceLifecycleIntegrationTests {
         UUID principal = createPrincipal(healthy);
         String location = "/api/v1/registries/" + registry;
 
+        long version = count("select version from registries where id = ?", registry);
         UUID job = DeleteJobs.accepted(operator.delete(location)
-                .andExpect(header().string(HttpHeaders.ETAG, "\"1\""))
+                .andExpect(header().string(HttpHeaders.ETAG, "\"" + (version + 1) + "\""))
                 .andExpect(jsonPath("$.id").value(registry.toString()))
                 .andExpect(jsonPath("$.status.message").value("Waiting for PullBridge to remove what it created")));
         Api.reader(mvc).get("/api/v1/jobs/" + job)
@@ -134,6 +136,8 @@ class ResourceLifecycleIntegrationTests {
         assertThat(jdbc.sql("select action || ' by ' || actor from audit_events where resource_id = ? order by seq")
                 .param(registry.toString()).query(String.class).list()).containsExactly(
                         "registry.create by " + OPERATOR,
+                        "job.start by " + RequestContext.SYSTEM_ACTOR,
+                        "job.end by " + RequestContext.SYSTEM_ACTOR,
                         "registry.delete-requested by " + OPERATOR,
                         "registry.delete-requested by " + OPERATOR,
                         "job.start by " + RequestContext.SYSTEM_ACTOR,
@@ -141,7 +145,7 @@ class ResourceLifecycleIntegrationTests {
                         "job.end by " + RequestContext.SYSTEM_ACTOR);
         Api.reader(mvc).get("/api/v1/registries/" + healthy)
                 .andExpect(status().isOk())
-                .andExpect(jsonPath("$.status.phase").value("Pending"));
+                .andExpect(jsonPath("$.status.phase").value("Ready"));
     }
 
     @Test
@@ -265,11 +269,18 @@ class ResourceLifecycleIntegrationTests {
                 .andExpect(jsonPath("$.type").value(INVALID_STATE));
     }
 
+    /**
+     * A registry that exists in Azure, registered and {@code Ready}: its create job is run here, as the engine runs
+     * it right after the request, so the delete jobs below are the only ones queued.
+     */
     private UUID createRegistry() throws Exception {
-        return idOf(Api.operator(mvc).post("/api/v1/registries", """
-                        {"resourceId": "/subscriptions/%s/resourceGroups/rg-lifecycle/providers/Microsoft.ContainerRegistry/registries/acr%s"}"""
-                        .formatted(SUBSCRIPTION, shortId()))
-                .andExpect(status().isAccepted()));
+        String resourceId = Registries.seeded(UUID.randomUUID().toString(), "rg-lifecycle", "acr" + shortId());
+        ResultActions created = Api.operator(mvc).post("/api/v1/registries", "{\"resourceId\": \"" + resourceId + "\"}")
+                .andExpect(status().isAccepted());
+        UUID job = Registries.jobOf(created.andReturn().getResponse());
+        scheduler.runAnyDueExecutions();
+        assertThat(jobState(job)).as("registry create job").isEqualTo("succeeded");
+        return idOf(created);
     }
 
     private UUID createAksCluster() throws Exception {

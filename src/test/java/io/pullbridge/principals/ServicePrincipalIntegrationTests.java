@@ -7,6 +7,7 @@ import io.pullbridge.crypto.SecretCipher;
 import io.pullbridge.support.Api;
 import io.pullbridge.support.DeleteJobs;
 import io.pullbridge.support.IntegrationTest;
+import io.pullbridge.support.Registries;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -687,14 +688,9 @@ class ServicePrincipalIntegrationTests {
                 .andExpect(jsonPath("$.type").value(PROBLEMS + "forbidden"));
     }
 
+    /** A registry that exists in Azure, registered and read by its create job, as a grant's target. */
     private UUID newRegistry() throws Exception {
-        String name = "acr" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-        String location = operator.post("/api/v1/registries", """
-                        {"resourceId": "/subscriptions/%s/resourceGroups/rg-shared/providers/Microsoft.ContainerRegistry/registries/%s"}"""
-                        .formatted(UUID.randomUUID(), name))
-                .andExpect(status().isAccepted())
-                .andReturn().getResponse().getHeader("Location");
-        return idOf(location);
+        return Registries.registered(mvc, jdbc).id();
     }
 
     private String createBody(String displayName) {

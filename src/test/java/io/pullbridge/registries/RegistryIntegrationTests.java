@@ -3,8 +3,10 @@ package io.pullbridge.registries;
 import io.pullbridge.support.Api;
 import io.pullbridge.support.DeleteJobs;
 import io.pullbridge.support.IntegrationTest;
+import io.pullbridge.support.Registries;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,27 +33,37 @@ class RegistryIntegrationTests {
     @Test
     void registersAReadsAndDeletesARegistry() throws Exception {
         Api api = Api.operator(mvc);
-        String location = api.post("/api/v1/registries", """
-                        {"resourceId": "/subscriptions/1D3C5A4B-0000-4000-8000-000000000001/resourcegroups/rg-shared/providers/microsoft.containerregistry/registries/ContosoAcr01"}""")
+        String subscription = UUID.randomUUID().toString();
+        Registries.seeded(subscription, "rg-shared", "ContosoAcr01");
+        var created = api.post("/api/v1/registries", """
+                        {"resourceId": "/subscriptions/%s/resourcegroups/rg-shared/providers/microsoft.containerregistry/registries/ContosoAcr01"}"""
+                        .formatted(subscription.toUpperCase(Locale.ROOT)))
                 .andExpect(status().isAccepted())
                 .andExpect(header().string("Location", startsWith("/api/v1/registries/")))
                 .andExpect(header().string("ETag", "\"0\""))
                 .andExpect(jsonPath("$.name").value("ContosoAcr01"))
                 .andExpect(jsonPath("$.loginServer").value("contosoacr01.azurecr.io"))
-                .andExpect(jsonPath("$.subscriptionId").value("1d3c5a4b-0000-4000-8000-000000000001"))
+                .andExpect(jsonPath("$.subscriptionId").value(subscription))
                 .andExpect(jsonPath("$.resourceGroup").value("rg-shared"))
-                .andExpect(jsonPath("$.resourceId").value("/subscriptions/1d3c5a4b-0000-4000-8000-000000000001/resourceGroups/rg-shared/providers/Microsoft.ContainerRegistry/registries/ContosoAcr01"))
+                .andExpect(jsonPath("$.resourceId").value("/subscriptions/" + subscription + "/resourceGroups/rg-shared/providers/Microsoft.ContainerRegistry/registries/ContosoAcr01"))
                 .andExpect(jsonPath("$.tenantId").value("72f988bf-86f1-41af-91ab-2d7cd011db47"))
                 .andExpect(jsonPath("$.status.phase").value("Pending"))
-                .andReturn().getResponse().getHeader("Location");
+                .andReturn().getResponse();
+        String location = created.getHeader("Location");
+        UUID id = UUID.fromString(location.substring(location.lastIndexOf('/') + 1));
 
+        // Its create job reads it from Azure, which moves the row (and its ETag) on.
+        Registries.awaitSucceeded(jdbc, Registries.jobOf(created));
+        long version = jdbc.sql("select version from registries where id = ?").param(id).query(Long.class).single();
+        assertThat(version).isPositive();
         Api.reader(mvc).get(location)
                 .andExpect(status().isOk())
-                .andExpect(header().string("ETag", "\"0\""))
-                .andExpect(jsonPath("$.name").value("ContosoAcr01"));
+                .andExpect(header().string("ETag", "\"" + version + "\""))
+                .andExpect(jsonPath("$.name").value("ContosoAcr01"))
+                .andExpect(jsonPath("$.status.phase").value("Ready"));
 
-        UUID id = UUID.fromString(location.substring(location.lastIndexOf('/') + 1));
-        UUID job = DeleteJobs.accepted(api.delete(location).andExpect(header().string("ETag", "\"1\"")));
+        UUID job = DeleteJobs.accepted(api.delete(location)
+                .andExpect(header().string("ETag", "\"" + (version + 1) + "\"")));
         Api.reader(mvc).get("/api/v1/jobs/" + job)
                 .andExpect(jsonPath("$.type").value("registry.delete"))
                 .andExpect(jsonPath("$.target.id").value(id.toString()));

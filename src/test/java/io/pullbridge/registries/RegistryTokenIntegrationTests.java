@@ -6,6 +6,7 @@ import io.pullbridge.common.ResourceReferences;
 import io.pullbridge.support.Api;
 import io.pullbridge.support.DeleteJobs;
 import io.pullbridge.support.IntegrationTest;
+import io.pullbridge.support.Registries;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -429,14 +430,9 @@ class RegistryTokenIntegrationTests {
                 .andExpect(jsonPath("$.type").value(PROBLEMS + "forbidden"));
     }
 
+    /** A registry that exists in Azure, with its create job ended so its row stays still (see the snapshots). */
     private UUID newRegistry() throws Exception {
-        String name = "acr" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-        String location = operator.post("/api/v1/registries", """
-                        {"resourceId": "/subscriptions/%s/resourceGroups/rg-shared/providers/Microsoft.ContainerRegistry/registries/%s"}"""
-                        .formatted(UUID.randomUUID(), name))
-                .andExpect(status().isAccepted())
-                .andReturn().getResponse().getHeader("Location");
-        return idOf(location);
+        return Registries.registered(mvc, jdbc).id();
     }
 
     private static String tokenBody(String name) {

@@ -3,6 +3,7 @@ package io.pullbridge.web;
 import io.pullbridge.support.Api;
 import io.pullbridge.support.DeleteJobs;
 import io.pullbridge.support.IntegrationTest;
+import io.pullbridge.support.Registries;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,18 +32,23 @@ class ConditionalRequestIntegrationTests {
     JdbcClient jdbc;
 
     @Test
-    void aReadCarriesAStrongETagThatMatchesTheCreateAnswer() throws Exception {
-        var created = Api.operator(mvc).post("/api/v1/registries", body())
+    void aReadCarriesAStrongETagOfTheVersionItShowsLikeTheCreateAnswer() throws Exception {
+        // The create job changes the row right after the create commits, so the read's ETag is compared with the
+        // row's version once that job ended, and the create answer's with the version it created.
+        var created = Api.operator(mvc).post("/api/v1/registries", "{\"resourceId\": \"" + Registries.seeded() + "\"}")
                 .andExpect(status().isAccepted())
                 .andReturn().getResponse();
         String location = created.getHeader(HttpHeaders.LOCATION);
+        Registries.awaitSucceeded(jdbc, Registries.jobOf(created));
 
         String etag = Api.reader(mvc).get(location)
                 .andExpect(status().isOk())
                 .andReturn().getResponse().getHeader(HttpHeaders.ETAG);
 
         assertThat(etag).matches("\"[^\"]+\"").doesNotStartWith("W/");
-        assertThat(created.getHeader(HttpHeaders.ETAG)).isEqualTo(etag);
+        assertThat(created.getHeader(HttpHeaders.ETAG)).matches("\"[^\"]+\"").doesNotStartWith("W/")
+                .isEqualTo("\"0\"");
+        assertThat(etag).isEqualTo("\"" + version(location) + "\"").isNotEqualTo(created.getHeader(HttpHeaders.ETAG));
     }
 
     @Test
@@ -61,6 +67,7 @@ class ConditionalRequestIntegrationTests {
     @ValueSource(strings = {"\"41\"", "\"0-stale\"", "W/\"0\"", "\"41\", \"42\"", "0"})
     void aDeleteWithAStaleETagIsRefusedAndKeepsTheResource(String ifMatch) throws Exception {
         String location = create();
+        String before = etag(location);
 
         Api.operator(mvc).perform(delete(location).header(HttpHeaders.IF_MATCH, ifMatch))
                 .andExpect(status().isPreconditionFailed())
@@ -69,7 +76,8 @@ class ConditionalRequestIntegrationTests {
                 .andExpect(jsonPath("$.status").value(412));
 
         assertThat(exists(location)).isTrue();
-        Api.reader(mvc).get(location).andExpect(status().isOk()).andExpect(jsonPath("$.status.phase").value("Pending"));
+        Api.reader(mvc).get(location).andExpect(status().isOk()).andExpect(jsonPath("$.status.phase").value("Ready"))
+                .andExpect(header().string(HttpHeaders.ETAG, before));
     }
 
     @Test
@@ -134,15 +142,19 @@ class ConditionalRequestIntegrationTests {
         assertThat(jdbc.sql("select count(*) from audit_events where action in ('registry.delete-requested', "
                         + "'registry.delete') and resource_id = ?")
                 .param(id(location)).query(Long.class).single()).isZero();
-        assertThat(jdbc.sql("select count(*) from jobs where target_id = ?").param(UUID.fromString(id(location)))
+        assertThat(jdbc.sql("select count(*) from jobs where type = 'registry.delete' and target_id = ?")
+                .param(UUID.fromString(id(location)))
                 .query(Long.class).single()).as("delete jobs").isZero();
     }
 
+    /** A registry whose create job ended, so its ETag stays still unless the test changes it. */
     private String create() throws Exception {
-        return Api.operator(mvc).post("/api/v1/registries", body())
-                .andExpect(status().isAccepted())
-                .andExpect(header().exists(HttpHeaders.ETAG))
-                .andReturn().getResponse().getHeader(HttpHeaders.LOCATION);
+        return Registries.registered(mvc, jdbc).location();
+    }
+
+    private long version(String location) {
+        return jdbc.sql("select version from registries where id = ?").param(UUID.fromString(id(location)))
+                .query(Long.class).single();
     }
 
     private String etag(String location) throws Exception {
@@ -162,10 +174,5 @@ class ConditionalRequestIntegrationTests {
 
     private static String id(String location) {
         return location.substring(location.lastIndexOf('/') + 1);
-    }
-
-    private static String body() {
-        return "{\"resourceId\": \"/subscriptions/" + UUID.randomUUID() + "/resourceGroups/rg-etags/providers/"
-                + "Microsoft.ContainerRegistry/registries/acr" + UUID.randomUUID().toString().substring(0, 8) + "\"}";
     }
 }

@@ -6,6 +6,7 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import io.pullbridge.support.Api;
 import io.pullbridge.support.DeleteJobs;
 import io.pullbridge.support.IntegrationTest;
+import io.pullbridge.support.Registries;
 import io.pullbridge.support.TestTokens;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -170,16 +171,18 @@ class SecurityIntegrationTests {
         assertThat(registriesCreatedSince(since)).isZero();
         assertDeniedAndAudited(post, 403, "user-reader", null);
         assertDeniedAndAudited(delete, 403, "user-reader", null);
-        Api.reader(mvc).get(location).andExpect(status().isOk()).andExpect(jsonPath("$.status.phase").value("Pending"));
+        Api.reader(mvc).get(location).andExpect(status().isOk()).andExpect(jsonPath("$.status.phase").value("Ready"));
     }
 
     @Test
     void anOperatorCanWrite() throws Exception {
         Api operator = Api.operator(mvc);
-        String location = operator.post("/api/v1/registries", "{\"resourceId\": \"" + registryId() + "\"}")
+        var created = operator.post("/api/v1/registries", "{\"resourceId\": \"" + Registries.seeded() + "\"}")
                 .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.createdBy").value("user-operator"))
-                .andReturn().getResponse().getHeader(HttpHeaders.LOCATION);
+                .andReturn().getResponse();
+        String location = created.getHeader(HttpHeaders.LOCATION);
+        Registries.awaitSucceeded(jdbc, Registries.jobOf(created));
 
         UUID job = DeleteJobs.accepted(operator.delete(location));
         DeleteJobs.awaitSucceeded(jdbc, job);
@@ -226,9 +229,7 @@ class SecurityIntegrationTests {
     @Test
     void anAdminCanDoWhatAnOperatorCan() throws Exception {
         Api admin = Api.admin(mvc);
-        String location = admin.post("/api/v1/registries", "{\"resourceId\": \"" + registryId() + "\"}")
-                .andExpect(status().isAccepted())
-                .andReturn().getResponse().getHeader(HttpHeaders.LOCATION);
+        String location = Registries.registered(admin, mvc, jdbc, Registries.seeded()).location();
         UUID job = DeleteJobs.accepted(admin.delete(location));
         DeleteJobs.awaitSucceeded(jdbc, job);
         admin.get(location).andExpect(status().isNotFound());
@@ -301,10 +302,9 @@ class SecurityIntegrationTests {
                 claims)).getTokenValue();
     }
 
+    /** A registry whose create job ended, so nothing but the test's own requests changes it. */
     private String created() throws Exception {
-        return Api.operator(mvc).post("/api/v1/registries", "{\"resourceId\": \"" + registryId() + "\"}")
-                .andExpect(status().isAccepted())
-                .andReturn().getResponse().getHeader(HttpHeaders.LOCATION);
+        return Registries.registered(mvc, jdbc).location();
     }
 
     /** Registries stored since then: other tests' registries may go meanwhile, as deletes run as jobs. */
