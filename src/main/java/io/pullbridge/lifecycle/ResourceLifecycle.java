@@ -86,8 +86,13 @@ public class ResourceLifecycle {
             return;
         }
         String message = event.problem() != null ? event.problem().detail() : event.detail();
-        resources.find(event.targetId()).ifPresent(resource ->
-                resource.getStatus().followJob(event.jobId(), event.state().value(), message, clock.instant()));
+        resources.find(event.targetId())
+                // Once a resource is Deleting, only its delete job speaks for it: an older job that runs first
+                // (its create, say) must not show as the resource's latest.
+                .filter(resource -> resource.getStatus().phase() != Phase.Deleting
+                        || event.jobId().equals(resource.getStatus().jobId()))
+                .ifPresent(resource ->
+                        resource.getStatus().followJob(event.jobId(), event.state().value(), message, clock.instant()));
     }
 
     /** @throws io.pullbridge.web.ApiException 409 when other resources use this one, naming them */

@@ -28,7 +28,7 @@ class RegistryDiscoveryController {
         this.jobs = jobs;
     }
 
-    @PostMapping("/api/v1/registries:discover")
+    @PostMapping(path = "/api/v1/registries:discover", produces = "application/json")
     @Operation(operationId = "discoverRegistries", summary = "Discover and register a subscription's registries",
             description = "A job lists the registries of the subscription (or of one resource group) in Azure and "
                     + "registers those PullBridge does not know yet, with what Azure says about them. Follow the job.")
