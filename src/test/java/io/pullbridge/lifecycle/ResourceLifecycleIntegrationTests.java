@@ -1,6 +1,12 @@
 package io.pullbridge.lifecycle;
 
 import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
+import io.pullbridge.jobs.FailureClass;
+import io.pullbridge.jobs.JobProblem;
+import io.pullbridge.jobs.JobState;
+import io.pullbridge.jobs.JobStateChanged;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.transaction.support.TransactionTemplate;
 import com.jayway.jsonpath.JsonPath;
 import io.pullbridge.support.Api;
 import io.pullbridge.support.Await;
@@ -65,6 +71,12 @@ class ResourceLifecycleIntegrationTests {
 
     @Autowired
     DataSource dataSource;
+
+    @Autowired
+    TransactionTemplate tx;
+
+    @Autowired
+    ApplicationEventPublisher events;
 
     private final ExecutorService background = Executors.newSingleThreadExecutor();
 
@@ -267,6 +279,26 @@ class ResourceLifecycleIntegrationTests {
         return result.andExpect(status().isConflict())
                 .andExpect(content().contentType("application/problem+json"))
                 .andExpect(jsonPath("$.type").value(INVALID_STATE));
+    }
+
+    @Test
+    void onceDeletingOnlyTheDeleteJobMovesTheResourcesStatus() throws Exception {
+        UUID registry = createRegistry();
+        String deleteJob = Api.operator(mvc).delete("/api/v1/registries/" + registry)
+                .andExpect(status().isAccepted()).andReturn().getResponse().getHeader("Operation-Location");
+        String deleteJobId = deleteJob.substring(deleteJob.lastIndexOf('/') + 1);
+
+        // An older job of the registry (say its create, retried) ends while the delete waits its turn.
+        tx.executeWithoutResult(status -> events.publishEvent(new JobStateChanged(UUID.randomUUID(), "registry.create",
+                "registry", registry, JobState.FAILED, JobProblem.of("azure-unavailable", "Azure is unavailable", 503,
+                        "the read timed out", FailureClass.TRANSIENT), null)));
+
+        Api.reader(mvc).get("/api/v1/registries/" + registry)
+                .andExpect(jsonPath("$.status.phase").value("Deleting"))
+                .andExpect(jsonPath("$.status.jobId").value(deleteJobId))
+                .andExpect(jsonPath("$.status.message").value("Waiting for PullBridge to remove what it created"));
+        scheduler.runAnyDueExecutions();
+        Api.reader(mvc).get("/api/v1/registries/" + registry).andExpect(status().isNotFound());
     }
 
     /**
