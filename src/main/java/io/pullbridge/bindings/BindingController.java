@@ -3,7 +3,6 @@ package io.pullbridge.bindings;
 import io.pullbridge.common.Phase;
 import io.pullbridge.web.PageRequest;
 import io.pullbridge.web.PageResponse;
-import io.pullbridge.web.Problem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
@@ -61,13 +60,10 @@ class BindingController {
                                                            "syncSchedule": "0 0 * * *", "syncWindow": "PT24H",
                                                            "secretName": "regcred", "namespaces": ["default"]}}""")})))
     @ApiResponse(responseCode = "202", description = "Accepted; status.phase follows the work")
-    @ApiResponse(responseCode = "400", description = "Invalid spec",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "409", description = "Another binding already does this",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "400", description = "Invalid spec")
+    @ApiResponse(responseCode = "409", description = "Another binding already does this")
     @ApiResponse(responseCode = "422", description = "Unknown registry, cluster or credential, or one that does "
-            + "not fit the method (e.g. clusterIP outside the service CIDR)",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+            + "not fit the method (e.g. clusterIP outside the service CIDR)")
     ResponseEntity<BindingResponse> create(@RequestBody CreateBindingRequest request) {
         Binding binding = bindings.create(request);
         return ResponseEntity.accepted()
@@ -92,8 +88,7 @@ class BindingController {
 
     @GetMapping("/{id}")
     @Operation(operationId = "getBinding", summary = "Read a binding")
-    @ApiResponse(responseCode = "404", description = "No such binding",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "No such binding")
     ResponseEntity<BindingResponse> get(@PathVariable UUID id) {
         Binding binding = bindings.get(id);
         return ResponseEntity.ok().eTag(of(binding.getVersion())).body(BindingResponse.of(binding));
@@ -103,8 +98,7 @@ class BindingController {
     @Operation(operationId = "updateBinding", summary = "Change a binding's targets", description = "Send only the fields to change. An empty "
             + "namespaceSelector or syncWindow clears it.")
     @ApiResponse(responseCode = "202", description = "Accepted; the binding goes back to Pending")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<BindingResponse> update(@PathVariable UUID id, @RequestBody UpdateBindingRequest request,
                                            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         Binding binding = bindings.update(id, request, ifMatch);
@@ -115,8 +109,7 @@ class BindingController {
     @Operation(operationId = "deleteBinding", summary = "Remove a binding")
     @ApiResponse(responseCode = "202", description = "Deleting: the resource is Deleting until its delete job "
             + "has removed what PullBridge created; follow Operation-Location")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<BindingResponse> delete(@PathVariable UUID id,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         var deletion = bindings.delete(id, ifMatch);

@@ -3,10 +3,8 @@ package io.pullbridge.clusters;
 import io.pullbridge.common.Phase;
 import io.pullbridge.web.PageRequest;
 import io.pullbridge.web.PageResponse;
-import io.pullbridge.web.Problem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -46,10 +44,8 @@ class ClusterController {
             + "a kubeconfig. The kubeconfig's server must be https and must not be a loopback, link-local or "
             + "metadata address unless pullbridge.clusters.allowed-hosts lets it through.")
     @ApiResponse(responseCode = "202", description = "Registered; status.phase follows the connection")
-    @ApiResponse(responseCode = "400", description = "Invalid fields, all of them listed in errors[]",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "409", description = "The name or the resource id is already registered",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "400", description = "Invalid fields, all of them listed in errors[]")
+    @ApiResponse(responseCode = "409", description = "The name or the resource id is already registered")
     ResponseEntity<ClusterResponse> create(@RequestBody CreateClusterRequest request) {
         Cluster cluster = clusters.create(request);
         return ResponseEntity.accepted()
@@ -71,8 +67,7 @@ class ClusterController {
 
     @GetMapping("/{id}")
     @Operation(operationId = "getCluster", summary = "Read a cluster")
-    @ApiResponse(responseCode = "404", description = "No such cluster",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "No such cluster")
     ResponseEntity<ClusterResponse> get(@PathVariable UUID id) {
         Cluster cluster = clusters.get(id);
         return ResponseEntity.ok().eTag(of(cluster.getVersion())).body(ClusterResponse.of(cluster));
@@ -84,12 +79,9 @@ class ClusterController {
             + "has connected with it; other changes answer 200. kind and resourceId cannot be changed.")
     @ApiResponse(responseCode = "200", description = "Changed")
     @ApiResponse(responseCode = "202", description = "Changed; PullBridge connects again with the new kubeconfig")
-    @ApiResponse(responseCode = "400", description = "Invalid fields, all of them listed in errors[]",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "409", description = "The new name is taken",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "400", description = "Invalid fields, all of them listed in errors[]")
+    @ApiResponse(responseCode = "409", description = "The new name is taken")
+    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<ClusterResponse> update(@PathVariable UUID id, @RequestBody UpdateClusterRequest request,
                                            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
                                            String ifMatch) {
@@ -104,10 +96,8 @@ class ClusterController {
             + "document lists them.")
     @ApiResponse(responseCode = "202", description = "Deleting: the resource is Deleting until its delete job "
             + "has removed what PullBridge created; follow Operation-Location")
-    @ApiResponse(responseCode = "409", description = "Still in use",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "Still in use")
+    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<ClusterResponse> delete(@PathVariable UUID id,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         var deletion = clusters.delete(id, ifMatch);

@@ -3,10 +3,7 @@ package io.pullbridge.jobs;
 import io.pullbridge.web.ApiException;
 import io.pullbridge.web.PageRequest;
 import io.pullbridge.web.PageResponse;
-import io.pullbridge.web.Problem;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
@@ -68,8 +65,7 @@ class JobController {
     @GetMapping("/{id}")
     @Transactional(readOnly = true)
     @Operation(operationId = "getJob", summary = "Read a job")
-    @ApiResponse(responseCode = "404", description = "No such job",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "No such job")
     ResponseEntity<JobResponse> get(@PathVariable UUID id) {
         Job job = jobs.findById(id).orElseThrow(() -> ApiException.notFound("job", id));
         return ResponseEntity.ok().eTag(of(job.getVersion())).body(job.toResponse());
@@ -78,8 +74,7 @@ class JobController {
     @PostMapping("/{id}:cancel")
     @Operation(operationId = "cancelJob", summary = "Cancel a job", description = "A queued job is cancelled at once (200). A running job is "
             + "cancelled when its handler reaches its next step (202, cancelRequested=true); steps already done stay done.")
-    @ApiResponse(responseCode = "409", description = "The job has already ended",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "The job has already ended")
     ResponseEntity<JobResponse> cancel(@PathVariable UUID id) {
         service.cancel(id);
         JobResponse job = read(id);
@@ -89,8 +84,7 @@ class JobController {
     @PostMapping("/{id}:retry")
     @Operation(operationId = "retryJob", summary = "Retry a failed or cancelled job", description = "The job is queued again with a fresh "
             + "retry budget; its steps run again from the start (they are idempotent).")
-    @ApiResponse(responseCode = "409", description = "The job is not failed or cancelled",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "The job is not failed or cancelled")
     ResponseEntity<JobResponse> retry(@PathVariable UUID id) {
         service.retry(id);
         return ResponseEntity.accepted().body(read(id));

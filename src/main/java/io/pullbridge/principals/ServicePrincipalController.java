@@ -3,11 +3,8 @@ package io.pullbridge.principals;
 import io.pullbridge.common.Phase;
 import io.pullbridge.web.PageRequest;
 import io.pullbridge.web.PageResponse;
-import io.pullbridge.web.Problem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
@@ -46,12 +43,9 @@ class ServicePrincipalController {
             + "application, the service principal and a password with the requested lifetime, then grants the roles. "
             + "Mode adopt: an existing principal, whose password you supply (write-only), gets the roles.")
     @ApiResponse(responseCode = "202", description = "Accepted; status.phase follows the work in Azure")
-    @ApiResponse(responseCode = "400", description = "Invalid fields, or fields of the other mode",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "409", description = "The display name (mode create) or appId (mode adopt) is taken",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "422", description = "A grant names a registry PullBridge does not know",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "400", description = "Invalid fields, or fields of the other mode")
+    @ApiResponse(responseCode = "409", description = "The display name (mode create) or appId (mode adopt) is taken")
+    @ApiResponse(responseCode = "422", description = "A grant names a registry PullBridge does not know")
     ResponseEntity<ServicePrincipalResponse> create(@RequestBody CreateServicePrincipalRequest request) {
         ServicePrincipal principal = principals.create(request);
         return ResponseEntity.accepted()
@@ -78,8 +72,7 @@ class ServicePrincipalController {
 
     @GetMapping("/{id}")
     @Operation(operationId = "getServicePrincipal", summary = "Read a service principal")
-    @ApiResponse(responseCode = "404", description = "No such service principal",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "No such service principal")
     ResponseEntity<ServicePrincipalResponse> get(@PathVariable UUID id) {
         ServicePrincipal principal = principals.get(id);
         return ResponseEntity.ok().eTag(of(principal.getVersion())).body(ServicePrincipalResponse.of(principal));
@@ -91,12 +84,9 @@ class ServicePrincipalController {
             + "password is replaced with POST /api/v1/service-principals/{id}:rotate, not here.")
     @ApiResponse(responseCode = "200", description = "Changed; nothing to do in Azure")
     @ApiResponse(responseCode = "202", description = "Accepted; the grants will be applied in Azure")
-    @ApiResponse(responseCode = "400", description = "Invalid or immutable fields",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "422", description = "A grant names a registry PullBridge does not know",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "400", description = "Invalid or immutable fields")
+    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
+    @ApiResponse(responseCode = "422", description = "A grant names a registry PullBridge does not know")
     ResponseEntity<ServicePrincipalResponse> update(@PathVariable UUID id,
                                                     @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
                                                     String ifMatch,
@@ -114,10 +104,8 @@ class ServicePrincipalController {
             + "the problem document lists them.")
     @ApiResponse(responseCode = "202", description = "Deleting: the resource is Deleting until its delete job "
             + "has removed what PullBridge created; follow Operation-Location")
-    @ApiResponse(responseCode = "409", description = "Still in use",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "Still in use")
+    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<ServicePrincipalResponse> delete(@PathVariable UUID id,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         var deletion = principals.delete(id, ifMatch);

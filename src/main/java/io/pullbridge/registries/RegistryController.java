@@ -3,10 +3,7 @@ package io.pullbridge.registries;
 import io.pullbridge.common.Phase;
 import io.pullbridge.web.PageRequest;
 import io.pullbridge.web.PageResponse;
-import io.pullbridge.web.Problem;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
@@ -41,10 +38,8 @@ class RegistryController {
             + "the name, subscription, resource group and login server. A job (Operation-Location) then reads the "
             + "registry from Azure and records its login server, SKU, location and ABAC mode in status.")
     @ApiResponse(responseCode = "202", description = "Registered; status.phase follows the verification")
-    @ApiResponse(responseCode = "400", description = "Invalid resource id or tenant",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "409", description = "The registry is already registered",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "400", description = "Invalid resource id or tenant")
+    @ApiResponse(responseCode = "409", description = "The registry is already registered")
     ResponseEntity<RegistryResponse> create(@RequestBody CreateRegistryRequest request) {
         Registry registry = registries.create(request);
         return ResponseEntity.accepted()
@@ -67,8 +62,7 @@ class RegistryController {
 
     @GetMapping("/{id}")
     @Operation(operationId = "getRegistry", summary = "Read a registry")
-    @ApiResponse(responseCode = "404", description = "No such registry",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "No such registry")
     ResponseEntity<RegistryResponse> get(@PathVariable UUID id) {
         Registry registry = registries.get(id);
         return ResponseEntity.ok().eTag(of(registry.getVersion())).body(RegistryResponse.of(registry));
@@ -79,10 +73,8 @@ class RegistryController {
             + "grants or bindings use it; the problem document lists them.")
     @ApiResponse(responseCode = "202", description = "Deleting: the resource is Deleting until its delete job "
             + "has removed what PullBridge created; follow Operation-Location")
-    @ApiResponse(responseCode = "409", description = "Still in use",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "Still in use")
+    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<RegistryResponse> delete(@PathVariable UUID id,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         var deletion = registries.delete(id, ifMatch);

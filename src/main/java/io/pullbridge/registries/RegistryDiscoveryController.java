@@ -3,10 +3,7 @@ package io.pullbridge.registries;
 import io.pullbridge.jobs.JobRef;
 import io.pullbridge.jobs.JobResponse;
 import io.pullbridge.jobs.JobService;
-import io.pullbridge.web.Problem;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
@@ -33,8 +30,7 @@ class RegistryDiscoveryController {
             description = "A job lists the registries of the subscription (or of one resource group) in Azure and "
                     + "registers those PullBridge does not know yet, with what Azure says about them. Follow the job.")
     @ApiResponse(responseCode = "202", description = "Accepted; the body is the job")
-    @ApiResponse(responseCode = "400", description = "No subscription, or an invalid resource group",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "400", description = "No subscription, or an invalid resource group")
     ResponseEntity<JobResponse> discover(@RequestBody DiscoverRegistriesRequest request) {
         JobRef job = registries.discover(request);
         return ResponseEntity.accepted()

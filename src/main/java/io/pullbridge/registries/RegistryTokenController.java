@@ -3,11 +3,8 @@ package io.pullbridge.registries;
 import io.pullbridge.common.Phase;
 import io.pullbridge.web.PageRequest;
 import io.pullbridge.web.PageResponse;
-import io.pullbridge.web.Problem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
@@ -42,12 +39,9 @@ class RegistryTokenController {
     @Operation(operationId = "createRegistryToken", summary = "Create a token", description = "PullBridge creates a scope map with the repositories and "
             + "actions, a token on it, and generates its password.")
     @ApiResponse(responseCode = "202", description = "Accepted; status.phase follows the work in the registry")
-    @ApiResponse(responseCode = "400", description = "Invalid name, repositories or lifetime",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "404", description = "No such registry",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "409", description = "The registry already has a token of that name",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "400", description = "Invalid name, repositories or lifetime")
+    @ApiResponse(responseCode = "404", description = "No such registry")
+    @ApiResponse(responseCode = "409", description = "The registry already has a token of that name")
     ResponseEntity<RegistryTokenResponse> create(@PathVariable UUID registryId,
                                                  @RequestBody CreateRegistryTokenRequest request) {
         RegistryToken token = tokens.create(registryId, request);
@@ -70,8 +64,7 @@ class RegistryTokenController {
 
     @GetMapping("/{tokenId}")
     @Operation(operationId = "getRegistryToken", summary = "Read a token")
-    @ApiResponse(responseCode = "404", description = "No such registry, or no such token in it",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "No such registry, or no such token in it")
     ResponseEntity<RegistryTokenResponse> get(@PathVariable UUID registryId, @PathVariable UUID tokenId) {
         RegistryToken token = tokens.get(registryId, tokenId);
         return ResponseEntity.ok().eTag(of(token.getVersion())).body(RegistryTokenResponse.of(token));
@@ -82,10 +75,8 @@ class RegistryTokenController {
             + "repositories change (PullBridge then updates the scope map), 200 otherwise.")
     @ApiResponse(responseCode = "200", description = "Changed; nothing to do in the registry")
     @ApiResponse(responseCode = "202", description = "Accepted; the scope map will be updated")
-    @ApiResponse(responseCode = "400", description = "Invalid or immutable fields",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "400", description = "Invalid or immutable fields")
+    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<RegistryTokenResponse> update(@PathVariable UUID registryId, @PathVariable UUID tokenId,
                                                  @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
                                                  String ifMatch,
@@ -103,10 +94,8 @@ class RegistryTokenController {
             + "document lists them.")
     @ApiResponse(responseCode = "202", description = "Deleting: the resource is Deleting until its delete job "
             + "has removed what PullBridge created; follow Operation-Location")
-    @ApiResponse(responseCode = "409", description = "Still in use",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "Still in use")
+    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<RegistryTokenResponse> delete(@PathVariable UUID registryId, @PathVariable UUID tokenId,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         var deletion = tokens.delete(registryId, tokenId, ifMatch);
