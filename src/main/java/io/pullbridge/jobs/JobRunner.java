@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -35,11 +36,16 @@ class JobRunner {
     private final TransactionTemplate tx;
     private final JobsProperties properties;
     private final Clock clock;
-    private final Map<String, JobHandler> handlers = new HashMap<>();
+    private final ObjectProvider<JobHandler> handlerBeans;
+    private volatile Map<String, JobHandler> handlers;
     private final String runnerName;
 
+    /*
+     * Handlers are looked up at first use, not injected: a handler uses feature services, which enqueue jobs, which
+     * needs this runner; resolving them late keeps that from being a cycle of constructor dependencies.
+     */
     JobRunner(JobStore store, JobEvents events, JobMetrics metrics, TransactionTemplate tx, JobsProperties properties,
-              Clock clock, List<JobHandler> handlers, RunnerName runnerName) {
+              Clock clock, ObjectProvider<JobHandler> handlers, RunnerName runnerName) {
         this.store = store;
         this.events = events;
         this.metrics = metrics;
@@ -47,19 +53,30 @@ class JobRunner {
         this.properties = properties;
         this.clock = clock;
         this.runnerName = runnerName.value();
-        for (JobHandler handler : handlers) {
-            for (String type : handler.types()) {
-                JobHandler previous = this.handlers.put(type, handler);
-                if (previous != null) {
-                    throw new IllegalStateException("Two handlers for job type " + type + ": "
-                            + previous.getClass().getName() + " and " + handler.getClass().getName());
-                }
-            }
-        }
+        this.handlerBeans = handlers;
     }
 
     boolean handles(String type) {
-        return handlers.containsKey(type);
+        return handlers().containsKey(type);
+    }
+
+    private Map<String, JobHandler> handlers() {
+        Map<String, JobHandler> known = handlers;
+        if (known == null) {
+            Map<String, JobHandler> byType = new HashMap<>();
+            handlerBeans.orderedStream().forEach(handler -> {
+                for (String type : handler.types()) {
+                    JobHandler previous = byType.put(type, handler);
+                    if (previous != null) {
+                        throw new IllegalStateException("Two handlers for job type " + type + ": "
+                                + previous.getClass().getName() + " and " + handler.getClass().getName());
+                    }
+                }
+            });
+            known = Map.copyOf(byType);
+            handlers = known;
+        }
+        return known;
     }
 
     CompletionHandler<Void> run(TaskInstance<Void> instance, ExecutionContext execution) {
@@ -91,7 +108,7 @@ class JobRunner {
             default:
                 break;
         }
-        JobHandler handler = handlers.get(job.type());
+        JobHandler handler = handlers().get(job.type());
         if (handler == null) {
             JobProblem problem = JobProblem.of("job-type-unknown", "No handler for this job type", 500,
                     "This PullBridge version has no handler for job type " + job.type(), FailureClass.PERMANENT);

@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.context.event.EventListener;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -30,15 +31,20 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class ResourceLifecycle {
 
-    private final Map<String, ManagedResources> kinds;
+    private final ObjectProvider<ManagedResources> kindBeans;
+    private volatile Map<String, ManagedResources> kinds;
     private final List<ResourceReferences> references;
     private final JobService jobs;
     private final AuditLog audit;
     private final Clock clock;
 
-    ResourceLifecycle(List<ManagedResources> kinds, List<ResourceReferences> references, JobService jobs,
+    /*
+     * The kinds are looked up at first use: a kind's clean-up uses feature services, which use this lifecycle, so
+     * injecting them here would be a cycle of constructor dependencies.
+     */
+    ResourceLifecycle(ObjectProvider<ManagedResources> kinds, List<ResourceReferences> references, JobService jobs,
                       AuditLog audit, Clock clock) {
-        this.kinds = kinds.stream().collect(Collectors.toMap(ManagedResources::kind, Function.identity()));
+        this.kindBeans = kinds;
         this.references = references;
         this.jobs = jobs;
         this.audit = audit;
@@ -81,7 +87,7 @@ public class ResourceLifecycle {
 
     @EventListener
     void follow(JobStateChanged event) {
-        ManagedResources resources = kinds.get(event.targetKind());
+        ManagedResources resources = kinds().get(event.targetKind());
         if (resources == null) {
             return;
         }
@@ -107,4 +113,13 @@ public class ResourceLifecycle {
         return kind + ".delete";
     }
 
+
+    private Map<String, ManagedResources> kinds() {
+        Map<String, ManagedResources> known = kinds;
+        if (known == null) {
+            known = kindBeans.orderedStream().collect(Collectors.toMap(ManagedResources::kind, Function.identity()));
+            kinds = known;
+        }
+        return known;
+    }
 }
