@@ -71,8 +71,12 @@ class BindingController {
             + "not fit the method (e.g. clusterIP outside the service CIDR)")
     ResponseEntity<BindingResponse> create(@RequestBody CreateBindingRequest request) {
         Binding binding = bindings.create(request);
-        return ResponseEntity.accepted()
-                .location(URI.create("/api/v1/bindings/" + binding.getId()))
+        ResponseEntity.BodyBuilder accepted = ResponseEntity.accepted()
+                .location(URI.create("/api/v1/bindings/" + binding.getId()));
+        if (binding.getStatus().jobId() != null) {
+            accepted.header("Operation-Location", "/api/v1/jobs/" + binding.getStatus().jobId());
+        }
+        return accepted
                 .eTag(of(binding.getVersion()))
                 .body(BindingResponse.of(binding));
     }

@@ -5,7 +5,6 @@ import io.pullbridge.jobs.JobContext;
 import io.pullbridge.lifecycle.RepositoryResources;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -20,8 +19,7 @@ class BindingResources extends RepositoryResources<Binding> {
     private final KubeletIdentityAccess kubelet;
     private final TransactionTemplate tx;
 
-    /* Lazy: the lifecycle needs every kind's resources, and the access classes need services that need the lifecycle. */
-    BindingResources(BindingRepository repository, @Lazy KubeletIdentityAccess kubelet, TransactionTemplate tx) {
+    BindingResources(BindingRepository repository, KubeletIdentityAccess kubelet, TransactionTemplate tx) {
         super(ResourceKinds.BINDING, repository, Binding.class, binding -> binding.getMethod().value());
         this.repository = repository;
         this.kubelet = kubelet;

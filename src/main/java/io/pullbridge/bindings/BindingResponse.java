@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.pullbridge.common.Condition;
 import io.pullbridge.common.Phase;
 import io.pullbridge.common.ResourceStatus;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -33,6 +34,7 @@ public record BindingResponse(UUID id, UUID registryId, UUID clusterId, BindingM
      * found and repaired then, and for a kubelet-identity binding the role assignment it holds.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "BindingStatus")
     public record Status(Phase phase, List<Condition> conditions, Instant observedAt, String message, UUID jobId,
                          Instant reconciledAt, List<String> drift, RoleAssignment roleAssignment) {
 
@@ -50,6 +52,7 @@ public record BindingResponse(UUID id, UUID registryId, UUID clusterId, BindingM
      * @param createdByPullBridge false when the assignment existed before and was adopted: deleting the binding
      *                            leaves it in place
      */
+    @Schema(name = "BindingRoleAssignment")
     public record RoleAssignment(String id, UUID principalObjectId, String role, String scope,
                                  boolean createdByPullBridge) {
     }

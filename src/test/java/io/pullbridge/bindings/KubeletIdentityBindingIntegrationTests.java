@@ -39,7 +39,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 @IntegrationTest
 class KubeletIdentityBindingIntegrationTests {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String ACR_PULL = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
     private static final String REPOSITORY_READER = "b93aa761-3e63-49ed-ac28-beffa264f7ac";
 
