@@ -54,6 +54,17 @@ class Binding extends ResourceEntity {
     @Column(name = "connected_registry")
     private ConnectedRegistrySpec connectedRegistry;
 
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "kubelet_assignment")
+    private KubeletAssignment kubeletAssignment;
+
+    @Column(name = "reconciled_at")
+    private Instant reconciledAt;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(nullable = false)
+    private List<String> drift = new ArrayList<>();
+
     protected Binding() {
     }
 
@@ -143,5 +154,27 @@ class Binding extends ResourceEntity {
 
     ConnectedRegistrySpec getConnectedRegistry() {
         return connectedRegistry;
+    }
+
+    KubeletAssignment getKubeletAssignment() {
+        return kubeletAssignment;
+    }
+
+    void setKubeletAssignment(KubeletAssignment kubeletAssignment) {
+        this.kubeletAssignment = kubeletAssignment;
+    }
+
+    Instant getReconciledAt() {
+        return reconciledAt;
+    }
+
+    List<String> getDrift() {
+        return List.copyOf(drift);
+    }
+
+    /** Records a pass that compared the binding with the world, and the drift it found (empty: none). */
+    void reconciled(Instant when, List<String> found) {
+        this.reconciledAt = when;
+        this.drift = new ArrayList<>(found);
     }
 }

@@ -1,6 +1,9 @@
 package io.pullbridge.bindings;
 
 import io.pullbridge.common.Phase;
+import io.pullbridge.jobs.JobRef;
+import io.pullbridge.jobs.JobResponse;
+import io.pullbridge.jobs.JobService;
 import io.pullbridge.web.PageRequest;
 import io.pullbridge.web.PageResponse;
 import io.swagger.v3.oas.annotations.Operation;
@@ -33,8 +36,10 @@ import static io.pullbridge.web.ETags.of;
 class BindingController {
 
     private final BindingService bindings;
+    private final JobService jobs;
 
-    BindingController(BindingService bindings) {
+    BindingController(BindingService bindings, JobService jobs) {
+        this.jobs = jobs;
         this.bindings = bindings;
     }
 
@@ -66,8 +71,12 @@ class BindingController {
             + "not fit the method (e.g. clusterIP outside the service CIDR)")
     ResponseEntity<BindingResponse> create(@RequestBody CreateBindingRequest request) {
         Binding binding = bindings.create(request);
-        return ResponseEntity.accepted()
-                .location(URI.create("/api/v1/bindings/" + binding.getId()))
+        ResponseEntity.BodyBuilder accepted = ResponseEntity.accepted()
+                .location(URI.create("/api/v1/bindings/" + binding.getId()));
+        if (binding.getStatus().jobId() != null) {
+            accepted.header("Operation-Location", "/api/v1/jobs/" + binding.getStatus().jobId());
+        }
+        return accepted
                 .eTag(of(binding.getVersion()))
                 .body(BindingResponse.of(binding));
     }
@@ -117,5 +126,23 @@ class BindingController {
                 .header("Operation-Location", deletion.job().location())
                 .eTag(of(deletion.resource().getVersion()))
                 .body(BindingResponse.of(deletion.resource()));
+    }
+
+    @PostMapping(path = "/{id}:verify", produces = "application/json")
+    @Operation(operationId = "verifyBinding", summary = "Prove that a binding's access is effective",
+            description = "A job checks, without changing anything, that the cluster can pull: for a kubelet-identity "
+                    + "binding, that the role assignment exists, names the cluster's current kubelet identity, and "
+                    + "has the role the registry needs at the registry's scope. The outcome is the job's, and the "
+                    + "binding's Verified condition.")
+    @ApiResponse(responseCode = "202", description = "Accepted; the body is the verification job")
+    @ApiResponse(responseCode = "404", description = "No such binding")
+    @ApiResponse(responseCode = "409", description = "The binding is being deleted, or its method cannot be "
+            + "verified yet")
+    ResponseEntity<JobResponse> verify(@PathVariable UUID id) {
+        JobRef job = bindings.verify(id);
+        return ResponseEntity.accepted()
+                .location(URI.create(job.location()))
+                .header("Operation-Location", job.location())
+                .body(jobs.find(job.id()).orElseThrow());
     }
 }

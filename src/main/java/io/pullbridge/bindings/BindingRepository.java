@@ -35,4 +35,9 @@ interface BindingRepository extends JpaRepository<Binding, UUID>, JpaSpecificati
             select cast(id as text) from bindings where method = 'connected-registry' and cluster_id = ?1
             and connected_registry ->> 'clusterIP' = ?2""", nativeQuery = true)
     List<String> findConnectedRegistryByClusterIp(UUID clusterId, String clusterIp);
+
+    /** Bindings that reconciliation keeps true: every method that has jobs, unless being deleted. */
+    @Query("select b.id from Binding b where b.method in ?1 and b.status.phase <> io.pullbridge.common.Phase.Deleting "
+            + "order by b.createdAt")
+    List<UUID> findReconcilable(java.util.Collection<BindingMethod> methods);
 }

@@ -1,14 +1,45 @@
 package io.pullbridge.bindings;
 
 import io.pullbridge.common.ResourceKinds;
+import io.pullbridge.jobs.JobContext;
 import io.pullbridge.lifecycle.RepositoryResources;
+import java.util.Optional;
+import java.util.UUID;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
-/** Bindings in the resource lifecycle: their status follows their jobs, their deletes run as jobs. */
+/**
+ * Bindings in the resource lifecycle: their status follows their jobs, and their delete job first removes what the
+ * binding made (a kubelet-identity binding's role assignment, if PullBridge created it).
+ */
 @Component
 class BindingResources extends RepositoryResources<Binding> {
 
-    BindingResources(BindingRepository repository) {
+    private final BindingRepository repository;
+    private final KubeletIdentityAccess kubelet;
+    private final TransactionTemplate tx;
+
+    BindingResources(BindingRepository repository, KubeletIdentityAccess kubelet, TransactionTemplate tx) {
         super(ResourceKinds.BINDING, repository, Binding.class, binding -> binding.getMethod().value());
+        this.repository = repository;
+        this.kubelet = kubelet;
+        this.tx = tx;
+    }
+
+    @Override
+    public void cleanUp(UUID id, JobContext job) throws Exception {
+        Optional<BindingSnapshot> found = tx.execute(status -> repository.findById(id).map(BindingSnapshot::of));
+        if (found == null || found.isEmpty()) {
+            return;
+        }
+        BindingSnapshot binding = found.get();
+        if (binding.method() == BindingMethod.KUBELET_IDENTITY) {
+            job.step("detach", () -> {
+                String detail = kubelet.detach(binding.kubelet());
+                tx.executeWithoutResult(status -> repository.findById(id)
+                        .ifPresent(row -> row.setKubeletAssignment(null)));
+                return detail;
+            });
+        }
     }
 }

@@ -1,14 +1,18 @@
 package io.pullbridge.bindings;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.pullbridge.common.StatusResponse;
+import io.pullbridge.common.Condition;
+import io.pullbridge.common.Phase;
+import io.pullbridge.common.ResourceStatus;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BindingResponse(UUID id, UUID registryId, UUID clusterId, BindingMethod method,
                               PullSecretOptions pullSecret, ConnectedRegistryOptions connectedRegistry,
-                              Instant createdAt, Instant updatedAt, String createdBy, StatusResponse status) {
+                              Instant createdAt, Instant updatedAt, String createdBy, Status status) {
 
     static BindingResponse of(Binding binding) {
         PullSecretOptions pullSecret = null;
@@ -22,6 +26,34 @@ public record BindingResponse(UUID id, UUID registryId, UUID clusterId, BindingM
                 : ConnectedRegistryOptions.of(binding.getConnectedRegistry());
         return new BindingResponse(binding.getId(), binding.getRegistryId(), binding.getClusterId(),
                 binding.getMethod(), pullSecret, connected, binding.getCreatedAt(), binding.getUpdatedAt(),
-                binding.getCreatedBy(), StatusResponse.of(binding.getStatus()));
+                binding.getCreatedBy(), Status.of(binding));
+    }
+
+    /**
+     * The common status fields, plus when reconciliation last compared the binding with the world and the drift it
+     * found and repaired then, and for a kubelet-identity binding the role assignment it holds.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "BindingStatus")
+    public record Status(Phase phase, List<Condition> conditions, Instant observedAt, String message, UUID jobId,
+                         Instant reconciledAt, List<String> drift, RoleAssignment roleAssignment) {
+
+        static Status of(Binding binding) {
+            ResourceStatus status = binding.getStatus();
+            KubeletAssignment kubelet = binding.getKubeletAssignment();
+            return new Status(status.phase(), status.conditions(), status.observedAt(), status.message(),
+                    status.jobId(), binding.getReconciledAt(), binding.getDrift(), kubelet == null ? null
+                    : new RoleAssignment(kubelet.assignmentId(), kubelet.principalObjectId(), kubelet.role(),
+                    kubelet.scope(), kubelet.createdByPullBridge()));
+        }
+    }
+
+    /**
+     * @param createdByPullBridge false when the assignment existed before and was adopted: deleting the binding
+     *                            leaves it in place
+     */
+    @Schema(name = "BindingRoleAssignment")
+    public record RoleAssignment(String id, UUID principalObjectId, String role, String scope,
+                                 boolean createdByPullBridge) {
     }
 }

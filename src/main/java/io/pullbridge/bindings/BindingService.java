@@ -8,6 +8,9 @@ import io.pullbridge.clusters.ClusterView;
 import io.pullbridge.common.Cidr;
 import io.pullbridge.common.Phase;
 import io.pullbridge.common.ResourceKinds;
+import io.pullbridge.jobs.JobRef;
+import io.pullbridge.jobs.JobRequest;
+import io.pullbridge.jobs.JobService;
 import io.pullbridge.principals.ServicePrincipalService;
 import io.pullbridge.principals.ServicePrincipalView;
 import io.pullbridge.registries.RegistryService;
@@ -44,12 +47,14 @@ public class BindingService {
     private final ClusterService clusters;
     private final ServicePrincipalService principals;
     private final ResourceLifecycle lifecycle;
+    private final JobService jobs;
     private final AuditLog audit;
     private final Clock clock;
 
     BindingService(BindingRepository bindings, RegistryService registries, RegistryTokenService tokens,
                    ClusterService clusters, ServicePrincipalService principals, ResourceLifecycle lifecycle,
-                   AuditLog audit, Clock clock) {
+                   JobService jobs, AuditLog audit, Clock clock) {
+        this.jobs = jobs;
         this.bindings = bindings;
         this.registries = registries;
         this.tokens = tokens;
@@ -123,6 +128,10 @@ public class BindingService {
                     : " with secret " + existing.getSecretName()), List.of(),
                     List.of(new io.pullbridge.common.Reference(ResourceKinds.BINDING, existing.getId())));
         });
+        if (BindingReconciliation.RECONCILED.contains(method)) {
+            JobRef job = jobs.enqueue(JobRequest.of(BindingJobs.APPLY, ResourceKinds.BINDING, binding.getId()));
+            binding.getStatus().trackJob(job.id());
+        }
         bindings.saveAndFlush(binding);
         audit.recorded("binding.create", ResourceKinds.BINDING, binding.getId(),
                 method + " registry=" + registry.name() + " cluster=" + cluster.name());
@@ -171,6 +180,25 @@ public class BindingService {
         bindings.saveAndFlush(binding);
         audit.recorded("binding.update", ResourceKinds.BINDING, binding.getId(), binding.getMethod().value());
         return binding;
+    }
+
+    /**
+     * Enqueues a job that proves the binding's access is effective (changing nothing). A verification already
+     * queued for the binding absorbs this one.
+     */
+    @Transactional
+    JobRef verify(UUID id) {
+        Binding binding = get(id);
+        if (binding.getStatus().phase() == Phase.Deleting) {
+            throw ApiException.deleting(null, ResourceKinds.BINDING, id);
+        }
+        if (!BindingReconciliation.RECONCILED.contains(binding.getMethod())) {
+            throw new ApiException(ProblemType.INVALID_STATE, "PullBridge cannot verify " + binding.getMethod()
+                    + " bindings yet");
+        }
+        JobRef job = jobs.enqueue(JobRequest.of(BindingJobs.VERIFY, ResourceKinds.BINDING, id));
+        audit.recorded("binding.verify-requested", ResourceKinds.BINDING, id, binding.getMethod().value());
+        return job;
     }
 
     /** Marks the binding Deleting and enqueues its delete job, which removes what the binding made. */

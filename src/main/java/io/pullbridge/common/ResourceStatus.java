@@ -15,6 +15,9 @@ import org.hibernate.type.SqlTypes;
 @Embeddable
 public class ResourceStatus {
 
+    /** The condition type that makes a successful job leave the resource {@code Degraded}; see {@link #degraded()}. */
+    public static final String DEGRADED = "Degraded";
+
     @Enumerated(EnumType.STRING)
     @Column(name = "phase", nullable = false)
     private Phase phase = Phase.Pending;
@@ -77,7 +80,7 @@ public class ResourceStatus {
     /**
      * Follows the resource's latest job: running work is {@code Provisioning}, success is {@code Ready}, failure
      * {@code Failed}; a resource being deleted stays {@code Deleting} whatever its delete job does, with the job's
-     * outcome in the message.
+     * outcome in the message. A successful job leaves the resource {@code Degraded} while {@link #degraded()}.
      *
      * @param jobState {@code queued}, {@code running}, {@code succeeded}, {@code failed} or {@code cancelled}
      * @param message  what the job said (a failure's detail, a wait's reason), or null
@@ -95,7 +98,7 @@ public class ResourceStatus {
             }
             case "succeeded" -> {
                 if (!deleting) {
-                    phase = Phase.Ready;
+                    phase = degraded() ? Phase.Degraded : Phase.Ready;
                 }
                 this.message = message;
             }
@@ -113,6 +116,15 @@ public class ResourceStatus {
             }
             default -> this.message = message == null ? this.message : "Waiting: " + message;
         }
+    }
+
+    /**
+     * True while a {@value #DEGRADED} condition is {@code True}: the work succeeded, but part of what it looks after is
+     * not as specified (e.g. a pull secret that could not be written into one namespace), so a successful job leaves
+     * the resource {@code Degraded} rather than {@code Ready}.
+     */
+    public boolean degraded() {
+        return conditions.stream().anyMatch(c -> c.type().equals(DEGRADED) && "True".equals(c.status()));
     }
 
     public void setCondition(Condition condition) {

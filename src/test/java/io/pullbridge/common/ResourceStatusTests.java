@@ -28,6 +28,20 @@ class ResourceStatusTests {
     }
 
     @Test
+    void aSucceededJobLeavesTheResourceDegradedWhileADegradedConditionIsTrueAndReadyOnceItClears() {
+        ResourceStatus status = ResourceStatus.pending("Waiting for PullBridge");
+        status.setCondition(new Condition(ResourceStatus.DEGRADED, "True", "SecretConflict", "1 namespace", NOW));
+
+        status.followJob(job, "succeeded", "written to 9 of 10 namespaces", NOW);
+        assertThat(status.phase()).isEqualTo(Phase.Degraded);
+
+        status.setCondition(new Condition(ResourceStatus.DEGRADED, "False", "AllWritten", "10 namespaces", NOW));
+        status.followJob(job, "succeeded", "written to 10 namespaces", NOW);
+        assertThat(status.phase()).isEqualTo(Phase.Ready);
+        assertThat(status.conditions()).extracting(Condition::type).containsOnlyOnce(ResourceStatus.DEGRADED);
+    }
+
+    @Test
     void aSucceededJobMakesTheResourceReadyWithWhatTheJobSaid() {
         ResourceStatus status = ResourceStatus.pending("Waiting for PullBridge");
         status.followJob(job, "running", null, NOW);

@@ -20,7 +20,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 public final class Registries {
 
     /** A create job normally ends within milliseconds; the bound only keeps a broken build from hanging. */
-    public static final Duration TIMEOUT = Duration.ofSeconds(20);
+    public static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private static final Set<String> ENDED = Set.of("succeeded", "failed", "cancelled");
 

@@ -1,0 +1,79 @@
+package io.pullbridge.bindings;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * The {@code .dockerconfigjson} of a {@code kubernetes.io/dockerconfigjson} secret, byte for byte as
+ * {@code kubectl create secret docker-registry --docker-server=S --docker-username=U --docker-password=P} writes it:
+ * compact JSON {@code {"auths":{S:{"username":U,"password":P,"auth":base64(U:P)}}}}, strings escaped as Go's
+ * {@code encoding/json} escapes them (HTML-safe: {@code <}, {@code >} and {@code &} as {@code \u003c} and so on,
+ * U+2028 and U+2029 escaped, other non-ASCII letters left as UTF-8), the server exactly as given. Byte identity
+ * matters: a secret PullBridge writes compares equal to one a person wrote with kubectl, and reconciliation can
+ * tell drift from a byte comparison.
+ */
+final class DockerConfigJson {
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private DockerConfigJson() {
+    }
+
+    /** The document's bytes (UTF-8); they hold the password, so never log them. */
+    static byte[] of(String server, String username, String password) {
+        String auth = Base64.getEncoder().encodeToString((username + ":" + password)
+                .getBytes(StandardCharsets.UTF_8));
+        StringBuilder json = new StringBuilder(128 + server.length() + 3 * (username.length() + password.length()));
+        json.append("{\"auths\":{");
+        string(json, server);
+        json.append(":{\"username\":");
+        string(json, username);
+        json.append(",\"password\":");
+        string(json, password);
+        json.append(",\"auth\":");
+        string(json, auth);
+        json.append("}}}");
+        return json.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void string(StringBuilder out, String value) {
+        out.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                case '<', '>', '&', '\u2028', '\u2029' -> unicode(out, c);
+                default -> {
+                    if (c < 0x20) {
+                        unicode(out, c);
+                    } else if (Character.isSurrogate(c) && !validSurrogatePair(value, i)) {
+                        // Go replaces invalid UTF-8 (here: an unpaired surrogate) with U+FFFD.
+                        out.append('\ufffd');
+                    } else {
+                        out.append(c);
+                        if (Character.isHighSurrogate(c)) {
+                            out.append(value.charAt(++i));
+                        }
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    private static boolean validSurrogatePair(String value, int i) {
+        return Character.isHighSurrogate(value.charAt(i)) && i + 1 < value.length()
+                && Character.isLowSurrogate(value.charAt(i + 1));
+    }
+
+    private static void unicode(StringBuilder out, char c) {
+        out.append("\\u").append(HEX[(c >> 12) & 0xf]).append(HEX[(c >> 8) & 0xf]).append(HEX[(c >> 4) & 0xf])
+                .append(HEX[c & 0xf]);
+    }
+}

@@ -1,0 +1,218 @@
+package io.pullbridge.bindings;
+
+import io.pullbridge.clusters.ClusterService;
+import io.pullbridge.clusters.ClusterView;
+import io.pullbridge.clusters.ManagedClusterDirectory;
+import io.pullbridge.common.ArmResourceId;
+import io.pullbridge.common.AzureRole;
+import io.pullbridge.common.RoleAssignments;
+import io.pullbridge.jobs.FailureClass;
+import io.pullbridge.jobs.JobContext;
+import io.pullbridge.jobs.JobFailure;
+import io.pullbridge.jobs.JobProblem;
+import io.pullbridge.registries.RegistryDirectory;
+import io.pullbridge.registries.RegistryService;
+import io.pullbridge.registries.RegistryView;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.stereotype.Component;
+
+/**
+ * AKS attach-acr as PullBridge does it: the cluster's current kubelet identity gets AcrPull (or, on a registry with
+ * ABAC repository permissions, Container Registry Repository Reader) at the registry's scope, under the
+ * deterministic assignment name {@link RoleAssignments} uses, so a retry never makes a second assignment. Detach
+ * removes only an assignment PullBridge created; one it found already there and adopted stays, and the job says so.
+ * <p>
+ * Attach is level-triggered, so the same steps repair drift: an assignment someone removed is made again, and when
+ * the cluster's kubelet identity or the registry's role model changed, the new assignment is made first and the
+ * stale one (if PullBridge made it) removed after, so pulls keep working throughout.
+ */
+@Component
+class KubeletIdentityAccess {
+
+    static final String ROLE_ASSIGNED = "RoleAssigned";
+
+    private final ClusterService clusters;
+    private final RegistryService registries;
+    private final ManagedClusterDirectory managedClusters;
+    private final RegistryDirectory registryDirectory;
+    private final RoleAssignments assignments;
+    private final Clock clock;
+
+    KubeletIdentityAccess(ClusterService clusters, RegistryService registries, ManagedClusterDirectory managedClusters,
+                          RegistryDirectory registryDirectory, RoleAssignments assignments, Clock clock) {
+        this.clusters = clusters;
+        this.registries = registries;
+        this.managedClusters = managedClusters;
+        this.registryDirectory = registryDirectory;
+        this.assignments = assignments;
+        this.clock = clock;
+    }
+
+    /** What an attach pass made and found. */
+    record Attached(KubeletAssignment assignment, List<String> drift) {
+    }
+
+    /**
+     * Makes the binding's assignment true: reads the cluster's kubelet identity and the registry's role model,
+     * assigns the role, and removes a stale assignment PullBridge made earlier.
+     *
+     * @param recorded what the binding held after its last pass, or null
+     */
+    Attached attach(JobContext job, BindingSnapshot binding, KubeletAssignment recorded) throws Exception {
+        Target target = target(job, binding);
+        List<String> drift = new ArrayList<>();
+        if (recorded != null) {
+            job.step("check-assignment", () -> {
+                if (!recorded.principalObjectId().equals(target.kubeletObjectId())) {
+                    drift.add("the cluster's kubelet identity changed from " + recorded.principalObjectId() + " to "
+                            + target.kubeletObjectId());
+                } else if (!recorded.role().equals(target.role().roleName())) {
+                    drift.add("the registry now needs " + target.role().roleName() + " instead of " + recorded.role()
+                            + (target.role() == AzureRole.REPOSITORY_READER ? " (ABAC repository permissions are on)"
+                            : " (ABAC repository permissions are off)"));
+                } else if (assignments.find(recorded.assignmentId()).isEmpty()) {
+                    drift.add("role assignment " + recorded.assignmentId() + " was removed outside PullBridge");
+                }
+                return drift.isEmpty() ? "assignment " + recorded.assignmentId() + " is in place" : drift.get(0);
+            });
+        }
+        AtomicReference<KubeletAssignment> made = new AtomicReference<>();
+        job.step("assign-role", () -> {
+            RoleAssignments.Assignment assignment = assignments.assign(target.scope(), target.kubeletObjectId(),
+                    RoleAssignments.PrincipalType.ServicePrincipal, target.role());
+            boolean sameAsRecorded = recorded != null && recorded.assignmentId().equalsIgnoreCase(assignment.id());
+            // An assignment adopted once stays adopted: PullBridge must never come to think it may remove it.
+            boolean ours = assignment.createdByPullBridge() && !(sameAsRecorded && !recorded.createdByPullBridge());
+            made.set(new KubeletAssignment(assignment.id(), target.kubeletObjectId(), target.role().roleName(),
+                    target.scope(), ours, sameAsRecorded ? recorded.assignedAt() : clock.instant()));
+            return target.role().roleName() + " for kubelet identity " + target.kubeletObjectId() + " on registry "
+                    + target.registryName() + (ours ? "" : " (the assignment already existed: adopted, and "
+                    + "detach will leave it in place)");
+        });
+        if (recorded != null && !recorded.assignmentId().equalsIgnoreCase(made.get().assignmentId())) {
+            job.step("remove-stale-assignment", () -> detachDetail(recorded));
+        }
+        return new Attached(made.get(), drift);
+    }
+
+    /** Removes the binding's assignment if PullBridge made it; says what it did either way. */
+    String detach(KubeletAssignment recorded) {
+        if (recorded == null) {
+            return "no role assignment was made for this binding";
+        }
+        return detachDetail(recorded);
+    }
+
+    /**
+     * Checks that the binding's assignment exists, names the cluster's current kubelet identity, and has the role
+     * the registry needs at the registry's scope.
+     *
+     * @return the problems found; empty when pulls are authorised
+     */
+    List<String> verify(JobContext job, BindingSnapshot binding, KubeletAssignment recorded) throws Exception {
+        Target target = target(job, binding);
+        List<String> problems = new ArrayList<>();
+        job.step("check-assignment", () -> {
+            if (recorded == null) {
+                problems.add("PullBridge has not assigned a role for this binding yet");
+                return problems.get(0);
+            }
+            Optional<RoleAssignments.Assignment> found = assignments.find(recorded.assignmentId());
+            if (found.isEmpty()) {
+                problems.add("role assignment " + recorded.assignmentId() + " does not exist");
+                return problems.get(0);
+            }
+            RoleAssignments.Assignment assignment = found.get();
+            if (!target.kubeletObjectId().equals(assignment.principalObjectId())) {
+                problems.add("the assignment names principal " + assignment.principalObjectId()
+                        + ", but the cluster's kubelet identity is " + target.kubeletObjectId());
+            }
+            if (assignment.role() != target.role()) {
+                problems.add("the assignment grants " + (assignment.role() == null ? "another role"
+                        : assignment.role().roleName()) + ", but pulls from " + target.registryName() + " need "
+                        + target.role().roleName());
+            }
+            if (!sameScope(assignment.scope(), target.scope())) {
+                problems.add("the assignment is at " + assignment.scope() + ", not at the registry " + target.scope());
+            }
+            return problems.isEmpty() ? target.role().roleName() + " for " + target.kubeletObjectId() + " at "
+                    + target.registryName() + " is in place" : String.join("; ", problems);
+        });
+        return problems;
+    }
+
+    private String detachDetail(KubeletAssignment recorded) {
+        if (!recorded.createdByPullBridge()) {
+            return "left role assignment " + recorded.assignmentId() + " (" + recorded.role() + " for "
+                    + recorded.principalObjectId() + ") in place: it existed before PullBridge adopted it";
+        }
+        assignments.remove(recorded.assignmentId());
+        return "removed role assignment " + recorded.assignmentId() + " (" + recorded.role() + " for "
+                + recorded.principalObjectId() + "), which PullBridge had created";
+    }
+
+    private record Target(String scope, String registryName, AzureRole role, java.util.UUID kubeletObjectId) {
+    }
+
+    private Target target(JobContext job, BindingSnapshot binding) throws Exception {
+        ClusterView cluster = clusters.find(binding.clusterId()).orElseThrow(() -> gone("cluster"));
+        RegistryView registry = registries.find(binding.registryId()).orElseThrow(() -> gone("registry"));
+        AtomicReference<ManagedClusterDirectory.KubeletIdentity> identity = new AtomicReference<>();
+        job.step("read-cluster", () -> {
+            ManagedClusterDirectory.ManagedClusterFacts facts = managedClusters.read(cluster.resourceId())
+                    .orElseThrow(() -> clusterNotFound(cluster.resourceId()));
+            if (facts.kubeletIdentity() == null || facts.kubeletIdentity().objectId() == null) {
+                throw JobFailure.permanent(JobProblem.of("kubelet-identity-missing", "The cluster has no kubelet "
+                        + "identity", 422, "Azure reports no kubelet identity for cluster " + cluster.name()
+                        + " (identityProfile.kubeletidentity); attach-acr needs a managed identity cluster or a "
+                        + "service principal cluster whose principal exists", FailureClass.PERMANENT), null);
+            }
+            identity.set(facts.kubeletIdentity());
+            return "kubelet identity " + facts.kubeletIdentity().objectId()
+                    + (facts.kubeletIdentity().servicePrincipal() ? " (the cluster's service principal)"
+                    : " (managed identity)");
+        });
+        AtomicReference<AzureRole> role = new AtomicReference<>();
+        job.step("read-registry", () -> {
+            RegistryDirectory.RegistryFacts facts = registryDirectory.read(registry.resourceId())
+                    .orElseThrow(() -> registryNotFound(registry.resourceId()));
+            role.set(facts.abacEnabled() ? AzureRole.REPOSITORY_READER : AzureRole.ACR_PULL);
+            return registry.name() + " needs " + role.get().roleName()
+                    + (facts.abacEnabled() ? " (ABAC repository permissions)" : "");
+        });
+        return new Target(registry.resourceId(), registry.name(), role.get(), identity.get().objectId());
+    }
+
+    private static boolean sameScope(String a, String b) {
+        return a != null && strip(a).equalsIgnoreCase(strip(b));
+    }
+
+    private static String strip(String scope) {
+        return scope.endsWith("/") ? scope.substring(0, scope.length() - 1) : scope;
+    }
+
+    private static JobFailure gone(String what) {
+        return JobFailure.permanent(JobProblem.of("invalid-state", "The binding's " + what + " is gone", 409,
+                "The " + what + " this binding names is no longer registered", FailureClass.PERMANENT), null);
+    }
+
+    private static JobFailure clusterNotFound(String resourceId) {
+        ArmResourceId id = ArmResourceId.parse(resourceId, ArmResourceId.ResourceType.MANAGED_CLUSTER);
+        return JobFailure.permanent(JobProblem.of("azure-cluster-not-found", "The AKS cluster does not exist", 404,
+                "No managed cluster " + id.name() + " in resource group " + id.resourceGroup() + " of subscription "
+                        + id.subscriptionId() + ", or PullBridge's identity may not read it (it needs Reader on the "
+                        + "cluster)", FailureClass.PERMANENT), null);
+    }
+
+    private static JobFailure registryNotFound(String resourceId) {
+        ArmResourceId id = ArmResourceId.parse(resourceId, ArmResourceId.ResourceType.CONTAINER_REGISTRY);
+        return JobFailure.permanent(JobProblem.of("azure-registry-not-found", "The registry does not exist", 404,
+                "No registry " + id.name() + " in resource group " + id.resourceGroup() + " of subscription "
+                        + id.subscriptionId() + ", or PullBridge's identity may not read it",
+                FailureClass.PERMANENT), null);
+    }
+}
