@@ -2,6 +2,7 @@ package io.pullbridge.registries;
 
 import io.pullbridge.common.ResourceEntity;
 import io.pullbridge.crypto.EncryptedSecret;
+import io.pullbridge.registries.RegistryTokenStore.PasswordSlot;
 import jakarta.persistence.AttributeOverride;
 import jakarta.persistence.AttributeOverrides;
 import jakarta.persistence.Column;
@@ -11,6 +12,7 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
@@ -46,6 +48,21 @@ class RegistryToken extends ResourceEntity {
 
     @Column(name = "credential_fingerprint")
     private String credentialFingerprint;
+
+    /** The ACR password slot ({@code password1}, {@code password2}) of the current password. */
+    @Column(name = "credential_slot")
+    private String credentialSlot;
+
+    @Column(name = "credential_created_at")
+    private Instant credentialCreatedAt;
+
+    /** While a rotation waits for every user to hold the new password: the slot of the old one, still working. */
+    @Column(name = "retiring_slot")
+    private String retiringSlot;
+
+    /** When the current rotation's wait for the users began (or was asked again): its timeout counts from here. */
+    @Column(name = "rotation_started_at")
+    private Instant rotationStartedAt;
 
     protected RegistryToken() {
     }
@@ -95,10 +112,76 @@ class RegistryToken extends ResourceEntity {
         this.passwordLifetime = passwordLifetime;
     }
 
-    void setCredential(EncryptedSecret credential, Instant expiresAt, String fingerprint) {
+    boolean hasCredential() {
+        return credential != null && credential.isSet();
+    }
+
+    PasswordSlot getCredentialSlot() {
+        return slot(credentialSlot);
+    }
+
+    Instant getCredentialCreatedAt() {
+        return credentialCreatedAt;
+    }
+
+    /** The slot of the previous password while a rotation waits to retire it; null otherwise. */
+    PasswordSlot getRetiringSlot() {
+        return slot(retiringSlot);
+    }
+
+    Instant getRotationStartedAt() {
+        return rotationStartedAt;
+    }
+
+    /** Records the token's first password (or one generated again because none was stored). */
+    void storeFirstPassword(EncryptedSecret credential, PasswordSlot slot, Instant createdAt, Instant expiresAt,
+                            String fingerprint) {
+        setCurrent(credential, slot, createdAt, expiresAt, fingerprint);
+    }
+
+    /**
+     * Makes a rotation's new password current; the one it replaces keeps working, in its slot, until
+     * {@link #retired()}.
+     */
+    void rotatedTo(EncryptedSecret credential, PasswordSlot slot, Instant createdAt, Instant expiresAt,
+                   String fingerprint) {
+        PasswordSlot previous = getCredentialSlot();
+        setCurrent(credential, slot, createdAt, expiresAt, fingerprint);
+        this.retiringSlot = previous == null ? null : slotName(previous);
+        this.rotationStartedAt = createdAt;
+    }
+
+    /** Asked to rotate again while a rotation waits: wait for the users again, from now. */
+    void rotationRequestedAgain(Instant now) {
+        this.rotationStartedAt = now;
+    }
+
+    /** The previous password no longer works: the rotation is over. */
+    void retired() {
+        this.retiringSlot = null;
+        this.rotationStartedAt = null;
+    }
+
+    private void setCurrent(EncryptedSecret credential, PasswordSlot slot, Instant createdAt, Instant expiresAt,
+                            String fingerprint) {
         this.credential = credential;
+        this.credentialSlot = slotName(slot);
+        this.credentialCreatedAt = createdAt;
         this.credentialExpiresAt = expiresAt;
         this.credentialFingerprint = fingerprint;
+    }
+
+    /** ACR's name of the slot: {@code password1} or {@code password2}. */
+    static String slotName(PasswordSlot slot) {
+        return slot.name().toLowerCase(Locale.ROOT);
+    }
+
+    static PasswordSlot other(PasswordSlot slot) {
+        return slot == PasswordSlot.PASSWORD1 ? PasswordSlot.PASSWORD2 : PasswordSlot.PASSWORD1;
+    }
+
+    private static PasswordSlot slot(String name) {
+        return name == null ? null : PasswordSlot.valueOf(name.toUpperCase(Locale.ROOT));
     }
 
     String credentialContext() {

@@ -36,8 +36,11 @@ class RegistryTokenController {
     }
 
     @PostMapping
-    @Operation(operationId = "createRegistryToken", summary = "Create a token", description = "PullBridge creates a scope map with the repositories and "
-            + "actions, a token on it, and generates its password.")
+    @Operation(operationId = "createRegistryToken", summary = "Create a token", description = "A job (Operation-Location) "
+            + "creates the scope map '<name>-scope-map' (shortened with a hash beyond ACR's 50 characters) with the "
+            + "repositories and actions, the token on it, and generates the token's password in slot password1, which "
+            + "PullBridge stores encrypted: responses show only its slot, expiry and fingerprint. A scope map or token "
+            + "of those names already in the registry is taken over.")
     @ApiResponse(responseCode = "202", description = "Accepted; status.phase follows the work in the registry")
     @ApiResponse(responseCode = "400", description = "Invalid name, repositories or lifetime")
     @ApiResponse(responseCode = "404", description = "No such registry")
@@ -47,8 +50,9 @@ class RegistryTokenController {
         RegistryToken token = tokens.create(registryId, request);
         return ResponseEntity.accepted()
                 .location(location(token))
+                .header("Operation-Location", "/api/v1/jobs/" + token.getStatus().jobId())
                 .eTag(of(token.getVersion()))
-                .body(RegistryTokenResponse.of(token));
+                .body(tokens.response(token));
     }
 
     @GetMapping
@@ -67,12 +71,13 @@ class RegistryTokenController {
     @ApiResponse(responseCode = "404", description = "No such registry, or no such token in it")
     ResponseEntity<RegistryTokenResponse> get(@PathVariable UUID registryId, @PathVariable UUID tokenId) {
         RegistryToken token = tokens.get(registryId, tokenId);
-        return ResponseEntity.ok().eTag(of(token.getVersion())).body(RegistryTokenResponse.of(token));
+        return ResponseEntity.ok().eTag(of(token.getVersion())).body(tokens.response(token));
     }
 
     @PatchMapping("/{tokenId}")
     @Operation(operationId = "updateRegistryToken", summary = "Change a token's repositories or password lifetime", description = "Answers 202 when the "
-            + "repositories change (PullBridge then updates the scope map), 200 otherwise.")
+            + "repositories change: a job (Operation-Location) then puts the scope map again. Otherwise 200; a new "
+            + "password lifetime applies to the next password PullBridge generates.")
     @ApiResponse(responseCode = "200", description = "Changed; nothing to do in the registry")
     @ApiResponse(responseCode = "202", description = "Accepted; the scope map will be updated")
     @ApiResponse(responseCode = "400", description = "Invalid or immutable fields")
@@ -85,13 +90,39 @@ class RegistryTokenController {
         RegistryToken token = updated.token();
         ResponseEntity.BodyBuilder response = updated.accepted()
                 ? ResponseEntity.accepted().location(location(token))
+                        .header("Operation-Location", updated.job().location())
                 : ResponseEntity.ok();
-        return response.eTag(of(token.getVersion())).body(RegistryTokenResponse.of(token));
+        return response.eTag(of(token.getVersion())).body(tokens.response(token));
+    }
+
+    @PostMapping("/{tokenId}:rotate")
+    @Operation(operationId = "rotateRegistryToken", summary = "Rotate a token's password", description = "A job "
+            + "(Operation-Location) generates a new password in the token's other slot (password2 after password1, "
+            + "then password1 again) and makes it current, tells whatever uses the token (pull secrets) to switch, "
+            + "waits until none holds the previous password (at most pullbridge.registries.token-rotation."
+            + "switch-timeout), then retires the previous password by generating it again and discarding it, so it "
+            + "no longer works. Asked while an earlier rotation still waits or gave up waiting, it waits again "
+            + "without generating another password.")
+    @ApiResponse(responseCode = "202", description = "Accepted; follow Operation-Location")
+    @ApiResponse(responseCode = "404", description = "No such registry, or no such token in it")
+    @ApiResponse(responseCode = "409", description = "The token has no password yet, or is being deleted")
+    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
+    ResponseEntity<RegistryTokenResponse> rotate(@PathVariable UUID registryId, @PathVariable UUID tokenId,
+                                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
+                                                 String ifMatch) {
+        RegistryTokenService.Rotation rotation = tokens.rotate(registryId, tokenId, ifMatch);
+        RegistryToken token = rotation.token();
+        return ResponseEntity.accepted()
+                .location(location(token))
+                .header("Operation-Location", rotation.job().location())
+                .eTag(of(token.getVersion()))
+                .body(tokens.response(token));
     }
 
     @DeleteMapping("/{tokenId}")
     @Operation(operationId = "deleteRegistryToken", summary = "Remove a token", description = "Refused with 409 while bindings use it; the problem "
-            + "document lists them.")
+            + "document lists them. The delete job removes the token, then its scope map, from the registry "
+            + "(already gone is fine), then the record.")
     @ApiResponse(responseCode = "202", description = "Deleting: the resource is Deleting until its delete job "
             + "has removed what PullBridge created; follow Operation-Location")
     @ApiResponse(responseCode = "409", description = "Still in use")
@@ -102,7 +133,7 @@ class RegistryTokenController {
         return ResponseEntity.accepted()
                 .header("Operation-Location", deletion.job().location())
                 .eTag(of(deletion.resource().getVersion()))
-                .body(RegistryTokenResponse.of(deletion.resource()));
+                .body(tokens.response(deletion.resource()));
     }
 
     private static URI location(RegistryToken token) {

@@ -1,5 +1,6 @@
 package io.pullbridge.registries;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -14,4 +15,17 @@ interface RegistryTokenRepository extends JpaRepository<RegistryToken, UUID>, Jp
 
     @Query("select t.id from RegistryToken t where t.registryId = ?1")
     List<UUID> findIdsByRegistryId(UUID registryId);
+
+    /**
+     * Tokens whose current password has lived {@code fraction} of its lifetime by {@code now}, and that are not
+     * being deleted nor in the middle of a rotation.
+     */
+    @Query(nativeQuery = true, value = """
+            select id from registry_tokens
+            where credential_ciphertext is not null and credential_created_at is not null
+              and credential_expires_at is not null and retiring_slot is null and phase <> 'Deleting'
+              and credential_created_at + (credential_expires_at - credential_created_at) * cast(?1 as double precision)
+                  <= cast(?2 as timestamptz)
+            order by credential_expires_at, id""")
+    List<UUID> findIdsDueForRotation(double fraction, Instant now);
 }

@@ -1,9 +1,14 @@
 package io.pullbridge.registries;
 
 import io.pullbridge.web.Violations;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -22,7 +27,10 @@ class RegistryTokenRules {
     static final List<String> ACTIONS = List.of("content/read", "content/write", "content/delete", "metadata/read",
             "metadata/write");
 
-    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9-]{5,50}");
+    static final int MAX_NAME = 50;
+    static final String SCOPE_MAP_SUFFIX = "-scope-map";
+
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9-]{5," + MAX_NAME + "}");
     // The distribution spec's repository grammar: lower-case alphanumeric components joined by '.', '_', '__' or
     // dashes, separated by '/'. ACR also accepts '<prefix>/*' for every repository under a prefix.
     private static final String COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
@@ -89,6 +97,30 @@ class RegistryTokenRules {
                     + "repository under a prefix");
             checkActions(field, actions, violations);
         });
+    }
+
+    /**
+     * The scope map PullBridge makes for a token: {@code <token>-scope-map}, or, when that is longer than the 50
+     * characters ACR allows, the token name's start, 8 hex digits of a hash of the whole (lower-cased) name, and the
+     * suffix. Derived from the name alone, so every job and the delete find it again, and two tokens of one registry
+     * (whose names differ whatever their case) never share one.
+     */
+    static String scopeMapName(String tokenName) {
+        String plain = tokenName + SCOPE_MAP_SUFFIX;
+        if (plain.length() <= MAX_NAME) {
+            return plain;
+        }
+        String hash = HexFormat.of().formatHex(sha256(tokenName.toLowerCase(Locale.ROOT)), 0, 4);
+        return tokenName.substring(0, MAX_NAME - SCOPE_MAP_SUFFIX.length() - hash.length() - 1) + "-" + hash
+                + SCOPE_MAP_SUFFIX;
+    }
+
+    private static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static boolean isRepositoryPattern(String repository) {

@@ -1,9 +1,17 @@
 package io.pullbridge.registries;
 
 import io.pullbridge.audit.AuditLog;
-import io.pullbridge.lifecycle.ResourceLifecycle;
+import io.pullbridge.common.Condition;
+import io.pullbridge.common.CredentialRotated;
 import io.pullbridge.common.Phase;
+import io.pullbridge.common.PullCredential;
+import io.pullbridge.common.Reference;
 import io.pullbridge.common.ResourceKinds;
+import io.pullbridge.crypto.SecretCipher;
+import io.pullbridge.jobs.JobRef;
+import io.pullbridge.jobs.JobRequest;
+import io.pullbridge.jobs.JobService;
+import io.pullbridge.lifecycle.ResourceLifecycle;
 import io.pullbridge.web.ApiException;
 import io.pullbridge.web.ETags;
 import io.pullbridge.web.PageRequest;
@@ -11,6 +19,8 @@ import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.ProblemType;
 import io.pullbridge.web.RequestContext;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,36 +30,64 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.jpa.domain.Specification;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Repository-scoped tokens of registries: a scope map and a token in the registry, whose password PullBridge
- * generates, stores only encrypted, and shows only as "set", an expiry and a fingerprint.
+ * generates, stores only encrypted, and shows only as "set", a slot, an expiry and a fingerprint. Every change in
+ * Azure is a job of {@link RegistryTokenJobs}; deletes run through the resource lifecycle
+ * ({@link RegistryTokenResources}).
  */
 @Service
 public class RegistryTokenService {
+
+    static final String CREDENTIAL_EXPIRING = "CredentialExpiring";
 
     private final RegistryTokenRepository tokens;
     private final RegistryRepository registries;
     private final RegistryTokenRules rules;
     private final ResourceLifecycle lifecycle;
+    private final JobService jobs;
+    private final SecretCipher cipher;
+    private final RegistriesProperties properties;
+    private final ApplicationEventPublisher events;
     private final AuditLog audit;
     private final Clock clock;
 
     RegistryTokenService(RegistryTokenRepository tokens, RegistryRepository registries, RegistryTokenRules rules,
-                         ResourceLifecycle lifecycle, AuditLog audit, Clock clock) {
+                         ResourceLifecycle lifecycle, JobService jobs, SecretCipher cipher,
+                         RegistriesProperties properties, ApplicationEventPublisher events, AuditLog audit,
+                         Clock clock) {
         this.tokens = tokens;
         this.registries = registries;
         this.rules = rules;
         this.lifecycle = lifecycle;
+        this.jobs = jobs;
+        this.cipher = cipher;
+        this.properties = properties;
+        this.events = events;
         this.audit = audit;
         this.clock = clock;
     }
 
-    /** The outcome of a PATCH: {@code accepted} when the change needs work in Azure (the repositories changed). */
-    record Updated(RegistryToken token, boolean accepted) {
+    /**
+     * The outcome of a PATCH: {@code job} is the job that puts the new scope map when the change needs work in
+     * Azure (the repositories changed), null otherwise.
+     */
+    record Updated(RegistryToken token, JobRef job) {
+
+        boolean accepted() {
+            return job != null;
+        }
+    }
+
+    /** An accepted rotation: the token, and the job that rotates its password. */
+    record Rotation(RegistryToken token, JobRef job) {
     }
 
     @Transactional
@@ -64,8 +102,11 @@ public class RegistryTokenService {
             throw ApiException.alreadyExists("name", "The registry already has a token named '" + existing.getName()
                     + "' (id " + existing.getId() + "); token names are unique in a registry, whatever their case");
         });
-        RegistryToken token = tokens.saveAndFlush(new RegistryToken(UUID.randomUUID(), registryId, spec.name(),
-                spec.repositories(), spec.passwordLifetime(), clock.instant(), RequestContext.actor()));
+        RegistryToken token = new RegistryToken(UUID.randomUUID(), registryId, spec.name(), spec.repositories(),
+                spec.passwordLifetime(), clock.instant(), RequestContext.actor());
+        JobRef job = jobs.enqueue(JobRequest.of(RegistryTokenJobs.CREATE, ResourceKinds.REGISTRY_TOKEN, token.getId()));
+        token.getStatus().trackJob(job.id());
+        token = tokens.saveAndFlush(token);
         audit.recorded("registry-token.create", ResourceKinds.REGISTRY_TOKEN, token.getId(), describe(token));
         return token;
     }
@@ -93,7 +134,7 @@ public class RegistryTokenService {
         }
         List<RegistryToken> rows = tokens.findBy(spec, query -> query.sortBy(PageRequest.order("createdAt"))
                 .limit(page.fetchSize()).all());
-        return page.page(rows, RegistryToken::getCreatedAt, RegistryToken::getId, RegistryTokenResponse::of);
+        return page.page(rows, RegistryToken::getCreatedAt, RegistryToken::getId, this::response);
     }
 
     @Transactional
@@ -104,6 +145,7 @@ public class RegistryTokenService {
         RegistryTokenRules.Changes changes = rules.checkUpdate(request);
         boolean changed = false;
         boolean accepted = false;
+        JobRef job = null;
         List<String> what = new ArrayList<>();
         if (changes.repositories() != null && !changes.repositories().equals(token.getRepositories())) {
             accepted = !asSets(changes.repositories()).equals(asSets(token.getRepositories()));
@@ -117,7 +159,9 @@ public class RegistryTokenService {
             what.add("passwordLifetime=" + changes.passwordLifetime());
         }
         if (accepted) {
+            job = jobs.enqueue(JobRequest.of(RegistryTokenJobs.UPDATE, ResourceKinds.REGISTRY_TOKEN, tokenId));
             token.getStatus().moveTo(Phase.Pending, "Waiting for PullBridge to update the token's scope map");
+            token.getStatus().trackJob(job.id());
         }
         if (changed) {
             token.touched(clock.instant());
@@ -125,7 +169,100 @@ public class RegistryTokenService {
             audit.recorded("registry-token.update", ResourceKinds.REGISTRY_TOKEN, tokenId,
                     "name=" + token.getName() + " " + String.join(" ", what));
         }
-        return new Updated(token, accepted);
+        return new Updated(token, job);
+    }
+
+    /**
+     * Enqueues a rotation of the token's password (see {@link RegistryTokenJobs}). While an earlier rotation still
+     * waits for the users of the previous password (or gave up waiting), no other password is generated: the wait
+     * starts again, and the users are told again that the credential changed.
+     */
+    @Transactional
+    Rotation rotate(UUID registryId, UUID tokenId, String ifMatch) {
+        RegistryToken token = get(registryId, tokenId);
+        ETags.checkIfMatch(ifMatch, token.getVersion());
+        requireNotDeleting(token);
+        if (!token.hasCredential()) {
+            throw new ApiException(ProblemType.INVALID_STATE, "Token " + token.getName() + " has no password to "
+                    + "rotate yet: its create job (status.jobId) has not generated one; wait for it, or retry it if "
+                    + "it failed");
+        }
+        JobRef job = jobs.enqueue(JobRequest.of(RegistryTokenJobs.ROTATE, ResourceKinds.REGISTRY_TOKEN, tokenId));
+        token.getStatus().trackJob(job.id());
+        String current = RegistryToken.slotName(token.getCredentialSlot());
+        String detail;
+        if (token.getRetiringSlot() != null) {
+            token.rotationRequestedAgain(clock.instant());
+            announceAfterCommit(new CredentialRotated(new Reference(ResourceKinds.REGISTRY_TOKEN, tokenId),
+                    token.getCredentialFingerprint()));
+            detail = "name=" + token.getName() + " resumes the rotation to " + current + ": waits again for its users, "
+                    + "then retires " + RegistryToken.slotName(token.getRetiringSlot());
+        } else {
+            detail = "name=" + token.getName() + " from " + current + " to "
+                    + RegistryToken.slotName(RegistryToken.other(token.getCredentialSlot()));
+        }
+        token.touched(clock.instant());
+        token = tokens.saveAndFlush(token);
+        audit.recorded("registry-token.rotate", ResourceKinds.REGISTRY_TOKEN, tokenId, detail);
+        return new Rotation(token, job);
+    }
+
+    /** The token as the API shows it, with the conditions observed now ({@code CredentialExpiring}). */
+    RegistryTokenResponse response(RegistryToken token) {
+        return RegistryTokenResponse.of(token, credentialConditions(token, clock.instant(),
+                properties.tokenRotation()));
+    }
+
+    /**
+     * {@code CredentialExpiring}, computed from the stored expiry whenever the token is read, so it is exact at any
+     * moment without a job rewriting rows: {@code True} from {@code expiry-warning} before the current password
+     * expires (with the moment it became true as its transition time), {@code False} before that; absent while the
+     * token has no password.
+     */
+    static List<Condition> credentialConditions(RegistryToken token, Instant now,
+                                                RegistriesProperties.TokenRotation rotation) {
+        Instant expires = token.getCredentialExpiresAt();
+        if (!token.hasCredential() || expires == null) {
+            return List.of();
+        }
+        Instant created = token.getCredentialCreatedAt();
+        String slot = token.getCredentialSlot() == null ? "the password"
+                : RegistryToken.slotName(token.getCredentialSlot());
+        Instant warnFrom = expires.minus(rotation.expiryWarning());
+        if (now.isBefore(warnFrom)) {
+            return List.of(new Condition(CREDENTIAL_EXPIRING, "False", "PasswordValid", slot + " expires at "
+                    + expires, created != null ? created : now));
+        }
+        String automatic = "";
+        if (rotation.automatic() && created != null) {
+            Instant due = created.plus(Duration.ofMillis(
+                    (long) (Duration.between(created, expires).toMillis() * rotation.atLifetimeFraction())));
+            automatic = "; automatic rotation is due from " + due;
+        }
+        if (!now.isBefore(expires)) {
+            return List.of(new Condition(CREDENTIAL_EXPIRING, "True", "PasswordExpired", slot + " expired at "
+                    + expires + ": pulls with this token fail until it is rotated (POST .../tokens/" + token.getId()
+                    + ":rotate)" + automatic, expires));
+        }
+        return List.of(new Condition(CREDENTIAL_EXPIRING, "True", "PasswordExpiresSoon", slot + " expires at "
+                + expires + "; rotate it (POST .../tokens/" + token.getId() + ":rotate)" + automatic,
+                created != null && created.isAfter(warnFrom) ? created : warnFrom));
+    }
+
+    /**
+     * The token's current password as a pull secret carries it, with the token's name as the username. Empty until
+     * the token's create job has stored its first password, and once the token is being deleted. During a rotation
+     * it is already the new password; the previous one keeps working until every {@code CredentialUsers} holds this
+     * one.
+     */
+    @Transactional(readOnly = true)
+    public Optional<PullCredential> pullCredential(UUID tokenId) {
+        return tokens.findById(tokenId)
+                .filter(RegistryToken::hasCredential)
+                .filter(token -> token.getStatus().phase() != Phase.Deleting)
+                .map(token -> new PullCredential(new Reference(ResourceKinds.REGISTRY_TOKEN, token.getId()),
+                        token.getName(), cipher.decrypt(token.getCredential(), token.credentialContext()),
+                        token.getCredentialFingerprint(), token.getCredentialExpiresAt()));
     }
 
     /** Marks the token Deleting and enqueues its delete job; refused while a binding uses it. */
@@ -141,6 +278,15 @@ public class RegistryTokenService {
     @Transactional(readOnly = true)
     public Optional<RegistryTokenView> find(UUID id) {
         return tokens.findById(id).map(RegistryToken::view);
+    }
+
+    private void announceAfterCommit(CredentialRotated event) {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                events.publishEvent(event);
+            }
+        });
     }
 
     private static void requireNotDeleting(RegistryToken token) {

@@ -30,6 +30,7 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.mockito.Mockito.when;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
@@ -65,12 +66,13 @@ class RegistryTokenIntegrationTests {
     // ---- create ---------------------------------------------------------------------------------------------
 
     @Test
-    void createsATokenThatWaitsForPullBridgeToGenerateItsPassword() throws Exception {
-        String location = operator.post(tokens, """
+    void createsATokenWhoseJobMakesItReadyWithAPassword() throws Exception {
+        var created = operator.post(tokens, """
                         {"name": "team-a-pull", "repositories": {"team-a/*": ["content/read", "metadata/read"],
                          "shared/base-images": ["content/read"]}, "passwordLifetime": "P30D"}""")
                 .andExpect(status().isAccepted())
                 .andExpect(header().string("ETag", "\"0\""))
+                .andExpect(header().string("Operation-Location", startsWith("/api/v1/jobs/")))
                 .andExpect(jsonPath("$.registryId").value(registryId.toString()))
                 .andExpect(jsonPath("$.name").value("team-a-pull"))
                 .andExpect(jsonPath("$.repositories['team-a/*']", containsInAnyOrder("content/read", "metadata/read")))
@@ -81,27 +83,33 @@ class RegistryTokenIntegrationTests {
                 .andExpect(jsonPath("$.credential.fingerprint").value(nullValue()))
                 .andExpect(jsonPath("$.createdBy").value("user-operator"))
                 .andExpect(jsonPath("$.status.phase").value("Pending"))
-                .andReturn().getResponse().getHeader("Location");
+                .andReturn().getResponse();
+        String location = created.getHeader("Location");
         assertThat(location).matches(tokens + "/[0-9a-f-]{36}");
+        UUID job = Registries.jobOf(created);
+        Api.reader(mvc).get(location).andExpect(jsonPath("$.status.jobId").value(job.toString()));
 
+        TokenFixtures.awaitSucceeded(jdbc, job);
         Api.reader(mvc).get(location)
                 .andExpect(status().isOk())
-                .andExpect(header().string("ETag", "\"0\""))
-                .andExpect(jsonPath("$.name").value("team-a-pull"));
+                .andExpect(jsonPath("$.name").value("team-a-pull"))
+                .andExpect(jsonPath("$.status.phase").value("Ready"))
+                .andExpect(jsonPath("$.credential.set").value(true))
+                .andExpect(jsonPath("$.credential.slot").value("password1"))
+                .andExpect(jsonPath("$.credential.fingerprint", startsWith("sha256:")));
         assertThat(auditDetail("registry-token.create", idOf(location)))
                 .contains("team-a-pull").contains("team-a/*").contains("content/read");
     }
 
     @Test
     void aTokenWithoutALifetimeGetsTheConfiguredDefault() throws Exception {
-        operator.post(tokens, tokenBody("default-life"))
-                .andExpect(status().isAccepted())
+        Api.reader(mvc).get(create(tokenBody("default-life")))
                 .andExpect(jsonPath("$.passwordLifetime").value("P90D"));
     }
 
     @Test
     void tokenNamesAreUniqueInARegistryWhateverTheirCase() throws Exception {
-        operator.post(tokens, tokenBody("team-b-pull")).andExpect(status().isAccepted());
+        create(tokenBody("team-b-pull"));
         String before = snapshot();
         operator.post(tokens, tokenBody("TEAM-B-PULL"))
                 .andExpect(status().isConflict())
@@ -110,8 +118,7 @@ class RegistryTokenIntegrationTests {
                 .andExpect(jsonPath("$.errors[0].field").value("name"));
         assertThat(snapshot()).isEqualTo(before);
         // another registry may have a token of the same name
-        operator.post("/api/v1/registries/" + newRegistry() + "/tokens", tokenBody("team-b-pull"))
-                .andExpect(status().isAccepted());
+        TokenFixtures.created(operator, jdbc, newRegistry(), tokenBody("team-b-pull"));
     }
 
     @Test
@@ -123,18 +130,20 @@ class RegistryTokenIntegrationTests {
         notFound(Api.reader(mvc).get(unknown + "/" + UUID.randomUUID()));
         notFound(operator.patch(unknown + "/" + UUID.randomUUID(), "{\"passwordLifetime\": \"P30D\"}"));
         notFound(operator.delete(unknown + "/" + UUID.randomUUID()));
+        notFound(operator.post(unknown + "/" + UUID.randomUUID() + ":rotate", ""));
         notFound(Api.reader(mvc).get("/api/v1/registries/not-a-registry/tokens"));
         assertThat(snapshot()).isEqualTo(before);
     }
 
     @Test
     void aTokenIsNotFoundUnderAnotherRegistry() throws Exception {
-        String location = operator.post(tokens, tokenBody("mine-only")).andReturn().getResponse().getHeader("Location");
+        String location = create(tokenBody("mine-only"));
         String elsewhere = "/api/v1/registries/" + newRegistry() + "/tokens/" + idOf(location);
         String before = snapshot();
         notFound(Api.reader(mvc).get(elsewhere));
         notFound(operator.patch(elsewhere, "{\"passwordLifetime\": \"P30D\"}"));
         notFound(operator.delete(elsewhere));
+        notFound(operator.post(elsewhere + ":rotate", ""));
         notFound(Api.reader(mvc).get(tokens + "/" + UUID.randomUUID()));
         assertThat(snapshot()).isEqualTo(before);
     }
@@ -215,13 +224,13 @@ class RegistryTokenIntegrationTests {
 
     @Test
     void acceptsRepositoryNamesAndWildcardsAsAcrDoes() throws Exception {
-        operator.post(tokens, """
+        String location = create("""
                         {"name": "Wide-Reader-01", "repositories": {
                           "hello-world": ["content/read"],
                           "team-a/*": ["content/read", "content/write", "content/delete", "metadata/read", "metadata/write"],
                           "a.b_c__d--e/f0/*": ["metadata/read"],
-                          "library/nginx": ["content/read"]}}""")
-                .andExpect(status().isAccepted())
+                          "library/nginx": ["content/read"]}}""");
+        Api.reader(mvc).get(location)
                 .andExpect(jsonPath("$.name").value("Wide-Reader-01"))
                 .andExpect(jsonPath("$.repositories['team-a/*']", hasSize(5)));
     }
@@ -230,17 +239,16 @@ class RegistryTokenIntegrationTests {
 
     @Test
     void listsARegistrysTokensByNameAndPhase() throws Exception {
-        UUID pull = idOf(operator.post(tokens, tokenBody("Team-C-Pull")).andReturn().getResponse().getHeader("Location"));
-        UUID push = idOf(operator.post(tokens, tokenBody("team-c-push")).andReturn().getResponse().getHeader("Location"));
-        operator.post("/api/v1/registries/" + newRegistry() + "/tokens", tokenBody("team-c-pull"))
-                .andExpect(status().isAccepted());
-        jdbc.sql("update registry_tokens set phase = 'Ready' where id = ?").param(push).update();
+        UUID pull = idOf(create(tokenBody("Team-C-Pull")));
+        UUID push = idOf(create(tokenBody("team-c-push")));
+        TokenFixtures.created(operator, jdbc, newRegistry(), tokenBody("team-c-pull"));
+        jdbc.sql("update registry_tokens set phase = 'Failed' where id = ?").param(push).update();
 
         assertThat(ids("")).containsExactly(pull, push);
         assertThat(ids("?name=team-c-pull")).containsExactly(pull);
-        assertThat(ids("?phase=Ready")).containsExactly(push);
-        assertThat(ids("?phase=Pending&name=TEAM-C-PULL")).containsExactly(pull);
-        assertThat(ids("?phase=Failed")).isEmpty();
+        assertThat(ids("?phase=Failed")).containsExactly(push);
+        assertThat(ids("?phase=Ready&name=TEAM-C-PULL")).containsExactly(pull);
+        assertThat(ids("?phase=Pending")).isEmpty();
         Api.reader(mvc).get(tokens + "?phase=Broken")
                 .andExpect(status().isBadRequest())
                 .andExpect(content().contentType("application/problem+json"))
@@ -251,8 +259,7 @@ class RegistryTokenIntegrationTests {
     void pagesOfOneWalkEveryTokenOnce() throws Exception {
         List<UUID> created = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            created.add(idOf(operator.post(tokens, tokenBody("page-token-" + i))
-                    .andReturn().getResponse().getHeader("Location")));
+            created.add(idOf(create(tokenBody("page-token-" + i))));
         }
         List<UUID> seen = new ArrayList<>();
         String token = null;
@@ -273,42 +280,54 @@ class RegistryTokenIntegrationTests {
     // ---- update ---------------------------------------------------------------------------------------------
 
     @Test
-    void changingTheRepositoriesPutsTheTokenBackToPending() throws Exception {
-        String location = operator.post(tokens, tokenBody("scope-change")).andReturn().getResponse().getHeader("Location");
+    void changingTheRepositoriesPutsTheTokenBackToPendingUntilItsJobHasRun() throws Exception {
+        String location = create(tokenBody("scope-change"));
         UUID id = idOf(location);
-        jdbc.sql("update registry_tokens set phase = 'Ready' where id = ?").param(id).update();
-        operator.perform(Api.jsonPatch(location, """
+        long version = version(id);
+        var patched = operator.perform(Api.jsonPatch(location, """
                         {"repositories": {"team-a/*": ["content/read", "metadata/read"], "team-b/app": ["content/read"]}}""")
-                        .header("If-Match", "\"0\""))
+                        .header("If-Match", etag(version)))
                 .andExpect(status().isAccepted())
                 .andExpect(header().string("Location", location))
-                .andExpect(header().string("ETag", "\"1\""))
+                .andExpect(header().string("Operation-Location", startsWith("/api/v1/jobs/")))
+                .andExpect(header().string("ETag", etag(version + 1)))
                 .andExpect(jsonPath("$.status.phase").value("Pending"))
-                .andExpect(jsonPath("$.repositories['team-b/app'][0]").value("content/read"));
+                .andExpect(jsonPath("$.repositories['team-b/app'][0]").value("content/read"))
+                .andReturn().getResponse();
         assertThat(jdbc.sql("select repositories::text from registry_tokens where id = ?").param(id)
                 .query(String.class).single()).contains("team-b/app");
         assertThat(auditDetail("registry-token.update", id)).contains("team-b/app");
+        UUID job = Registries.jobOf(patched);
+        TokenFixtures.awaitSucceeded(jdbc, job);
+        Api.reader(mvc).get(location)
+                .andExpect(jsonPath("$.status.phase").value("Ready"))
+                .andExpect(jsonPath("$.status.jobId").value(job.toString()));
+        Api.reader(mvc).get("/api/v1/jobs/" + job).andExpect(jsonPath("$.type").value("registry-token.update"));
     }
 
     @Test
     void reorderingActionsOrChangingTheLifetimeAnswersOkAndLeavesThePhase() throws Exception {
-        String location = operator.post(tokens, """
-                        {"name": "reorder-me", "repositories": {"team-a/*": ["content/read", "metadata/read"]}}""")
-                .andReturn().getResponse().getHeader("Location");
-        jdbc.sql("update registry_tokens set phase = 'Ready' where id = ?").param(idOf(location)).update();
+        String location = create("""
+                        {"name": "reorder-me", "repositories": {"team-a/*": ["content/read", "metadata/read"]}}""");
+        long version = version(idOf(location));
+        long jobs = jdbc.sql("select count(*) from jobs where target_id = ?").param(idOf(location)).query(Long.class)
+                .single();
         operator.patch(location, """
                         {"repositories": {"team-a/*": ["metadata/read", "content/read"]}, "passwordLifetime": "P7D"}""")
                 .andExpect(status().isOk())
-                .andExpect(header().string("ETag", "\"1\""))
+                .andExpect(header().doesNotExist("Operation-Location"))
+                .andExpect(header().string("ETag", etag(version + 1)))
                 .andExpect(jsonPath("$.passwordLifetime").value("P7D"))
                 .andExpect(jsonPath("$.repositories['team-a/*'][0]").value("metadata/read"))
                 .andExpect(jsonPath("$.status.phase").value("Ready"));
-        operator.patch(location, "{}").andExpect(status().isOk()).andExpect(header().string("ETag", "\"1\""));
+        operator.patch(location, "{}").andExpect(status().isOk()).andExpect(header().string("ETag", etag(version + 1)));
+        assertThat(jdbc.sql("select count(*) from jobs where target_id = ?").param(idOf(location)).query(Long.class)
+                .single()).isEqualTo(jobs);
     }
 
     @Test
     void aTokenCannotBeRenamed() throws Exception {
-        String location = operator.post(tokens, tokenBody("fixed-name")).andReturn().getResponse().getHeader("Location");
+        String location = create(tokenBody("fixed-name"));
         String before = snapshot();
         operator.patch(location, "{\"name\": \"other-name\"}")
                 .andExpect(status().isBadRequest())
@@ -321,7 +340,7 @@ class RegistryTokenIntegrationTests {
 
     @Test
     void anInvalidPatchChangesNothing() throws Exception {
-        String location = operator.post(tokens, tokenBody("patch-invalid")).andReturn().getResponse().getHeader("Location");
+        String location = create(tokenBody("patch-invalid"));
         String before = snapshot();
         operator.patch(location, """
                         {"repositories": {"team-a/*": ["content/read", "content/read"], "Bad": ["content/read"]},
@@ -339,20 +358,21 @@ class RegistryTokenIntegrationTests {
 
     @Test
     void aStaleIfMatchIsRefusedOnPatchAndDelete() throws Exception {
-        String location = operator.post(tokens, tokenBody("etag-token")).andReturn().getResponse().getHeader("Location");
-        operator.patch(location, "{\"passwordLifetime\": \"P30D\"}").andExpect(header().string("ETag", "\"1\""));
+        String location = create(tokenBody("etag-token"));
+        long version = version(idOf(location));
+        operator.patch(location, "{\"passwordLifetime\": \"P30D\"}").andExpect(header().string("ETag", etag(version + 1)));
         String before = snapshot();
-        operator.perform(Api.jsonPatch(location, "{\"passwordLifetime\": \"P60D\"}").header("If-Match", "\"0\""))
+        operator.perform(Api.jsonPatch(location, "{\"passwordLifetime\": \"P60D\"}").header("If-Match", etag(version)))
                 .andExpect(status().isPreconditionFailed())
                 .andExpect(content().contentType("application/problem+json"))
                 .andExpect(jsonPath("$.type").value(PROBLEMS + "precondition-failed"));
-        operator.perform(Api.deleteRequest(location).header("If-Match", "\"0\""))
+        operator.perform(Api.deleteRequest(location).header("If-Match", etag(version)))
                 .andExpect(status().isPreconditionFailed())
                 .andExpect(content().contentType("application/problem+json"))
                 .andExpect(jsonPath("$.type").value(PROBLEMS + "precondition-failed"));
         assertThat(snapshot()).isEqualTo(before);
-        UUID job = DeleteJobs.accepted(operator.perform(Api.deleteRequest(location).header("If-Match", "\"1\""))
-                .andExpect(header().string("ETag", "\"2\"")));
+        UUID job = DeleteJobs.accepted(operator.perform(Api.deleteRequest(location).header("If-Match", etag(version + 1)))
+                .andExpect(header().string("ETag", etag(version + 2))));
         DeleteJobs.awaitSucceeded(jdbc, job);
         notFound(Api.reader(mvc).get(location));
         assertThat(auditDetail("registry-token.delete", idOf(location))).contains("etag-token");
@@ -362,7 +382,7 @@ class RegistryTokenIntegrationTests {
 
     @Test
     void aTokenThatABindingUsesCannotBeDeleted() throws Exception {
-        String location = operator.post(tokens, tokenBody("bound-token")).andReturn().getResponse().getHeader("Location");
+        String location = create(tokenBody("bound-token"));
         UUID binding = UUID.randomUUID();
         when(bindings.referencesTo("registry-token", idOf(location)))
                 .thenReturn(List.of(new Reference("binding", binding)));
@@ -379,8 +399,8 @@ class RegistryTokenIntegrationTests {
 
     @Test
     void aRegistryWithTokensCannotBeDeleted() throws Exception {
-        UUID first = idOf(operator.post(tokens, tokenBody("keeps-registry-1")).andReturn().getResponse().getHeader("Location"));
-        UUID second = idOf(operator.post(tokens, tokenBody("keeps-registry-2")).andReturn().getResponse().getHeader("Location"));
+        UUID first = idOf(create(tokenBody("keeps-registry-1")));
+        UUID second = idOf(create(tokenBody("keeps-registry-2")));
         operator.delete("/api/v1/registries/" + registryId)
                 .andExpect(status().isConflict())
                 .andExpect(content().contentType("application/problem+json"))
@@ -405,11 +425,12 @@ class RegistryTokenIntegrationTests {
 
     @Test
     void aReaderMayReadButNotChangeTokens() throws Exception {
-        String location = operator.post(tokens, tokenBody("read-only")).andReturn().getResponse().getHeader("Location");
+        String location = create(tokenBody("read-only"));
         Api reader = Api.reader(mvc);
         String before = snapshot();
         forbidden(reader.post(tokens, tokenBody("not-allowed")));
         forbidden(reader.patch(location, "{\"passwordLifetime\": \"P30D\"}"));
+        forbidden(reader.post(location + ":rotate", ""));
         forbidden(reader.delete(location));
         assertThat(snapshot()).isEqualTo(before);
         reader.get(tokens).andExpect(status().isOk());
@@ -436,8 +457,20 @@ class RegistryTokenIntegrationTests {
     }
 
     private static String tokenBody(String name) {
-        return """
-                {"name": "%s", "repositories": {"team-a/*": ["content/read", "metadata/read"]}}""".formatted(name);
+        return TokenFixtures.body(name);
+    }
+
+    /** Creates a token in this test's registry and waits for its create job to succeed; returns its location. */
+    private String create(String body) throws Exception {
+        return TokenFixtures.created(operator, jdbc, registryId, body);
+    }
+
+    private long version(UUID token) {
+        return jdbc.sql("select version from registry_tokens where id = ?").param(token).query(Long.class).single();
+    }
+
+    private static String etag(long version) {
+        return "\"" + version + "\"";
     }
 
     private List<UUID> ids(String query) throws Exception {

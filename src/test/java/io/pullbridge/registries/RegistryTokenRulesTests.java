@@ -23,7 +23,9 @@ class RegistryTokenRulesTests {
 
     final RegistryTokenRules rules = new RegistryTokenRules(new RegistriesProperties(
             new RegistriesProperties.TokenPasswordLifetime(Duration.ofDays(1), Duration.ofDays(365),
-                    Duration.ofDays(90))));
+                    Duration.ofDays(90)),
+            new RegistriesProperties.TokenRotation(Duration.ofDays(14), true, 0.8, Duration.ofHours(1),
+                    Duration.ofSeconds(30))));
 
     @ParameterizedTest
     @ValueSource(strings = {"abcde", "team-a-pull", "Team-A-01", "-----", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
@@ -114,6 +116,31 @@ class RegistryTokenRulesTests {
         RegistryTokenRules.Changes nothing = rules.checkUpdate(new UpdateRegistryTokenRequest(null, null, null));
         assertThat(nothing.repositories()).isNull();
         assertThat(nothing.passwordLifetime()).isNull();
+    }
+
+    @Test
+    void aTokensScopeMapIsNamedAfterIt() {
+        assertThat(RegistryTokenRules.scopeMapName("team-a-pull")).isEqualTo("team-a-pull-scope-map");
+        assertThat(RegistryTokenRules.scopeMapName("abcde")).isEqualTo("abcde-scope-map");
+        String forty = "a".repeat(40);
+        assertThat(RegistryTokenRules.scopeMapName(forty)).isEqualTo(forty + "-scope-map").hasSize(50);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "team-a-pull-with-a-very-long-name-for-production-1",
+            "Team-A-Pull-With-A-Very-Long-Name-For-Production-2"})
+    void aScopeMapNameTooLongForAcrIsShortenedWithAHashOfTheTokenName(String name) {
+        String scopeMap = RegistryTokenRules.scopeMapName(name);
+        assertThat(scopeMap).hasSize(50).matches("[a-zA-Z0-9-]{5,50}").endsWith("-scope-map")
+                .startsWith(name.substring(0, 31) + "-");
+        assertThat(RegistryTokenRules.scopeMapName(name)).isEqualTo(scopeMap);
+    }
+
+    @Test
+    void tokensWhoseNamesShareALongPrefixGetScopeMapsOfTheirOwn() {
+        String prefix = "team-a-pull-with-a-very-long-name-for-production-";
+        assertThat(RegistryTokenRules.scopeMapName(prefix + "1"))
+                .isNotEqualTo(RegistryTokenRules.scopeMapName(prefix + "2"));
     }
 
     private static List<String> fields(Runnable call) {
