@@ -386,10 +386,10 @@ public final class RegistryHandshake {
                         reply.exchange().method(), reply.exchange().url(), status, retryAfter, detail(reply));
             }
             if (status >= 300 && status < 400) {
-                String location = reply.response().headers().firstValue("Location").map(this::locationWithoutQuery)
-                        .orElse("nowhere");
-                return conclude(Reason.UNEXPECTED_RESPONSE, "%s %s was redirected to %s; redirects are not followed "
-                        + "with credentials.", reply.exchange().method(), reply.exchange().url(), location);
+                String location = reply.response().headers().firstValue("Location")
+                        .map(value -> locationWithoutQuery(reply.response().uri(), value)).orElse("nowhere");
+                return conclude(Reason.UNEXPECTED_RESPONSE, "%s %s was redirected (%d) to %s; redirects are not "
+                        + "followed.", reply.exchange().method(), reply.exchange().url(), status, location);
             }
             return conclude(Reason.UNEXPECTED_RESPONSE, "%s %s answered %d%s, which the registry protocol does not "
                     + "describe here.", reply.exchange().method(), reply.exchange().url(), status, detail(reply));
@@ -532,9 +532,9 @@ public final class RegistryHandshake {
             return clean.length() > MAX_DETAIL_LENGTH ? clean.substring(0, MAX_DETAIL_LENGTH) + "…" : clean;
         }
 
-        private String locationWithoutQuery(String location) {
+        private String locationWithoutQuery(URI request, String location) {
             try {
-                return withoutQuery(new URI(location));
+                return withoutQuery(request.resolve(new URI(location)));
             } catch (URISyntaxException e) {
                 return "an invalid URL";
             }
