@@ -38,7 +38,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * identity the test JVM already trusts ({@link AzureEmulatorTrust}), so clients need no test hook; plain HTTP is
  * there for loopback-only checks. {@link #push} puts an image in through the registry API.
  * <p>
- * Without the binary the calling test class is skipped (a JUnit assumption), never passed.
+ * Without the binary the calling tests are skipped (a JUnit assumption, see {@link #assumeInstalled()}), never
+ * passed.
  */
 public final class DistributionRegistry implements AutoCloseable {
 
@@ -64,9 +65,17 @@ public final class DistributionRegistry implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
-    /** Skips the calling test (class) when the registry binary is not installed. */
+    public static boolean installed() {
+        return Files.isExecutable(BINARY);
+    }
+
+    /**
+     * Skips the calling test when the registry binary is not installed. Call it before each test, not only in a
+     * {@code @BeforeAll}: Surefire counts tests skipped one by one, but reports a class aborted as a whole as
+     * "Tests run: 0", which reads like nothing was there to run.
+     */
     public static void assumeInstalled() {
-        assumeTrue(Files.isExecutable(BINARY), NOT_INSTALLED);
+        assumeTrue(installed(), NOT_INSTALLED);
     }
 
     public static Builder builder() {
