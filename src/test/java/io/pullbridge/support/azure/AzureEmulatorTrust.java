@@ -1,5 +1,7 @@
 package io.pullbridge.support.azure;
 
+import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 
@@ -13,5 +15,19 @@ public class AzureEmulatorTrust implements LauncherSessionListener {
     @Override
     public void launcherSessionOpened(LauncherSession session) {
         EmulatorTls.trustInThisJvm();
+    }
+
+    /**
+     * Writes the trusted identity (certificate and PKCS#8 private key, PEM) for another loopback test server to
+     * present, such as a real container registry: the JVM then trusts it as it trusts the emulator, no test hook
+     * needed. The certificate names {@code 127.0.0.1} and {@code localhost}.
+     */
+    public static void writeTrustedIdentity(Path certificatePem, Path privateKeyPem) {
+        EmulatorTls.instance().writePem(certificatePem, privateKeyPem);
+    }
+
+    /** The trusted identity as a server-side TLS context, for an in-JVM HTTPS test server. */
+    public static SSLContext trustedServerContext() {
+        return EmulatorTls.instance().serverContext();
     }
 }

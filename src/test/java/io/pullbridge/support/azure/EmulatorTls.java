@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -15,6 +16,7 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -117,6 +119,24 @@ final class EmulatorTls {
             throw new UncheckedIOException("Cannot write the Azure emulator's trust store", e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Cannot write the Azure emulator's trust store", e);
+        }
+    }
+
+    /**
+     * Writes the certificate and its private key (PKCS#8) as PEM files, for a server outside the JVM (a real
+     * container registry in the tests) to present the identity this JVM trusts.
+     */
+    void writePem(Path certificateFile, Path keyFile) {
+        Base64.Encoder pem = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+        try {
+            Files.writeString(certificateFile, "-----BEGIN CERTIFICATE-----\n"
+                    + pem.encodeToString(certificate.getEncoded()) + "\n-----END CERTIFICATE-----\n");
+            Files.writeString(keyFile, "-----BEGIN PRIVATE KEY-----\n"
+                    + pem.encodeToString(keyPair.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the Azure emulator's certificate and key", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot encode the Azure emulator's certificate", e);
         }
     }
 
