@@ -15,7 +15,8 @@ public record CreateServicePrincipalRequest(
         @Schema(description = "create or adopt", requiredMode = Schema.RequiredMode.REQUIRED)
         PrincipalMode mode,
         @Schema(description = "Mode create: the application's display name, 1 to 120 characters, unique among the "
-                + "principals PullBridge created in the tenant. Mode adopt: an optional label.",
+                + "principals PullBridge created in the tenant. Mode adopt: an optional label (Entra ID's display name "
+                + "when absent).",
                 example = "acr-pull-team-a")
         String displayName,
         @Schema(description = "Mode create: ISO-8601 lifetime of each password PullBridge creates; the configured "
