@@ -55,17 +55,23 @@ final class AzureEntraDirectory implements EntraDirectory {
     }
 
     @Override
-    public DirectoryPrincipal createApplicationWithPrincipal(String displayName) {
+    public DirectoryApplication createApplication(String displayName) {
         MicrosoftGraphApplicationInner application = AzureFailures.graph("creating application '" + displayName + "'",
                 () -> graph().getApplicationsApplications().createApplication(
                         new MicrosoftGraphApplicationInner().withDisplayName(displayName)));
+        return new DirectoryApplication(UUID.fromString(application.id()), UUID.fromString(application.appId()),
+                application.displayName());
+    }
+
+    @Override
+    public DirectoryPrincipal createServicePrincipal(DirectoryApplication application) {
         MicrosoftGraphServicePrincipalInner principal = AzureFailures.graph(
                 "creating the service principal of application " + application.appId(),
                 () -> graph().getServicePrincipalsServicePrincipals().createServicePrincipal(
-                        new MicrosoftGraphServicePrincipalInner().withAppId(application.appId())
+                        new MicrosoftGraphServicePrincipalInner().withAppId(application.appId().toString())
                                 .withAccountEnabled(true)));
-        return new DirectoryPrincipal(UUID.fromString(principal.id()), UUID.fromString(application.appId()),
-                UUID.fromString(application.id()), application.displayName());
+        return new DirectoryPrincipal(UUID.fromString(principal.id()), application.appId(), application.objectId(),
+                application.displayName());
     }
 
     @Override

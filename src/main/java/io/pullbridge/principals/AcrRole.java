@@ -1,19 +1,20 @@
 package io.pullbridge.principals;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.pullbridge.common.AzureRole;
 
 /** The registry roles a grant can give, as {@code az ad sp create-for-rbac --role} names them. */
 public enum AcrRole {
-    @JsonProperty("acrpull") ACRPULL("acrpull", "AcrPull"),
-    @JsonProperty("acrpush") ACRPUSH("acrpush", "AcrPush"),
-    @JsonProperty("owner") OWNER("owner", "Owner");
+    @JsonProperty("acrpull") ACRPULL("acrpull", AzureRole.ACR_PULL),
+    @JsonProperty("acrpush") ACRPUSH("acrpush", AzureRole.ACR_PUSH),
+    @JsonProperty("owner") OWNER("owner", AzureRole.OWNER);
 
     private final String value;
-    private final String builtInRoleName;
+    private final AzureRole azureRole;
 
-    AcrRole(String value, String builtInRoleName) {
+    AcrRole(String value, AzureRole azureRole) {
         this.value = value;
-        this.builtInRoleName = builtInRoleName;
+        this.azureRole = azureRole;
     }
 
     public String value() {
@@ -22,7 +23,12 @@ public enum AcrRole {
 
     /** The Azure built-in role definition's name. */
     public String builtInRoleName() {
-        return builtInRoleName;
+        return azureRole.roleName();
+    }
+
+    /** The built-in role assigned at the registry's scope for this grant. */
+    public AzureRole azureRole() {
+        return azureRole;
     }
 
     public static AcrRole fromValue(String value) {

@@ -17,6 +17,7 @@ import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
 import jakarta.persistence.Transient;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,10 +26,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.hibernate.annotations.BatchSize;
+import org.hibernate.annotations.DynamicUpdate;
 import org.springframework.data.domain.Persistable;
 
 @Entity
 @Table(name = "service_principals")
+// Only changed columns are written: a job's status update must not put back what another transaction just recorded.
+@DynamicUpdate
 class ServicePrincipal extends ResourceEntity {
 
     @Convert(converter = PrincipalModeConverter.class)
@@ -62,6 +66,39 @@ class ServicePrincipal extends ResourceEntity {
 
     @Column(name = "credential_fingerprint")
     private String credentialFingerprint;
+
+    @Column(name = "credential_password_key_id")
+    private UUID credentialKeyId;
+
+    @Column(name = "credential_created_at")
+    private Instant credentialCreatedAt;
+
+    @Column(name = "application_object_id")
+    private UUID applicationObjectId;
+
+    @Column(name = "principal_created_at")
+    private Instant principalCreatedAt;
+
+    @Column(name = "looked_up_at")
+    private Instant lookedUpAt;
+
+    @Column(name = "provisioned_at")
+    private Instant provisionedAt;
+
+    @Column(name = "previous_password_key_id")
+    private UUID previousKeyId;
+
+    @Column(name = "previous_password_expires_at")
+    private Instant previousExpiresAt;
+
+    @Column(name = "previous_password_fingerprint")
+    private String previousFingerprint;
+
+    @Column(name = "rotation_started_at")
+    private Instant rotationStartedAt;
+
+    @Column(name = "rotation_deadline")
+    private Instant rotationDeadline;
 
     @OneToMany(cascade = CascadeType.ALL, orphanRemoval = true)
     @JoinColumn(name = "service_principal_id", nullable = false)
@@ -128,8 +165,72 @@ class ServicePrincipal extends ResourceEntity {
         return credentialFingerprint;
     }
 
+    /** Every grant row, those being revoked included. */
     List<ServicePrincipalGrant> getGrants() {
         return grants;
+    }
+
+    /** The grants the user asks for, in their order. */
+    List<ServicePrincipalGrant> wantedGrants() {
+        return grants.stream().filter(grant -> !grant.isRevoking()).toList();
+    }
+
+    /** Grants no longer wanted whose assignment a job has yet to remove. */
+    List<ServicePrincipalGrant> revokingGrants() {
+        return grants.stream().filter(ServicePrincipalGrant::isRevoking).toList();
+    }
+
+    UUID getCredentialKeyId() {
+        return credentialKeyId;
+    }
+
+    Instant getCredentialCreatedAt() {
+        return credentialCreatedAt;
+    }
+
+    UUID getApplicationObjectId() {
+        return applicationObjectId;
+    }
+
+    Instant getPrincipalCreatedAt() {
+        return principalCreatedAt;
+    }
+
+    Instant getLookedUpAt() {
+        return lookedUpAt;
+    }
+
+    Instant getProvisionedAt() {
+        return provisionedAt;
+    }
+
+    UUID getPreviousKeyId() {
+        return previousKeyId;
+    }
+
+    Instant getPreviousExpiresAt() {
+        return previousExpiresAt;
+    }
+
+    String getPreviousFingerprint() {
+        return previousFingerprint;
+    }
+
+    Instant getRotationStartedAt() {
+        return rotationStartedAt;
+    }
+
+    Instant getRotationDeadline() {
+        return rotationDeadline;
+    }
+
+    boolean hasCredential() {
+        return credential != null && credential.isSet();
+    }
+
+    /** A new password is current and the one it replaces may still be in use. */
+    boolean rotationInProgress() {
+        return rotationStartedAt != null;
     }
 
     void setDisplayName(String displayName) {
@@ -140,31 +241,114 @@ class ServicePrincipal extends ResourceEntity {
         this.passwordLifetime = passwordLifetime;
     }
 
-    void setCredential(EncryptedSecret credential, Instant expiresAt, String fingerprint) {
+    /** The first password: given by the user (mode adopt) or added by PullBridge (mode create). */
+    void setCredential(EncryptedSecret credential, String fingerprint, UUID keyId, Instant createdAt,
+                       Instant expiresAt) {
         this.credential = credential;
-        this.credentialExpiresAt = expiresAt;
         this.credentialFingerprint = fingerprint;
+        this.credentialKeyId = keyId;
+        this.credentialCreatedAt = micros(createdAt);
+        this.credentialExpiresAt = micros(expiresAt);
     }
 
     /**
-     * Makes the grants exactly these, in this order. A grant already held keeps its id and observed status; a new
-     * one starts Pending; one no longer listed is removed.
+     * Makes a new password current; the one it replaces is kept by key id, expiry and fingerprint only (never its
+     * secret), until {@link #finishRotation}. A rotation begun while another is in progress replaces the newer one.
+     */
+    void beginRotation(EncryptedSecret credential, String fingerprint, UUID keyId, Instant now, Instant expiresAt) {
+        this.previousKeyId = credentialKeyId;
+        this.previousExpiresAt = credentialExpiresAt;
+        this.previousFingerprint = credentialFingerprint;
+        setCredential(credential, fingerprint, keyId, now, expiresAt);
+        this.rotationStartedAt = micros(now);
+        this.rotationDeadline = null;
+    }
+
+    void rotationDeadline(Instant deadline) {
+        this.rotationDeadline = micros(deadline);
+    }
+
+    /** What PostgreSQL keeps of an instant, so a value reads back as it was set. */
+    private static Instant micros(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    void finishRotation() {
+        this.previousKeyId = null;
+        this.previousExpiresAt = null;
+        this.previousFingerprint = null;
+        this.rotationStartedAt = null;
+        this.rotationDeadline = null;
+    }
+
+    void recordApplication(UUID appId, UUID applicationObjectId) {
+        this.appId = appId;
+        this.applicationObjectId = applicationObjectId;
+    }
+
+    void recordServicePrincipal(UUID objectId, Instant createdAt) {
+        this.objectId = objectId;
+        this.principalCreatedAt = micros(createdAt);
+    }
+
+    /** Mode adopt: fills in what the user did not give, as Entra ID knows the principal. */
+    void recordLookup(UUID appId, UUID objectId, UUID applicationObjectId, String directoryName, Instant now) {
+        this.appId = appId;
+        this.objectId = objectId;
+        this.applicationObjectId = applicationObjectId;
+        if (displayName == null) {
+            this.displayName = directoryName;
+        }
+        this.lookedUpAt = now;
+    }
+
+    void provisioned(Instant now) {
+        if (provisionedAt == null) {
+            provisionedAt = now;
+        }
+    }
+
+    ServicePrincipalGrant grant(UUID grantId) {
+        return grants.stream().filter(grant -> grant.getId().equals(grantId)).findFirst().orElse(null);
+    }
+
+    /** Forgets a revoked grant once its assignment is gone; a grant wanted again meanwhile stays. */
+    boolean dropRevoked(UUID grantId) {
+        return grants.removeIf(grant -> grant.getId().equals(grantId) && grant.isRevoking());
+    }
+
+    /**
+     * Makes the wanted grants exactly these, in this order. A grant already held keeps its id and observed status; a
+     * new one starts Pending; one no longer listed is revoked (kept in phase Deleting until a job removed its
+     * assignment), unless nothing can have been assigned yet (no service principal yet), when it just goes.
      *
      * @return true when a role on a registry was added or removed (work for Azure), false for a mere reordering
      */
     boolean replaceGrants(List<ServicePrincipalRules.GrantSpec> wanted) {
         Map<ServicePrincipalRules.GrantSpec, ServicePrincipalGrant> held = new LinkedHashMap<>();
-        grants.forEach(grant -> held.put(new ServicePrincipalRules.GrantSpec(grant.getRegistryId(), grant.getRole()),
-                grant));
-        Set<ServicePrincipalRules.GrantSpec> before = new HashSet<>(held.keySet());
+        grants.forEach(grant -> held.put(grant.spec(), grant));
+        Set<ServicePrincipalRules.GrantSpec> before = new HashSet<>();
+        wantedGrants().forEach(grant -> before.add(grant.spec()));
         List<ServicePrincipalGrant> next = new ArrayList<>();
         for (ServicePrincipalRules.GrantSpec spec : wanted) {
-            ServicePrincipalGrant grant = held.get(spec);
+            ServicePrincipalGrant grant = held.remove(spec);
             if (grant == null) {
                 grant = new ServicePrincipalGrant(UUID.randomUUID(), spec.registryId(), spec.role(), next.size());
+            } else if (grant.isRevoking()) {
+                grant.reinstate();
             }
             grant.setPosition(next.size());
             next.add(grant);
+        }
+        for (ServicePrincipalGrant unwanted : held.values()) {
+            if (objectId == null && unwanted.getRoleAssignmentId() == null) {
+                continue;
+            }
+            if (!unwanted.isRevoking()) {
+                unwanted.revoke();
+            }
+            unwanted.setPosition(next.size());
+            next.add(unwanted);
         }
         grants.clear();
         grants.addAll(next);
@@ -177,7 +361,7 @@ class ServicePrincipal extends ResourceEntity {
     }
 
     ServicePrincipalView view() {
-        return new ServicePrincipalView(getId(), mode, displayName, appId, tenantId, grants.stream()
+        return new ServicePrincipalView(getId(), mode, displayName, appId, tenantId, wantedGrants().stream()
                 .map(grant -> new ServicePrincipalView.Grant(grant.getRegistryId(), grant.getRole()))
                 .toList(), getStatus().phase());
     }

@@ -39,19 +39,23 @@ class ServicePrincipalController {
     }
 
     @PostMapping
-    @Operation(operationId = "createServicePrincipal", summary = "Create or adopt a service principal", description = "Mode create: PullBridge creates the "
-            + "application, the service principal and a password with the requested lifetime, then grants the roles. "
-            + "Mode adopt: an existing principal, whose password you supply (write-only), gets the roles.")
-    @ApiResponse(responseCode = "202", description = "Accepted; status.phase follows the work in Azure")
+    @Operation(operationId = "createServicePrincipal", summary = "Create or adopt a service principal", description = "Mode create: a job "
+            + "(Operation-Location) refuses a display name the tenant already has, creates the application, the "
+            + "service principal and a password with the requested lifetime, then assigns the grants' roles at the "
+            + "registries. Mode adopt: a job looks the principal up by appId or objectId and assigns the roles; its "
+            + "password is the one you supply (write-only).")
+    @ApiResponse(responseCode = "202", description = "Accepted; status.phase follows the job")
     @ApiResponse(responseCode = "400", description = "Invalid fields, or fields of the other mode")
-    @ApiResponse(responseCode = "409", description = "The display name (mode create) or appId (mode adopt) is taken")
+    @ApiResponse(responseCode = "409", description = "The display name (mode create) or appId/objectId (mode adopt) "
+            + "is taken")
     @ApiResponse(responseCode = "422", description = "A grant names a registry PullBridge does not know")
     ResponseEntity<ServicePrincipalResponse> create(@RequestBody CreateServicePrincipalRequest request) {
         ServicePrincipal principal = principals.create(request);
         return ResponseEntity.accepted()
                 .location(URI.create(COLLECTION + principal.getId()))
+                .header("Operation-Location", "/api/v1/jobs/" + principal.getStatus().jobId())
                 .eTag(of(principal.getVersion()))
-                .body(ServicePrincipalResponse.of(principal));
+                .body(principals.response(principal));
     }
 
     @GetMapping
@@ -75,13 +79,14 @@ class ServicePrincipalController {
     @ApiResponse(responseCode = "404", description = "No such service principal")
     ResponseEntity<ServicePrincipalResponse> get(@PathVariable UUID id) {
         ServicePrincipal principal = principals.get(id);
-        return ResponseEntity.ok().eTag(of(principal.getVersion())).body(ServicePrincipalResponse.of(principal));
+        return ResponseEntity.ok().eTag(of(principal.getVersion())).body(principals.response(principal));
     }
 
     @PatchMapping("/{id}")
     @Operation(operationId = "updateServicePrincipal", summary = "Change a service principal's grants or password lifetime", description = "Answers 202 "
-            + "when the grants change (PullBridge then assigns and revokes roles in Azure), 200 otherwise. The "
-            + "password is replaced with POST /api/v1/service-principals/{id}:rotate, not here.")
+            + "when the grants change: a job (Operation-Location) assigns the new roles and removes the assignments "
+            + "PullBridge made for grants no longer wanted (they show under revokingGrants until then); 200 otherwise. "
+            + "The password is replaced with POST /api/v1/service-principals/{id}:rotate, not here.")
     @ApiResponse(responseCode = "200", description = "Changed; nothing to do in Azure")
     @ApiResponse(responseCode = "202", description = "Accepted; the grants will be applied in Azure")
     @ApiResponse(responseCode = "400", description = "Invalid or immutable fields")
@@ -95,8 +100,36 @@ class ServicePrincipalController {
         ServicePrincipal principal = updated.principal();
         ResponseEntity.BodyBuilder response = updated.accepted()
                 ? ResponseEntity.accepted().location(URI.create(COLLECTION + principal.getId()))
+                .header("Operation-Location", updated.job().location())
                 : ResponseEntity.ok();
-        return response.eTag(of(principal.getVersion())).body(ServicePrincipalResponse.of(principal));
+        return response.eTag(of(principal.getVersion())).body(principals.response(principal));
+    }
+
+    @PostMapping("/{id}:rotate")
+    @Operation(operationId = "rotateServicePrincipal", summary = "Rotate a service principal's password",
+            description = "A job (Operation-Location) replaces the password without a moment where pulls fail: a "
+                    + "principal PullBridge created gets a new password in Entra ID (send no body); an adopted "
+                    + "principal's new password, which you added in Entra ID, is given in the body. The new password "
+                    + "becomes current at once for everything that writes it (pull secrets); the job waits until every "
+                    + "user holds it (up to pullbridge.principals.rotation.switch-timeout), then removes the old password "
+                    + "from the application. PullBridge cannot remove an adopted principal's old password: the job "
+                    + "says its owner must.")
+    @ApiResponse(responseCode = "202", description = "Accepted; credential.previous shows the password being replaced "
+            + "until the job removed it")
+    @ApiResponse(responseCode = "400", description = "A password for a principal PullBridge created, none for an "
+            + "adopted one, or the current one again")
+    @ApiResponse(responseCode = "404", description = "No such service principal")
+    @ApiResponse(responseCode = "409", description = "Being deleted, or no password to rotate yet")
+    ResponseEntity<ServicePrincipalResponse> rotate(@PathVariable UUID id,
+                                                    @RequestBody(required = false)
+                                                    RotateServicePrincipalRequest request) {
+        ServicePrincipalService.Updated rotated = principals.rotate(id, request);
+        ServicePrincipal principal = rotated.principal();
+        return ResponseEntity.accepted()
+                .location(URI.create(COLLECTION + principal.getId()))
+                .header("Operation-Location", rotated.job().location())
+                .eTag(of(principal.getVersion()))
+                .body(principals.response(principal));
     }
 
     @DeleteMapping("/{id}")
@@ -112,6 +145,6 @@ class ServicePrincipalController {
         return ResponseEntity.accepted()
                 .header("Operation-Location", deletion.job().location())
                 .eTag(of(deletion.resource().getVersion()))
-                .body(ServicePrincipalResponse.of(deletion.resource()));
+                .body(principals.response(deletion.resource()));
     }
 }

@@ -1,6 +1,7 @@
 package io.pullbridge.principals;
 
 import io.pullbridge.common.Phase;
+import io.pullbridge.common.RoleAssignments;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
@@ -10,10 +11,17 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
+import org.hibernate.annotations.DynamicUpdate;
 
-/** A role on a registry that a service principal should hold, and what was observed of its assignment. */
+/**
+ * A role on a registry that a service principal should hold, and what was observed of its assignment. A grant no
+ * longer wanted stays in phase {@code Deleting} ("revoking") until a job has removed the assignment PullBridge made
+ * for it, so the assignment's id is never lost.
+ */
 @Entity
 @Table(name = "service_principal_grants")
+// Only changed columns are written: a job records an assignment while a PATCH may be revoking the same grant.
+@DynamicUpdate
 class ServicePrincipalGrant {
 
     @Id
@@ -36,6 +44,9 @@ class ServicePrincipalGrant {
     @Column(name = "role_assignment_id")
     private String roleAssignmentId;
 
+    @Column(name = "assignment_created_by_pullbridge")
+    private Boolean createdByPullBridge;
+
     @Column(name = "observed_at")
     private Instant observedAt;
 
@@ -50,7 +61,7 @@ class ServicePrincipalGrant {
         this.registryId = registryId;
         this.role = role;
         this.position = position;
-        this.statusMessage = "Waiting for PullBridge to assign the " + role.builtInRoleName() + " role on the registry";
+        this.statusMessage = waitingToAssign(role);
     }
 
     UUID getId() {
@@ -77,6 +88,11 @@ class ServicePrincipalGrant {
         return roleAssignmentId;
     }
 
+    /** Null until an assignment was made or adopted for the grant. */
+    Boolean getCreatedByPullBridge() {
+        return createdByPullBridge;
+    }
+
     Instant getObservedAt() {
         return observedAt;
     }
@@ -87,5 +103,67 @@ class ServicePrincipalGrant {
 
     void setPosition(int position) {
         this.position = position;
+    }
+
+    /** No longer wanted: waiting for a job to remove its assignment. */
+    boolean isRevoking() {
+        return phase == Phase.Deleting;
+    }
+
+    boolean isAssigned() {
+        return phase == Phase.Ready;
+    }
+
+    ServicePrincipalRules.GrantSpec spec() {
+        return new ServicePrincipalRules.GrantSpec(registryId, role);
+    }
+
+    /** Records the assignment a job made or adopted; a grant revoked meanwhile stays revoking, with the id to remove. */
+    void assigned(RoleAssignments.Assignment assignment, String message, Instant now) {
+        this.roleAssignmentId = assignment.id();
+        this.createdByPullBridge = assignment.createdByPullBridge();
+        this.observedAt = now;
+        if (!isRevoking()) {
+            this.phase = Phase.Ready;
+            this.statusMessage = message;
+        }
+    }
+
+    /** Not assigned yet, for a reason a later run may overcome (replication, throttling). */
+    void waiting(String message, Instant now) {
+        if (!isRevoking()) {
+            this.phase = Phase.Pending;
+            this.statusMessage = message;
+            this.observedAt = now;
+        }
+    }
+
+    void failed(String message, Instant now) {
+        if (!isRevoking()) {
+            this.phase = Phase.Failed;
+            this.statusMessage = message;
+            this.observedAt = now;
+        }
+    }
+
+    void revoke() {
+        this.phase = Phase.Deleting;
+        this.statusMessage = roleAssignmentId == null
+                ? "No longer wanted: waiting for PullBridge to make sure no " + role.builtInRoleName()
+                + " assignment is left"
+                : Boolean.FALSE.equals(createdByPullBridge)
+                ? "No longer wanted; the " + role.builtInRoleName() + " assignment stays: PullBridge adopted it and "
+                + "did not create it"
+                : "No longer wanted: waiting for PullBridge to remove the " + role.builtInRoleName() + " assignment";
+    }
+
+    /** Wanted again before its revocation ran: assigned again by the next job (an idempotent PUT). */
+    void reinstate() {
+        this.phase = Phase.Pending;
+        this.statusMessage = waitingToAssign(role);
+    }
+
+    private static String waitingToAssign(AcrRole role) {
+        return "Waiting for PullBridge to assign the " + role.builtInRoleName() + " role on the registry";
     }
 }

@@ -1,5 +1,6 @@
 package io.pullbridge.principals;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -17,10 +18,23 @@ interface ServicePrincipalRepository extends JpaRepository<ServicePrincipal, UUI
 
     Optional<ServicePrincipal> findByTenantIdAndAppId(UUID tenantId, UUID appId);
 
+    Optional<ServicePrincipal> findByTenantIdAndObjectId(UUID tenantId, UUID objectId);
+
     @Query("select p from ServicePrincipal p where p.tenantId = ?1 and lower(p.displayName) = lower(?2) "
             + "and p.mode = io.pullbridge.principals.PrincipalMode.CREATE")
     Optional<ServicePrincipal> findCreatedByDisplayName(UUID tenantId, String displayName);
 
     @Query("select distinct p.id from ServicePrincipal p join p.grants g where g.registryId = ?1")
     List<UUID> findIdsGrantedOn(UUID registryId);
+
+    /** The current password's age of every Ready principal PullBridge created, with no rotation in progress. */
+    @Query("select new io.pullbridge.principals.ServicePrincipalRepository$PasswordAge(p.id, p.credentialCreatedAt, "
+            + "p.credentialExpiresAt) from ServicePrincipal p where p.mode = io.pullbridge.principals.PrincipalMode.CREATE "
+            + "and p.status.phase = io.pullbridge.common.Phase.Ready and p.provisionedAt is not null "
+            + "and p.rotationStartedAt is null and p.credentialCreatedAt is not null "
+            + "and p.credentialExpiresAt is not null")
+    List<PasswordAge> findRotatable();
+
+    record PasswordAge(UUID id, Instant createdAt, Instant expiresAt) {
+    }
 }

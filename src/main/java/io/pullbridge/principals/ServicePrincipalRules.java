@@ -82,10 +82,12 @@ class ServicePrincipalRules {
             violations.check(request.passwordLifetime() == null, "passwordLifetime", "is not accepted with mode "
                     + "adopt: PullBridge does not create the passwords of an adopted principal; give "
                     + "passwordExpiresAt instead");
-            violations.check(request.appId() != null, "appId", "is required with mode adopt: the application "
-                    + "(client) id, a GUID");
-            violations.check(request.objectId() != null, "objectId", "is required with mode adopt: the service "
-                    + "principal's object id, a GUID");
+            if (request.appId() == null && request.objectId() == null) {
+                violations.add("appId", "is required with mode adopt unless objectId is given: the application "
+                        + "(client) id, a GUID");
+                violations.add("objectId", "is required with mode adopt unless appId is given: the service "
+                        + "principal's object id, a GUID");
+            }
             tenantId = request.tenantId() != null ? request.tenantId() : azure.tenantId();
             violations.check(tenantId != null, "tenantId",
                     "is required: no default tenant is configured (pullbridge.azure.tenant-id)");
@@ -121,6 +123,45 @@ class ServicePrincipalRules {
         List<GrantSpec> grants = request.grants() == null ? null : checkGrants(request.grants(), violations);
         violations.throwIfAny();
         return new Changes(grants, lifetime);
+    }
+
+    /** A checked rotate request; {@code password} is an adopted principal's new secret, null in mode create. */
+    record Rotation(String password, Instant passwordExpiresAt) {
+
+        @Override
+        public String toString() {
+            return "Rotation[password=" + (password == null ? "null" : "(redacted)") + ", passwordExpiresAt="
+                    + passwordExpiresAt + "]";
+        }
+    }
+
+    /**
+     * Mode create: PullBridge makes the new password, so none may be given. Mode adopt: the caller made it in Entra
+     * ID and gives it here, with its expiry when known.
+     *
+     * @throws io.pullbridge.web.ApiException 400 listing every broken rule
+     */
+    Rotation checkRotate(RotateServicePrincipalRequest request, PrincipalMode mode) {
+        Violations violations = new Violations();
+        String password = request == null ? null : request.password();
+        Instant expiresAt = request == null ? null : request.passwordExpiresAt();
+        if (mode == PrincipalMode.CREATE) {
+            violations.check(password == null, "password", "is not accepted for a principal PullBridge created: "
+                    + "PullBridge makes its new password");
+            violations.check(expiresAt == null, "passwordExpiresAt", "is not accepted for a principal PullBridge "
+                    + "created: the new password lives passwordLifetime");
+        } else {
+            if (password == null) {
+                violations.add("password", "is required to rotate an adopted principal: PullBridge cannot make its "
+                        + "passwords; add a new one to the application in Entra ID and give it here (write-only)");
+            } else {
+                checkPassword(password, violations);
+            }
+            violations.check(expiresAt == null || expiresAt.isAfter(clock.instant()), "passwordExpiresAt",
+                    "must be in the future");
+        }
+        violations.throwIfAny();
+        return new Rotation(password, expiresAt);
     }
 
     /** Entra's display name limits, and no control characters (they break portals, logs and CLIs alike). */

@@ -1,10 +1,14 @@
 package io.pullbridge.principals;
 
 import io.pullbridge.audit.AuditLog;
-import io.pullbridge.lifecycle.ResourceLifecycle;
 import io.pullbridge.common.Phase;
+import io.pullbridge.common.PullCredential;
 import io.pullbridge.common.ResourceKinds;
 import io.pullbridge.crypto.SecretCipher;
+import io.pullbridge.jobs.JobRef;
+import io.pullbridge.jobs.JobRequest;
+import io.pullbridge.jobs.JobService;
+import io.pullbridge.lifecycle.ResourceLifecycle;
 import io.pullbridge.registries.RegistryService;
 import io.pullbridge.registries.RegistryView;
 import io.pullbridge.web.ApiException;
@@ -18,6 +22,7 @@ import jakarta.persistence.criteria.Join;
 import jakarta.persistence.criteria.Root;
 import jakarta.persistence.criteria.Subquery;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,13 +31,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.jpa.domain.Specification;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Service principals PullBridge created or adopted, with their grants on registries. An adopted principal's
- * password is accepted once, stored only encrypted, and shown only as "set", an expiry and a fingerprint.
+ * Service principals PullBridge created or adopted, with their grants on registries. Every change that needs Entra ID
+ * or Azure RBAC commits with a job that makes it ({@link ServicePrincipalJobs}, {@link ServicePrincipalRotationJob}).
+ * Passwords are stored only encrypted, shown only as "set", a key id, an expiry and a fingerprint, and handed to
+ * other features only through {@link #pullCredential}.
  */
 @Service
 public class ServicePrincipalService {
@@ -41,24 +49,38 @@ public class ServicePrincipalService {
     private final ServicePrincipalRules rules;
     private final RegistryService registries;
     private final ResourceLifecycle lifecycle;
+    private final JobService jobs;
     private final SecretCipher cipher;
     private final AuditLog audit;
+    private final ApplicationEventPublisher events;
+    private final PrincipalsProperties properties;
     private final Clock clock;
 
     ServicePrincipalService(ServicePrincipalRepository principals, ServicePrincipalRules rules,
-                            RegistryService registries, ResourceLifecycle lifecycle, SecretCipher cipher,
-                            AuditLog audit, Clock clock) {
+                            RegistryService registries, ResourceLifecycle lifecycle, JobService jobs,
+                            SecretCipher cipher, AuditLog audit, ApplicationEventPublisher events,
+                            PrincipalsProperties properties, Clock clock) {
         this.principals = principals;
         this.rules = rules;
         this.registries = registries;
         this.lifecycle = lifecycle;
+        this.jobs = jobs;
         this.cipher = cipher;
         this.audit = audit;
+        this.events = events;
+        this.properties = properties;
         this.clock = clock;
     }
 
-    /** The outcome of a PATCH: {@code accepted} when the change needs work in Azure (the grants changed). */
-    record Updated(ServicePrincipal principal, boolean accepted) {
+    /**
+     * The outcome of a PATCH: {@code job} is the job that applies the change in Azure when the grants changed (the
+     * answer is then 202), null otherwise.
+     */
+    record Updated(ServicePrincipal principal, JobRef job) {
+
+        boolean accepted() {
+            return job != null;
+        }
     }
 
     @Transactional
@@ -74,11 +96,19 @@ public class ServicePrincipalService {
                         + "appId, objectId and password.");
             });
         } else {
-            principals.findByTenantIdAndAppId(spec.tenantId(), spec.appId()).ifPresent(existing -> {
-                throw ApiException.alreadyExists("appId", "The service principal with appId " + existing.getAppId()
-                        + " in tenant " + existing.getTenantId() + " is already known to PullBridge as "
-                        + existing.getId() + "; change its grants there");
-            });
+            Optional.ofNullable(spec.appId()).flatMap(appId -> principals.findByTenantIdAndAppId(spec.tenantId(), appId))
+                    .ifPresent(existing -> {
+                        throw ApiException.alreadyExists("appId", "The service principal with appId "
+                                + existing.getAppId() + " in tenant " + existing.getTenantId() + " is already known to "
+                                + "PullBridge as " + existing.getId() + "; change its grants there");
+                    });
+            Optional.ofNullable(spec.objectId())
+                    .flatMap(objectId -> principals.findByTenantIdAndObjectId(spec.tenantId(), objectId))
+                    .ifPresent(existing -> {
+                        throw ApiException.alreadyExists("objectId", "The service principal with objectId "
+                                + existing.getObjectId() + " in tenant " + existing.getTenantId() + " is already "
+                                + "known to PullBridge as " + existing.getId() + "; change its grants there");
+                    });
         }
         ServicePrincipal principal = new ServicePrincipal(UUID.randomUUID(), spec.mode(), spec.displayName(),
                 spec.appId(), spec.objectId(), spec.tenantId(), spec.passwordLifetime(), clock.instant(),
@@ -86,8 +116,11 @@ public class ServicePrincipalService {
         principal.replaceGrants(spec.grants());
         if (spec.password() != null) {
             principal.setCredential(cipher.encrypt(spec.password(), principal.credentialContext()),
-                    spec.passwordExpiresAt(), cipher.fingerprint(spec.password()));
+                    cipher.fingerprint(spec.password()), null, principal.getCreatedAt(), spec.passwordExpiresAt());
         }
+        JobRef job = jobs.enqueue(JobRequest.of(spec.mode() == PrincipalMode.CREATE ? ServicePrincipalJobs.CREATE
+                : ServicePrincipalJobs.ADOPT, ResourceKinds.SERVICE_PRINCIPAL, principal.getId()));
+        principal.getStatus().trackJob(job.id());
         principal = principals.saveAndFlush(principal);
         audit.recorded("service-principal.create", ResourceKinds.SERVICE_PRINCIPAL, principal.getId(),
                 describe(principal));
@@ -129,7 +162,7 @@ public class ServicePrincipalService {
         }
         List<ServicePrincipal> rows = principals.findBy(spec, query -> query.sortBy(PageRequest.order("createdAt"))
                 .limit(page.fetchSize()).all());
-        return page.page(rows, ServicePrincipal::getCreatedAt, ServicePrincipal::getId, ServicePrincipalResponse::of);
+        return page.page(rows, ServicePrincipal::getCreatedAt, ServicePrincipal::getId, this::response);
     }
 
     @Transactional
@@ -145,9 +178,8 @@ public class ServicePrincipalService {
         List<String> what = new ArrayList<>();
         if (changes.grants() != null) {
             requireRegistries(changes.grants());
-            List<ServicePrincipalRules.GrantSpec> current = principal.getGrants().stream()
-                    .map(grant -> new ServicePrincipalRules.GrantSpec(grant.getRegistryId(), grant.getRole()))
-                    .toList();
+            List<ServicePrincipalRules.GrantSpec> current = principal.wantedGrants().stream()
+                    .map(ServicePrincipalGrant::spec).toList();
             if (!current.equals(changes.grants())) {
                 accepted = principal.replaceGrants(changes.grants());
                 changed = true;
@@ -160,8 +192,11 @@ public class ServicePrincipalService {
             changed = true;
             what.add("passwordLifetime=" + changes.passwordLifetime());
         }
+        JobRef job = null;
         if (accepted) {
+            job = jobs.enqueue(JobRequest.of(ServicePrincipalJobs.GRANTS, ResourceKinds.SERVICE_PRINCIPAL, id));
             principal.getStatus().moveTo(Phase.Pending, "Waiting for PullBridge to apply the changed grants in Azure");
+            principal.getStatus().trackJob(job.id());
         }
         if (changed) {
             principal.touched(clock.instant());
@@ -169,7 +204,50 @@ public class ServicePrincipalService {
             audit.recorded("service-principal.update", ResourceKinds.SERVICE_PRINCIPAL, id,
                     identity(principal) + " " + String.join(" ", what));
         }
-        return new Updated(principal, accepted);
+        return new Updated(principal, job);
+    }
+
+    /**
+     * {@code :rotate}. A principal PullBridge created gets its new password from the job; an adopted principal's new
+     * password, given here, becomes current at once (and {@link io.pullbridge.common.CredentialRotated} is published
+     * once this commits), and the job waits for the users to switch.
+     *
+     * @throws ApiException 409 while the principal is being deleted or before it has a password to rotate
+     */
+    @Transactional
+    Updated rotate(UUID id, RotateServicePrincipalRequest request) {
+        ServicePrincipal principal = get(id);
+        if (principal.getStatus().phase() == Phase.Deleting) {
+            throw ApiException.deleting(null, ResourceKinds.SERVICE_PRINCIPAL, id);
+        }
+        ServicePrincipalRules.Rotation rotation = rules.checkRotate(request, principal.getMode());
+        String detail;
+        if (principal.getMode() == PrincipalMode.CREATE) {
+            if (!principal.hasCredential() || principal.getApplicationObjectId() == null) {
+                throw new ApiException(ProblemType.INVALID_STATE, "The service principal " + id + " has no password "
+                        + "to rotate yet: its create job (status.jobId) has not made one; let it succeed, then rotate");
+            }
+            detail = "new password requested from Entra ID";
+        } else {
+            String fingerprint = cipher.fingerprint(rotation.password());
+            if (fingerprint.equals(principal.getCredentialFingerprint())) {
+                throw ApiException.invalid("password", "is the current password; give the new one");
+            }
+            Instant now = clock.instant();
+            principal.beginRotation(cipher.encrypt(rotation.password(), principal.credentialContext()), fingerprint,
+                    null, now, rotation.passwordExpiresAt());
+            ServicePrincipalRotationJob.publishAfterCommit(events, id, fingerprint);
+            detail = "new password " + fingerprint + " given, expires " + rotation.passwordExpiresAt();
+        }
+        JobRef job = jobs.enqueue(new JobRequest(ServicePrincipalRotationJob.ROTATE, ResourceKinds.SERVICE_PRINCIPAL,
+                id, Map.of(ServicePrincipalRotationJob.REASON, ServicePrincipalRotationJob.REQUESTED)));
+        principal.getStatus().moveTo(Phase.Pending, "Waiting for PullBridge to rotate the password");
+        principal.getStatus().trackJob(job.id());
+        principal.touched(clock.instant());
+        principal = principals.saveAndFlush(principal);
+        audit.recorded("service-principal.rotate", ResourceKinds.SERVICE_PRINCIPAL, id,
+                identity(principal) + " " + detail);
+        return new Updated(principal, job);
     }
 
     /** Marks the principal Deleting and enqueues its delete job; refused while a binding uses it. */
@@ -185,6 +263,28 @@ public class ServicePrincipalService {
     @Transactional(readOnly = true)
     public Optional<ServicePrincipalView> find(UUID id) {
         return principals.findById(id).map(ServicePrincipal::view);
+    }
+
+    /**
+     * The principal's current password with its application id as the username, decrypted for the moment a pull
+     * secret is written. Nothing before the principal was provisioned (its create or adopt job has not succeeded yet)
+     * or while it is being deleted. During a rotation this is the new password: the old one stays valid until every
+     * {@link io.pullbridge.common.CredentialUsers} reports that it holds the new one.
+     */
+    @Transactional(readOnly = true)
+    public Optional<PullCredential> pullCredential(UUID principalId) {
+        return principals.findById(principalId)
+                .filter(principal -> principal.getProvisionedAt() != null && principal.hasCredential()
+                        && principal.getAppId() != null && principal.getStatus().phase() != Phase.Deleting)
+                .map(principal -> new PullCredential(ServicePrincipalRotationJob.reference(principalId),
+                        principal.getAppId().toString(),
+                        cipher.decrypt(principal.getCredential(), principal.credentialContext()),
+                        principal.getCredentialFingerprint(), principal.getCredentialExpiresAt()));
+    }
+
+    /** The principal as the API shows it, with its {@code CredentialExpiring} condition as of now. */
+    ServicePrincipalResponse response(ServicePrincipal principal) {
+        return ServicePrincipalResponse.of(principal, CredentialExpiry.of(principal, clock.instant(), properties));
     }
 
     /** @throws ApiException 422 naming every grant whose registry PullBridge does not know */
@@ -234,7 +334,7 @@ public class ServicePrincipalService {
     }
 
     private static String grants(ServicePrincipal principal) {
-        return principal.getGrants().stream()
+        return principal.wantedGrants().stream()
                 .map(grant -> grant.getRole() + "@registry/" + grant.getRegistryId())
                 .collect(Collectors.joining(", ", "[", "]"));
     }

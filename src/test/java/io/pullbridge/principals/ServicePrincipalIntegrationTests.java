@@ -7,7 +7,10 @@ import io.pullbridge.crypto.SecretCipher;
 import io.pullbridge.support.Api;
 import io.pullbridge.support.DeleteJobs;
 import io.pullbridge.support.IntegrationTest;
+import io.pullbridge.support.Principals;
 import io.pullbridge.support.Registries;
+import io.pullbridge.support.azure.AzureEmulator;
+import io.pullbridge.support.azure.GraphServicePrincipal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -22,6 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
@@ -75,9 +79,9 @@ class ServicePrincipalIntegrationTests {
     // ---- create ---------------------------------------------------------------------------------------------
 
     @Test
-    void createsAServicePrincipalThatWaitsForPullBridgeToMakeItsPassword() throws Exception {
+    void createsAServicePrincipalWhoseJobMakesItsApplicationPasswordAndRoleAssignments() throws Exception {
         String name = "acr-pull-" + UUID.randomUUID();
-        String location = operator.post("/api/v1/service-principals", """
+        MockHttpServletResponse created = operator.post("/api/v1/service-principals", """
                         {"mode": "create", "displayName": "%s", "passwordLifetime": "P180D",
                          "grants": [{"registryId": "%s", "role": "acrpull"}, {"registryId": "%s", "role": "acrpush"}]}"""
                         .formatted(name, registryId, registryId))
@@ -102,31 +106,42 @@ class ServicePrincipalIntegrationTests {
                 .andExpect(jsonPath("$.grants[1].role").value("acrpush"))
                 .andExpect(jsonPath("$.createdBy").value("user-operator"))
                 .andExpect(jsonPath("$.status.phase").value("Pending"))
+                .andExpect(jsonPath("$.revokingGrants", hasSize(0)))
                 .andExpect(jsonPath("$.password").doesNotExist())
-                .andReturn().getResponse().getHeader("Location");
+                .andReturn().getResponse();
+        String location = created.getHeader("Location");
+        Principals.awaitJob(jdbc, Registries.jobOf(created), "succeeded");
 
         Api.reader(mvc).get(location)
                 .andExpect(status().isOk())
-                .andExpect(header().string("ETag", "\"0\""))
                 .andExpect(jsonPath("$.displayName").value(name))
-                .andExpect(jsonPath("$.grants[1].role").value("acrpush"));
+                .andExpect(jsonPath("$.status.phase").value("Ready"))
+                .andExpect(jsonPath("$.appId", matchesPattern("[0-9a-f-]{36}")))
+                .andExpect(jsonPath("$.objectId", matchesPattern("[0-9a-f-]{36}")))
+                .andExpect(jsonPath("$.credential.set").value(true))
+                .andExpect(jsonPath("$.credential.keyId", matchesPattern("[0-9a-f-]{36}")))
+                .andExpect(jsonPath("$.grants[0].status.phase").value("Ready"))
+                .andExpect(jsonPath("$.grants[1].role").value("acrpush"))
+                .andExpect(jsonPath("$.grants[1].status.phase").value("Ready"))
+                .andExpect(jsonPath("$.grants[1].status.createdByPullBridge").value(true));
         assertThat(auditDetail("service-principal.create", idOf(location)))
                 .contains(name).contains("acrpull").contains("acrpush");
     }
 
     @Test
     void aPrincipalCreatedWithoutALifetimeGetsTheConfiguredDefault() throws Exception {
-        operator.post("/api/v1/service-principals", createBody("acr-pull-" + UUID.randomUUID()))
+        settle(operator.post("/api/v1/service-principals", createBody("acr-pull-" + UUID.randomUUID()))
                 .andExpect(status().isAccepted())
-                .andExpect(jsonPath("$.passwordLifetime").value("P365D"));
+                .andExpect(jsonPath("$.passwordLifetime").value("P365D")));
     }
 
     @Test
     void adoptsAnExistingPrincipalWithItsPasswordInTheConfiguredTenant() throws Exception {
-        UUID appId = UUID.randomUUID();
-        UUID objectId = UUID.randomUUID();
+        GraphServicePrincipal existing = AzureEmulator.shared().addServicePrincipal("legacy-" + UUID.randomUUID());
+        UUID appId = UUID.fromString(existing.appId());
+        UUID objectId = UUID.fromString(existing.id());
         String password = secret();
-        operator.post("/api/v1/service-principals", """
+        MockHttpServletResponse adopted = operator.post("/api/v1/service-principals", """
                         {"mode": "adopt", "appId": "%s", "objectId": "%s", "password": "%s",
                          "passwordExpiresAt": "2999-01-01T00:00:00Z", "displayName": "legacy ci principal",
                          "grants": [{"registryId": "%s", "role": "owner"}]}"""
@@ -142,26 +157,31 @@ class ServicePrincipalIntegrationTests {
                 .andExpect(jsonPath("$.credential.expiresAt").value("2999-01-01T00:00:00Z"))
                 .andExpect(jsonPath("$.credential.fingerprint").value(cipher.fingerprint(password)))
                 .andExpect(jsonPath("$.grants[0].role").value("owner"))
-                .andExpect(content().string(not(containsString(password))));
+                .andExpect(content().string(not(containsString(password))))
+                .andReturn().getResponse();
+        Principals.awaitJob(jdbc, Registries.jobOf(adopted), "succeeded");
+        Api.reader(mvc).get(adopted.getHeader("Location"))
+                .andExpect(jsonPath("$.status.phase").value("Ready"))
+                .andExpect(jsonPath("$.displayName").value("legacy ci principal"))
+                .andExpect(jsonPath("$.grants[0].status.phase").value("Ready"));
     }
 
     @Test
     void adoptsAPrincipalOfAnotherTenantWhenTheTenantIsGiven() throws Exception {
         UUID tenant = UUID.randomUUID();
-        operator.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), tenant, secret()))
+        settle(operator.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), tenant, secret()))
                 .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.tenantId").value(tenant.toString()))
-                .andExpect(jsonPath("$.credential.expiresAt").value(nullValue()));
+                .andExpect(jsonPath("$.credential.expiresAt").value(nullValue())));
     }
 
     @Test
     void theAdoptedPasswordIsNeverReadableThroughTheApiOrTheDatabase() throws Exception {
         String password = secret();
-        String location = operator.post("/api/v1/service-principals",
+        String location = settle(operator.post("/api/v1/service-principals",
                         adoptBody(UUID.randomUUID(), null, password))
                 .andExpect(status().isAccepted())
-                .andExpect(content().string(not(containsString(password))))
-                .andReturn().getResponse().getHeader("Location");
+                .andExpect(content().string(not(containsString(password)))));
         UUID id = idOf(location);
 
         Api reader = Api.reader(mvc);
@@ -169,10 +189,10 @@ class ServicePrincipalIntegrationTests {
         reader.get("/api/v1/service-principals?registryId=" + registryId)
                 .andExpect(jsonPath("$.items", hasSize(1)))
                 .andExpect(content().string(not(containsString(password))));
-        operator.patch(location, """
+        settle(operator.patch(location, """
                         {"grants": [{"registryId": "%s", "role": "acrpush"}]}""".formatted(registryId))
                 .andExpect(status().isAccepted())
-                .andExpect(content().string(not(containsString(password))));
+                .andExpect(content().string(not(containsString(password)))));
         // a refused change that carries the password does not echo it either
         operator.patch(location, """
                         {"password": "%s"}""".formatted(password))
@@ -201,7 +221,7 @@ class ServicePrincipalIntegrationTests {
     @Test
     void aDisplayNameAlreadyCreatedInTheTenantIsRefusedWhateverItsCaseAndPointsToAdopt() throws Exception {
         String name = "acr-pull-" + UUID.randomUUID();
-        operator.post("/api/v1/service-principals", createBody(name)).andExpect(status().isAccepted());
+        settle(operator.post("/api/v1/service-principals", createBody(name)));
         String before = snapshot();
         operator.post("/api/v1/service-principals", createBody(name.toUpperCase()))
                 .andExpect(status().isConflict())
@@ -215,18 +235,17 @@ class ServicePrincipalIntegrationTests {
     @Test
     void anAdoptedPrincipalMayCarryTheDisplayNameOfACreatedOne() throws Exception {
         String name = "acr-pull-" + UUID.randomUUID();
-        operator.post("/api/v1/service-principals", createBody(name)).andExpect(status().isAccepted());
-        operator.post("/api/v1/service-principals", """
+        settle(operator.post("/api/v1/service-principals", createBody(name)));
+        settle(operator.post("/api/v1/service-principals", """
                         {"mode": "adopt", "appId": "%s", "objectId": "%s", "password": "%s", "displayName": "%s",
                          "grants": [{"registryId": "%s", "role": "acrpull"}]}"""
-                        .formatted(UUID.randomUUID(), UUID.randomUUID(), secret(), name, registryId))
-                .andExpect(status().isAccepted());
+                        .formatted(UUID.randomUUID(), UUID.randomUUID(), secret(), name, registryId)));
     }
 
     @Test
     void adoptingTheSameAppIdTwiceInATenantIsRefused() throws Exception {
         UUID appId = UUID.randomUUID();
-        operator.post("/api/v1/service-principals", adoptBody(appId, null, secret())).andExpect(status().isAccepted());
+        settle(operator.post("/api/v1/service-principals", adoptBody(appId, null, secret())));
         String before = snapshot();
         operator.post("/api/v1/service-principals", adoptBody(appId, UUID.fromString(DEFAULT_TENANT), secret()))
                 .andExpect(status().isConflict())
@@ -235,8 +254,7 @@ class ServicePrincipalIntegrationTests {
                 .andExpect(jsonPath("$.errors[0].field").value("appId"));
         assertThat(snapshot()).isEqualTo(before);
         // the same application in another tenant is another principal
-        operator.post("/api/v1/service-principals", adoptBody(appId, UUID.randomUUID(), secret()))
-                .andExpect(status().isAccepted());
+        settle(operator.post("/api/v1/service-principals", adoptBody(appId, UUID.randomUUID(), secret())));
     }
 
     @Test
@@ -304,7 +322,7 @@ class ServicePrincipalIntegrationTests {
                 Arguments.of("a negative password lifetime", "{\"mode\": \"create\", \"displayName\": "
                         + "\"a-name\", \"passwordLifetime\": \"-P30D\", \"grants\": " + grant + "}",
                         List.of("passwordLifetime")),
-                Arguments.of("mode adopt needs appId and objectId", "{\"mode\": \"adopt\", " + password
+                Arguments.of("mode adopt needs appId or objectId", "{\"mode\": \"adopt\", " + password
                         + ", \"grants\": " + grant + "}", List.of("appId", "objectId")),
                 Arguments.of("an appId that is no GUID", "{\"mode\": \"adopt\", \"appId\": \"not-a-guid\", "
                         + "\"objectId\": \"" + UUID.randomUUID() + "\", " + password + ", \"grants\": " + grant + "}",
@@ -383,26 +401,28 @@ class ServicePrincipalIntegrationTests {
     @Test
     void listsPrincipalsByModeDisplayNameAppIdRegistryAndPhase() throws Exception {
         String name = "Acr-Pull-" + UUID.randomUUID();
-        UUID created = idOf(operator.post("/api/v1/service-principals", createBody(name))
-                .andReturn().getResponse().getHeader("Location"));
+        UUID created = idOf(settle(operator.post("/api/v1/service-principals", createBody(name))));
+        // No principal has this appId in Entra ID: its adopt job fails.
         UUID appId = UUID.randomUUID();
-        UUID adopted = idOf(operator.post("/api/v1/service-principals", adoptBody(appId, null, secret()))
-                .andReturn().getResponse().getHeader("Location"));
+        UUID adopted = idOf(settle(operator.post("/api/v1/service-principals", adoptBody(appId, null, secret()))));
         UUID elsewhere = newRegistry();
-        UUID other = idOf(operator.post("/api/v1/service-principals", """
+        UUID other = idOf(settle(operator.post("/api/v1/service-principals", """
                         {"mode": "create", "displayName": "other-%s", "grants": [{"registryId": "%s", "role": "acrpull"}]}"""
-                        .formatted(UUID.randomUUID(), elsewhere)).andReturn().getResponse().getHeader("Location"));
-        jdbc.sql("update service_principals set phase = 'Ready' where id = ?").param(adopted).update();
+                        .formatted(UUID.randomUUID(), elsewhere))));
+        UUID pending = idOf(settle(operator.post("/api/v1/service-principals",
+                createBody("pending-" + UUID.randomUUID()))));
+        jdbc.sql("update service_principals set phase = 'Pending' where id = ?").param(pending).update();
 
         Api reader = Api.reader(mvc);
-        assertThat(ids(reader, "?registryId=" + registryId)).containsExactly(created, adopted);
+        assertThat(ids(reader, "?registryId=" + registryId)).containsExactly(created, adopted, pending);
         assertThat(ids(reader, "?registryId=" + elsewhere)).containsExactly(other);
         assertThat(ids(reader, "?registryId=" + registryId + "&mode=adopt")).containsExactly(adopted);
-        assertThat(ids(reader, "?registryId=" + registryId + "&mode=create")).containsExactly(created);
+        assertThat(ids(reader, "?registryId=" + registryId + "&mode=create")).containsExactly(created, pending);
         assertThat(ids(reader, "?displayName=" + name.toLowerCase())).containsExactly(created);
         assertThat(ids(reader, "?appId=" + appId)).containsExactly(adopted);
-        assertThat(ids(reader, "?registryId=" + registryId + "&phase=Ready")).containsExactly(adopted);
-        assertThat(ids(reader, "?registryId=" + registryId + "&phase=Pending")).containsExactly(created);
+        assertThat(ids(reader, "?registryId=" + registryId + "&phase=Ready")).containsExactly(created);
+        assertThat(ids(reader, "?registryId=" + registryId + "&phase=Failed")).containsExactly(adopted);
+        assertThat(ids(reader, "?registryId=" + registryId + "&phase=Pending")).containsExactly(pending);
         reader.get("/api/v1/service-principals?mode=imported")
                 .andExpect(status().isBadRequest())
                 .andExpect(content().contentType("application/problem+json"))
@@ -414,8 +434,8 @@ class ServicePrincipalIntegrationTests {
     void pagesOfOneWalkEveryPrincipalOnce() throws Exception {
         List<UUID> created = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            created.add(idOf(operator.post("/api/v1/service-principals", createBody("page-" + UUID.randomUUID()))
-                    .andReturn().getResponse().getHeader("Location")));
+            created.add(idOf(settle(operator.post("/api/v1/service-principals",
+                    createBody("page-" + UUID.randomUUID())))));
         }
         List<UUID> seen = new ArrayList<>();
         String token = null;
@@ -443,60 +463,73 @@ class ServicePrincipalIntegrationTests {
     // ---- update ---------------------------------------------------------------------------------------------
 
     @Test
-    void changingTheGrantsKeepsTheOnesHeldAndPutsThePrincipalBackToPending() throws Exception {
+    void changingTheGrantsKeepsTheOnesHeldRevokesTheOthersAndPutsThePrincipalBackToPending() throws Exception {
         UUID second = newRegistry();
-        MvcResult created = operator.post("/api/v1/service-principals", """
+        String location = settle(operator.post("/api/v1/service-principals", """
                         {"mode": "create", "displayName": "grants-%s",
                          "grants": [{"registryId": "%s", "role": "acrpull"}, {"registryId": "%s", "role": "acrpush"}]}"""
-                        .formatted(UUID.randomUUID(), registryId, registryId)).andReturn();
-        String location = created.getResponse().getHeader("Location");
-        String keptGrantId = JsonPath.read(created.getResponse().getContentAsString(), "$.grants[0].id");
+                        .formatted(UUID.randomUUID(), registryId, registryId)));
         UUID id = idOf(location);
-        jdbc.sql("update service_principals set phase = 'Ready' where id = ?").param(id).update();
-        jdbc.sql("update service_principal_grants set phase = 'Ready', role_assignment_id = 'ra-1' where id = ?")
-                .param(UUID.fromString(keptGrantId)).update();
+        MockHttpServletResponse ready = Api.reader(mvc).get(location)
+                .andExpect(jsonPath("$.status.phase").value("Ready"))
+                .andReturn().getResponse();
+        String etag = ready.getHeader("ETag");
+        String keptGrantId = JsonPath.read(ready.getContentAsString(), "$.grants[0].id");
+        String keptAssignment = JsonPath.read(ready.getContentAsString(), "$.grants[0].status.roleAssignmentId");
+        String revokedAssignment = JsonPath.read(ready.getContentAsString(), "$.grants[1].status.roleAssignmentId");
 
-        operator.perform(Api.jsonPatch(location, """
+        MockHttpServletResponse patched = operator.perform(Api.jsonPatch(location, """
                         {"grants": [{"registryId": "%s", "role": "acrpull"}, {"registryId": "%s", "role": "owner"}]}"""
-                        .formatted(registryId, second)).header("If-Match", "\"0\""))
+                        .formatted(registryId, second)).header("If-Match", etag))
                 .andExpect(status().isAccepted())
                 .andExpect(header().string("Location", location))
-                .andExpect(header().string("ETag", "\"1\""))
+                .andExpect(header().string("ETag", not(etag)))
                 .andExpect(jsonPath("$.status.phase").value("Pending"))
                 .andExpect(jsonPath("$.grants", hasSize(2)))
                 .andExpect(jsonPath("$.grants[0].id").value(keptGrantId))
                 .andExpect(jsonPath("$.grants[0].status.phase").value("Ready"))
-                .andExpect(jsonPath("$.grants[0].status.roleAssignmentId").value("ra-1"))
+                .andExpect(jsonPath("$.grants[0].status.roleAssignmentId").value(keptAssignment))
                 .andExpect(jsonPath("$.grants[1].registryId").value(second.toString()))
                 .andExpect(jsonPath("$.grants[1].role").value("owner"))
-                .andExpect(jsonPath("$.grants[1].status.phase").value("Pending"));
+                .andExpect(jsonPath("$.grants[1].status.phase").value("Pending"))
+                .andExpect(jsonPath("$.revokingGrants", hasSize(1)))
+                .andExpect(jsonPath("$.revokingGrants[0].role").value("acrpush"))
+                .andExpect(jsonPath("$.revokingGrants[0].status.phase").value("Deleting"))
+                .andExpect(jsonPath("$.revokingGrants[0].status.roleAssignmentId").value(revokedAssignment))
+                .andReturn().getResponse();
+        assertThat(auditDetail("service-principal.update", id)).contains("owner").doesNotContain("acrpush");
 
+        Principals.awaitJob(jdbc, Registries.jobOf(patched), "succeeded");
         assertThat(jdbc.sql("select role from service_principal_grants where service_principal_id = ? order by position")
                 .param(id).query(String.class).list()).containsExactly("acrpull", "owner");
-        assertThat(auditDetail("service-principal.update", id)).contains("owner");
+        Api.reader(mvc).get(location)
+                .andExpect(jsonPath("$.status.phase").value("Ready"))
+                .andExpect(jsonPath("$.grants[1].status.phase").value("Ready"))
+                .andExpect(jsonPath("$.revokingGrants", hasSize(0)));
     }
 
     @Test
     void changingOnlyThePasswordLifetimeAnswersOkAndLeavesThePhase() throws Exception {
-        String location = operator.post("/api/v1/service-principals", createBody("life-" + UUID.randomUUID()))
-                .andReturn().getResponse().getHeader("Location");
-        jdbc.sql("update service_principals set phase = 'Ready' where id = ?").param(idOf(location)).update();
+        String location = settle(operator.post("/api/v1/service-principals", createBody("life-" + UUID.randomUUID())));
+        long version = version(location);
+        String changed = "\"" + (version + 1) + "\"";
         operator.patch(location, "{\"passwordLifetime\": \"P90D\"}")
                 .andExpect(status().isOk())
-                .andExpect(header().string("ETag", "\"1\""))
+                .andExpect(header().string("ETag", changed))
+                .andExpect(header().doesNotExist("Operation-Location"))
                 .andExpect(jsonPath("$.passwordLifetime").value("P90D"))
                 .andExpect(jsonPath("$.status.phase").value("Ready"));
         // an empty patch changes nothing, not even the ETag
-        operator.patch(location, "{}").andExpect(status().isOk()).andExpect(header().string("ETag", "\"1\""));
+        operator.patch(location, "{}").andExpect(status().isOk()).andExpect(header().string("ETag", changed));
     }
 
     @Test
     void reorderingTheGrantsAnswersOk() throws Exception {
         UUID second = newRegistry();
-        String location = operator.post("/api/v1/service-principals", """
+        String location = settle(operator.post("/api/v1/service-principals", """
                         {"mode": "create", "displayName": "order-%s",
                          "grants": [{"registryId": "%s", "role": "acrpull"}, {"registryId": "%s", "role": "acrpull"}]}"""
-                        .formatted(UUID.randomUUID(), registryId, second)).andReturn().getResponse().getHeader("Location");
+                        .formatted(UUID.randomUUID(), registryId, second)));
         operator.patch(location, """
                         {"grants": [{"registryId": "%s", "role": "acrpull"}, {"registryId": "%s", "role": "acrpull"}]}"""
                         .formatted(second, registryId))
@@ -507,8 +540,7 @@ class ServicePrincipalIntegrationTests {
     @ParameterizedTest(name = "{0} is immutable")
     @ValueSource(strings = {"mode", "displayName", "appId", "objectId", "tenantId"})
     void identifyingFieldsCannotChange(String field) throws Exception {
-        String location = operator.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), null, secret()))
-                .andReturn().getResponse().getHeader("Location");
+        String location = settle(operator.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), null, secret())));
         String before = snapshot();
         operator.patch(location, "{\"" + field + "\": \"" + UUID.randomUUID() + "\"}")
                 .andExpect(status().isBadRequest())
@@ -521,8 +553,7 @@ class ServicePrincipalIntegrationTests {
 
     @Test
     void thePasswordIsReplacedByRotationNotByPatch() throws Exception {
-        String location = operator.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), null, secret()))
-                .andReturn().getResponse().getHeader("Location");
+        String location = settle(operator.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), null, secret())));
         String before = snapshot();
         operator.patch(location, "{\"password\": \"" + SECRET_MARKER + "-new\", \"passwordExpiresAt\": "
                         + "\"2999-01-01T00:00:00Z\"}")
@@ -537,8 +568,7 @@ class ServicePrincipalIntegrationTests {
 
     @Test
     void anAdoptedPrincipalHasNoPasswordLifetimeToChange() throws Exception {
-        String location = operator.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), null, secret()))
-                .andReturn().getResponse().getHeader("Location");
+        String location = settle(operator.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), null, secret())));
         operator.patch(location, "{\"passwordLifetime\": \"P90D\"}")
                 .andExpect(status().isBadRequest())
                 .andExpect(content().contentType("application/problem+json"))
@@ -548,8 +578,7 @@ class ServicePrincipalIntegrationTests {
 
     @Test
     void invalidGrantsInAPatchChangeNothing() throws Exception {
-        String location = operator.post("/api/v1/service-principals", createBody("patch-" + UUID.randomUUID()))
-                .andReturn().getResponse().getHeader("Location");
+        String location = settle(operator.post("/api/v1/service-principals", createBody("patch-" + UUID.randomUUID())));
         String before = snapshot();
         operator.patch(location, """
                         {"grants": [{"registryId": "%s", "role": "acrpull"}, {"registryId": "%s", "role": "acrpull"}],
@@ -572,21 +601,23 @@ class ServicePrincipalIntegrationTests {
 
     @Test
     void aStaleIfMatchIsRefusedOnPatchAndDelete() throws Exception {
-        String location = operator.post("/api/v1/service-principals", createBody("etag-" + UUID.randomUUID()))
-                .andReturn().getResponse().getHeader("Location");
-        operator.patch(location, "{\"passwordLifetime\": \"P30D\"}").andExpect(header().string("ETag", "\"1\""));
+        String location = settle(operator.post("/api/v1/service-principals", createBody("etag-" + UUID.randomUUID())));
+        long version = version(location);
+        String stale = "\"" + version + "\"";
+        String current = "\"" + (version + 1) + "\"";
+        operator.patch(location, "{\"passwordLifetime\": \"P30D\"}").andExpect(header().string("ETag", current));
         String before = snapshot();
-        operator.perform(Api.jsonPatch(location, "{\"passwordLifetime\": \"P60D\"}").header("If-Match", "\"0\""))
+        operator.perform(Api.jsonPatch(location, "{\"passwordLifetime\": \"P60D\"}").header("If-Match", stale))
                 .andExpect(status().isPreconditionFailed())
                 .andExpect(content().contentType("application/problem+json"))
                 .andExpect(jsonPath("$.type").value(PROBLEMS + "precondition-failed"));
-        operator.perform(Api.deleteRequest(location).header("If-Match", "\"0\""))
+        operator.perform(Api.deleteRequest(location).header("If-Match", stale))
                 .andExpect(status().isPreconditionFailed())
                 .andExpect(content().contentType("application/problem+json"))
                 .andExpect(jsonPath("$.type").value(PROBLEMS + "precondition-failed"));
         assertThat(snapshot()).isEqualTo(before);
-        UUID job = DeleteJobs.accepted(operator.perform(Api.deleteRequest(location).header("If-Match", "\"1\""))
-                .andExpect(header().string("ETag", "\"2\"")));
+        UUID job = DeleteJobs.accepted(operator.perform(Api.deleteRequest(location).header("If-Match", current))
+                .andExpect(header().string("ETag", "\"" + (version + 2) + "\"")));
         DeleteJobs.awaitSucceeded(jdbc, job);
         Api.reader(mvc).get(location).andExpect(status().isNotFound());
     }
@@ -604,10 +635,10 @@ class ServicePrincipalIntegrationTests {
     @Test
     void deletesAPrincipalWithItsGrants() throws Exception {
         String name = "gone-" + UUID.randomUUID();
-        String location = operator.post("/api/v1/service-principals", createBody(name))
-                .andReturn().getResponse().getHeader("Location");
+        String location = settle(operator.post("/api/v1/service-principals", createBody(name)));
         UUID id = idOf(location);
-        UUID job = DeleteJobs.accepted(operator.perform(Api.deleteRequest(location).header("If-Match", "\"0\"")));
+        UUID job = DeleteJobs.accepted(operator.perform(Api.deleteRequest(location)
+                .header("If-Match", "\"" + version(location) + "\"")));
         DeleteJobs.awaitSucceeded(jdbc, job);
         assertThat(jdbc.sql("select count(*) from service_principals where id = ?").param(id).query(Long.class)
                 .single()).isZero();
@@ -620,8 +651,7 @@ class ServicePrincipalIntegrationTests {
 
     @Test
     void aPrincipalThatABindingUsesCannotBeDeleted() throws Exception {
-        String location = operator.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), null, secret()))
-                .andReturn().getResponse().getHeader("Location");
+        String location = settle(operator.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), null, secret())));
         UUID id = idOf(location);
         UUID binding = UUID.randomUUID();
         when(bindings.referencesTo("service-principal", id)).thenReturn(List.of(new Reference("binding", binding)));
@@ -638,10 +668,9 @@ class ServicePrincipalIntegrationTests {
 
     @Test
     void aRegistryThatAPrincipalHoldsARoleOnCannotBeDeleted() throws Exception {
-        UUID first = idOf(operator.post("/api/v1/service-principals", createBody("hold-" + UUID.randomUUID()))
-                .andReturn().getResponse().getHeader("Location"));
-        String second = operator.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), null, secret()))
-                .andReturn().getResponse().getHeader("Location");
+        UUID first = idOf(settle(operator.post("/api/v1/service-principals",
+                createBody("hold-" + UUID.randomUUID()))));
+        String second = settle(operator.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), null, secret())));
         operator.delete("/api/v1/registries/" + registryId)
                 .andExpect(status().isConflict())
                 .andExpect(content().contentType("application/problem+json"))
@@ -668,8 +697,7 @@ class ServicePrincipalIntegrationTests {
 
     @Test
     void aReaderMayReadButNotChangePrincipals() throws Exception {
-        String location = operator.post("/api/v1/service-principals", createBody("ro-" + UUID.randomUUID()))
-                .andReturn().getResponse().getHeader("Location");
+        String location = settle(operator.post("/api/v1/service-principals", createBody("ro-" + UUID.randomUUID())));
         Api reader = Api.reader(mvc);
         String before = snapshot();
         forbidden(reader.post("/api/v1/service-principals", createBody("ro-" + UUID.randomUUID())));
@@ -681,6 +709,18 @@ class ServicePrincipalIntegrationTests {
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------
+
+    /** Waits for the job the accepted answer started, so the principal stays still; returns its location. */
+    private String settle(ResultActions accepted) throws Exception {
+        Principals.Accepted principal = Principals.accepted(accepted);
+        Principals.awaitEnded(jdbc, principal.job());
+        return principal.location();
+    }
+
+    private long version(String location) {
+        return jdbc.sql("select version from service_principals where id = ?").param(idOf(location))
+                .query(Long.class).single();
+    }
 
     private static void forbidden(ResultActions result) throws Exception {
         result.andExpect(status().isForbidden())

@@ -30,7 +30,8 @@ class ServicePrincipalRulesTests {
     static ServicePrincipalRules rules(UUID defaultTenant) {
         return new ServicePrincipalRules(
                 new PrincipalsProperties(new PrincipalsProperties.PasswordLifetime(Duration.ofDays(1),
-                        Duration.ofDays(730), Duration.ofDays(365))),
+                        Duration.ofDays(730), Duration.ofDays(365)), Duration.ofMinutes(10), Duration.ofDays(30),
+                        true, 0.8, new PrincipalsProperties.Rotation(Duration.ofHours(1), Duration.ofSeconds(15))),
                 new AzureProperties("AzureCloud", defaultTenant, null), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
@@ -108,6 +109,39 @@ class ServicePrincipalRulesTests {
         CreateServicePrincipalRequest adoptWithLifetime = new CreateServicePrincipalRequest(PrincipalMode.ADOPT,
                 null, "P30D", UUID.randomUUID(), UUID.randomUUID(), null, "secret", null, PULL);
         assertThat(fields(() -> rules.checkCreate(adoptWithLifetime))).containsExactly("passwordLifetime");
+    }
+
+    @Test
+    void anAdoptedPrincipalIsNamedByItsAppIdItsObjectIdOrBoth() {
+        UUID appId = UUID.randomUUID();
+        UUID objectId = UUID.randomUUID();
+        assertThat(rules.checkCreate(new CreateServicePrincipalRequest(PrincipalMode.ADOPT, null, null, appId, null,
+                null, "secret", null, PULL)).appId()).isEqualTo(appId);
+        assertThat(rules.checkCreate(new CreateServicePrincipalRequest(PrincipalMode.ADOPT, null, null, null, objectId,
+                null, "secret", null, PULL)).objectId()).isEqualTo(objectId);
+        ApiException neither = refuse(() -> rules.checkCreate(new CreateServicePrincipalRequest(PrincipalMode.ADOPT,
+                null, null, null, null, null, "secret", null, PULL)));
+        assertThat(neither.errors()).extracting(FieldViolation::field).containsExactly("appId", "objectId");
+        assertThat(neither.errors().get(0).message()).contains("unless objectId is given");
+    }
+
+    @Test
+    void aCreatedPrincipalRotatesWithoutABodyAndAnAdoptedOneWithItsNewPassword() {
+        assertThat(rules.checkRotate(null, PrincipalMode.CREATE).password()).isNull();
+        assertThat(rules.checkRotate(new RotateServicePrincipalRequest(null, null), PrincipalMode.CREATE).password())
+                .isNull();
+        ApiException given = refuse(() -> rules.checkRotate(new RotateServicePrincipalRequest("Sup3r-new",
+                NOW.plusSeconds(60)), PrincipalMode.CREATE));
+        assertThat(given.errors()).extracting(FieldViolation::field).containsExactly("password", "passwordExpiresAt");
+        assertThat(given.getMessage()).doesNotContain("Sup3r-new");
+
+        ServicePrincipalRules.Rotation adopted = rules.checkRotate(new RotateServicePrincipalRequest("Sup3r-new",
+                NOW.plusSeconds(60)), PrincipalMode.ADOPT);
+        assertThat(adopted.password()).isEqualTo("Sup3r-new");
+        assertThat(adopted.toString()).doesNotContain("Sup3r-new");
+        assertThat(fields(() -> rules.checkRotate(null, PrincipalMode.ADOPT))).containsExactly("password");
+        assertThat(fields(() -> rules.checkRotate(new RotateServicePrincipalRequest(" ", NOW.minusSeconds(1)),
+                PrincipalMode.ADOPT))).containsExactly("password", "passwordExpiresAt");
     }
 
     @Test

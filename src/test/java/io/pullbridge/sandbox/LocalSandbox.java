@@ -35,7 +35,7 @@ public final class LocalSandbox {
         start(args);
     }
 
-    /** What the README walkthrough finds in the emulated Azure: its registries and clusters. */
+    /** What the README walkthrough finds in the emulated Azure: its registries, clusters and a principal to adopt. */
     static void seedAzure(AzureEmulator azure) {
         String subscription = "00000000-0000-0000-0000-000000000001";
         azure.addSubscription(subscription)
@@ -47,6 +47,8 @@ public final class LocalSandbox {
         azure.addRegistry(subscription, "rg-shared", "fabrikamacr").sku("Standard").location("westeurope");
         azure.addManagedCluster(subscription, "rg-aks", "prod-weu");
         azure.addConnectedCluster(subscription, "rg-edge", "edge-1");
+        azure.addServicePrincipal("legacy-ci", "11111111-1111-1111-1111-111111111111",
+                "22222222-2222-2222-2222-222222222222");
     }
 
     /** Starts the sandbox and returns its running application context. */

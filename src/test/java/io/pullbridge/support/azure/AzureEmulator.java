@@ -240,6 +240,16 @@ public final class AzureEmulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds an application with this appId and its service principal with this object id (fixed ids, for the
+     * sandbox's walkthrough), as {@link #addServicePrincipal(String)} does.
+     */
+    public GraphServicePrincipal addServicePrincipal(String displayName, String appId, String objectId) {
+        synchronized (directory) {
+            return directory.createServicePrincipal(directory.createApplication(displayName, appId), null, objectId);
+        }
+    }
+
     /** Adds a password to a service principal, as Graph's {@code addPassword} would; returns it with its secret. */
     public PasswordCredential addPassword(GraphServicePrincipal servicePrincipal, Instant endDateTime) {
         synchronized (directory) {

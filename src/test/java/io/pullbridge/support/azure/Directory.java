@@ -86,8 +86,13 @@ final class Directory {
     }
 
     synchronized GraphServicePrincipal createServicePrincipal(GraphApplication application, String displayName) {
+        return createServicePrincipal(application, displayName, UUID.randomUUID().toString());
+    }
+
+    synchronized GraphServicePrincipal createServicePrincipal(GraphApplication application, String displayName,
+                                                              String objectId) {
         Instant now = now();
-        GraphServicePrincipal servicePrincipal = new GraphServicePrincipal(UUID.randomUUID().toString(),
+        GraphServicePrincipal servicePrincipal = new GraphServicePrincipal(objectId,
                 application.appId(), displayName != null ? displayName : application.displayName(), "Application", now,
                 now.plus(propagationDelay));
         servicePrincipals.put(servicePrincipal.id(), servicePrincipal);

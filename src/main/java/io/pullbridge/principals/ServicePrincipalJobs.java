@@ -1,0 +1,466 @@
+package io.pullbridge.principals;
+
+import io.pullbridge.audit.AuditLog;
+import io.pullbridge.common.Phase;
+import io.pullbridge.common.ResourceKinds;
+import io.pullbridge.common.RoleAssignments;
+import io.pullbridge.crypto.SecretCipher;
+import io.pullbridge.jobs.FailureClass;
+import io.pullbridge.jobs.JobContext;
+import io.pullbridge.jobs.JobFailure;
+import io.pullbridge.jobs.JobHandler;
+import io.pullbridge.jobs.JobProblem;
+import io.pullbridge.jobs.JobResult;
+import io.pullbridge.registries.RegistryService;
+import io.pullbridge.registries.RegistryView;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+/**
+ * The jobs that make a service principal what its spec says, in Entra ID and Azure RBAC. All three types run the
+ * same level-triggered flow, whose steps each do one Azure call and record its outcome at once, and are skipped when
+ * a recorded outcome says they are done, so a rerun after any interruption makes nothing twice:
+ * <ul>
+ * <li>{@code service-principal.create}: refuse a display name the tenant already has, create the application, its
+ * service principal and a password, then assign the grants;</li>
+ * <li>{@code service-principal.adopt}: look the principal up by appId or objectId (checking that both name it when
+ * both are given), then assign the grants;</li>
+ * <li>{@code service-principal.grants} (after a PATCH): assign new grants, remove the assignments PullBridge made
+ * for grants no longer wanted.</li>
+ * </ul>
+ * A role assignment that Azure Resource Manager refuses with {@code PrincipalNotFound} right after PullBridge created
+ * the principal (Entra ID still replicating it) is tried again, with growing waits that hold no worker, until
+ * {@code pullbridge.principals.propagation-window} after the principal's creation. The principal's delete job
+ * ({@link #cleanUp}) removes the assignments PullBridge made, then the principal and application if it created them.
+ */
+@Component
+class ServicePrincipalJobs implements JobHandler {
+
+    static final String CREATE = "service-principal.create";
+    static final String ADOPT = "service-principal.adopt";
+    static final String GRANTS = "service-principal.grants";
+
+    static final Duration FIRST_PROPAGATION_WAIT = Duration.ofSeconds(2);
+    static final Duration LONGEST_PROPAGATION_WAIT = Duration.ofMinutes(1);
+    private static final String NOT_PROPAGATED = JobProblem.BASE + "azure-principal-not-propagated";
+    private static final String AZURE_NOT_FOUND = JobProblem.BASE + "azure-not-found";
+
+    private final ServicePrincipalRecords records;
+    private final ServicePrincipalRepository repository;
+    private final EntraDirectory directory;
+    private final RoleAssignments assignments;
+    // Lazily: RegistryService needs the job engine, which needs this handler.
+    private final ObjectProvider<RegistryService> registries;
+    private final SecretCipher cipher;
+    private final AuditLog audit;
+    private final PrincipalsProperties properties;
+    private final Clock clock;
+
+    ServicePrincipalJobs(ServicePrincipalRecords records, ServicePrincipalRepository repository,
+                         EntraDirectory directory, RoleAssignments assignments,
+                         ObjectProvider<RegistryService> registries, SecretCipher cipher, AuditLog audit,
+                         PrincipalsProperties properties, Clock clock) {
+        this.records = records;
+        this.repository = repository;
+        this.directory = directory;
+        this.assignments = assignments;
+        this.registries = registries;
+        this.cipher = cipher;
+        this.audit = audit;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @Override
+    public String type() {
+        return CREATE;
+    }
+
+    @Override
+    public Set<String> types() {
+        return Set.of(CREATE, ADOPT, GRANTS);
+    }
+
+    @Override
+    public JobResult handle(JobContext context) throws Exception {
+        UUID id = context.targetId();
+        Optional<ServicePrincipal> found = records.load(id);
+        if (found.isEmpty()) {
+            return JobResult.done("the service principal was removed");
+        }
+        if (found.get().getStatus().phase() == Phase.Deleting) {
+            return JobResult.done("the service principal is being deleted; its delete job cleans up");
+        }
+        ServicePrincipal principal = found.get();
+        if (principal.getMode() == PrincipalMode.CREATE) {
+            principal = createInEntra(context, principal);
+        } else if (principal.getLookedUpAt() == null) {
+            principal = lookUp(context, principal);
+        }
+        JobResult waiting = assignGrants(context, principal);
+        if (waiting != null) {
+            return waiting;
+        }
+        revokeGrants(context, principal);
+        principal = records.update(id, p -> p.provisioned(clock.instant()));
+        return JobResult.done(summary(principal));
+    }
+
+    // ---- Entra ID -------------------------------------------------------------------------------------------
+
+    private ServicePrincipal createInEntra(JobContext context, ServicePrincipal given) throws Exception {
+        ServicePrincipal principal = given;
+        UUID id = principal.getId();
+        UUID tenant = principal.getTenantId();
+        String name = principal.getDisplayName();
+        boolean applicationMadeNow = principal.getApplicationObjectId() == null;
+        if (applicationMadeNow) {
+            context.step("check-display-name", () -> {
+                if (directory.applicationExists(name)) {
+                    throw JobFailure.permanent(JobProblem.of("service-principal-name-taken",
+                            "The display name is taken in the tenant", 409, "An application named '" + name
+                                    + "' already exists in tenant " + tenant + ", and display names "
+                                    + "must be unique, as 'az ad sp create-for-rbac' requires. To give PullBridge that "
+                                    + "principal, delete this one and register it with mode adopt (its appId or "
+                                    + "objectId, and its password); or create one with another display name.",
+                            FailureClass.PERMANENT), null);
+                }
+                return "no application is named '" + name + "' in tenant " + tenant;
+            });
+            context.step("create-application", () -> {
+                EntraDirectory.DirectoryApplication application = directory.createApplication(name);
+                records.update(id, p -> {
+                    p.recordApplication(application.appId(), application.objectId());
+                    audit.recordedBy(context.requestedBy(), "service-principal.application-created",
+                            ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, "application '" + name
+                                    + "' appId=" + application.appId() + " objectId=" + application.objectId());
+                });
+                return "application " + application.appId() + " (object id " + application.objectId() + ")";
+            });
+            principal = records.load(id).orElseThrow();
+        }
+        if (principal.getObjectId() == null) {
+            EntraDirectory.DirectoryApplication application = new EntraDirectory.DirectoryApplication(
+                    principal.getApplicationObjectId(), principal.getAppId(), name);
+            context.step("create-service-principal", () -> {
+                // An earlier run made the application: it may have stopped after Graph made the principal too, but
+                // before recording it. Look before creating (a second principal of one application is refused).
+                Optional<EntraDirectory.DirectoryPrincipal> made = applicationMadeNow ? Optional.empty()
+                        : directory.findByAppId(application.appId());
+                EntraDirectory.DirectoryPrincipal created = made.orElseGet(() ->
+                        directory.createServicePrincipal(application));
+                records.update(id, p -> {
+                    p.recordServicePrincipal(created.servicePrincipalObjectId(), clock.instant());
+                    audit.recordedBy(context.requestedBy(), "service-principal.principal-created",
+                            ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, "appId=" + created.appId()
+                                    + " objectId=" + created.servicePrincipalObjectId());
+                });
+                return (made.isPresent() ? "found the service principal made by an earlier run: "
+                        : "service principal ") + created.servicePrincipalObjectId();
+            });
+            principal = records.load(id).orElseThrow();
+        }
+        if (!principal.hasCredential()) {
+            UUID applicationObjectId = principal.getApplicationObjectId();
+            Duration lifetime = Duration.parse(principal.getPasswordLifetime());
+            context.step("add-password", () -> {
+                // Whole seconds, as Entra ID shows password dates.
+                Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+                EntraDirectory.NewPassword password = directory.addPassword(applicationObjectId,
+                        passwordName(now), now.plus(lifetime));
+                records.update(id, p -> {
+                    p.setCredential(cipher.encrypt(password.secret(), p.credentialContext()),
+                            cipher.fingerprint(password.secret()), password.keyId(), now, password.expiresAt());
+                    audit.recordedBy(context.requestedBy(), "service-principal.password-added",
+                            ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, "keyId=" + password.keyId()
+                                    + " expiresAt=" + password.expiresAt());
+                });
+                return "password " + password.keyId() + ", expires " + password.expiresAt();
+            });
+            principal = records.load(id).orElseThrow();
+        }
+        return principal;
+    }
+
+    private ServicePrincipal lookUp(JobContext context, ServicePrincipal principal) throws Exception {
+        UUID id = principal.getId();
+        UUID appId = principal.getAppId();
+        UUID objectId = principal.getObjectId();
+        context.step("look-up-principal", () -> {
+            EntraDirectory.DirectoryPrincipal found = appId != null
+                    ? directory.findByAppId(appId).orElseThrow(() -> notInEntra("appId " + appId))
+                    : directory.findByObjectId(objectId).orElseThrow(() -> notInEntra("objectId " + objectId));
+            if (objectId != null && !objectId.equals(found.servicePrincipalObjectId())) {
+                throw JobFailure.permanent(JobProblem.of("service-principal-ids-mismatch",
+                        "appId and objectId name different principals", 422, "The service principal of appId " + appId
+                                + " has objectId " + found.servicePrincipalObjectId() + ", not " + objectId
+                                + "; delete this principal and adopt it again with the right objectId (or only one "
+                                + "of the two)", FailureClass.PERMANENT), null);
+            }
+            Optional<ServicePrincipal> known = repository.findByTenantIdAndAppId(principal.getTenantId(), found.appId())
+                    .or(() -> repository.findByTenantIdAndObjectId(principal.getTenantId(),
+                            found.servicePrincipalObjectId()))
+                    .filter(other -> !other.getId().equals(id));
+            if (known.isPresent()) {
+                throw JobFailure.permanent(JobProblem.of("service-principal-already-known",
+                        "PullBridge already knows this principal", 409, "The service principal with appId "
+                                + found.appId() + " is already known to PullBridge as " + known.get().getId()
+                                + "; delete this one and change the grants there", FailureClass.PERMANENT), null);
+            }
+            records.update(id, p -> p.recordLookup(found.appId(), found.servicePrincipalObjectId(),
+                    found.applicationObjectId(), found.displayName(), clock.instant()));
+            return "appId " + found.appId() + ", objectId " + found.servicePrincipalObjectId() + " ('"
+                    + found.displayName() + "')";
+        });
+        return records.load(id).orElseThrow();
+    }
+
+    // ---- role assignments -----------------------------------------------------------------------------------
+
+    /** @return a wait while the new principal replicates, or null when every grant was handled */
+    private JobResult assignGrants(JobContext context, ServicePrincipal principal) throws Exception {
+        UUID id = principal.getId();
+        JobFailure firstFailure = null;
+        for (ServicePrincipalGrant grant : principal.wantedGrants()) {
+            if (grant.isAssigned()) {
+                continue;
+            }
+            Optional<RegistryView> registry = registries.getObject().find(grant.getRegistryId());
+            AcrRole role = grant.getRole();
+            try {
+                context.step("assign-" + role.value() + "-on-" + registryName(registry, grant), () -> {
+                    RegistryView target = registry.orElseThrow(() -> registryNotKnown(grant));
+                    RoleAssignments.Assignment assignment;
+                    try {
+                        assignment = assignments.assign(target.resourceId(), principal.getObjectId(),
+                                RoleAssignments.PrincipalType.ServicePrincipal, role.azureRole());
+                    } catch (JobFailure failure) {
+                        throw registryMissingInAzure(failure, target);
+                    }
+                    String message = assignment.createdByPullBridge()
+                            ? role.builtInRoleName() + " assigned on " + target.name()
+                            : role.builtInRoleName() + " on " + target.name() + " was already assigned: PullBridge "
+                            + "adopted that assignment and will not remove it";
+                    boolean kept = records.updateIfPresent(id, p -> {
+                        ServicePrincipalGrant held = p.grant(grant.getId());
+                        if (held != null) {
+                            held.assigned(assignment, message, clock.instant());
+                        }
+                        audit.recordedBy(context.requestedBy(), "service-principal.role-assigned",
+                                ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, role.builtInRoleName() + " at "
+                                        + target.resourceId() + (assignment.createdByPullBridge() ? "" : " (adopted)"));
+                    }).map(p -> p.grant(grant.getId()) != null).orElse(false);
+                    if (!kept && assignment.createdByPullBridge()) {
+                        assignments.remove(assignment.id());
+                        return "the grant was removed meanwhile: removed " + assignment.id() + " again";
+                    }
+                    return (assignment.createdByPullBridge() ? "assigned " : "adopted the existing assignment ")
+                            + assignment.id();
+                });
+            } catch (JobFailure failure) {
+                JobResult wait = propagationWait(principal, grant, failure);
+                if (wait != null) {
+                    return wait;
+                }
+                records.updateIfPresent(id, p -> {
+                    ServicePrincipalGrant held = p.grant(grant.getId());
+                    if (held != null) {
+                        if (failure.isTransient()) {
+                            held.waiting("Retrying: " + failure.problem().detail(), clock.instant());
+                        } else {
+                            held.failed(failure.problem().detail(), clock.instant());
+                        }
+                    }
+                });
+                if (failure.isTransient()) {
+                    throw failure;
+                }
+                if (firstFailure == null) {
+                    firstFailure = failure;
+                }
+            }
+        }
+        if (firstFailure != null) {
+            throw firstFailure;
+        }
+        return null;
+    }
+
+    /**
+     * A principal PullBridge created that Azure Resource Manager does not see yet: wait (longer each time, never past
+     * the window) while the window lasts, then fail for good saying so.
+     */
+    private JobResult propagationWait(ServicePrincipal principal, ServicePrincipalGrant grant, JobFailure failure) {
+        if (!NOT_PROPAGATED.equals(failure.problem().type()) || principal.getPrincipalCreatedAt() == null) {
+            return null;
+        }
+        Instant now = clock.instant();
+        Duration window = properties.propagationWindow();
+        Duration waited = Duration.between(principal.getPrincipalCreatedAt(), now);
+        Duration left = window.minus(waited);
+        if (left.isNegative() || left.isZero()) {
+            JobProblem problem = JobProblem.of("service-principal-not-propagated",
+                    "The new principal did not reach Azure Resource Manager in time", 504, "Azure Resource Manager "
+                            + "still does not see service principal " + principal.getObjectId() + " " + window
+                            + " after PullBridge created it (pullbridge.principals.propagation-window), so the "
+                            + grant.getRole().builtInRoleName() + " role could not be assigned. Check that the principal "
+                            + "still exists in Entra ID, then retry the job.", FailureClass.PERMANENT)
+                    .withRemoteRequestId(failure.problem().remoteRequestId());
+            records.updateIfPresent(principal.getId(), p -> {
+                ServicePrincipalGrant held = p.grant(grant.getId());
+                if (held != null) {
+                    held.failed(problem.detail(), now);
+                }
+            });
+            throw JobFailure.permanent(problem, failure);
+        }
+        Duration delay = waited.compareTo(FIRST_PROPAGATION_WAIT) < 0 ? FIRST_PROPAGATION_WAIT
+                : waited.compareTo(LONGEST_PROPAGATION_WAIT) > 0 ? LONGEST_PROPAGATION_WAIT : waited;
+        if (delay.compareTo(left) > 0) {
+            delay = left.plusSeconds(1);
+        }
+        String reason = "Entra ID is still replicating the new service principal to Azure Resource Manager ("
+                + waited.toSeconds() + "s of " + window + "): assigning " + grant.getRole().builtInRoleName()
+                + " again in " + delay.toSeconds() + "s";
+        records.updateIfPresent(principal.getId(), p -> {
+            ServicePrincipalGrant held = p.grant(grant.getId());
+            if (held != null) {
+                held.waiting(reason, now);
+            }
+        });
+        return JobResult.retryAfter(delay, reason);
+    }
+
+    private void revokeGrants(JobContext context, ServicePrincipal principal) throws Exception {
+        for (ServicePrincipalGrant grant : principal.revokingGrants()) {
+            Optional<RegistryView> registry = registries.getObject().find(grant.getRegistryId());
+            context.step("revoke-" + grant.getRole().value() + "-on-" + registryName(registry, grant), () -> {
+                String detail = removeAssignment(context, principal, grant, registry);
+                records.updateIfPresent(principal.getId(), p -> p.dropRevoked(grant.getId()));
+                return detail;
+            });
+        }
+    }
+
+    /** Removes the grant's assignment if PullBridge made it; says what it did. */
+    private String removeAssignment(JobContext context, ServicePrincipal principal, ServicePrincipalGrant grant,
+                                    Optional<RegistryView> registry) {
+        AcrRole role = grant.getRole();
+        String assignmentId = grant.getRoleAssignmentId();
+        Boolean ours = grant.getCreatedByPullBridge();
+        if (assignmentId == null && principal.getObjectId() != null && registry.isPresent()) {
+            // Never recorded (the grant went before its assignment was): remove PullBridge's, should one exist.
+            Optional<RoleAssignments.Assignment> made = assignments.list(registry.get().resourceId(),
+                    principal.getObjectId()).stream().filter(a -> a.role() == role.azureRole()).findFirst();
+            assignmentId = made.map(RoleAssignments.Assignment::id).orElse(null);
+            ours = made.map(RoleAssignments.Assignment::createdByPullBridge).orElse(null);
+        }
+        if (assignmentId == null) {
+            return "no " + role.builtInRoleName() + " assignment to remove";
+        }
+        if (!Boolean.TRUE.equals(ours)) {
+            return "left " + assignmentId + " in place: PullBridge adopted it and did not create it";
+        }
+        assignments.remove(assignmentId);
+        String removed = assignmentId;
+        records.inTransaction(() -> audit.recordedBy(context.requestedBy(), "service-principal.role-removed",
+                ResourceKinds.SERVICE_PRINCIPAL, principal.getId(), AuditLog.SUCCESS, role.builtInRoleName() + " "
+                        + removed));
+        return "removed " + assignmentId;
+    }
+
+    // ---- delete ---------------------------------------------------------------------------------------------
+
+    /**
+     * The delete job's clean-up: removes the role assignments PullBridge made (adopted ones stay), then the service
+     * principal and its application if PullBridge created them; an adopted principal is only un-granted. Each step
+     * can run again: Azure's "already gone" is success.
+     */
+    void cleanUp(UUID id, JobContext context) throws Exception {
+        Optional<ServicePrincipal> found = records.load(id);
+        if (found.isEmpty()) {
+            return;
+        }
+        ServicePrincipal principal = found.get();
+        for (ServicePrincipalGrant grant : principal.getGrants()) {
+            if (grant.getRoleAssignmentId() == null) {
+                continue;
+            }
+            Optional<RegistryView> registry = registries.getObject().find(grant.getRegistryId());
+            String action = Boolean.TRUE.equals(grant.getCreatedByPullBridge()) ? "remove-" : "keep-";
+            context.step(action + grant.getRole().value() + "-on-" + registryName(registry, grant),
+                    () -> removeAssignment(context, principal, grant, registry));
+        }
+        if (principal.getMode() == PrincipalMode.CREATE) {
+            if (principal.getApplicationObjectId() != null || principal.getObjectId() != null) {
+                context.step("delete-service-principal", () -> {
+                    directory.deleteApplicationAndPrincipal(principal.getApplicationObjectId(),
+                            principal.getObjectId());
+                    records.inTransaction(() -> audit.recordedBy(context.requestedBy(),
+                            "service-principal.application-deleted", ResourceKinds.SERVICE_PRINCIPAL, id,
+                            AuditLog.SUCCESS, "appId=" + principal.getAppId() + " objectId=" + principal.getObjectId()));
+                    return "deleted service principal " + principal.getObjectId() + " and application "
+                            + principal.getAppId();
+                });
+            }
+        } else if (principal.getAppId() != null || principal.getObjectId() != null) {
+            context.step("keep-adopted-principal", () -> "PullBridge adopted "
+                    + (principal.getAppId() != null ? "appId " + principal.getAppId() : "objectId "
+                    + principal.getObjectId()) + ": it stays in Entra ID, with its passwords; only the role "
+                    + "assignments PullBridge made were removed");
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------
+
+    private static String summary(ServicePrincipal principal) {
+        List<ServicePrincipalGrant> grants = principal.wantedGrants();
+        return "appId " + principal.getAppId() + " holds " + grants.stream()
+                .map(grant -> grant.getRole().builtInRoleName()).collect(Collectors.joining(", ")) + " ("
+                + grants.size() + " grant" + (grants.size() == 1 ? "" : "s") + ")";
+    }
+
+    static String passwordName(Instant now) {
+        return "pullbridge " + LocalDate.ofInstant(now, ZoneOffset.UTC);
+    }
+
+    private static String registryName(Optional<RegistryView> registry, ServicePrincipalGrant grant) {
+        return registry.map(RegistryView::name).orElse(grant.getRegistryId().toString());
+    }
+
+    private static JobFailure registryNotKnown(ServicePrincipalGrant grant) {
+        return JobFailure.permanent(JobProblem.of("registry-not-found", "The registry is not known to PullBridge", 404,
+                "The grant names registry " + grant.getRegistryId() + ", which PullBridge does not know (any more); "
+                        + "remove the grant with PATCH", FailureClass.PERMANENT), null);
+    }
+
+    /** ARM's 404 at the registry's scope: the registry itself is gone from Azure. */
+    private static JobFailure registryMissingInAzure(JobFailure failure, RegistryView registry) {
+        if (!AZURE_NOT_FOUND.equals(failure.problem().type())) {
+            return failure;
+        }
+        return JobFailure.permanent(JobProblem.of("azure-registry-not-found", "The registry does not exist", 404,
+                "Azure does not know registry " + registry.name() + " (" + registry.resourceId() + ") or its resource "
+                        + "group: " + failure.problem().detail(), FailureClass.PERMANENT)
+                .withRemoteRequestId(failure.problem().remoteRequestId()), failure);
+    }
+
+    private static JobFailure notInEntra(String what) {
+        return JobFailure.permanent(JobProblem.of("service-principal-not-found",
+                "The service principal does not exist in Entra ID", 404, "Entra ID has no service principal with "
+                        + what + " in the tenant PullBridge signs in to; check the id (the enterprise application's "
+                        + "object id, not the app registration's), then delete this principal and adopt it again",
+                FailureClass.PERMANENT), null);
+    }
+}
