@@ -36,6 +36,7 @@ public record ClusterResponse(UUID id, String name, ClusterKind kind, String res
      * @param probedAt          when PullBridge last tried to reach the API server
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "ClusterStatus")
     public record Status(Phase phase, List<Condition> conditions, Instant observedAt, String message, UUID jobId,
                          String serverVersion, Integer namespaceCount, String kubernetesVersion, String location,
                          KubeletIdentity kubeletIdentity, String connectivityStatus, Instant probedAt) {
