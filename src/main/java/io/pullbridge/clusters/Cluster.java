@@ -1,5 +1,6 @@
 package io.pullbridge.clusters;
 
+import io.pullbridge.common.Condition;
 import io.pullbridge.common.ResourceEntity;
 import io.pullbridge.crypto.EncryptedSecret;
 import jakarta.persistence.AttributeOverride;
@@ -10,6 +11,7 @@ import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 @Entity
@@ -47,6 +49,36 @@ class Cluster extends ResourceEntity {
 
     @Column(name = "service_cidr")
     private String serviceCidr;
+
+    @Column(name = "kubernetes_version")
+    private String kubernetesVersion;
+
+    private String location;
+
+    @Column(name = "kubelet_object_id")
+    private UUID kubeletObjectId;
+
+    @Column(name = "kubelet_client_id")
+    private UUID kubeletClientId;
+
+    @Column(name = "kubelet_service_principal")
+    private Boolean kubeletServicePrincipal;
+
+    @Column(name = "connectivity_status")
+    private String connectivityStatus;
+
+    @Column(name = "server_version")
+    private String serverVersion;
+
+    @Column(name = "namespace_count")
+    private Integer namespaceCount;
+
+    /** Fingerprint of the AKS user credentials last fetched; never the credentials. */
+    @Column(name = "credential_fingerprint")
+    private String credentialFingerprint;
+
+    @Column(name = "probed_at")
+    private Instant probedAt;
 
     protected Cluster() {
     }
@@ -112,12 +144,106 @@ class Cluster extends ResourceEntity {
         this.kubeconfigServer = server;
     }
 
+    /** Records what ARM says about an AKS cluster; the kubelet identity is what kubelet-identity bindings grant. */
+    void observe(ManagedClusterDirectory.ManagedClusterFacts facts) {
+        this.kubernetesVersion = facts.kubernetesVersion();
+        this.location = facts.location();
+        ManagedClusterDirectory.KubeletIdentity kubelet = facts.kubeletIdentity();
+        this.kubeletObjectId = kubelet == null ? null : kubelet.objectId();
+        this.kubeletClientId = kubelet == null ? null : kubelet.clientId();
+        this.kubeletServicePrincipal = kubelet == null ? null : kubelet.servicePrincipal();
+    }
+
+    void observe(ConnectedClusterDirectory.ConnectedClusterFacts facts) {
+        this.kubernetesVersion = facts.kubernetesVersion();
+        this.location = facts.location();
+        this.connectivityStatus = facts.connectivityStatus();
+    }
+
+    void credentialFingerprint(String fingerprint) {
+        this.credentialFingerprint = fingerprint;
+    }
+
+    /** A successful connection: the API server's version and how many namespaces it has. */
+    void reached(String serverVersion, int namespaceCount, Instant now) {
+        this.serverVersion = serverVersion;
+        this.namespaceCount = namespaceCount;
+        this.probedAt = now;
+        getStatus().observed(now);
+        condition(Conditions.REACHABLE, "True", "Connected", "Kubernetes " + serverVersion + ", " + namespaceCount
+                + (namespaceCount == 1 ? " namespace" : " namespaces"), now);
+    }
+
+    /** A failed connection, and why. */
+    void unreachable(String reason, String message, Instant now) {
+        this.probedAt = now;
+        getStatus().observed(now);
+        condition(Conditions.REACHABLE, "False", reason, message, now);
+    }
+
+    /** Sets a condition, keeping its transition time while its status stays the same. */
+    private void condition(String type, String status, String reason, String message, Instant now) {
+        Instant since = getStatus().conditions().stream()
+                .filter(existing -> existing.type().equals(type) && existing.status().equals(status))
+                .map(Condition::lastTransitionTime)
+                .findFirst().orElse(now);
+        getStatus().setCondition(new Condition(type, status, reason, message, since));
+    }
+
+    Optional<Condition> condition(String type) {
+        return getStatus().conditions().stream().filter(condition -> condition.type().equals(type)).findFirst();
+    }
+
+    String getKubernetesVersion() {
+        return kubernetesVersion;
+    }
+
+    String getLocation() {
+        return location;
+    }
+
+    UUID getKubeletObjectId() {
+        return kubeletObjectId;
+    }
+
+    UUID getKubeletClientId() {
+        return kubeletClientId;
+    }
+
+    Boolean getKubeletServicePrincipal() {
+        return kubeletServicePrincipal;
+    }
+
+    String getConnectivityStatus() {
+        return connectivityStatus;
+    }
+
+    String getServerVersion() {
+        return serverVersion;
+    }
+
+    Integer getNamespaceCount() {
+        return namespaceCount;
+    }
+
+    String getCredentialFingerprint() {
+        return credentialFingerprint;
+    }
+
+    Instant getProbedAt() {
+        return probedAt;
+    }
+
     /** The context that binds this cluster's kubeconfig ciphertext to this row. */
     String kubeconfigContext() {
         return "cluster/" + getId() + "/kubeconfig";
     }
 
     ClusterView view() {
-        return new ClusterView(getId(), name, kind, resourceId, serviceCidr, getStatus().phase());
+        ManagedClusterDirectory.KubeletIdentity kubelet = kubeletObjectId == null ? null
+                : new ManagedClusterDirectory.KubeletIdentity(kubeletObjectId, kubeletClientId,
+                Boolean.TRUE.equals(kubeletServicePrincipal));
+        return new ClusterView(getId(), name, kind, resourceId, serviceCidr, getStatus().phase(), kubelet,
+                serverVersion);
     }
 }

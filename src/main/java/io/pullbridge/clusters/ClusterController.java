@@ -43,13 +43,15 @@ class ClusterController {
             + "come from Azure). kubeconfig: a write-only kubeconfig. arc: the connected cluster's resource id and "
             + "a kubeconfig. The kubeconfig's server must be https and must not be a loopback, link-local or "
             + "metadata address unless pullbridge.clusters.allowed-hosts lets it through.")
-    @ApiResponse(responseCode = "202", description = "Registered; status.phase follows the connection")
+    @ApiResponse(responseCode = "202", description = "Registered; its cluster.connect job (Operation-Location) "
+            + "connects to the API server, and status.phase follows it")
     @ApiResponse(responseCode = "400", description = "Invalid fields, all of them listed in errors[]")
     @ApiResponse(responseCode = "409", description = "The name or the resource id is already registered")
     ResponseEntity<ClusterResponse> create(@RequestBody CreateClusterRequest request) {
         Cluster cluster = clusters.create(request);
         return ResponseEntity.accepted()
                 .location(URI.create("/api/v1/clusters/" + cluster.getId()))
+                .header("Operation-Location", "/api/v1/jobs/" + cluster.getStatus().jobId())
                 .eTag(of(cluster.getVersion()))
                 .body(ClusterResponse.of(cluster));
     }
@@ -78,7 +80,8 @@ class ClusterController {
             + "the kubeconfig. A new kubeconfig answers 202 and puts the cluster back to Pending until PullBridge "
             + "has connected with it; other changes answer 200. kind and resourceId cannot be changed.")
     @ApiResponse(responseCode = "200", description = "Changed")
-    @ApiResponse(responseCode = "202", description = "Changed; PullBridge connects again with the new kubeconfig")
+    @ApiResponse(responseCode = "202", description = "Changed; PullBridge connects again with the new kubeconfig "
+            + "(its cluster.connect job is at Operation-Location)")
     @ApiResponse(responseCode = "400", description = "Invalid fields, all of them listed in errors[]")
     @ApiResponse(responseCode = "409", description = "The new name is taken")
     @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
@@ -86,9 +89,12 @@ class ClusterController {
                                            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
                                            String ifMatch) {
         ClusterService.Updated updated = clusters.update(id, request, ifMatch);
-        return ResponseEntity.status(updated.reconnecting() ? HttpStatus.ACCEPTED : HttpStatus.OK)
-                .eTag(of(updated.cluster().getVersion()))
-                .body(ClusterResponse.of(updated.cluster()));
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(updated.reconnecting() ? HttpStatus.ACCEPTED
+                : HttpStatus.OK);
+        if (updated.reconnecting()) {
+            response.header("Operation-Location", updated.reconnection().location());
+        }
+        return response.eTag(of(updated.cluster().getVersion())).body(ClusterResponse.of(updated.cluster()));
     }
 
     @DeleteMapping("/{id}")

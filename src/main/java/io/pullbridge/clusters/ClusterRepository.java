@@ -1,5 +1,8 @@
 package io.pullbridge.clusters;
 
+import io.pullbridge.common.Phase;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.data.jpa.repository.JpaRepository;
@@ -13,4 +16,8 @@ interface ClusterRepository extends JpaRepository<Cluster, UUID>, JpaSpecificati
 
     @Query("select c from Cluster c where lower(c.resourceId) = lower(?1)")
     Optional<Cluster> findByResourceIdIgnoreCase(String resourceId);
+
+    /** Clusters in one of the phases whose last probe was before {@code due} (or that were never probed). */
+    @Query("select c.id from Cluster c where c.status.phase in ?1 and (c.probedAt is null or c.probedAt < ?2)")
+    List<UUID> findDueForProbe(List<Phase> phases, Instant due);
 }

@@ -1,9 +1,12 @@
 package io.pullbridge.clusters;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.pullbridge.common.StatusResponse;
+import io.pullbridge.common.Condition;
+import io.pullbridge.common.Phase;
+import io.pullbridge.common.ResourceStatus;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /** A cluster as the API shows it: never its kubeconfig, only that one is set, its fingerprint and server. */
@@ -12,7 +15,7 @@ public record ClusterResponse(UUID id, String name, ClusterKind kind, String res
                               @JsonInclude(JsonInclude.Include.NON_NULL)
                               @Schema(description = "Absent for aks clusters, whose credentials come from Azure")
                               KubeconfigSummary kubeconfig,
-                              Instant createdAt, Instant updatedAt, String createdBy, StatusResponse status) {
+                              Instant createdAt, Instant updatedAt, String createdBy, Status status) {
 
     /**
      * @param fingerprint a keyed SHA-256 of the kubeconfig, to tell two kubeconfigs apart without seeing them
@@ -21,13 +24,44 @@ public record ClusterResponse(UUID id, String name, ClusterKind kind, String res
     public record KubeconfigSummary(boolean set, String fingerprint, String server) {
     }
 
+    /**
+     * The common status fields, plus what PullBridge observed when it last connected (absent until then). The
+     * {@code Reachable} condition says whether that connection worked, and if not, why.
+     *
+     * @param serverVersion     the API server's version ({@code GET /version})
+     * @param namespaceCount    how many namespaces the cluster had
+     * @param kubernetesVersion what Azure reports (aks, arc)
+     * @param kubeletIdentity   aks: the identity the kubelet pulls images as
+     * @param connectivityStatus arc: whether the cluster's Arc agents talk to Azure
+     * @param probedAt          when PullBridge last tried to reach the API server
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "ClusterStatus")
+    public record Status(Phase phase, List<Condition> conditions, Instant observedAt, String message, UUID jobId,
+                         String serverVersion, Integer namespaceCount, String kubernetesVersion, String location,
+                         KubeletIdentity kubeletIdentity, String connectivityStatus, Instant probedAt) {
+    }
+
+    /**
+     * @param servicePrincipal the cluster pulls as a service principal (clusters made before managed identities),
+     *                         not a managed identity
+     */
+    public record KubeletIdentity(UUID objectId, UUID clientId, boolean servicePrincipal) {
+    }
+
     static ClusterResponse of(Cluster cluster) {
         KubeconfigSummary kubeconfig = cluster.getKind() == ClusterKind.AKS ? null
                 : new KubeconfigSummary(cluster.getKubeconfig() != null && cluster.getKubeconfig().isSet(),
                         cluster.getKubeconfigFingerprint(), cluster.getKubeconfigServer());
+        ResourceStatus status = cluster.getStatus();
+        KubeletIdentity kubelet = cluster.getKubeletObjectId() == null ? null
+                : new KubeletIdentity(cluster.getKubeletObjectId(), cluster.getKubeletClientId(),
+                Boolean.TRUE.equals(cluster.getKubeletServicePrincipal()));
         return new ClusterResponse(cluster.getId(), cluster.getName(), cluster.getKind(), cluster.getResourceId(),
                 cluster.getSubscriptionId(), cluster.getResourceGroup(), cluster.getServiceCidr(), kubeconfig,
                 cluster.getCreatedAt(), cluster.getUpdatedAt(), cluster.getCreatedBy(),
-                StatusResponse.of(cluster.getStatus()));
+                new Status(status.phase(), status.conditions(), status.observedAt(), status.message(), status.jobId(),
+                        cluster.getServerVersion(), cluster.getNamespaceCount(), cluster.getKubernetesVersion(),
+                        cluster.getLocation(), kubelet, cluster.getConnectivityStatus(), cluster.getProbedAt()));
     }
 }

@@ -1,6 +1,9 @@
 package io.pullbridge.clusters;
 
 import io.pullbridge.audit.AuditLog;
+import io.pullbridge.jobs.JobRef;
+import io.pullbridge.jobs.JobRequest;
+import io.pullbridge.jobs.JobService;
 import io.pullbridge.lifecycle.ResourceLifecycle;
 import io.pullbridge.common.ArmResourceId;
 import io.pullbridge.common.Cidr;
@@ -41,21 +44,27 @@ public class ClusterService {
     private final KubeconfigParser kubeconfigs;
     private final SecretCipher cipher;
     private final ResourceLifecycle lifecycle;
+    private final JobService jobs;
     private final AuditLog audit;
     private final Clock clock;
 
     ClusterService(ClusterRepository clusters, KubeconfigParser kubeconfigs, SecretCipher cipher,
-                   ResourceLifecycle lifecycle, AuditLog audit, Clock clock) {
+                   ResourceLifecycle lifecycle, JobService jobs, AuditLog audit, Clock clock) {
         this.clusters = clusters;
         this.kubeconfigs = kubeconfigs;
         this.cipher = cipher;
         this.lifecycle = lifecycle;
+        this.jobs = jobs;
         this.audit = audit;
         this.clock = clock;
     }
 
-    /** The outcome of an update: the cluster, and whether PullBridge must connect to it again. */
-    record Updated(Cluster cluster, boolean reconnecting) {
+    /** The outcome of an update: the cluster, and the job that connects to it again, if it must. */
+    record Updated(Cluster cluster, JobRef reconnection) {
+
+        boolean reconnecting() {
+            return reconnection != null;
+        }
     }
 
     @Transactional
@@ -96,6 +105,8 @@ public class ClusterService {
             // The ciphertext is bound to the row's id, which is why the entity exists before it is encrypted.
             storeKubeconfig(cluster, request.kubeconfig(), kubeconfig);
         }
+        JobRef job = jobs.enqueue(JobRequest.of(ClusterJobs.CONNECT, ResourceKinds.CLUSTER, cluster.getId()));
+        cluster.getStatus().trackJob(job.id());
         cluster = clusters.saveAndFlush(cluster);
         audit.recorded("cluster.create", ResourceKinds.CLUSTER, cluster.getId(), describe(cluster, List.of()));
         return cluster;
@@ -170,20 +181,21 @@ public class ClusterService {
                 changed.add("serviceCidr");
             }
         }
-        boolean reconnecting = false;
+        JobRef reconnection = null;
         if (kubeconfig != null && !cipher.fingerprint(request.kubeconfig()).equals(cluster.getKubeconfigFingerprint())) {
             storeKubeconfig(cluster, request.kubeconfig(), kubeconfig);
             cluster.getStatus().moveTo(Phase.Pending, RECONNECT_MESSAGE);
+            reconnection = jobs.enqueue(JobRequest.of(ClusterJobs.CONNECT, ResourceKinds.CLUSTER, cluster.getId()));
+            cluster.getStatus().trackJob(reconnection.id());
             changed.add("kubeconfig");
-            reconnecting = true;
         }
         if (changed.isEmpty()) {
-            return new Updated(cluster, false);
+            return new Updated(cluster, null);
         }
         cluster.touched(clock.instant());
         cluster = clusters.saveAndFlush(cluster);
         audit.recorded("cluster.update", ResourceKinds.CLUSTER, cluster.getId(), describe(cluster, changed));
-        return new Updated(cluster, reconnecting);
+        return new Updated(cluster, reconnection);
     }
 
     /** Marks the cluster Deleting and enqueues its delete job; refused while a binding uses it. */

@@ -1,7 +1,9 @@
 package io.pullbridge.clusters;
 
+import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
@@ -15,18 +17,26 @@ import org.springframework.util.unit.DataSize;
  *                           DNS lookup connects the two.
  * @param deniedHosts        further hosts, in the same forms, that are always refused; nothing overrides them
  * @param maxKubeconfigBytes the largest kubeconfig accepted (UTF-8 bytes); 1 MB by default
+ * @param allowInsecureSkipTlsVerify accept kubeconfigs that turn certificate checks off; false by default, because
+ *                           such a connection hands the cluster's credentials to whoever answers
+ * @param probeInterval      how often a Ready (or Degraded) cluster is probed for reachability, at the reconciliation
+ *                           passes ({@code pullbridge.jobs.reconcile-interval}) that come after it is due
  */
 @ConfigurationProperties("pullbridge.clusters")
 public record ClustersProperties(@DefaultValue List<String> allowedHosts, @DefaultValue List<String> deniedHosts,
-                                 @DefaultValue("1MB") DataSize maxKubeconfigBytes) {
+                                 @DefaultValue("1MB") DataSize maxKubeconfigBytes,
+                                 @DefaultValue("false") boolean allowInsecureSkipTlsVerify,
+                                 @DefaultValue("PT5M") Duration probeInterval) {
 
     static final DataSize LOWEST_MAX_KUBECONFIG = DataSize.ofKilobytes(1);
     static final DataSize HIGHEST_MAX_KUBECONFIG = DataSize.ofMegabytes(16);
 
+    @ConstructorBinding
     public ClustersProperties {
         allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
         deniedHosts = deniedHosts == null ? List.of() : List.copyOf(deniedHosts);
         maxKubeconfigBytes = maxKubeconfigBytes == null ? DataSize.ofMegabytes(1) : maxKubeconfigBytes;
+        probeInterval = probeInterval == null ? Duration.ofMinutes(5) : probeInterval;
         // Parsed here so that a typo in a list stops the service at start, naming the entry.
         HostList.parse("pullbridge.clusters.allowed-hosts", allowedHosts);
         HostList.parse("pullbridge.clusters.denied-hosts", deniedHosts);
@@ -35,6 +45,15 @@ public record ClustersProperties(@DefaultValue List<String> allowedHosts, @Defau
             throw new IllegalArgumentException("pullbridge.clusters.max-kubeconfig-bytes must be between 1KB and 16MB, "
                     + "not " + maxKubeconfigBytes.toBytes() + " bytes");
         }
+        if (probeInterval.compareTo(Duration.ofSeconds(10)) < 0) {
+            throw new IllegalArgumentException("pullbridge.clusters.probe-interval must be at least 10 seconds, not "
+                    + probeInterval);
+        }
+    }
+
+    /** The host lists and size limit, with the other settings at their defaults. */
+    public ClustersProperties(List<String> allowedHosts, List<String> deniedHosts, DataSize maxKubeconfigBytes) {
+        this(allowedHosts, deniedHosts, maxKubeconfigBytes, false, Duration.ofMinutes(5));
     }
 
     /** The defaults: nothing allowed beyond the built-in rules, nothing extra denied, 1 MB kubeconfigs. */

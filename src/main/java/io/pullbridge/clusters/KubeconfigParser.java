@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
+import java.util.Base64;
 import org.springframework.stereotype.Component;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -38,16 +40,22 @@ class KubeconfigParser {
 
     private final ServerHostPolicy hostPolicy;
     private final int maxBytes;
+    private final boolean allowInsecure;
 
     KubeconfigParser(ServerHostPolicy hostPolicy, ClustersProperties properties) {
         this.hostPolicy = hostPolicy;
         this.maxBytes = (int) properties.maxKubeconfigBytes().toBytes();
+        this.allowInsecure = properties.allowInsecureSkipTlsVerify();
     }
 
     /**
      * @throws InvalidKubeconfigException listing everything wrong that could be told apart
      */
     Kubeconfig parse(String text) {
+        return read(root(text)).kubeconfig();
+    }
+
+    private Map<?, ?> root(String text) {
         if (text == null || text.isBlank()) {
             throw new InvalidKubeconfigException("must not be blank");
         }
@@ -59,12 +67,51 @@ class KubeconfigParser {
         if (!(document instanceof Map<?, ?> root)) {
             throw new InvalidKubeconfigException("must be a YAML mapping (a kubeconfig file)");
         }
+        return root;
+    }
+
+    /**
+     * Checks the kubeconfig as {@link #parse} does, against the current settings, and reads what connecting with it
+     * takes: the current context's server, certificate authority and embedded credential.
+     *
+     * @param version what identifies these credentials, e.g. the kubeconfig's fingerprint
+     * @throws InvalidKubeconfigException listing everything wrong that could be told apart
+     */
+    ClusterCredentials credentials(UUID clusterId, String version, String text) {
+        Parsed parsed = read(root(text));
+        Map<?, ?> cluster = parsed.cluster();
+        Map<?, ?> user = parsed.user();
+        ClusterCredentials.Credential credential;
+        byte[] certificate = base64(user.get("client-certificate-data"));
+        byte[] key = base64(user.get("client-key-data"));
+        String token = text(user.get("token"));
+        String username = text(user.get("username"));
+        String password = text(user.get("password"));
+        if (certificate != null && key != null) {
+            credential = new ClusterCredentials.ClientCertificate(certificate, key);
+        } else if (token != null && !token.isBlank()) {
+            credential = new ClusterCredentials.BearerToken(token.strip());
+        } else if (username != null && password != null) {
+            credential = new ClusterCredentials.Basic(username, password);
+        } else {
+            credential = new ClusterCredentials.Anonymous();
+        }
+        return new ClusterCredentials(clusterId, version, parsed.kubeconfig().server(),
+                base64(cluster.get("certificate-authority-data")), insecure(cluster), text(cluster.get("tls-server-name")),
+                credential);
+    }
+
+    /** A kubeconfig that passed the checks, and the cluster and user sections of its current context. */
+    private record Parsed(Kubeconfig kubeconfig, Map<?, ?> cluster, Map<?, ?> user) {
+    }
+
+    private Parsed read(Map<?, ?> root) {
         List<String> problems = new ArrayList<>();
-        Kubeconfig kubeconfig = read(root, problems);
+        Parsed parsed = read(root, problems);
         if (!problems.isEmpty()) {
             throw new InvalidKubeconfigException(problems);
         }
-        return kubeconfig;
+        return parsed;
     }
 
     private Object load(String text) {
@@ -106,7 +153,7 @@ class KubeconfigParser {
         return mark == null ? "" : " (line " + (mark.getLine() + 1) + ")";
     }
 
-    private Kubeconfig read(Map<?, ?> root, List<String> problems) {
+    private Parsed read(Map<?, ?> root, List<String> problems) {
         Object currentValue = root.get("current-context");
         if (currentValue != null && !(currentValue instanceof String)) {
             problems.add("current-context must be a string");
@@ -135,6 +182,8 @@ class KubeconfigParser {
         String where = "context '" + shown(current) + "'";
 
         URI server = null;
+        Map<?, ?> clusterBody = Map.of();
+        Map<?, ?> userBody = Map.of();
         if (clusterName == null || clusterName.isBlank()) {
             problems.add(where + " names no cluster");
         } else {
@@ -142,7 +191,9 @@ class KubeconfigParser {
                     + shown(clusterName) + "', which is not one of the clusters",
                     "has more than one cluster named '" + shown(clusterName) + "'");
             if (cluster != null) {
-                server = server(clusterName, section(cluster, "cluster"), problems);
+                clusterBody = section(cluster, "cluster");
+                server = server(clusterName, clusterBody, problems);
+                checkCluster(clusterName, clusterBody, problems);
             }
         }
         if (userName == null || userName.isBlank()) {
@@ -152,10 +203,12 @@ class KubeconfigParser {
             Map<?, ?> user = named(users, userName, problems, where + " names a user that is not one of the users",
                     "has more than one user with the name " + where + " names");
             if (user != null) {
-                checkUser(where, section(user, "user"), problems);
+                userBody = section(user, "user");
+                checkUser(where, userBody, problems);
             }
         }
-        return problems.isEmpty() ? new Kubeconfig(current, clusterName, server) : null;
+        return problems.isEmpty() ? new Parsed(new Kubeconfig(current, clusterName, server), clusterBody, userBody)
+                : null;
     }
 
     private URI server(String clusterName, Map<?, ?> cluster, List<String> problems) {
@@ -209,6 +262,43 @@ class KubeconfigParser {
         return uri;
     }
 
+    private void checkCluster(String clusterName, Map<?, ?> cluster, List<String> problems) {
+        String where = "cluster '" + shown(clusterName) + "'";
+        checkBase64(where, cluster, "certificate-authority-data", problems);
+        if (insecure(cluster) && !allowInsecure) {
+            problems.add(where + " sets insecure-skip-tls-verify, which would send credentials to whoever answers; "
+                    + "embed the API server's CA as certificate-authority-data instead (or allow it with "
+                    + "pullbridge.clusters.allow-insecure-skip-tls-verify)");
+        }
+    }
+
+    private static boolean insecure(Map<?, ?> cluster) {
+        Object value = cluster.get("insecure-skip-tls-verify");
+        return Boolean.TRUE.equals(value) || "true".equalsIgnoreCase(text(value));
+    }
+
+    private static void checkBase64(String where, Map<?, ?> section, String key, List<String> problems) {
+        Object value = section.get(key);
+        if (value == null) {
+            return;
+        }
+        if (base64(value) == null) {
+            problems.add(key + " of " + where + " is not valid base64");
+        }
+    }
+
+    /** Base64 data as kubectl reads it (whitespace ignored), or null when absent or not base64. */
+    private static byte[] base64(Object value) {
+        if (!(value instanceof String text) || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Base64.getDecoder().decode(text.replaceAll("\\s+", ""));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     private static void checkUser(String where, Map<?, ?> user, List<String> problems) {
         if (user.containsKey("exec")) {
             problems.add("the user of " + where + " runs a credential plugin (exec), which PullBridge never does; "
@@ -218,6 +308,8 @@ class KubeconfigParser {
             problems.add("the user of " + where + " uses an auth-provider plugin, which PullBridge does not "
                     + "support; embed a token or a client certificate instead");
         }
+        checkBase64("the user of " + where, user, "client-certificate-data", problems);
+        checkBase64("the user of " + where, user, "client-key-data", problems);
         for (String[] file : new String[][] {{"tokenFile", "token"}, {"client-certificate", "client-certificate-data"},
                 {"client-key", "client-key-data"}}) {
             if (user.containsKey(file[0])) {

@@ -27,6 +27,15 @@ public interface ManagedResources {
     String describe(ResourceEntity resource);
 
     /**
+     * Whether the resource's {@code status.phase} follows jobs of this type. True by default; a kind answers false for
+     * jobs that only observe (a periodic probe), which set the status themselves rather than passing it through
+     * {@code Provisioning}.
+     */
+    default boolean followsJob(String jobType) {
+        return true;
+    }
+
+    /**
      * Removes what PullBridge created for the resource in Azure and in clusters, as named, idempotent steps of the
      * delete job. Runs before the row goes; a failure keeps the resource {@code Deleting} and the job retries.
      */

@@ -88,7 +88,7 @@ public class ResourceLifecycle {
     @EventListener
     void follow(JobStateChanged event) {
         ManagedResources resources = kinds().get(event.targetKind());
-        if (resources == null) {
+        if (resources == null || !resources.followsJob(event.type())) {
             return;
         }
         String message = event.problem() != null ? event.problem().detail() : event.detail();

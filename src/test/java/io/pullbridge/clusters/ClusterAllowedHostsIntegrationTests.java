@@ -2,6 +2,8 @@ package io.pullbridge.clusters;
 
 import io.pullbridge.support.Api;
 import io.pullbridge.support.IntegrationTest;
+import io.pullbridge.support.ManualScheduling;
+import org.springframework.context.annotation.Import;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
@@ -12,7 +14,12 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+/**
+ * Only the registration check: jobs are run by a manual scheduler this class never drives, so PullBridge never tries to
+ * connect to these (made-up) servers.
+ */
 @IntegrationTest
+@Import(ManualScheduling.class)
 @TestPropertySource(properties = {
         "pullbridge.clusters.allowed-hosts=127.0.0.1,localhost,169.254.0.0/16",
         "pullbridge.clusters.denied-hosts=10.66.0.0/16,blocked.example.com"})

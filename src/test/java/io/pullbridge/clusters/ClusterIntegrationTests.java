@@ -4,6 +4,10 @@ import io.pullbridge.common.Reference;
 import io.pullbridge.common.ResourceKinds;
 import io.pullbridge.common.ResourceReferences;
 import io.pullbridge.support.Api;
+import io.pullbridge.support.Await;
+import io.pullbridge.support.Clusters;
+import io.pullbridge.support.Registries;
+import io.pullbridge.support.kube.EmulatedCluster;
 import io.pullbridge.support.DeleteJobs;
 import io.pullbridge.support.IntegrationTest;
 import java.nio.charset.StandardCharsets;
@@ -102,18 +106,46 @@ class ClusterIntegrationTests {
         return jdbc.sql("select count(*) from clusters where created_at >= ?").param(since).query(Long.class).single();
     }
 
+    /** A kubeconfig for the JVM's emulated cluster, carrying the recognisable {@link TestKubeconfigs#TOKEN}. */
+    static String emulated() {
+        return EmulatedCluster.shared().kubeconfig(TOKEN);
+    }
+
+    static String server() {
+        return EmulatedCluster.shared().url();
+    }
+
+    /** Registers a kubeconfig cluster and waits for its connect job to end, so its ETag stays still. */
     private String createKubeconfigCluster(String name, String kubeconfig) throws Exception {
         ResultActions result = Api.operator(mvc).post("/api/v1/clusters",
                         json("name", name, "kind", "kubeconfig", "kubeconfig", kubeconfig))
                 .andExpect(status().isAccepted());
         body(result);
+        awaitJob(result);
         return result.andReturn().getResponse().getHeader("Location");
     }
 
+    /** Registers an aks cluster that is not in Azure; its connect job fails, and the test goes on when it has. */
     private String createAksCluster(String name) throws Exception {
-        return Api.operator(mvc).post("/api/v1/clusters", json("name", name, "kind", "aks", "resourceId", AKS_ID + name))
-                .andExpect(status().isAccepted())
-                .andReturn().getResponse().getHeader("Location");
+        ResultActions result = Api.operator(mvc).post("/api/v1/clusters",
+                        json("name", name, "kind", "aks", "resourceId", AKS_ID + name))
+                .andExpect(status().isAccepted());
+        awaitJob(result);
+        return result.andReturn().getResponse().getHeader("Location");
+    }
+
+    private void awaitJob(ResultActions created) {
+        UUID job = Registries.jobOf(created.andReturn().getResponse());
+        Await.until("the connect job " + job + " to end", Clusters.TIMEOUT,
+                () -> List.of("succeeded", "failed", "cancelled").contains(Clusters.state(jdbc, job)));
+    }
+
+    private String etag(String location) throws Exception {
+        return Api.reader(mvc).get(location).andReturn().getResponse().getHeader(HttpHeaders.ETAG);
+    }
+
+    private static String next(String etag, int by) {
+        return "\"" + (Long.parseLong(etag.replace("\"", "")) + by) + "\"";
     }
 
     private ResultActions refused(String json, String... fields) throws Exception {
@@ -147,26 +179,31 @@ class ClusterIntegrationTests {
                 .andExpect(jsonPath("$.kubeconfig").doesNotExist())
                 .andExpect(jsonPath("$.createdBy").value("user-operator"))
                 .andExpect(jsonPath("$.status.phase").value("Pending"))
+                .andExpect(header().string("Operation-Location", startsWith("/api/v1/jobs/")))
                 .andReturn().getResponse().getHeader("Location");
 
+        // The subscription is not in (emulated) Azure: the connect job says so, and the cluster is Failed.
+        Await.until("the connect job to fail", Clusters.TIMEOUT, () -> "Failed".equals(jdbc.sql(
+                "select phase from clusters where id = ?::uuid").param(location.substring(location.lastIndexOf('/') + 1))
+                .query(String.class).single()));
         Api.reader(mvc).get(location)
                 .andExpect(status().isOk())
-                .andExpect(header().string("ETag", "\"0\""))
                 .andExpect(jsonPath("$.kind").value("aks"))
-                .andExpect(jsonPath("$.kubeconfig").doesNotExist());
+                .andExpect(jsonPath("$.kubeconfig").doesNotExist())
+                .andExpect(jsonPath("$.status.message", startsWith("No AKS cluster " + name + " in resource group")));
     }
 
     @Test
     void registersAKubeconfigClusterWithoutEverShowingOrStoringTheKubeconfigInClearText() throws Exception {
         String name = unique("onprem");
         ResultActions created = Api.operator(mvc).post("/api/v1/clusters",
-                        json("name", name, "kind", "kubeconfig", "kubeconfig", TestKubeconfigs.valid()))
+                        json("name", name, "kind", "kubeconfig", "kubeconfig", emulated()))
                 .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.kind").value("kubeconfig"))
                 .andExpect(jsonPath("$.resourceId").value(is((Object) null)))
                 .andExpect(jsonPath("$.kubeconfig.set").value(true))
                 .andExpect(jsonPath("$.kubeconfig.fingerprint", startsWith("sha256:")))
-                .andExpect(jsonPath("$.kubeconfig.server").value("https://10.1.2.3:6443"))
+                .andExpect(jsonPath("$.kubeconfig.server").value(server()))
                 .andExpect(jsonPath("$.status.phase").value("Pending"));
         body(created);
         String location = created.andReturn().getResponse().getHeader("Location");
@@ -183,11 +220,12 @@ class ClusterIntegrationTests {
         assertThat(ciphertext).isNotEmpty();
         assertThat(new String(ciphertext, StandardCharsets.ISO_8859_1)).doesNotContain(TOKEN).doesNotContain("server:");
         assertThat(jdbc.sql("select kubeconfig_server from clusters where id = ?").param(id).query(String.class)
-                .single()).isEqualTo("https://10.1.2.3:6443");
+                .single()).isEqualTo(server());
 
         String detail = jdbc.sql("select detail from audit_events where action = 'cluster.create' and resource_id = ?")
                 .param(id.toString()).query(String.class).single();
-        assertThat(detail).isEqualTo("name=" + name + ", kind=kubeconfig, server host=10.1.2.3");
+        assertThat(detail).isEqualTo("name=" + name + ", kind=kubeconfig, server host=127.0.0.1");
+        awaitJob(created);
         assertNoClearTextInTheAuditTrail();
     }
 
@@ -195,14 +233,14 @@ class ClusterIntegrationTests {
     void registersAnArcClusterWithItsKubeconfigAndServiceCidr() throws Exception {
         String name = unique("edge");
         body(Api.operator(mvc).post("/api/v1/clusters", json("name", name, "kind", "arc", "resourceId", ARC_ID + name,
-                        "kubeconfig", TestKubeconfigs.withServer("https://api.example.com"),
+                        "kubeconfig", emulated(),
                         "serviceCidr", "fd00:10:0:0::/108"))
                 .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.kind").value("arc"))
                 .andExpect(jsonPath("$.resourceId").value(ARC_ID + name))
                 .andExpect(jsonPath("$.resourceGroup").value("rg-edge"))
                 .andExpect(jsonPath("$.serviceCidr").value("fd00:10::/108"))
-                .andExpect(jsonPath("$.kubeconfig.server").value("https://api.example.com")));
+                .andExpect(jsonPath("$.kubeconfig.server").value(server())));
     }
 
     @Test
@@ -299,7 +337,8 @@ class ClusterIntegrationTests {
     @Test
     void refusesServersOnLoopbackLinkLocalAndMetadataAddresses() throws Exception {
         Map<String, String> refusals = Map.of(
-                "https://127.0.0.1:6443", "server host 127.0.0.1 is a loopback address",
+                // 127.0.0.1 itself is let through for the tests' emulated clusters (TestPlatform).
+                "https://127.0.0.2:6443", "server host 127.0.0.2 is a loopback address",
                 "https://[::1]:6443", "server host [::1] is a loopback address",
                 "https://LOCALHOST.:6443", "server host LOCALHOST. is a loopback address",
                 "https://[fe80::1]:6443", "server host [fe80::1] is a link-local address",
@@ -358,7 +397,7 @@ class ClusterIntegrationTests {
     void listsClustersByNameKindAndPhaseAPageAtATime() throws Exception {
         String prefix = unique("list");
         String aks = createAksCluster(prefix + "-a");
-        createKubeconfigCluster(prefix + "-k", TestKubeconfigs.valid());
+        createKubeconfigCluster(prefix + "-k", emulated());
         UUID aksId = UUID.fromString(aks.substring(aks.lastIndexOf('/') + 1));
         jdbc.sql("update clusters set phase = 'Ready' where id = ?").param(aksId).update();
 
@@ -391,22 +430,23 @@ class ClusterIntegrationTests {
     void renamesAClusterAndHonoursIfMatch() throws Exception {
         String location = createAksCluster(unique("rename"));
         String newName = unique("renamed");
-        Api.operator(mvc).perform(Api.jsonPatch(location, json("name", newName)).header(HttpHeaders.IF_MATCH, "\"7\""))
+        String etag = etag(location);
+        Api.operator(mvc).perform(Api.jsonPatch(location, json("name", newName)).header(HttpHeaders.IF_MATCH, "\"77\""))
                 .andExpect(status().isPreconditionFailed())
                 .andExpect(content().contentType(PROBLEM))
                 .andExpect(jsonPath("$.type").value("https://pullbridge.io/problems/precondition-failed"));
         Api.operator(mvc).perform(Api.jsonPatch(location, json("name", newName, "serviceCidr", "10.96.0.0/12"))
-                        .header(HttpHeaders.IF_MATCH, "\"0\""))
+                        .header(HttpHeaders.IF_MATCH, etag))
                 .andExpect(status().isOk())
-                .andExpect(header().string("ETag", "\"1\""))
+                .andExpect(header().string("ETag", next(etag, 1)))
                 .andExpect(jsonPath("$.name").value(newName))
                 .andExpect(jsonPath("$.serviceCidr").value("10.96.0.0/12"))
-                .andExpect(jsonPath("$.status.phase").value("Pending"));
+                .andExpect(jsonPath("$.status.phase").value("Failed"));
         Api.operator(mvc).patch(location, json("serviceCidr", ""))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.serviceCidr").value(is((Object) null)));
         Api.operator(mvc).patch(location, json("kind", "aks")).andExpect(status().isOk())
-                .andExpect(header().string("ETag", "\"2\""));
+                .andExpect(header().string("ETag", next(etag, 2)));
         assertThat(jdbc.sql("select detail from audit_events where action = 'cluster.update' and resource_id = ? "
                         + "order by occurred_at").param(location.substring(location.lastIndexOf('/') + 1))
                 .query(String.class).list())
@@ -415,35 +455,37 @@ class ClusterIntegrationTests {
 
     @Test
     void replacingTheKubeconfigMakesPullBridgeConnectAgain() throws Exception {
-        String location = createKubeconfigCluster(unique("swap"), TestKubeconfigs.valid());
+        String location = createKubeconfigCluster(unique("swap"), emulated());
         UUID id = UUID.fromString(location.substring(location.lastIndexOf('/') + 1));
         String before = JSON.readTree(body(Api.reader(mvc).get(location))).get("kubeconfig").get("fingerprint").asString();
         jdbc.sql("update clusters set phase = 'Ready', status_message = null where id = ?").param(id).update();
+        String etag = etag(location);
 
         // The same kubeconfig again changes nothing: no new ETag, no reconnection.
-        body(Api.operator(mvc).perform(Api.jsonPatch(location, json("kubeconfig", TestKubeconfigs.valid())))
+        body(Api.operator(mvc).perform(Api.jsonPatch(location, json("kubeconfig", emulated())))
                 .andExpect(status().isOk())
-                .andExpect(header().string("ETag", "\"0\""))
+                .andExpect(header().string("ETag", etag))
                 .andExpect(jsonPath("$.status.phase").value("Ready")));
 
-        String replacement = TestKubeconfigs.withServer("https://api.example.com:443");
+        String replacement = EmulatedCluster.shared().kubeconfig(TOKEN + "-rotated");
         body(Api.operator(mvc).perform(Api.jsonPatch(location, json("kubeconfig", replacement))
-                        .header(HttpHeaders.IF_MATCH, "\"0\""))
+                        .header(HttpHeaders.IF_MATCH, etag))
                 .andExpect(status().isAccepted())
-                .andExpect(header().string("ETag", "\"1\""))
+                .andExpect(header().string("ETag", next(etag, 1)))
+                .andExpect(header().string("Operation-Location", startsWith("/api/v1/jobs/")))
                 .andExpect(jsonPath("$.status.phase").value("Pending"))
-                .andExpect(jsonPath("$.kubeconfig.server").value("https://api.example.com:443"))
+                .andExpect(jsonPath("$.kubeconfig.server").value(server()))
                 .andExpect(jsonPath("$.kubeconfig.fingerprint", not(before))));
         assertNoClearTextInTheRow(id);
         assertThat(jdbc.sql("select detail from audit_events where action = 'cluster.update' and resource_id = ?")
                 .param(id.toString()).query(String.class).single())
-                .contains("server host=api.example.com", "changed=kubeconfig");
+                .contains("server host=127.0.0.1", "changed=kubeconfig");
         assertNoClearTextInTheAuditTrail();
     }
 
     @Test
     void refusesAnInvalidUpdateAndLeavesTheClusterAsItWas() throws Exception {
-        String kubeconfigCluster = createKubeconfigCluster(unique("keep"), TestKubeconfigs.valid());
+        String kubeconfigCluster = createKubeconfigCluster(unique("keep"), emulated());
         UUID id = UUID.fromString(kubeconfigCluster.substring(kubeconfigCluster.lastIndexOf('/') + 1));
         String row = jdbc.sql("select row_to_json(c)::text from clusters c where id = ?").param(id)
                 .query(String.class).single();
@@ -484,7 +526,7 @@ class ClusterIntegrationTests {
 
     @Test
     void deletesAClusterUnlessSomethingUsesIt() throws Exception {
-        String location = createKubeconfigCluster(unique("gone"), TestKubeconfigs.valid());
+        String location = createKubeconfigCluster(unique("gone"), emulated());
         UUID id = UUID.fromString(location.substring(location.lastIndexOf('/') + 1));
         UUID binding = UUID.randomUUID();
         references.byCluster.put(id, List.of(new Reference(ResourceKinds.BINDING, binding)));
@@ -497,23 +539,23 @@ class ClusterIntegrationTests {
                 .andExpect(jsonPath("$.references[0].id").value(binding.toString()));
         references.byCluster.clear();
 
-        Api.operator(mvc).perform(Api.deleteRequest(location).header(HttpHeaders.IF_MATCH, "\"3\""))
+        Api.operator(mvc).perform(Api.deleteRequest(location).header(HttpHeaders.IF_MATCH, "\"99\""))
                 .andExpect(status().isPreconditionFailed());
         assertThat(clusterCountById(id)).isEqualTo(1);
 
         UUID job = DeleteJobs.accepted(Api.operator(mvc).perform(Api.deleteRequest(location)
-                .header(HttpHeaders.IF_MATCH, "\"0\"")));
+                .header(HttpHeaders.IF_MATCH, etag(location))));
         DeleteJobs.awaitSucceeded(jdbc, job);
         assertThat(clusterCountById(id)).isZero();
         Api.reader(mvc).get(location).andExpect(status().isNotFound());
         assertThat(jdbc.sql("select detail from audit_events where action = 'cluster.delete' and resource_id = ?")
                 .param(id.toString()).query(String.class).single())
-                .startsWith("name=gone-").endsWith(", kind=kubeconfig, server host=10.1.2.3");
+                .startsWith("name=gone-").endsWith(", kind=kubeconfig, server host=127.0.0.1");
     }
 
     @Test
     void anIdempotentRegistrationKeepsNoClearTextEither() throws Exception {
-        String request = json("name", unique("idem"), "kind", "kubeconfig", "kubeconfig", TestKubeconfigs.valid());
+        String request = json("name", unique("idem"), "kind", "kubeconfig", "kubeconfig", emulated());
         String key = UUID.randomUUID().toString();
         String first = body(Api.operator(mvc).perform(Api.jsonPost("/api/v1/clusters", request)
                 .header("Idempotency-Key", key)).andExpect(status().isAccepted()));

@@ -64,7 +64,7 @@ class KubeconfigParserTests {
                 {"apiVersion": "v1", "current-context": "c",
                  "contexts": [{"name": "c", "context": {"cluster": "k", "user": "u"}}],
                  "clusters": [{"name": "k", "cluster": {"server": "HTTPS://[2001:db8::10]/k8s/clusters/c-1"}}],
-                 "users": [{"name": "u", "user": {"client-certificate-data": "x", "client-key-data": "y"}}]}""";
+                 "users": [{"name": "u", "user": {"client-certificate-data": "eA==", "client-key-data": "eQ=="}}]}""";
         assertThat(parser.parse(json).serverHost()).isEqualTo("[2001:db8::10]");
     }
 
@@ -316,5 +316,48 @@ class KubeconfigParserTests {
     void checksOnlyTheCurrentContext() {
         // The "other" cluster of the fixture uses plain http on loopback; it is never used, so it is not refused.
         assertThat(parser.parse(TestKubeconfigs.valid()).cluster()).isEqualTo("onprem");
+    }
+
+    @Test
+    void refusesEmbeddedDataThatIsNotBase64() {
+        assertThat(problems(TestKubeconfigs.valid().replace("certificate-authority-data: LS0tLS1CRUdJTi1DRVJUSUZJQ0FURS0tLS0t",
+                "certificate-authority-data: not*base64"))).containsExactly(
+                "certificate-authority-data of cluster 'onprem' is not valid base64");
+    }
+
+    @Test
+    void refusesInsecureSkipTlsVerifyUnlessAllowed() {
+        String insecure = TestKubeconfigs.valid().replace("    certificate-authority-data: LS0tLS1CRUdJTi1DRVJUSUZJQ0FURS0tLS0t",
+                "    insecure-skip-tls-verify: true");
+        assertThat(problems(insecure)).singleElement().asString()
+                .startsWith("cluster 'onprem' sets insecure-skip-tls-verify")
+                .endsWith("(or allow it with pullbridge.clusters.allow-insecure-skip-tls-verify)");
+        KubeconfigParser lenient = parser(new ClustersProperties(List.of(), List.of(), DataSize.ofMegabytes(1), true,
+                java.time.Duration.ofMinutes(5)));
+        assertThat(lenient.credentials(java.util.UUID.randomUUID(), "v", insecure).insecureSkipTlsVerify()).isTrue();
+    }
+
+    @Test
+    void readsTheCredentialsOfTheCurrentContextForConnecting() {
+        java.util.UUID id = java.util.UUID.randomUUID();
+        ClusterCredentials credentials = parser.credentials(id, "sha256:v1", TestKubeconfigs.valid());
+        assertThat(credentials.clusterId()).isEqualTo(id);
+        assertThat(credentials.version()).isEqualTo("sha256:v1");
+        assertThat(credentials.server()).hasToString("https://10.1.2.3:6443");
+        assertThat(new String(credentials.certificateAuthority())).isEqualTo("-----BEGIN-CERTIFICATE-----");
+        assertThat(credentials.credential()).isEqualTo(new ClusterCredentials.BearerToken(TOKEN));
+        assertThat(credentials.toString()).doesNotContain(TOKEN).contains("BearerToken");
+        assertThat(credentials.credential().toString()).doesNotContain(TOKEN);
+
+        String certificate = kubeconfig(CLUSTERS, CONTEXTS, "ctx", """
+                - name: admin
+                  user:
+                    client-certificate-data: Y2VydA==
+                    client-key-data: a2V5
+                """);
+        ClusterCredentials.ClientCertificate pair = (ClusterCredentials.ClientCertificate)
+                parser.credentials(id, "v", certificate).credential();
+        assertThat(new String(pair.certificate())).isEqualTo("cert");
+        assertThat(new String(pair.key())).isEqualTo("key");
     }
 }

@@ -3,6 +3,11 @@ package io.pullbridge.sandbox;
 import io.pullbridge.PullBridgeApplication;
 import io.pullbridge.support.TestPlatform;
 import io.pullbridge.support.azure.AzureEmulator;
+import io.pullbridge.support.kube.EmulatedCluster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,7 +37,21 @@ public final class LocalSandbox {
         // Before anything opens a TLS connection: the JVM must trust the emulator's certificate.
         AzureEmulator.trustEmulatorCertificate();
         seedAzure(AzureEmulator.shared());
+        writeClusterKubeconfig(Path.of("target", "sandbox", "cluster.kubeconfig"));
         start(args);
+    }
+
+    /**
+     * The sandbox's Kubernetes cluster: an emulated API server on 127.0.0.1 (also the one behind the emulated AKS
+     * cluster), with a kubeconfig for it written where the README walkthrough reads it.
+     */
+    static void writeClusterKubeconfig(Path file) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, EmulatedCluster.shared().kubeconfig());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write the sandbox cluster's kubeconfig to " + file, e);
+        }
     }
 
     /** What the README walkthrough finds in the emulated Azure: its registries, clusters and a principal to adopt. */
@@ -81,7 +100,7 @@ public final class LocalSandbox {
 
     private static Map<String, Object> properties() {
         Map<String, Object> properties = new TreeMap<>(TestPlatform.properties("sandbox"));
-        // Emulated clusters will serve their API on loopback, which the kubeconfig server check refuses by default.
+        // Emulated clusters serve their API on loopback, which the kubeconfig server check refuses by default.
         properties.put("pullbridge.clusters.allowed-hosts", "127.0.0.1,localhost");
         return properties;
     }

@@ -22,8 +22,14 @@ public class TestPlatform implements ApplicationContextInitializer<ConfigurableA
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {
+        Map<String, Object> properties = properties("test");
+        // Emulated clusters serve on 127.0.0.1, which the kubeconfig server check refuses by default; a test class
+        // that sets its own list keeps it.
+        if (!context.getEnvironment().containsProperty("pullbridge.clusters.allowed-hosts")) {
+            properties.put("pullbridge.clusters.allowed-hosts", "127.0.0.1");
+        }
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("pullbridge-test-platform",
-                properties("test")));
+                properties));
     }
 
     public static Map<String, Object> properties(String databasePrefix) {

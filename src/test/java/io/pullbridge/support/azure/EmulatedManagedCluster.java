@@ -1,7 +1,6 @@
 package io.pullbridge.support.azure;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import io.pullbridge.support.kube.EmulatedCluster;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -169,28 +168,13 @@ public final class EmulatedManagedCluster {
         return this;
     }
 
+    /**
+     * The kubeconfig AKS would return, pointing at the JVM's shared emulated API server (see
+     * {@link EmulatedCluster#shared()}), so that an AKS cluster registered in tests answers like a real one.
+     */
     private String defaultKubeconfig(String user) {
-        String ca = Base64.getEncoder().encodeToString(("emulated CA of " + name).getBytes(StandardCharsets.UTF_8));
-        String userName = user + "_" + resourceGroup + "_" + name;
-        return """
-                apiVersion: v1
-                clusters:
-                - cluster:
-                    certificate-authority-data: %s
-                    server: https://%s:443
-                  name: %s
-                contexts:
-                - context:
-                    cluster: %s
-                    user: %s
-                  name: %s
-                current-context: %s
-                kind: Config
-                preferences: {}
-                users:
-                - name: %s
-                  user:
-                    token: emulated-%s-token
-                """.formatted(ca, fqdn(), name, name, userName, name, name, userName, user);
+        EmulatedCluster cluster = EmulatedCluster.shared();
+        return EmulatedCluster.kubeconfig(cluster.url(), cluster.certificateAuthorityData(),
+                "emulated-" + user + "-token-" + name);
     }
 }

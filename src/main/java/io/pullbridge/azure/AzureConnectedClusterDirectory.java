@@ -1,0 +1,43 @@
+package io.pullbridge.azure;
+
+import com.azure.resourcemanager.resources.models.GenericResource;
+import io.pullbridge.clusters.ConnectedClusterDirectory;
+import io.pullbridge.common.ArmResourceId;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Arc-enabled Kubernetes clusters, read through ARM's generic resources API: the SDK has no client for
+ * {@code Microsoft.Kubernetes} here (design.md section 1).
+ */
+final class AzureConnectedClusterDirectory implements ConnectedClusterDirectory {
+
+    /** The GA api-version of {@code Microsoft.Kubernetes/connectedClusters} this adapter reads. */
+    static final String API_VERSION = "2024-01-01";
+
+    private final AzureClients clients;
+
+    AzureConnectedClusterDirectory(AzureClients clients) {
+        this.clients = clients;
+    }
+
+    @Override
+    public Optional<ConnectedClusterFacts> read(String resourceId) {
+        ArmResourceId id = ArmResourceId.parse(resourceId, ArmResourceId.ResourceType.CONNECTED_CLUSTER);
+        return AzureFailures.armOptional("reading Arc-connected cluster " + id,
+                        () -> clients.resourceManager(id.subscriptionId()).genericResources()
+                                .getById(id.toString(), API_VERSION))
+                .map(resource -> facts(id, resource));
+    }
+
+    private static ConnectedClusterFacts facts(ArmResourceId id, GenericResource resource) {
+        Map<?, ?> properties = resource.properties() instanceof Map<?, ?> map ? map : Map.of();
+        return new ConnectedClusterFacts(resource.id() == null ? id.toString() : resource.id(),
+                text(properties.get("kubernetesVersion")), resource.regionName(), text(properties.get("distribution")),
+                text(properties.get("connectivityStatus")));
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+}

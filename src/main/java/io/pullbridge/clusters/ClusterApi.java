@@ -1,0 +1,159 @@
+package io.pullbridge.clusters;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Port: the calls PullBridge makes to one cluster's API server, through a client that the {@code kubernetes} adapter
+ * keeps per cluster (a bounded connection pool, a bound on concurrent calls and a client-side rate limit). Obtain one
+ * with {@link ClusterConnections#open(UUID)}.
+ *
+ * <p>Every failure is a {@link io.pullbridge.jobs.JobFailure} whose problem type {@link ClusterProblems} names: an
+ * unreachable server or throttling is transient, refused credentials or missing RBAC permissions are permanent,
+ * conflicts (a stale {@code resourceVersion}, a failed JSON Patch {@code test}, an object created meanwhile) are
+ * transient so that the job runs again from a fresh read. A missing namespace is
+ * {@link ClusterProblems#NAMESPACE_GONE}, which callers may catch to skip that namespace. Details never hold
+ * secret data.
+ *
+ * <p>Lists are one call per page (500 objects) for the whole cluster, whatever the number of namespaces.
+ */
+public interface ClusterApi {
+
+    UUID clusterId();
+
+    /** The server's {@code gitVersion} ({@code GET /version}), e.g. {@code v1.33.2}. */
+    String serverVersion();
+
+    /** Every namespace, or those the label selector matches ({@code null}: all). */
+    List<Namespace> namespaces(String labelSelector);
+
+    /** Secrets in every namespace that the label selector matches: {@code GET /api/v1/secrets?labelSelector=}. */
+    List<Secret> secrets(String labelSelector);
+
+    Optional<Secret> secret(String namespace, String name);
+
+    /** Creates the secret ({@code resourceVersion} ignored); an existing one is a transient conflict. */
+    Secret createSecret(Secret secret);
+
+    /**
+     * Replaces the secret as a whole, only if it still has {@code secret.resourceVersion()} (required): otherwise a
+     * transient conflict.
+     */
+    Secret replaceSecret(Secret secret);
+
+    /**
+     * Deletes the secret, only if it still has {@code resourceVersion} when one is given.
+     *
+     * @return false when it was already gone
+     */
+    boolean deleteSecret(String namespace, String name, String resourceVersion);
+
+    Optional<ServiceAccount> serviceAccount(String namespace, String name);
+
+    /**
+     * Appends {@code secretName} to the ServiceAccount's {@code imagePullSecrets} with a JSON Patch guarded by a
+     * {@code test} of the {@code resourceVersion} read, so entries others added meanwhile are never lost: a change
+     * since {@code account} was read is a transient conflict. Does nothing when the entry is already there.
+     */
+    ServiceAccount addImagePullSecret(ServiceAccount account, String secretName);
+
+    /**
+     * Removes the {@code secretName} entry from the ServiceAccount's {@code imagePullSecrets} by its index in
+     * {@code account}, guarded like {@link #addImagePullSecret}. Does nothing when there is no such entry.
+     */
+    ServiceAccount removeImagePullSecret(ServiceAccount account, String secretName);
+
+    /** Every service with a cluster IP (headless services have none), to check a new cluster IP is free. */
+    List<Service> services();
+
+    /** A namespace and its labels; {@code phase} is {@code Active} or {@code Terminating}. */
+    record Namespace(String name, Map<String, String> labels, String phase) {
+
+        public Namespace {
+            labels = labels == null ? Map.of() : Map.copyOf(labels);
+        }
+
+        public boolean terminating() {
+            return "Terminating".equals(phase);
+        }
+    }
+
+    /**
+     * A secret, as read or to write. {@link #toString()} names it and its data keys, never their values.
+     *
+     * @param data            key to raw (not base64) bytes
+     * @param resourceVersion as read; for a replace, the version it must still have; null for a create
+     */
+    record Secret(String namespace, String name, String type, Map<String, String> labels,
+                  Map<String, String> annotations, Map<String, byte[]> data, String resourceVersion) {
+
+        public static final String DOCKER_CONFIG_JSON = "kubernetes.io/dockerconfigjson";
+
+        public Secret {
+            labels = labels == null ? Map.of() : Map.copyOf(labels);
+            annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+            Map<String, byte[]> copy = new TreeMap<>();
+            if (data != null) {
+                data.forEach((key, value) -> copy.put(key, value == null ? new byte[0] : value.clone()));
+            }
+            data = java.util.Collections.unmodifiableMap(copy);
+        }
+
+        /** The same secret with another {@code resourceVersion} (e.g. the one read, to replace it). */
+        public Secret withResourceVersion(String version) {
+            return new Secret(namespace, name, type, labels, annotations, data, version);
+        }
+
+        /** True when type, labels, annotations and data bytes equal {@code other}'s (versions aside). */
+        public boolean sameContent(Secret other) {
+            if (other == null || !java.util.Objects.equals(type, other.type) || !labels.equals(other.labels)
+                    || !annotations.equals(other.annotations) || !data.keySet().equals(other.data.keySet())) {
+                return false;
+            }
+            return data.entrySet().stream().allMatch(entry -> Arrays.equals(entry.getValue(),
+                    other.data.get(entry.getKey())));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Secret other && java.util.Objects.equals(namespace, other.namespace)
+                    && java.util.Objects.equals(name, other.name)
+                    && java.util.Objects.equals(resourceVersion, other.resourceVersion) && sameContent(other);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(namespace, name, type, resourceVersion);
+        }
+
+        @Override
+        public String toString() {
+            return "Secret[" + namespace + "/" + name + ", type=" + type + ", labels=" + labels + ", data keys="
+                    + data.keySet() + ", resourceVersion=" + resourceVersion + "]";
+        }
+    }
+
+    /** A ServiceAccount's {@code imagePullSecrets} names, in order, and the version they were read at. */
+    record ServiceAccount(String namespace, String name, List<String> imagePullSecrets, String resourceVersion) {
+
+        public ServiceAccount {
+            imagePullSecrets = imagePullSecrets == null ? List.of() : List.copyOf(imagePullSecrets);
+        }
+
+        public boolean pullsWith(String secretName) {
+            return imagePullSecrets.contains(secretName);
+        }
+    }
+
+    /** A service and its cluster IPs ({@code spec.clusterIPs}, or {@code spec.clusterIP}). */
+    record Service(String namespace, String name, List<String> clusterIps) {
+
+        public Service {
+            clusterIps = clusterIps == null ? List.of() : List.copyOf(clusterIps);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.pullbridge.clusters;
+
+import java.net.URI;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * What connecting to one cluster's API server takes, read from a kubeconfig that {@link KubeconfigParser} accepted:
+ * the server, how to trust it, and one embedded credential. Held in memory only, never stored or logged:
+ * {@link #toString()} names the cluster and server and nothing else.
+ *
+ * @param clusterId             the registered cluster
+ * @param version               changes whenever the credentials may have changed (the kubeconfig's fingerprint); a
+ *                              client built from the same version can be kept
+ * @param certificateAuthority  PEM certificates the server's chain must end in, or null for the JVM's trust store
+ * @param insecureSkipTlsVerify the kubeconfig turned certificate checks off (allowed only by
+ *                              {@code pullbridge.clusters.allow-insecure-skip-tls-verify})
+ * @param tlsServerName         the name to expect in the server's certificate instead of the URL's host, or null
+ */
+public record ClusterCredentials(UUID clusterId, String version, URI server, byte[] certificateAuthority,
+                                 boolean insecureSkipTlsVerify, String tlsServerName, Credential credential) {
+
+    public ClusterCredentials {
+        Objects.requireNonNull(clusterId, "clusterId");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(credential, "credential");
+    }
+
+    /** How PullBridge proves who it is to the API server. */
+    public sealed interface Credential permits BearerToken, ClientCertificate, Basic, Anonymous {
+    }
+
+    public record BearerToken(String token) implements Credential {
+        @Override
+        public String toString() {
+            return "BearerToken[(secret)]";
+        }
+    }
+
+    /** PEM certificate chain and PEM private key. */
+    public record ClientCertificate(byte[] certificate, byte[] key) implements Credential {
+        @Override
+        public String toString() {
+            return "ClientCertificate[(secret)]";
+        }
+    }
+
+    public record Basic(String username, String password) implements Credential {
+        @Override
+        public String toString() {
+            return "Basic[(secret)]";
+        }
+    }
+
+    /** No credential in the kubeconfig: the API server decides what an anonymous caller may do. */
+    public record Anonymous() implements Credential {
+    }
+
+    /** The server's host, for messages. */
+    public String serverHost() {
+        return server.getHost();
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterCredentials[cluster=" + clusterId + ", server=" + server + ", credential="
+                + credential.getClass().getSimpleName() + "]";
+    }
+}

@@ -1,0 +1,40 @@
+package io.pullbridge.kubernetes;
+
+import jakarta.validation.constraints.Min;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * How PullBridge talks to clusters' API servers ({@code pullbridge.kubernetes.*}); every bound is per cluster.
+ *
+ * @param maxConcurrentCallsPerCluster calls in flight to one cluster at once, across all jobs of this replica
+ * @param busyWait           how long a call waits for one of those slots before the job step fails (transient)
+ * @param qps                calls per second to one cluster, on average (a client-side token bucket); 0 for no limit
+ * @param burst              calls that may go at once after a quiet spell (the bucket's size)
+ * @param connectTimeout     how long connecting to an API server may take
+ * @param callTimeout        how long one call may take in all (connect, send, wait, read)
+ * @param maxIdleConnections idle connections kept open to one cluster
+ * @param keepAlive          how long an idle connection is kept
+ * @param clientIdleTimeout  a cluster's client (and the credentials in it) is dropped after this long unused
+ */
+@Validated
+@ConfigurationProperties("pullbridge.kubernetes")
+public record KubernetesProperties(
+        @DefaultValue("8") @Min(1) int maxConcurrentCallsPerCluster,
+        @DefaultValue("PT30S") Duration busyWait,
+        @DefaultValue("100") @Min(0) double qps,
+        @DefaultValue("200") @Min(1) int burst,
+        @DefaultValue("PT10S") Duration connectTimeout,
+        @DefaultValue("PT30S") Duration callTimeout,
+        @DefaultValue("4") @Min(0) int maxIdleConnections,
+        @DefaultValue("PT5M") Duration keepAlive,
+        @DefaultValue("PT30M") Duration clientIdleTimeout) {
+
+    /** The defaults, for tests. */
+    static KubernetesProperties defaults() {
+        return new KubernetesProperties(8, Duration.ofSeconds(30), 100, 200, Duration.ofSeconds(10),
+                Duration.ofSeconds(30), 4, Duration.ofMinutes(5), Duration.ofMinutes(30));
+    }
+}

@@ -1,0 +1,399 @@
+package io.pullbridge.support.kube;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.VersionInfo;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A Kubernetes API server for tests and the local sandbox: fabric8's mock server in CRUD mode, on HTTPS on 127.0.0.1,
+ * with a certificate that {@link #kubeconfig()} trusts through {@code certificate-authority-data}. It starts with
+ * namespaces and their {@code default} ServiceAccounts (which a real cluster's controllers would create), records every
+ * request as {@code "METHOD /path?query"} ({@link #requests()}), and can refuse like a real API server: tokens other
+ * than the accepted ones (401, {@link #acceptOnlyToken}) and verbs RBAC would deny (403, {@link #forbid}).
+ *
+ * <p>Where the mock differs from a real API server is in {@code shared/reference/fabric8-mock-notes.md}: it does
+ * not check that a namespace exists before writing into it, ignores set-based selectors, and keeps no RBAC of its
+ * own.
+ */
+public final class EmulatedCluster implements AutoCloseable {
+
+    /** The bearer token in {@link #kubeconfig()}: the emulated cluster accepts any token unless told otherwise. */
+    public static final String TOKEN = "emulated-cluster-token-3b7e91";
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static volatile EmulatedCluster shared;
+
+    private final MockWebServer web;
+    private final KubernetesMockServer server;
+    private final NamespacedKubernetesClient client;
+    private final String certificateAuthorityData;
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final Map<String, String> forbidden = new ConcurrentHashMap<>();
+    private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
+    private volatile Set<String> acceptedTokens;
+    private volatile boolean recording = true;
+
+    private EmulatedCluster(String gitVersion) {
+        web = new MockWebServer();
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        KubernetesMixedDispatcher crud = new KubernetesMixedDispatcher(responses);
+        server = new KubernetesMockServer(new Context(), web, responses, new Rules(crud), true);
+        server.start(InetAddress.getLoopbackAddress(), 0);
+        version(gitVersion);
+        try {
+            certificateAuthorityData = Base64.getEncoder().encodeToString(
+                    Files.readAllBytes(Path.of(server.getSelfSignedCertificate().certificatePath())));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the emulated cluster's certificate", e);
+        }
+        client = server.createClient();
+    }
+
+    /** Starts an emulated cluster (Kubernetes v1.33.2) with these namespaces, each with a default ServiceAccount. */
+    public static EmulatedCluster start(String... namespaces) {
+        EmulatedCluster cluster = new EmulatedCluster("v1.33.2");
+        cluster.addNamespace("default", Map.of());
+        for (String namespace : namespaces) {
+            cluster.addNamespace(namespace, Map.of());
+        }
+        cluster.clearRequests();
+        return cluster;
+    }
+
+    /**
+     * One emulated cluster for the whole JVM (namespaces {@code default}, {@code kube-system}, {@code team-a},
+     * {@code team-b}), started on first use and never closed: the cluster behind the Azure emulator's AKS clusters and
+     * behind tests that only need a cluster that answers. Tests that count requests or change its rules use their own.
+     */
+    public static EmulatedCluster shared() {
+        EmulatedCluster current = shared;
+        if (current == null) {
+            synchronized (EmulatedCluster.class) {
+                current = shared;
+                if (current == null) {
+                    current = start("kube-system", "team-a", "team-b");
+                    shared = current;
+                }
+            }
+        }
+        return current;
+    }
+
+    /** The API server's URL, {@code https://127.0.0.1:<port>}. */
+    public String url() {
+        return "https://127.0.0.1:" + server.getPort();
+    }
+
+    /** Its certificate (self-signed, for 127.0.0.1 and localhost), base64-encoded PEM. */
+    public String certificateAuthorityData() {
+        return certificateAuthorityData;
+    }
+
+    /** A kubeconfig for it with {@link #TOKEN}, trusting its certificate. */
+    public String kubeconfig() {
+        return kubeconfig(TOKEN);
+    }
+
+    /** A kubeconfig for it with the given bearer token, trusting its certificate. */
+    public String kubeconfig(String token) {
+        return kubeconfig(url(), certificateAuthorityData, token);
+    }
+
+    /** A kubeconfig for any server, certificate authority and token, in the shape kubectl writes. */
+    public static String kubeconfig(String server, String certificateAuthorityData, String token) {
+        return """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: emulated
+                  cluster:
+                    server: %s
+                    certificate-authority-data: %s
+                contexts:
+                - name: emulated
+                  context:
+                    cluster: emulated
+                    user: pullbridge
+                current-context: emulated
+                users:
+                - name: pullbridge
+                  user:
+                    token: %s
+                """.formatted(server, certificateAuthorityData, token);
+    }
+
+    /** Adds a namespace with these labels, and its default ServiceAccount. */
+    public EmulatedCluster addNamespace(String name, Map<String, String> labels) {
+        quietly(() -> {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).withLabels(labels)
+                    .endMetadata().withNewStatus().withPhase("Active").endStatus().build()).create();
+            client.serviceAccounts().inNamespace(name).resource(new ServiceAccountBuilder().withNewMetadata()
+                    .withName("default").withNamespace(name).endMetadata().build()).create();
+        });
+        return this;
+    }
+
+    /** Deletes a namespace and what is in it, as a user deleting it would. */
+    public EmulatedCluster removeNamespace(String name) {
+        quietly(() -> {
+            client.secrets().inNamespace(name).delete();
+            client.serviceAccounts().inNamespace(name).delete();
+            client.namespaces().withName(name).delete();
+        });
+        return this;
+    }
+
+    /** The namespaces that exist now. */
+    public Set<String> namespaces() {
+        return Set.copyOf(namespaces);
+    }
+
+    /** The fabric8 client of this cluster, to seed or inspect objects (its requests are not recorded). */
+    public NamespacedKubernetesClient client() {
+        return client;
+    }
+
+    /** Runs seeding or inspection without recording its requests. */
+    public synchronized void quietly(Runnable action) {
+        recording = false;
+        try {
+            action.run();
+        } finally {
+            recording = true;
+        }
+    }
+
+    /** What {@code GET /version} answers as {@code gitVersion}. */
+    public EmulatedCluster version(String gitVersion) {
+        String[] parts = gitVersion.replaceFirst("^v", "").split("\\.");
+        server.setVersionInfo(new VersionInfo.Builder().withGitVersion(gitVersion).withMajor(parts[0])
+                .withMinor(parts.length > 1 ? parts[1] : "0").withPlatform("linux/amd64").build());
+        return this;
+    }
+
+    /** Refuses every bearer token but this one with 401, as an API server does for an unknown or revoked token. */
+    public EmulatedCluster acceptOnlyToken(String token) {
+        acceptedTokens = Set.of(token);
+        return this;
+    }
+
+    /**
+     * Denies a verb on a resource as RBAC does (403 with the API server's message), in one namespace or, with a null
+     * namespace, everywhere.
+     *
+     * @param verb     {@code get}, {@code list}, {@code create}, {@code update}, {@code patch} or {@code delete}
+     * @param resource the plural resource, e.g. {@code secrets}
+     */
+    public EmulatedCluster forbid(String verb, String resource, String namespace) {
+        forbidden.put(verb + " " + resource + " " + (namespace == null ? "*" : namespace), "");
+        return this;
+    }
+
+    /** Requests received since the last {@link #clearRequests()}, as {@code "METHOD /path?query"}. */
+    public List<String> requests() {
+        return List.copyOf(requests);
+    }
+
+    public int requestCount() {
+        return requests.size();
+    }
+
+    public EmulatedCluster clearRequests() {
+        requests.clear();
+        web.reset();
+        return this;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.shutdown();
+    }
+
+    /** The request's verb and resource as RBAC sees them. */
+    private record Access(String verb, String resource, String namespace) {
+    }
+
+    private static Access access(RecordedRequest request) {
+        String path = request.getPath();
+        int query = path.indexOf('?');
+        String[] segments = (query < 0 ? path : path.substring(0, query)).replaceFirst("^/", "").split("/");
+        // api/v1/<resource>[/<name>] or api/v1/namespaces/<ns>/<resource>[/<name>]
+        if (segments.length < 3 || !segments[0].equals("api")) {
+            return null;
+        }
+        String namespace = null;
+        String resource = segments[2];
+        boolean item = segments.length > 3;
+        if (segments[2].equals("namespaces") && segments.length > 4) {
+            namespace = segments[3];
+            resource = segments[4];
+            item = segments.length > 5;
+        }
+        String verb = switch (request.getMethod()) {
+            case "GET" -> item ? "get" : "list";
+            case "POST" -> "create";
+            case "PUT" -> "update";
+            case "PATCH" -> "patch";
+            case "DELETE" -> "delete";
+            default -> request.getMethod().toLowerCase();
+        };
+        return new Access(verb, resource, namespace);
+    }
+
+    /** Records requests and applies the authentication and RBAC rules before the CRUD mock answers. */
+    private final class Rules extends Dispatcher {
+
+        private final Dispatcher crud;
+
+        Rules(Dispatcher crud) {
+            this.crud = crud;
+        }
+
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+            if (recording) {
+                requests.add(request.getMethod() + " " + request.getPath());
+            }
+            Set<String> tokens = acceptedTokens;
+            String authorization = request.getHeader("Authorization");
+            if (recording && tokens != null && (authorization == null
+                    || !tokens.contains(authorization.replaceFirst("^Bearer ", "")))) {
+                return status(401, "Unauthorized", "Unauthorized", null);
+            }
+            Access access = recording ? access(request) : null;
+            if (access != null && access.namespace() != null && access.verb().equals("create")
+                    && !namespaces.contains(access.namespace())) {
+                // A real API server refuses to create anything in a namespace that does not exist; the mock would not.
+                return status(404, "NotFound", "namespaces \"" + access.namespace() + "\" not found",
+                        Map.of("name", access.namespace(), "kind", "namespaces"));
+            }
+            if (access != null && (forbidden.containsKey(access.verb() + " " + access.resource() + " *")
+                    || forbidden.containsKey(access.verb() + " " + access.resource() + " " + access.namespace()))) {
+                String where = access.namespace() == null ? "at the cluster scope"
+                        : "in the namespace \"" + access.namespace() + "\"";
+                return status(403, "Forbidden", access.resource() + " is forbidden: User \"system:serviceaccount:"
+                        + "pullbridge:pullbridge\" cannot " + access.verb() + " resource \"" + access.resource()
+                        + "\" in API group \"\" " + where, Map.of("kind", access.resource()));
+            }
+            byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
+            MockResponse stale = request.getMethod().equals("DELETE") ? failedPrecondition(request, body) : null;
+            if (stale != null) {
+                return stale;
+            }
+            MockResponse response;
+            try {
+                response = crud.dispatch(request);
+            } catch (Throwable e) {
+                if (request.getMethod().equals("PATCH") && e.getClass().getSimpleName().equals("JsonPatchException")) {
+                    // The mock throws, and never answers, when a JSON Patch test fails; the API server answers 422.
+                    return status(422, "Invalid", "the server rejected our request due to an error in our request",
+                            null, "testing value failed: test failed");
+                }
+                throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+            }
+            track(request, body, response);
+            return response;
+        }
+
+        /**
+         * A delete whose {@code preconditions.resourceVersion} is not the object's: the API server refuses it with 409,
+         * the mock would delete anyway.
+         */
+        private MockResponse failedPrecondition(RecordedRequest request, byte[] body) {
+            try {
+                String wanted = body.length == 0 ? "" : MAPPER.readTree(body).path("preconditions")
+                        .path("resourceVersion").asText("");
+                if (wanted.isEmpty()) {
+                    return null;
+                }
+                MockResponse current = crud.dispatch(new RecordedRequest("HTTP/1.1",
+                        io.fabric8.mockwebserver.dsl.HttpMethod.GET, request.getPath(),
+                        io.fabric8.mockwebserver.http.Headers.builder().build(),
+                        new io.fabric8.mockwebserver.http.Buffer()));
+                if (current.code() != 200) {
+                    return null;
+                }
+                String actual = MAPPER.readTree(current.getBody().getBytes()).path("metadata").path("resourceVersion")
+                        .asText("");
+                return actual.equals(wanted) ? null : status(409, "Conflict", "Operation cannot be fulfilled: the "
+                        + "ResourceVersion in the precondition (" + wanted + ") does not match the ResourceVersion in "
+                        + "record (" + actual + "). The object might have been modified", null);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Keeps {@link #namespaces} in step with what the CRUD mock stores. */
+        private void track(RecordedRequest request, byte[] body, MockResponse response) {
+            if (response.code() >= 300) {
+                return;
+            }
+            String path = request.getPath().replaceFirst("\\?.*$", "");
+            if (request.getMethod().equals("POST") && path.equals("/api/v1/namespaces")) {
+                try {
+                    namespaces.add(MAPPER.readTree(body).path("metadata").path("name").asText());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            } else if (request.getMethod().equals("DELETE") && path.startsWith("/api/v1/namespaces/")
+                    && path.split("/").length == 5) {
+                namespaces.remove(path.split("/")[4]);
+            }
+        }
+
+        @Override
+        public void shutdown() {
+            crud.shutdown();
+        }
+    }
+
+    private static MockResponse status(int code, String reason, String message, Map<String, String> details) {
+        return status(code, reason, message, details, null);
+    }
+
+    private static MockResponse status(int code, String reason, String message, Map<String, String> details,
+                                       String cause) {
+        StringBuilder body = new StringBuilder("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+                + "\"status\":\"Failure\",\"message\":\"").append(message.replace("\"", "\\\""))
+                .append("\",\"reason\":\"").append(reason).append("\"");
+        if (details != null) {
+            body.append(",\"details\":{");
+            List<String> fields = new ArrayList<>();
+            details.forEach((key, value) -> fields.add("\"" + key + "\":\"" + value + "\""));
+            body.append(String.join(",", fields)).append("}");
+        } else if (cause != null) {
+            body.append(",\"details\":{\"causes\":[{\"reason\":\"UnexpectedServerResponse\",\"message\":\"")
+                    .append(cause).append("\"}]}");
+        }
+        body.append(",\"code\":").append(code).append("}");
+        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+                .setBody(body.toString());
+    }
+}
