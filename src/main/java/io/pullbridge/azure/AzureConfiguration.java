@@ -1,5 +1,6 @@
 package io.pullbridge.azure;
 
+import io.pullbridge.bindings.ConnectedRegistries;
 import io.pullbridge.clusters.ManagedClusterDirectory;
 import io.pullbridge.common.AzureProperties;
 import io.pullbridge.common.RoleAssignments;
@@ -46,5 +47,10 @@ class AzureConfiguration {
     @Bean
     ManagedClusterDirectory azureManagedClusterDirectory(AzureClients clients) {
         return new AzureManagedClusterDirectory(clients);
+    }
+
+    @Bean
+    ConnectedRegistries azureConnectedRegistries(AzureClients clients) {
+        return new AzureConnectedRegistries(clients);
     }
 }
