@@ -102,8 +102,7 @@ final class AzureConnectedRegistries implements ConnectedRegistries {
                         .withSyncWindow(settings.syncWindow())
                         .withMessageTtl(settings.messageTtl())))
                 .withClientTokenIds(settings.clientTokenResourceIds())
-                .withLogging(new LoggingProperties().withLogLevel(
-                        com.azure.resourcemanager.containerregistry.models.LogLevel.fromString(settings.logLevel().value()))
+                .withLogging(new LoggingProperties().withLogLevel(sdkLogLevel(settings.logLevel()))
                         .withAuditLogStatus(AuditLogStatus.DISABLED))
                 .withNotificationsList(settings.notifications().isEmpty() ? null : settings.notifications());
         firstResponse("writing connected registry " + name + " of registry " + registry,
@@ -170,6 +169,10 @@ final class AzureConnectedRegistries implements ConnectedRegistries {
                 sync == null ? null : sync.messageTtl(), sync == null ? null : instant(sync.lastSyncTime()),
                 sync == null ? null : sync.gatewayEndpoint(),
                 inner.loginServer() == null ? null : inner.loginServer().host(), inner.clientTokenIds(), details);
+    }
+
+    private static com.azure.resourcemanager.containerregistry.models.LogLevel sdkLogLevel(LogLevel level) {
+        return com.azure.resourcemanager.containerregistry.models.LogLevel.fromString(level.value());
     }
 
     private static io.pullbridge.bindings.ConnectedRegistryMode mode(ConnectedRegistryMode mode) {

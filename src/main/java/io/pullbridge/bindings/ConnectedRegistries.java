@@ -179,7 +179,8 @@ public interface ConnectedRegistries {
      * @param syncTokenResourceId     the sync token ({@code properties.parent.syncProperties.tokenId})
      * @param syncSchedule            five-field cron; null means {@link #DEFAULT_SYNC_SCHEDULE}
      * @param syncWindow              how long each scheduled sync lasts; null to sync continuously
-     * @param messageTtl              how long sync messages are kept in the cloud; null means {@link #DEFAULT_MESSAGE_TTL}
+     * @param messageTtl              how long sync messages are kept in the cloud; null means
+     *                                {@link #DEFAULT_MESSAGE_TTL}
      * @param logLevel                null means {@link LogLevel#INFORMATION}
      * @param clientTokenResourceIds  tokens the connected registry accepts from clients
      * @param notifications           {@code notificationsList} patterns such as {@code hello-world:*:*}; may be empty
@@ -296,7 +297,8 @@ public interface ConnectedRegistries {
             settings.put("pvc.storageRequest", storageRequest);
             settings.put("cert-manager.enabled", "true");
             settings.put("cert-manager.install", Boolean.toString(certManager == CertManager.INSTALL));
-            settings.put("trustDistribution.enabled", Boolean.toString(trustDistribution != TrustDistribution.DISABLED));
+            settings.put("trustDistribution.enabled",
+                    Boolean.toString(trustDistribution != TrustDistribution.DISABLED));
             settings.put("trustDistribution.skipNodeSelector",
                     Boolean.toString(trustDistribution == TrustDistribution.ALL_NODES));
             return settings;

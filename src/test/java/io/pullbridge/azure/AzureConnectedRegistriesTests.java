@@ -117,7 +117,8 @@ class AzureConnectedRegistriesTests {
 
     @Test
     void extensionSettingsHaveTheDocumentedKeysAndNeverShowTheConnectionString() {
-        ExtensionSettings defaults = ExtensionSettings.of("10.0.0.50", "ConnectedRegistryName=x;SyncTokenPassword=s3cr3t");
+        ExtensionSettings defaults = ExtensionSettings.of("10.0.0.50",
+                "ConnectedRegistryName=x;SyncTokenPassword=s3cr3t");
         ExtensionSettings custom = new ExtensionSettings("10.0.0.51", "local-path", "500Gi",
                 ConnectedRegistries.CertManager.PREINSTALLED, ConnectedRegistries.TrustDistribution.LABELED_NODES,
                 false, "preview", "ConnectedRegistryName=x;SyncTokenPassword=s3cr3t");
@@ -318,7 +319,8 @@ class AzureConnectedRegistriesTests {
         JsonNode body = body(put);
         assertThat(body.has("location")).isFalse();
         JsonNode properties = body.get("properties");
-        assertThat(properties.get("extensionType").asString()).isEqualTo("Microsoft.ContainerRegistry.ConnectedRegistry");
+        assertThat(properties.get("extensionType").asString())
+                .isEqualTo("Microsoft.ContainerRegistry.ConnectedRegistry");
         assertThat(properties.get("autoUpgradeMinorVersion").asBoolean()).isTrue();
         assertThat(properties.has("releaseTrain")).isFalse();
         assertThat(properties.get("configurationSettings").get("service.clusterIP").asString()).isEqualTo("10.0.0.50");

@@ -48,7 +48,8 @@ final class ArmEndpoint {
     private static final Pattern TOKEN = Pattern.compile(RG + "Microsoft\\.ContainerRegistry/registries/([^/]+)/tokens/"
             + "([^/]+)$", Pattern.CASE_INSENSITIVE);
     private static final Pattern EXTENSIONS = Pattern.compile(RG + "Microsoft\\.Kubernetes/connectedClusters/([^/]+)/"
-            + "providers/Microsoft\\.KubernetesConfiguration/extensions(?:/([^/]+))?$", Pattern.CASE_INSENSITIVE);
+            + "providers/Microsoft\\.KubernetesConfiguration/extensions(?:/([^/]+)(?:/operations/([^/]+))?)?$",
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern PROVIDER = Pattern.compile("^/subscriptions/([^/]+)/providers/([^/]+)$",
             Pattern.CASE_INSENSITIVE);
     /** Resource providers as {@code GET /subscriptions/{id}/providers/{namespace}} lists them (used by generic calls). */
@@ -221,7 +222,8 @@ final class ArmEndpoint {
                     matcher.group(4), matcher.group(5));
         }
         if ((matcher = EXTENSIONS.matcher(path)).matches()) {
-            return extensions(call, caller, matcher.group(1), matcher.group(2), matcher.group(3), matcher.group(4));
+            return extensions(call, caller, matcher.group(1), matcher.group(2), matcher.group(3), matcher.group(4),
+                    matcher.group(5));
         }
         if ((matcher = TOKEN.matcher(path)).matches() && "DELETE".equals(call.method())) {
             Reply inUse = syncTokenInUse(caller, matcher.group(1), matcher.group(2), matcher.group(3),
@@ -1017,7 +1019,7 @@ final class ArmEndpoint {
     }
 
     private Reply extensions(Call call, IssuedToken caller, String subscription, String group, String clusterName,
-                             String name) {
+                             String name, String operation) {
         Reply refused = unsupportedApiVersion(call, "Microsoft.KubernetesConfiguration", "extensions");
         if (refused == null) {
             refused = missingGroup(subscription, group);
@@ -1033,7 +1035,8 @@ final class ArmEndpoint {
             default -> "write";
         };
         Reply denied = authorize(caller, "Microsoft.KubernetesConfiguration/extensions/" + verb,
-                clusterId + "/providers/Microsoft.KubernetesConfiguration/extensions" + (name == null ? "" : "/" + name));
+                clusterId + "/providers/Microsoft.KubernetesConfiguration/extensions"
+                        + (name == null ? "" : "/" + name));
         if (denied != null) {
             return denied;
         }
@@ -1043,7 +1046,7 @@ final class ArmEndpoint {
                     + "' on resource(s) of type 'extensions', because the parent resource '" + clusterId
                     + "' could not be found.");
         }
-        return connected.extensions(call, cluster, name, host -> registries.values().stream()
+        return connected.extensions(call, cluster, name, operation, host -> registries.values().stream()
                 .filter(r -> r.dataEndpointHostNames().stream().anyMatch(h -> h.equalsIgnoreCase(host)))
                 .findFirst());
     }

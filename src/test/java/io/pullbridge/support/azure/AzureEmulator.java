@@ -412,7 +412,7 @@ public final class AzureEmulator implements AutoCloseable {
         return arm.connected().connectedRegistries();
     }
 
-    /** An Arc extension, by resource id ({@code <connected cluster>/providers/Microsoft.KubernetesConfiguration/...}). */
+    /** An Arc extension, by id ({@code <connected cluster>/providers/Microsoft.KubernetesConfiguration/...}). */
     public Optional<EmulatedExtension> extension(String resourceId) {
         return arm.connected().extension(resourceId);
     }

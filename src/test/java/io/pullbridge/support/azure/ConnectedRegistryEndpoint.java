@@ -35,6 +35,8 @@ final class ConnectedRegistryEndpoint {
     private final Supplier<Instant> clock;
     private final Map<String, EmulatedConnectedRegistry> connectedRegistries = new LinkedHashMap<>();
     private final Map<String, EmulatedExtension> extensions = new LinkedHashMap<>();
+    /** Operation id to [extension id, "put" or "delete"], for Azure-AsyncOperation polls. */
+    private final Map<String, String[]> operations = new LinkedHashMap<>();
     private int provisioningReads = 1;
     private String[] nextFailure;
 
@@ -45,6 +47,7 @@ final class ConnectedRegistryEndpoint {
     synchronized void clear() {
         connectedRegistries.clear();
         extensions.clear();
+        operations.clear();
         provisioningReads = 1;
         nextFailure = null;
     }
@@ -212,7 +215,7 @@ final class ConnectedRegistryEndpoint {
     /**
      * @param registries finds a registry by id (case-insensitive) or by its data endpoint host, for activation
      */
-    synchronized Reply extensions(Call call, EmulatedConnectedCluster cluster, String name,
+    synchronized Reply extensions(Call call, EmulatedConnectedCluster cluster, String name, String operation,
                                   Function<String, Optional<EmulatedRegistry>> registries) {
         String prefix = cluster.id() + "/providers/Microsoft.KubernetesConfiguration/extensions";
         if (name == null) {
@@ -225,15 +228,16 @@ final class ConnectedRegistryEndpoint {
         }
         String id = prefix + "/" + name;
         EmulatedExtension existing = extensions.get(key(id));
+        if (operation != null) {
+            return "GET".equals(call.method()) ? operationStatus(call, cluster, id, operation, registries)
+                    : methodNotAllowed(call);
+        }
         return switch (call.method()) {
             case "GET" -> {
                 if (existing == null) {
                     yield extensionNotFound(name);
                 }
-                if (existing.inProgress() && "Connected".equalsIgnoreCase(cluster.connectivityStatus())
-                        && existing.readDue()) {
-                    complete(existing, registries);
-                }
+                advance(existing, cluster, registries);
                 yield extensions.containsKey(key(id)) ? Reply.json(200, existing.toJson()) : extensionNotFound(name);
             }
             case "PUT" -> putExtension(call, cluster, name, id, existing);
@@ -244,7 +248,7 @@ final class ConnectedRegistryEndpoint {
                 if (!existing.deleting()) {
                     existing.begin("Deleting", provisioningReads, null, clock.get());
                 }
-                yield Reply.empty(202).header("Azure-AsyncOperation", operation(id, call));
+                yield Reply.empty(202).header("Azure-AsyncOperation", operation(id, "delete", call));
             }
             default -> methodNotAllowed(call);
         };
@@ -277,7 +281,48 @@ final class ConnectedRegistryEndpoint {
         extension.begin(existing == null ? "Creating" : "Updating", provisioningReads, failure, clock.get());
         extensions.put(key(id), extension);
         return Reply.json(existing == null ? 201 : 200, extension.toJson())
-                .header("Azure-AsyncOperation", operation(id, call));
+                .header("Azure-AsyncOperation", operation(id, "put", call));
+    }
+
+    /** A read of an extension (or of its operation): it may complete what is in progress. */
+    private void advance(EmulatedExtension extension, EmulatedConnectedCluster cluster,
+                         Function<String, Optional<EmulatedRegistry>> registries) {
+        if (extension.inProgress() && "Connected".equalsIgnoreCase(cluster.connectivityStatus())
+                && extension.readDue()) {
+            complete(extension, registries);
+        }
+    }
+
+    /** What the SDK's poller reads at the {@code Azure-AsyncOperation} URL. */
+    private Reply operationStatus(Call call, EmulatedConnectedCluster cluster, String extensionId, String operationId,
+                                  Function<String, Optional<EmulatedRegistry>> registries) {
+        String[] operation = operations.get(key(operationId));
+        if (operation == null || !operation[0].equalsIgnoreCase(extensionId)) {
+            return Reply.armError(404, "OperationNotFound", "The operation '" + operationId + "' was not found.");
+        }
+        EmulatedExtension extension = extensions.get(key(extensionId));
+        if (extension != null) {
+            advance(extension, cluster, registries);
+        }
+        extension = extensions.get(key(extensionId));
+        String status;
+        Map<String, Object> error = null;
+        if (extension == null) {
+            status = "delete".equals(operation[1]) ? "Succeeded" : "Canceled";
+        } else if (extension.inProgress()) {
+            status = "InProgress";
+        } else if ("Failed".equals(extension.provisioningState())) {
+            status = "Failed";
+            error = Json.map(Json.map(extension.toJson(), "properties"), "errorInfo");
+        } else {
+            status = "Succeeded";
+        }
+        Map<String, Object> body = Json.obj("id", extensionId + "/operations/" + operationId, "name", operationId,
+                "status", status);
+        if (error != null) {
+            body.put("error", error);
+        }
+        return Reply.json(200, body);
     }
 
     /** The in-progress operation is due: the install succeeds, fails, or hangs; a deletion ends. */
@@ -356,9 +401,13 @@ final class ConnectedRegistryEndpoint {
                 + name + "' was not found.");
     }
 
-    private static String operation(String id, Call call) {
-        return "https://management.azure.com" + id + "/operations/" + UUID.randomUUID() + "?api-version="
-                + call.query("api-version");
+    /** The {@code Azure-AsyncOperation} URL, on the ARM host the call came to (as Azure's point to its own). */
+    private String operation(String id, String kind, Call call) {
+        String operationId = UUID.randomUUID().toString();
+        operations.put(key(operationId), new String[] {id, kind});
+        String host = call.header("Host");
+        return "https://" + (host == null ? "management.azure.com" : host) + id + "/operations/" + operationId
+                + "?api-version=" + call.query("api-version");
     }
 
     private static Map<String, String> strings(Map<String, Object> map) {
