@@ -477,6 +477,26 @@ class AzureConnectedRegistriesTests {
         }
     }
 
+    @Test
+    void anAzureErrorThatQuotesTheSyncTokenPasswordIsMaskedBeforeItBecomesAJobError() {
+        emulator.failNext(1, "PUT", "/extensions/", 400, "InvalidProtectedSettings",
+                "connectionString 'ConnectedRegistryName=x;SyncTokenPassword=s3cr3t' names an unknown registry");
+
+        JobFailure failure = catchThrowableOfType(JobFailure.class, () -> connected.putExtension(cluster.id(), CR,
+                ExtensionSettings.of("10.0.0.50", "ConnectedRegistryName=x;SyncTokenPassword=s3cr3t")));
+
+        assertThat(failure.problem().detail()).contains("InvalidProtectedSettings: connectionString '<protected>'")
+                .doesNotContain("s3cr3t");
+        assertThat(failure.getMessage()).doesNotContain("s3cr3t");
+        assertThat(failure.getCause()).isNull();
+        assertThat(failure.problem().remoteRequestId()).isNotBlank();
+
+        emulator.failNext(1, "PUT", "/extensions/", 400, "InvalidProtectedSettings", "cut short: SyncTokenPassword=s3c");
+        JobFailure cut = catchThrowableOfType(JobFailure.class, () -> connected.putExtension(cluster.id(), CR,
+                ExtensionSettings.of("10.0.0.50", "ConnectedRegistryName=x;SyncTokenPassword=s3cr3t")));
+        assertThat(cut.problem().detail()).endsWith("cut short: SyncTokenPassword=<protected>)");
+    }
+
     // ---- helpers
 
     private String extensionId() {
