@@ -1,5 +1,6 @@
 package io.pullbridge.azure;
 
+import io.pullbridge.bindings.ConnectedRegistries;
 import io.pullbridge.clusters.ConnectedClusterDirectory;
 import io.pullbridge.clusters.ManagedClusterDirectory;
 import io.pullbridge.common.AzureProperties;
@@ -52,5 +53,10 @@ class AzureConfiguration {
     @Bean
     ConnectedClusterDirectory azureConnectedClusterDirectory(AzureClients clients) {
         return new AzureConnectedClusterDirectory(clients);
+    }
+
+    @Bean
+    ConnectedRegistries azureConnectedRegistries(AzureClients clients) {
+        return new AzureConnectedRegistries(clients);
     }
 }

@@ -43,6 +43,13 @@ final class ArmEndpoint {
             + "([^/]+)(?:/(listClusterUserCredential|listClusterAdminCredential))?$", Pattern.CASE_INSENSITIVE);
     private static final Pattern CONNECTED_CLUSTER = Pattern.compile(
             RG + "Microsoft\\.Kubernetes/connectedClusters/([^/]+)$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern CONNECTED_REGISTRIES = Pattern.compile(RG + "Microsoft\\.ContainerRegistry/registries/"
+            + "([^/]+)/connectedRegistries(?:/([^/]+)(?:/([^/]+))?)?$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern TOKEN = Pattern.compile(RG + "Microsoft\\.ContainerRegistry/registries/([^/]+)/tokens/"
+            + "([^/]+)$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern EXTENSIONS = Pattern.compile(RG + "Microsoft\\.Kubernetes/connectedClusters/([^/]+)/"
+            + "providers/Microsoft\\.KubernetesConfiguration/extensions(?:/([^/]+)(?:/operations/([^/]+))?)?$",
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern PROVIDER = Pattern.compile("^/subscriptions/([^/]+)/providers/([^/]+)$",
             Pattern.CASE_INSENSITIVE);
     /** Resource providers as {@code GET /subscriptions/{id}/providers/{namespace}} lists them (used by generic calls). */
@@ -76,12 +83,19 @@ final class ArmEndpoint {
     private final Map<String, EmulatedConnectedCluster> connectedClusters = new LinkedHashMap<>();
     private final Map<String, RoleAssignment> roleAssignments = new LinkedHashMap<>();
     private final List<Denial> denials = new ArrayList<>();
+    private final ConnectedRegistryEndpoint connected;
     private int roleAssignmentLimit = 4000;
     private boolean requireKnownPrincipals = true;
     private boolean principalTypeSkipsReplicationCheck;
 
     ArmEndpoint(Directory directory) {
         this.directory = directory;
+        this.connected = new ConnectedRegistryEndpoint(directory::now);
+    }
+
+    /** Connected registries and Arc extensions, for the emulator's test hooks. */
+    ConnectedRegistryEndpoint connected() {
+        return connected;
     }
 
     synchronized void clear() {
@@ -95,6 +109,7 @@ final class ArmEndpoint {
         roleAssignmentLimit = 4000;
         requireKnownPrincipals = true;
         principalTypeSkipsReplicationCheck = false;
+        connected.clear();
     }
 
     // ---- seeding and inspection
@@ -201,6 +216,21 @@ final class ArmEndpoint {
         }
         if ((matcher = REGISTRIES_IN_GROUP.matcher(path)).matches()) {
             return listRegistries(call, caller, matcher.group(1), matcher.group(2));
+        }
+        if ((matcher = CONNECTED_REGISTRIES.matcher(path)).matches()) {
+            return connectedRegistries(call, caller, matcher.group(1), matcher.group(2), matcher.group(3),
+                    matcher.group(4), matcher.group(5));
+        }
+        if ((matcher = EXTENSIONS.matcher(path)).matches()) {
+            return extensions(call, caller, matcher.group(1), matcher.group(2), matcher.group(3), matcher.group(4),
+                    matcher.group(5));
+        }
+        if ((matcher = TOKEN.matcher(path)).matches() && "DELETE".equals(call.method())) {
+            Reply inUse = syncTokenInUse(caller, matcher.group(1), matcher.group(2), matcher.group(3),
+                    matcher.group(4));
+            if (inUse != null) {
+                return inUse;
+            }
         }
         if ((matcher = REGISTRY.matcher(path)).matches()) {
             return registry(call, caller, matcher.group(1), matcher.group(2), matcher.group(3), matcher.group(4),
@@ -954,6 +984,96 @@ final class ArmEndpoint {
                         "provisioningState", "Succeeded",
                         "totalNodeCount", cluster.totalNodeCount()),
                 "tags", Map.of()));
+    }
+
+    // ---- connected registries and Arc extensions (state and behaviour in ConnectedRegistryEndpoint)
+
+    private Reply connectedRegistries(Call call, IssuedToken caller, String subscription, String group, String name,
+                                      String connectedRegistry, String action) {
+        Reply refused = unsupportedApiVersion(call, "Microsoft.ContainerRegistry", "registries/connectedRegistries");
+        if (refused == null) {
+            refused = missingGroup(subscription, group);
+        }
+        if (refused != null) {
+            return refused;
+        }
+        String id = "/subscriptions/" + subscription + "/resourceGroups/" + group
+                + "/providers/Microsoft.ContainerRegistry/registries/" + name;
+        String verb = action != null ? action + "/action" : switch (call.method()) {
+            case "GET" -> "read";
+            case "DELETE" -> "delete";
+            default -> "write";
+        };
+        Reply denied = authorize(caller, "Microsoft.ContainerRegistry/registries/connectedRegistries/" + verb,
+                connectedRegistry == null ? id : id + "/connectedRegistries/" + connectedRegistry);
+        if (denied != null) {
+            return denied;
+        }
+        EmulatedRegistry registry = registries.get(key(id));
+        if (registry == null) {
+            return Reply.armError(404, "ParentResourceNotFound", "Failed to perform '" + call.method()
+                    + "' on resource(s) of type 'registries/connectedRegistries', because the parent resource '" + id
+                    + "' could not be found.");
+        }
+        return connected.connectedRegistries(call, registry, connectedRegistry, action);
+    }
+
+    private Reply extensions(Call call, IssuedToken caller, String subscription, String group, String clusterName,
+                             String name, String operation) {
+        Reply refused = unsupportedApiVersion(call, "Microsoft.KubernetesConfiguration", "extensions");
+        if (refused == null) {
+            refused = missingGroup(subscription, group);
+        }
+        if (refused != null) {
+            return refused;
+        }
+        String clusterId = "/subscriptions/" + subscription + "/resourceGroups/" + group
+                + "/providers/Microsoft.Kubernetes/connectedClusters/" + clusterName;
+        String verb = switch (call.method()) {
+            case "GET" -> "read";
+            case "DELETE" -> "delete";
+            default -> "write";
+        };
+        Reply denied = authorize(caller, "Microsoft.KubernetesConfiguration/extensions/" + verb,
+                clusterId + "/providers/Microsoft.KubernetesConfiguration/extensions"
+                        + (name == null ? "" : "/" + name));
+        if (denied != null) {
+            return denied;
+        }
+        EmulatedConnectedCluster cluster = connectedClusters.get(key(clusterId));
+        if (cluster == null) {
+            return Reply.armError(404, "ParentResourceNotFound", "Failed to perform '" + call.method()
+                    + "' on resource(s) of type 'extensions', because the parent resource '" + clusterId
+                    + "' could not be found.");
+        }
+        return connected.extensions(call, cluster, name, operation, host -> registries.values().stream()
+                .filter(r -> r.dataEndpointHostNames().stream().anyMatch(h -> h.equalsIgnoreCase(host)))
+                .findFirst());
+    }
+
+    /** ACR refuses to delete a token that a connected registry syncs with. */
+    private Reply syncTokenInUse(IssuedToken caller, String subscription, String group, String registry,
+                                 String token) {
+        String tokenId = "/subscriptions/" + subscription + "/resourceGroups/" + group
+                + "/providers/Microsoft.ContainerRegistry/registries/" + registry + "/tokens/" + token;
+        if (authorize(caller, "Microsoft.ContainerRegistry/registries/tokens/delete", tokenId) != null) {
+            return null;
+        }
+        return connected.usingSyncToken(tokenId).map(c -> Reply.armError(409, "Conflict", "The token '" + token
+                + "' is the sync token of connected registry '" + c.name() + "' and cannot be deleted before it."))
+                .orElse(null);
+    }
+
+    /** ARM routes a resource type only at the api-versions its provider registered. */
+    private static Reply unsupportedApiVersion(Call call, String namespace, String type) {
+        List<String> versions = PROVIDERS.get(namespace).get(type);
+        String apiVersion = call.query("api-version");
+        if (versions.contains(apiVersion)) {
+            return null;
+        }
+        return Reply.armError(400, "NoRegisteredProviderFound", "No registered resource provider found for location "
+                + "'westeurope' and API version '" + apiVersion + "' for type '" + type.substring(type.lastIndexOf('/')
+                + 1) + "'. The supported api-versions are '" + String.join(", ", versions) + "'.");
     }
 
     // ---- shared rules

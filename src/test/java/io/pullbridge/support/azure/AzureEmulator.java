@@ -410,6 +410,48 @@ public final class AzureEmulator implements AutoCloseable {
         return this;
     }
 
+    // ---- connected registries and Arc extensions
+
+    /** A connected registry, by resource id. */
+    public Optional<EmulatedConnectedRegistry> connectedRegistry(String resourceId) {
+        return arm.connected().connectedRegistry(resourceId);
+    }
+
+    /** Every connected registry ARM holds now. */
+    public List<EmulatedConnectedRegistry> connectedRegistries() {
+        return arm.connected().connectedRegistries();
+    }
+
+    /** An Arc extension, by id ({@code <connected cluster>/providers/Microsoft.KubernetesConfiguration/...}). */
+    public Optional<EmulatedExtension> extension(String resourceId) {
+        return arm.connected().extension(resourceId);
+    }
+
+    /**
+     * How many GETs an extension answers {@code Creating}, {@code Updating} or {@code Deleting} before its operation
+     * completes (only reads made while its cluster is {@code Connected} count). 1 by default; applies to operations
+     * started from now on.
+     */
+    public AzureEmulator extensionProvisioningReads(int reads) {
+        arm.connected().provisioningReads(reads);
+        return this;
+    }
+
+    /** The next extension created or updated ends {@code Failed}, with this {@code errorInfo}. */
+    public AzureEmulator failNextExtension(String errorCode, String message) {
+        arm.connected().failNextExtension(errorCode, message);
+        return this;
+    }
+
+    /**
+     * Deletes an extension behind PullBridge's back (drift), at once; the connected registry it ran goes
+     * {@code Offline}.
+     */
+    public AzureEmulator removeExtension(String resourceId) {
+        arm.connected().removeExtension(resourceId);
+        return this;
+    }
+
     // ---- failure injection
 
     /**
