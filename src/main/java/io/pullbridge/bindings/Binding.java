@@ -62,6 +62,10 @@ class Binding extends ResourceEntity {
     private Instant reconciledAt;
 
     @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "pull_secret_status")
+    private PullSecretStatus pullSecretStatus;
+
+    @JdbcTypeCode(SqlTypes.JSON)
     @Column(nullable = false)
     private List<String> drift = new ArrayList<>();
 
@@ -162,6 +166,14 @@ class Binding extends ResourceEntity {
 
     void setKubeletAssignment(KubeletAssignment kubeletAssignment) {
         this.kubeletAssignment = kubeletAssignment;
+    }
+
+    PullSecretStatus getPullSecretStatus() {
+        return pullSecretStatus;
+    }
+
+    void setPullSecretStatus(PullSecretStatus pullSecretStatus) {
+        this.pullSecretStatus = pullSecretStatus;
     }
 
     Instant getReconciledAt() {

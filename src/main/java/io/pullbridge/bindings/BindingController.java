@@ -14,8 +14,10 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.UUID;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
+import org.springframework.resilience.annotation.Retryable;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -111,9 +113,16 @@ class BindingController {
     ResponseEntity<BindingResponse> update(@PathVariable UUID id, @RequestBody UpdateBindingRequest request,
                                            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         Binding binding = bindings.update(id, request, ifMatch);
-        return ResponseEntity.accepted().eTag(of(binding.getVersion())).body(BindingResponse.of(binding));
+        ResponseEntity.BodyBuilder accepted = ResponseEntity.accepted()
+                .location(URI.create("/api/v1/bindings/" + binding.getId()));
+        if (binding.getStatus().jobId() != null) {
+            accepted.header("Operation-Location", "/api/v1/jobs/" + binding.getStatus().jobId());
+        }
+        return accepted.eTag(of(binding.getVersion())).body(BindingResponse.of(binding));
     }
 
+    // A job may write the row (its status) between this request's read and write: read again and retry.
+    @Retryable(includes = OptimisticLockingFailureException.class, maxRetries = 4, delay = 20, jitter = 10)
     @DeleteMapping("/{id}")
     @Operation(operationId = "deleteBinding", summary = "Remove a binding")
     @ApiResponse(responseCode = "202", description = "Deleting: the resource is Deleting until its delete job "
@@ -130,16 +139,22 @@ class BindingController {
 
     @PostMapping(path = "/{id}:verify", produces = "application/json")
     @Operation(operationId = "verifyBinding", summary = "Prove that a binding's access is effective",
-            description = "A job checks, without changing anything, that the cluster can pull: for a kubelet-identity "
-                    + "binding, that the role assignment exists, names the cluster's current kubelet identity, and "
-                    + "has the role the registry needs at the registry's scope. The outcome is the job's, and the "
-                    + "binding's Verified condition.")
+            description = "A job checks, without changing anything, that the cluster can pull. For a pull-secret "
+                    + "binding it reads the secret back from the cluster (pullbridge.bindings.verify-sample "
+                    + "namespaces, 0 for all), decodes it and performs the registry's Docker v2 handshake with it "
+                    + "(GET /v2/, the Bearer realm's token with scope repository:<repo>:pull or Basic, then HEAD "
+                    + "of the named image's manifest). For a kubelet-identity binding it checks that the role "
+                    + "assignment exists, names the cluster's current kubelet identity, and has the role the "
+                    + "registry needs at the registry's scope. The outcome is the job's, and the binding's "
+                    + "Verified condition.")
     @ApiResponse(responseCode = "202", description = "Accepted; the body is the verification job")
+    @ApiResponse(responseCode = "400", description = "An invalid image reference, or one for a kubelet-identity binding")
     @ApiResponse(responseCode = "404", description = "No such binding")
     @ApiResponse(responseCode = "409", description = "The binding is being deleted, or its method cannot be "
             + "verified yet")
-    ResponseEntity<JobResponse> verify(@PathVariable UUID id) {
-        JobRef job = bindings.verify(id);
+    ResponseEntity<JobResponse> verify(@PathVariable UUID id,
+                                       @RequestBody(required = false) VerifyBindingRequest request) {
+        JobRef job = bindings.verify(id, request);
         return ResponseEntity.accepted()
                 .location(URI.create(job.location()))
                 .header("Operation-Location", job.location())

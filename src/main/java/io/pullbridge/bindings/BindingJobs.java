@@ -1,7 +1,9 @@
 package io.pullbridge.bindings;
 
+import io.pullbridge.clusters.ClusterApi;
 import io.pullbridge.common.Condition;
 import io.pullbridge.common.Phase;
+import io.pullbridge.common.ResourceStatus;
 import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.jobs.JobContext;
 import io.pullbridge.jobs.JobFailure;
@@ -9,11 +11,18 @@ import io.pullbridge.jobs.JobHandler;
 import io.pullbridge.jobs.JobProblem;
 import io.pullbridge.jobs.JobResult;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -27,15 +36,27 @@ class BindingJobs implements JobHandler {
     static final String APPLY = "binding.apply";
     static final String RECONCILE = "binding.reconcile";
     static final String VERIFY = "binding.verify";
+    /** Job data of {@code binding.verify}: the image to check pull access to, if the request named one. */
+    static final String IMAGE = "image";
 
     private final BindingRepository bindings;
     private final KubeletIdentityAccess kubelet;
+    private final PullSecrets pullSecrets;
+    private final RegistryHandshake handshake;
+    private final BindingsProperties properties;
+    private final ObjectMapper json;
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    BindingJobs(BindingRepository bindings, KubeletIdentityAccess kubelet, TransactionTemplate tx, Clock clock) {
+    BindingJobs(BindingRepository bindings, KubeletIdentityAccess kubelet, PullSecrets pullSecrets,
+                BindingsProperties properties, ObjectMapper json, TransactionTemplate tx, Clock clock) {
+        this.handshake = new RegistryHandshake(RegistryHandshake.Settings.defaults()
+                .withTimeouts(properties.verifyTimeout(), properties.verifyTimeout()));
+        this.properties = properties;
+        this.json = json;
         this.bindings = bindings;
         this.kubelet = kubelet;
+        this.pullSecrets = pullSecrets;
         this.tx = tx;
         this.clock = clock;
     }
@@ -64,8 +85,52 @@ class BindingJobs implements JobHandler {
         }
         return switch (binding.method()) {
             case KUBELET_IDENTITY -> attach(context, binding);
+            case PULL_SECRET -> writePullSecrets(context, binding);
             default -> throw new IllegalStateException("no jobs for " + binding.method() + " bindings");
         };
+    }
+
+    /** How long a pass waits for a credential that is still being made before it looks again. */
+    static final Duration CREDENTIAL_WAIT = Duration.ofSeconds(10);
+
+    private JobResult writePullSecrets(JobContext context, BindingSnapshot binding) throws Exception {
+        AtomicReference<PullSecrets.Desired> desired = new AtomicReference<>();
+        context.step("read-credential", () -> {
+            desired.set(pullSecrets.desired(binding).orElse(null));
+            return desired.get() == null ? "the credential has no password yet"
+                    : desired.get().credential().source().kind() + " " + desired.get().credential().sourceId()
+                    + ", password " + desired.get().credential().fingerprint();
+        });
+        if (desired.get() == null) {
+            return JobResult.retryAfter(CREDENTIAL_WAIT, "waiting for the binding's "
+                    + (binding.servicePrincipalId() != null ? "service principal " + binding.servicePrincipalId()
+                    : "registry token " + binding.tokenId()) + " to have a password (it is still being created, "
+                    + "or failed: see its status)");
+        }
+        PullSecrets.Pass pass = pullSecrets.apply(context, binding, desired.get(), binding.reconciledAt() == null);
+        PullSecretStatus status = pass.status();
+        context.step("record", () -> {
+            tx.executeWithoutResult(tx -> bindings.findById(binding.id()).ifPresent(row -> {
+                row.setPullSecretStatus(status);
+                row.reconciled(clock.instant(), pass.drift());
+                row.getStatus().setCondition(status.failed() + status.conflicts() == 0
+                        ? new Condition(ResourceStatus.DEGRADED, "False", "AllNamespacesReady", status.ready()
+                        + " of " + status.targeted() + " namespaces hold the secret" + (status.pending() == 0 ? ""
+                        : "; " + status.pending() + " named namespaces do not exist yet"), clock.instant())
+                        : new Condition(ResourceStatus.DEGRADED, "True", status.conflicts() > 0 ? "SecretConflict"
+                        : "NamespaceFailed", status.failed() + " failed, " + status.conflicts()
+                        + " in conflict: " + status.issues().stream().filter(i -> !i.state().equals("pending"))
+                        .limit(3).map(i -> i.namespace() + ": " + i.reason()).reduce((a, b) -> a + "; " + b)
+                        .orElse(""), clock.instant()));
+                row.touched(clock.instant());
+            }));
+            return status.ready() + " ready, " + status.pending() + " pending, " + status.failed() + " failed, "
+                    + status.conflicts() + " in conflict";
+        });
+        return JobResult.done((pass.drift().isEmpty() ? "" : "Repaired drift (" + pass.drift().size() + "). ")
+                + status.ready() + " of " + status.targeted() + " namespaces hold the secret"
+                + (status.complete() ? "" : " (" + status.pending() + " pending, " + status.failed() + " failed, "
+                + status.conflicts() + " in conflict)"));
     }
 
     private JobResult attach(JobContext context, BindingSnapshot binding) throws Exception {
@@ -91,6 +156,7 @@ class BindingJobs implements JobHandler {
     private JobResult verify(JobContext context, BindingSnapshot binding) throws Exception {
         List<String> problems = switch (binding.method()) {
             case KUBELET_IDENTITY -> kubelet.verify(context, binding, binding.kubelet());
+            case PULL_SECRET -> verifyPullSecrets(context, binding);
             default -> throw new IllegalStateException("no verification for " + binding.method() + " bindings");
         };
         Condition verified = problems.isEmpty()
@@ -105,6 +171,83 @@ class BindingJobs implements JobHandler {
                     FailureClass.PERMANENT), null);
         }
         return JobResult.done("access is effective");
+    }
+
+    /**
+     * Reads the binding's secrets back from the cluster (a sample of its namespaces, or all), decodes each
+     * {@code .dockerconfigjson}, and proves with a registry handshake that its credentials can pull (the named image,
+     * when the request named one). Identical secrets are proven once.
+     */
+    private List<String> verifyPullSecrets(JobContext context, BindingSnapshot binding) throws Exception {
+        List<String> problems = new ArrayList<>();
+        List<ClusterApi.Secret> secrets = new ArrayList<>();
+        String server = pullSecrets.server(binding);
+        context.step("read-secrets", () -> {
+            secrets.addAll(pullSecrets.readBack(binding, properties.verifySample()));
+            long missing = secrets.stream().filter(secret -> secret.data().isEmpty()).count();
+            secrets.stream().filter(secret -> secret.data().isEmpty()).limit(5).forEach(secret -> problems.add(
+                    "namespace " + secret.namespace() + " has no secret " + secret.name()));
+            return secrets.size() + " namespace" + (secrets.size() == 1 ? "" : "s") + " read"
+                    + (missing == 0 ? "" : ", " + missing + " without the secret");
+        });
+        if (secrets.isEmpty()) {
+            problems.add("the binding targets no namespace that exists");
+            return problems;
+        }
+        String image = context.data().get(IMAGE);
+        ImageReference reference = image == null ? null : ImageReference.parse(image);
+        context.step("registry-handshake", () -> {
+            Map<String, PullCheck> checked = new LinkedHashMap<>();
+            for (ClusterApi.Secret secret : secrets) {
+                byte[] config = secret.data().get(PullSecrets.DOCKER_CONFIG_KEY);
+                if (config == null) {
+                    continue;
+                }
+                String key = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(config));
+                PullCheck check = checked.get(key);
+                if (check == null) {
+                    Optional<RegistryLogin> login = login(config, server);
+                    if (login.isEmpty()) {
+                        problems.add("the secret in " + secret.namespace() + " holds no credentials for " + server);
+                        continue;
+                    }
+                    check = reference == null ? handshake.verify(login.get())
+                            : handshake.verify(login.get(), reference);
+                    checked.put(key, check);
+                }
+                if (!check.success()) {
+                    problems.add("the secret in " + secret.namespace() + ": " + check.reason() + ": "
+                            + check.message());
+                }
+            }
+            PullCheck any = checked.values().stream().findFirst().orElse(null);
+            return checked.size() + " distinct credential" + (checked.size() == 1 ? "" : "s") + " tried against "
+                    + server + (any == null ? "" : ": " + any.reason() + (any.manifestDigest() == null ? ""
+                    : " " + any.manifestDigest()) + " (HTTP " + any.statuses() + ")");
+        });
+        return problems;
+    }
+
+    /** The login for {@code server} in a {@code .dockerconfigjson}; empty when it has none. */
+    private Optional<RegistryLogin> login(byte[] config, String server) {
+        JsonNode auth = json.readTree(config).path("auths").path(server);
+        if (!auth.isObject()) {
+            return Optional.empty();
+        }
+        String username = auth.path("username").asText(null);
+        String password = auth.path("password").asText(null);
+        if ((username == null || password == null) && auth.hasNonNull("auth")) {
+            String decoded = new String(java.util.Base64.getDecoder().decode(auth.get("auth").asText()),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            if (colon > 0) {
+                username = decoded.substring(0, colon);
+                password = decoded.substring(colon + 1);
+            }
+        }
+        return username == null || password == null ? Optional.empty()
+                : Optional.of(new RegistryLogin(server, username, password));
     }
 
     private void recordVerification(UUID id, Condition verified) {

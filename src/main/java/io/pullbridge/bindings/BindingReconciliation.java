@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 class BindingReconciliation implements ReconcileSource {
 
     /** The methods whose bindings PullBridge keeps true today. */
-    static final List<BindingMethod> RECONCILED = List.of(BindingMethod.KUBELET_IDENTITY);
+    static final List<BindingMethod> RECONCILED = List.of(BindingMethod.KUBELET_IDENTITY, BindingMethod.PULL_SECRET);
 
     private final BindingRepository bindings;
 

@@ -10,19 +10,23 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Bindings in the resource lifecycle: their status follows their jobs, and their delete job first removes what the
- * binding made (a kubelet-identity binding's role assignment, if PullBridge created it).
+ * binding made: a kubelet-identity binding's role assignment (if PullBridge created it), a pull-secret binding's
+ * secrets and its entries in ServiceAccounts' {@code imagePullSecrets}.
  */
 @Component
 class BindingResources extends RepositoryResources<Binding> {
 
     private final BindingRepository repository;
     private final KubeletIdentityAccess kubelet;
+    private final PullSecrets pullSecrets;
     private final TransactionTemplate tx;
 
-    BindingResources(BindingRepository repository, KubeletIdentityAccess kubelet, TransactionTemplate tx) {
+    BindingResources(BindingRepository repository, KubeletIdentityAccess kubelet, PullSecrets pullSecrets,
+                     TransactionTemplate tx) {
         super(ResourceKinds.BINDING, repository, Binding.class, binding -> binding.getMethod().value());
         this.repository = repository;
         this.kubelet = kubelet;
+        this.pullSecrets = pullSecrets;
         this.tx = tx;
     }
 
@@ -40,6 +44,8 @@ class BindingResources extends RepositoryResources<Binding> {
                         .ifPresent(row -> row.setKubeletAssignment(null)));
                 return detail;
             });
+        } else if (binding.method() == BindingMethod.PULL_SECRET) {
+            pullSecrets.remove(job, binding);
         }
     }
 }

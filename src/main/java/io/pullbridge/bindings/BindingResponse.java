@@ -36,7 +36,8 @@ public record BindingResponse(UUID id, UUID registryId, UUID clusterId, BindingM
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "BindingStatus")
     public record Status(Phase phase, List<Condition> conditions, Instant observedAt, String message, UUID jobId,
-                         Instant reconciledAt, List<String> drift, RoleAssignment roleAssignment) {
+                         Instant reconciledAt, List<String> drift, RoleAssignment roleAssignment,
+                         Namespaces namespaces) {
 
         static Status of(Binding binding) {
             ResourceStatus status = binding.getStatus();
@@ -44,8 +45,30 @@ public record BindingResponse(UUID id, UUID registryId, UUID clusterId, BindingM
             return new Status(status.phase(), status.conditions(), status.observedAt(), status.message(),
                     status.jobId(), binding.getReconciledAt(), binding.getDrift(), kubelet == null ? null
                     : new RoleAssignment(kubelet.assignmentId(), kubelet.principalObjectId(), kubelet.role(),
-                    kubelet.scope(), kubelet.createdByPullBridge()));
+                    kubelet.scope(), kubelet.createdByPullBridge()), Namespaces.of(binding.getPullSecretStatus()));
         }
+    }
+
+    /**
+     * A pull-secret binding's namespaces, counted by state, with the first few that are not ready and why.
+     *
+     * @param credentialFingerprint the fingerprint of the password every ready namespace's secret holds
+     */
+    @Schema(name = "BindingNamespaces")
+    public record Namespaces(int targeted, int ready, int pending, int failed, int conflicts, List<Issue> issues,
+                             String credentialFingerprint) {
+
+        static Namespaces of(PullSecretStatus status) {
+            return status == null ? null : new Namespaces(status.targeted(), status.ready(), status.pending(),
+                    status.failed(), status.conflicts(), status.issues().stream()
+                    .map(issue -> new Issue(issue.namespace(), issue.state(), issue.reason())).toList(),
+                    status.credentialFingerprint());
+        }
+    }
+
+    /** @param state {@code pending}, {@code failed} or {@code conflict} */
+    @Schema(name = "BindingNamespaceIssue")
+    public record Issue(String namespace, String state, String reason) {
     }
 
     /**

@@ -27,6 +27,7 @@ import io.pullbridge.web.Violations;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import org.springframework.data.jpa.domain.Specification;
@@ -176,6 +177,10 @@ public class BindingService {
             case CONNECTED_REGISTRY -> updateConnectedRegistry(binding, request, violations);
         }
         binding.getStatus().moveTo(Phase.Pending, "Waiting for PullBridge to apply the changed spec");
+        if (BindingReconciliation.RECONCILED.contains(binding.getMethod())) {
+            binding.getStatus().trackJob(jobs.enqueue(JobRequest.of(BindingJobs.APPLY, ResourceKinds.BINDING,
+                    binding.getId())).id());
+        }
         binding.touched(clock.instant());
         bindings.saveAndFlush(binding);
         audit.recorded("binding.update", ResourceKinds.BINDING, binding.getId(), binding.getMethod().value());
@@ -187,8 +192,22 @@ public class BindingService {
      * queued for the binding absorbs this one.
      */
     @Transactional
-    JobRef verify(UUID id) {
+    JobRef verify(UUID id, VerifyBindingRequest request) {
         Binding binding = get(id);
+        String image = request == null || request.image() == null || request.image().isBlank() ? null
+                : request.image().strip();
+        if (image != null) {
+            if (binding.getMethod() != BindingMethod.PULL_SECRET) {
+                throw ApiException.invalid("image", "goes only with pull-secret bindings: a kubelet-identity "
+                        + "binding is verified by its role assignment");
+            }
+            try {
+                ImageReference.parse(image);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid("image", "must be an image reference such as team-a/app:1.0 or "
+                        + "team-a/app@sha256:<digest>");
+            }
+        }
         if (binding.getStatus().phase() == Phase.Deleting) {
             throw ApiException.deleting(null, ResourceKinds.BINDING, id);
         }
@@ -196,7 +215,8 @@ public class BindingService {
             throw new ApiException(ProblemType.INVALID_STATE, "PullBridge cannot verify " + binding.getMethod()
                     + " bindings yet");
         }
-        JobRef job = jobs.enqueue(JobRequest.of(BindingJobs.VERIFY, ResourceKinds.BINDING, id));
+        JobRef job = jobs.enqueue(new JobRequest(BindingJobs.VERIFY, ResourceKinds.BINDING, id,
+                image == null ? Map.of() : Map.of(BindingJobs.IMAGE, image)));
         audit.recorded("binding.verify-requested", ResourceKinds.BINDING, id, binding.getMethod().value());
         return job;
     }

@@ -55,6 +55,12 @@ public interface ClusterApi {
     Optional<ServiceAccount> serviceAccount(String namespace, String name);
 
     /**
+     * Every ServiceAccount in the cluster ({@code GET /api/v1/serviceaccounts}, one call per page), so a pass over a
+     * binding's namespaces reads them without a call per namespace.
+     */
+    List<ServiceAccount> serviceAccounts();
+
+    /**
      * Appends {@code secretName} to the ServiceAccount's {@code imagePullSecrets} with a JSON Patch guarded by a
      * {@code test} of the {@code resourceVersion} read, so entries others added meanwhile are never lost: a change
      * since {@code account} was read is a transient conflict. Does nothing when the entry is already there.

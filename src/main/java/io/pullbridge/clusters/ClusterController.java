@@ -10,9 +10,11 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.UUID;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.resilience.annotation.Retryable;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -97,6 +99,8 @@ class ClusterController {
         return response.eTag(of(updated.cluster().getVersion())).body(ClusterResponse.of(updated.cluster()));
     }
 
+    // A job may write the row (its status) between this request's read and write: read again and retry.
+    @Retryable(includes = OptimisticLockingFailureException.class, maxRetries = 4, delay = 20, jitter = 10)
     @DeleteMapping("/{id}")
     @Operation(operationId = "deleteCluster", summary = "Remove a cluster", description = "Refused with 409 while bindings use it; the problem "
             + "document lists them.")

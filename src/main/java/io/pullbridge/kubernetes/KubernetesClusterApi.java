@@ -191,6 +191,12 @@ final class KubernetesClusterApi implements ClusterApi {
     }
 
     @Override
+    public List<ServiceAccount> serviceAccounts() {
+        return list("listing service accounts", "/api/v1/serviceaccounts", null,
+                KubernetesClusterApi::serviceAccount);
+    }
+
+    @Override
     public List<Service> services() {
         return list("listing services", "/api/v1/services", null, item -> {
             JsonNode metadata = item.path("metadata");

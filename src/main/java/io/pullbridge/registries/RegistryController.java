@@ -8,8 +8,10 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.UUID;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
+import org.springframework.resilience.annotation.Retryable;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -68,6 +70,8 @@ class RegistryController {
         return ResponseEntity.ok().eTag(of(registry.getVersion())).body(RegistryResponse.of(registry));
     }
 
+    // A job may write the row (its status) between this request's read and write: read again and retry.
+    @Retryable(includes = OptimisticLockingFailureException.class, maxRetries = 4, delay = 20, jitter = 10)
     @DeleteMapping("/{id}")
     @Operation(operationId = "deleteRegistry", summary = "Remove a registry", description = "Refused with 409 while tokens, service principal "
             + "grants or bindings use it; the problem document lists them.")

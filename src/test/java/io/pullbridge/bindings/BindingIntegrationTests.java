@@ -263,7 +263,14 @@ class BindingIntegrationTests {
                         .formatted(registry, cluster, token))
                 .andExpect(status().isAccepted()).andReturn().getResponse();
         String location = created.getHeader("Location");
-        String etag = created.getHeader("ETag");
+        // The binding's apply job writes its status: the fixture token has no password, so the job waits for one
+        // (every 10 s); the ETag to send is the one after its first wait.
+        UUID id = UUID.fromString(location.substring(location.lastIndexOf('/') + 1));
+        io.pullbridge.support.Await.until("the binding's apply job to wait", java.time.Duration.ofSeconds(60),
+                () -> jdbc.sql("""
+                        select count(*) from jobs where target_id = ? and state = 'queued'
+                        and steps::text like '%read-credential%'""").param(id).query(Long.class).single() == 1);
+        String etag = api.get(location).andReturn().getResponse().getHeader("ETag");
 
         problem(api.perform(Api.jsonPatch(location, """
                 {"pullSecret": {"namespaces": ["a", "b"]}}""").header("If-Match", "\"41\"")), 412, "precondition-failed");

@@ -1,0 +1,391 @@
+package io.pullbridge.bindings;
+
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.pullbridge.common.ResourceKinds;
+import io.pullbridge.jobs.JobRequest;
+import io.pullbridge.jobs.JobService;
+import io.pullbridge.support.Api;
+import io.pullbridge.support.Await;
+import io.pullbridge.support.Clusters;
+import io.pullbridge.support.IntegrationTest;
+import io.pullbridge.support.Principals;
+import io.pullbridge.support.Registries;
+import io.pullbridge.support.azure.AzureEmulator;
+import io.pullbridge.support.azure.GraphServicePrincipal;
+import io.pullbridge.support.kube.EmulatedCluster;
+import io.pullbridge.support.registry.DistributionRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * pull-secret bindings end to end: through the API, the real Azure SDK against the emulator, and the kubernetes
+ * adapter against an emulated API server. The properties match {@code ServicePrincipalAzureIntegrationTests}, so
+ * both share one application context.
+ */
+@IntegrationTest
+@TestPropertySource(properties = "pullbridge.principals.rotation.poll-interval=PT0.2S")
+class PullSecretBindingIntegrationTests {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final String PASSWORD = "p@ss:w\"o\\rd-é-ü-<&>";
+
+    @Autowired
+    MockMvc mvc;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    ObjectMapper json;
+
+    @Autowired
+    JobService jobs;
+
+    @Autowired
+    TransactionTemplate tx;
+
+    AzureEmulator azure = AzureEmulator.shared();
+    EmulatedCluster cluster;
+    UUID clusterId;
+    UUID registryId;
+    String loginServer;
+    GraphServicePrincipal principal;
+    UUID principalId;
+
+    @BeforeEach
+    void registryClusterAndPrincipal() throws Exception {
+        cluster = EmulatedCluster.start("team-a", "team-b", "kube-system");
+        cluster.addNamespace("team-c", Map.of("team", "a"));
+        cluster.addNamespace("team-d", Map.of("team", "d"));
+        clusterId = Clusters.registered(mvc, jdbc, "c-" + UUID.randomUUID().toString().substring(0, 8),
+                cluster.kubeconfig()).id();
+        Registries.Registered registry = Registries.registered(mvc, jdbc);
+        registryId = registry.id();
+        loginServer = json.readTree(Api.reader(mvc).get(registry.location()).andReturn().getResponse()
+                .getContentAsString()).get("loginServer").asText();
+        principal = azure.addServicePrincipal("pull-" + UUID.randomUUID());
+        principalId = Principals.created(Api.operator(mvc), jdbc, json.writeValueAsString(Map.of(
+                "mode", "adopt", "appId", principal.appId(), "password", PASSWORD,
+                "grants", List.of(Map.of("registryId", registryId.toString(), "role", "acrpull")))),
+                "succeeded").id();
+    }
+
+    @AfterEach
+    void stopCluster() {
+        cluster.close();
+    }
+
+    @Test
+    void writesTheSecretKubectlWouldWriteIntoEveryTargetNamespaceAndGivesItToTheServiceAccounts() throws Exception {
+        cluster.client().serviceAccounts().inNamespace("team-a").withName("default").edit(account -> {
+            account.setImagePullSecrets(new java.util.ArrayList<>(List.of(new LocalObjectReference("theirs"))));
+            return account;
+        });
+
+        UUID binding = bind("""
+                {"credential": {"servicePrincipalId": "%s"}, "secretName": "acr-secret", "namespaces": ["team-a"],
+                 "namespaceSelector": "team=a", "excludeNamespaces": ["kube-system"], "serviceAccounts": ["default"]}
+                """.formatted(principalId));
+        awaitLatestJob(binding, "succeeded");
+
+        byte[] expected = DockerConfigJson.of(loginServer, principal.appId(), PASSWORD);
+        for (String namespace : List.of("team-a", "team-c")) {
+            Secret secret = cluster.client().secrets().inNamespace(namespace).withName("acr-secret").get();
+            assertThat(secret).as("secret in %s", namespace).isNotNull();
+            assertThat(secret.getType()).isEqualTo("kubernetes.io/dockerconfigjson");
+            assertThat(Base64.getDecoder().decode(secret.getData().get(".dockerconfigjson"))).isEqualTo(expected);
+            assertThat(secret.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "pullbridge")
+                    .containsEntry("pullbridge.io/binding", binding.toString());
+        }
+        assertThat(new String(expected, StandardCharsets.UTF_8)).contains("\\\"o\\\\rd-é-ü-\\u003c\\u0026\\u003e");
+        for (String namespace : List.of("team-b", "team-d", "kube-system", "default")) {
+            assertThat(cluster.client().secrets().inNamespace(namespace).withName("acr-secret").get())
+                    .as("secret in %s", namespace).isNull();
+        }
+        assertThat(pullSecretNames("team-a")).containsExactly("theirs", "acr-secret");
+        assertThat(pullSecretNames("team-c")).containsExactly("acr-secret");
+
+        Api.reader(mvc).get("/api/v1/bindings/" + binding)
+                .andExpect(jsonPath("$.status.phase").value("Ready"))
+                .andExpect(jsonPath("$.status.namespaces.targeted").value(2))
+                .andExpect(jsonPath("$.status.namespaces.ready").value(2))
+                .andExpect(jsonPath("$.status.namespaces.conflicts").value(0))
+                .andExpect(jsonPath("$.status.reconciledAt").exists());
+        assertThat(jdbc.sql("select count(*) from jobs where steps::text like ? or last_error::text like ?")
+                .params("%" + "w\\\"o" + "%", "%" + "p@ss" + "%").query(Long.class).single())
+                .as("no job record holds the password").isZero();
+    }
+
+    @Test
+    void neverOverwritesASecretItDoesNotManageAndReportsTheConflict() throws Exception {
+        cluster.client().secrets().inNamespace("team-b").resource(new SecretBuilder().withNewMetadata()
+                .withName("acr-secret").withNamespace("team-b").endMetadata().withType("Opaque")
+                .addToStringData("owner", "someone-else").build()).create();
+
+        UUID binding = bind("""
+                {"credential": {"servicePrincipalId": "%s"}, "secretName": "acr-secret",
+                 "namespaces": ["team-a", "team-b", "team-z"]}""".formatted(principalId));
+        awaitLatestJob(binding, "succeeded");
+
+        Secret theirs = cluster.client().secrets().inNamespace("team-b").withName("acr-secret").get();
+        assertThat(theirs.getType()).isEqualTo("Opaque");
+        assertThat(theirs.getMetadata().getLabels()).isNullOrEmpty();
+        Api.reader(mvc).get("/api/v1/bindings/" + binding)
+                .andExpect(jsonPath("$.status.phase").value("Degraded"))
+                .andExpect(jsonPath("$.status.namespaces.ready").value(1))
+                .andExpect(jsonPath("$.status.namespaces.conflicts").value(1))
+                .andExpect(jsonPath("$.status.namespaces.pending").value(1))
+                .andExpect(jsonPath("$.status.namespaces.issues[?(@.namespace == 'team-b')].state").value("conflict"))
+                .andExpect(jsonPath("$.status.namespaces.issues[?(@.namespace == 'team-z')].state").value("pending"))
+                .andExpect(jsonPath("$.status.conditions[?(@.type == 'Degraded')].reason").value("SecretConflict"));
+
+        cluster.addNamespace("team-z", Map.of());
+        reconcile(binding);
+        assertThat(cluster.client().secrets().inNamespace("team-z").withName("acr-secret").get()).isNotNull();
+    }
+
+    @Test
+    void reconciliationRepairsDriftWithListCallsThatDoNotGrowWithNamespaces() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            cluster.addNamespace("bulk-" + i, Map.of("team", "a"));
+        }
+        UUID binding = bind("""
+                {"credential": {"servicePrincipalId": "%s"}, "secretName": "acr-secret", "namespaceSelector": "team=a",
+                 "serviceAccounts": ["default"]}""".formatted(principalId));
+        awaitLatestJob(binding, "succeeded");
+        Api.reader(mvc).get("/api/v1/bindings/" + binding).andExpect(jsonPath("$.status.namespaces.ready").value(21));
+
+        cluster.clearRequests();
+        reconcile(binding);
+        List<String> steady = cluster.requests();
+        assertThat(steady).as("an in-sync pass lists, and writes nothing").allSatisfy(request ->
+                assertThat(request).startsWith("GET"));
+        assertThat(steady).as("calls of an in-sync pass over 21 namespaces").hasSizeLessThanOrEqualTo(4);
+        Api.reader(mvc).get("/api/v1/bindings/" + binding).andExpect(jsonPath("$.status.drift").isEmpty());
+
+        cluster.client().secrets().inNamespace("bulk-3").withName("acr-secret").delete();
+        cluster.client().secrets().inNamespace("bulk-4").withName("acr-secret").edit(secret -> {
+            secret.getData().put(".dockerconfigjson", Base64.getEncoder().encodeToString("{}".getBytes()));
+            return secret;
+        });
+        cluster.client().serviceAccounts().inNamespace("bulk-5").withName("default").edit(account -> {
+            account.setImagePullSecrets(new java.util.ArrayList<>());
+            return account;
+        });
+        cluster.addNamespace("late", Map.of("team", "a"));
+        reconcile(binding);
+
+        byte[] expected = DockerConfigJson.of(loginServer, principal.appId(), PASSWORD);
+        for (String namespace : List.of("bulk-3", "bulk-4", "late")) {
+            assertThat(Base64.getDecoder().decode(cluster.client().secrets().inNamespace(namespace)
+                    .withName("acr-secret").get().getData().get(".dockerconfigjson"))).isEqualTo(expected);
+        }
+        assertThat(pullSecretNames("bulk-5")).containsExactly("acr-secret");
+        String body = Api.reader(mvc).get("/api/v1/bindings/" + binding).andReturn().getResponse()
+                .getContentAsString();
+        assertThat(json.readTree(body).at("/status/drift").toString())
+                .contains("was missing in bulk-3").contains("in bulk-4 was changed outside PullBridge")
+                .contains("bulk-5/default had lost its imagePullSecrets entry").contains("missing in late");
+    }
+
+    @Test
+    void deleteRemovesTheSecretsAndOnlyTheBindingsServiceAccountEntries() throws Exception {
+        cluster.client().serviceAccounts().inNamespace("team-a").withName("default").edit(account -> {
+            account.setImagePullSecrets(new java.util.ArrayList<>(List.of(new LocalObjectReference("theirs"))));
+            return account;
+        });
+        UUID binding = bind("""
+                {"credential": {"servicePrincipalId": "%s"}, "secretName": "acr-secret",
+                 "namespaces": ["team-a", "team-b"], "serviceAccounts": ["default"]}""".formatted(principalId));
+        awaitLatestJob(binding, "succeeded");
+        assertThat(pullSecretNames("team-a")).containsExactly("theirs", "acr-secret");
+
+        String job = Api.operator(mvc).delete("/api/v1/bindings/" + binding).andExpect(status().isAccepted())
+                .andReturn().getResponse().getHeader("Operation-Location");
+        awaitJob(job, "succeeded");
+
+        assertThat(cluster.client().secrets().inNamespace("team-a").withName("acr-secret").get()).isNull();
+        assertThat(cluster.client().secrets().inNamespace("team-b").withName("acr-secret").get()).isNull();
+        assertThat(pullSecretNames("team-a")).containsExactly("theirs");
+        assertThat(pullSecretNames("team-b")).isEmpty();
+        Api.reader(mvc).get(job).andExpect(jsonPath("$.steps[?(@.name == 'remove-secrets')].detail")
+                .value(org.hamcrest.Matchers.contains(containsString("from 2 namespaces"))));
+    }
+
+    @Test
+    void aRotatedPasswordReachesEverySecretBeforeTheOldOneIsRemoved() throws Exception {
+        UUID created = Principals.created(Api.operator(mvc), jdbc, json.writeValueAsString(Map.of(
+                "mode", "create", "displayName", "rotating-" + UUID.randomUUID(), "passwordLifetime", "P90D",
+                "grants", List.of(Map.of("registryId", registryId.toString(), "role", "acrpull")))),
+                "succeeded").id();
+        UUID binding = bind("""
+                {"credential": {"servicePrincipalId": "%s"}, "secretName": "acr-secret",
+                 "namespaces": ["team-a", "team-b"]}""".formatted(created));
+        awaitLatestJob(binding, "succeeded");
+        String before = fingerprint(created);
+        String appId = json.readTree(Api.reader(mvc).get("/api/v1/service-principals/" + created).andReturn()
+                .getResponse().getContentAsString()).get("appId").asText();
+        int passwordsBefore = azure.applicationByAppId(appId).orElseThrow().passwords().size();
+
+        Principals.Accepted rotation = Principals.accepted(Api.operator(mvc)
+                .post("/api/v1/service-principals/" + created + ":rotate", ""));
+        Principals.awaitJob(jdbc, rotation.job(), "succeeded");
+
+        String after = fingerprint(created);
+        assertThat(after).isNotEqualTo(before);
+        for (String namespace : List.of("team-a", "team-b")) {
+            assertThat(cluster.client().secrets().inNamespace(namespace).withName("acr-secret").get().getMetadata()
+                    .getAnnotations()).containsEntry("pullbridge.io/credential-fingerprint", after);
+        }
+        Api.reader(mvc).get("/api/v1/bindings/" + binding)
+                .andExpect(jsonPath("$.status.namespaces.credentialFingerprint").value(after))
+                .andExpect(jsonPath("$.status.drift").isEmpty());
+        assertThat(azure.applicationByAppId(appId).orElseThrow().passwords()).as("the old password was removed")
+                .hasSize(passwordsBefore);
+        Instant bindingWrote = jdbc.sql("""
+                select max(finished_at) from jobs where target_id = ? and type = 'binding.apply'""")
+                .param(binding).query(Instant.class).single();
+        Instant removed = jdbc.sql("""
+                select (s ->> 'startedAt')::timestamptz from jobs, jsonb_array_elements(steps) s
+                where id = ? and s ->> 'name' like 'remove%'""").param(rotation.job()).query(Instant.class).single();
+        assertThat(removed).as("the old password goes only after the secrets hold the new one")
+                .isAfterOrEqualTo(bindingWrote);
+    }
+
+    @Test
+    void verificationReadsTheSecretBackAndPullsWithItFromARealRegistry() throws Exception {
+        DistributionRegistry.assumeInstalled();
+        try (DistributionRegistry real = DistributionRegistry.builder().user(principal.appId(), PASSWORD).start()) {
+            String digest = real.push("team-a/app", "1.0", HandshakeAssertions.basic(principal.appId(), PASSWORD));
+            // The registry row's login server becomes the real registry's, so the secret is written for it.
+            jdbc.sql("update registries set login_server = ? where id = ?").params(real.server(), registryId).update();
+            UUID binding = bind("""
+                    {"credential": {"servicePrincipalId": "%s"}, "secretName": "acr-secret",
+                     "namespaces": ["team-a", "team-b"]}""".formatted(principalId));
+            awaitLatestJob(binding, "succeeded");
+
+            String verify = Api.operator(mvc).post("/api/v1/bindings/" + binding + ":verify",
+                            "{\"image\": \"team-a/app:1.0\"}")
+                    .andExpect(status().isAccepted()).andReturn().getResponse().getHeader("Operation-Location");
+            JsonNode job = awaitJob(verify, "succeeded");
+            assertThat(job.at("/steps").toString()).contains("read-secrets").contains("2 namespaces read")
+                    .contains("PULL_ALLOWED").contains(digest).doesNotContain(PASSWORD);
+            Api.reader(mvc).get("/api/v1/bindings/" + binding)
+                    .andExpect(jsonPath("$.status.conditions[?(@.type == 'Verified')].status").value("True"));
+
+            String missing = Api.operator(mvc).post("/api/v1/bindings/" + binding + ":verify",
+                            "{\"image\": \"team-a/app:9.9\"}")
+                    .andExpect(status().isAccepted()).andReturn().getResponse().getHeader("Operation-Location");
+            JsonNode failed = awaitJob(missing, "failed");
+            assertThat(failed.at("/lastError/type").asText())
+                    .isEqualTo("https://pullbridge.io/problems/binding-not-effective");
+            assertThat(failed.at("/lastError/detail").asText()).contains("IMAGE_NOT_FOUND");
+
+            cluster.client().secrets().inNamespace("team-b").withName("acr-secret").delete();
+            String gone = Api.operator(mvc).post("/api/v1/bindings/" + binding + ":verify", "")
+                    .andExpect(status().isAccepted()).andReturn().getResponse().getHeader("Operation-Location");
+            assertThat(awaitJob(gone, "failed").at("/lastError/detail").asText())
+                    .contains("namespace team-b has no secret acr-secret");
+            Api.reader(mvc).get("/api/v1/bindings/" + binding)
+                    .andExpect(jsonPath("$.status.conditions[?(@.type == 'Verified')].status").value("False"));
+        }
+    }
+
+    @Test
+    void anInvalidImageToVerifyIsRefusedAndChangesNothing() throws Exception {
+        UUID binding = bind("""
+                {"credential": {"servicePrincipalId": "%s"}, "secretName": "acr-secret", "namespaces": ["team-a"]}"""
+                .formatted(principalId));
+        awaitLatestJob(binding, "succeeded");
+        long before = jdbc.sql("select count(*) from jobs where target_id = ?").param(binding).query(Long.class)
+                .single();
+
+        Api.operator(mvc).post("/api/v1/bindings/" + binding + ":verify", "{\"image\": \"UPPER/Case::\"}")
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("image"));
+        assertThat(jdbc.sql("select count(*) from jobs where target_id = ?").param(binding).query(Long.class)
+                .single()).isEqualTo(before);
+    }
+
+    private String fingerprint(UUID principal) throws Exception {
+        return json.readTree(Api.reader(mvc).get("/api/v1/service-principals/" + principal).andReturn()
+                .getResponse().getContentAsString()).at("/credential/fingerprint").asText();
+    }
+
+    private List<String> pullSecretNames(String namespace) {
+        ServiceAccount account = cluster.client().serviceAccounts().inNamespace(namespace).withName("default").get();
+        return account.getImagePullSecrets() == null ? List.of()
+                : account.getImagePullSecrets().stream().map(LocalObjectReference::getName).toList();
+    }
+
+    private UUID bind(String pullSecret) throws Exception {
+        String body = Api.operator(mvc).post("/api/v1/bindings", """
+                {"registryId": "%s", "clusterId": "%s", "method": "pull-secret", "pullSecret": %s}"""
+                        .formatted(registryId, clusterId, pullSecret))
+                .andExpect(status().isAccepted())
+                .andExpect(header().string("Operation-Location", org.hamcrest.Matchers.startsWith("/api/v1/jobs/")))
+                .andReturn().getResponse().getContentAsString();
+        return UUID.fromString(json.readTree(body).get("id").asText());
+    }
+
+    private void reconcile(UUID binding) {
+        UUID job = tx.execute(status -> jobs.enqueue(JobRequest.of(BindingJobs.RECONCILE, ResourceKinds.BINDING,
+                binding)).id());
+        awaitJob("/api/v1/jobs/" + job, "succeeded");
+    }
+
+    private void awaitLatestJob(UUID binding, String state) {
+        Await.until("the binding's latest job to end", TIMEOUT, () -> List.of("succeeded", "failed", "cancelled")
+                .contains(latestJob(binding).get("state").asText()));
+        JsonNode job = latestJob(binding);
+        assertThat(job.get("state").asText()).as("job %s", job).isEqualTo(state);
+    }
+
+    private JsonNode latestJob(UUID binding) {
+        try {
+            JsonNode items = json.readTree(Api.reader(mvc).get("/api/v1/jobs?targetId=" + binding).andReturn()
+                    .getResponse().getContentAsString()).get("items");
+            return items.get(items.size() - 1);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JsonNode awaitJob(String location, String state) {
+        JsonNode[] job = new JsonNode[1];
+        Await.until("job " + location + " to end", TIMEOUT, () -> {
+            try {
+                job[0] = json.readTree(Api.reader(mvc).get(location).andReturn().getResponse().getContentAsString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return List.of("succeeded", "failed", "cancelled").contains(job[0].get("state").asText());
+        });
+        assertThat(job[0].get("state").asText()).as("job %s", job[0]).isEqualTo(state);
+        return job[0];
+    }
+}
