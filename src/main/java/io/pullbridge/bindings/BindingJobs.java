@@ -166,9 +166,10 @@ class BindingJobs implements JobHandler {
                 clock.instant());
         recordVerification(binding.id(), verified);
         if (!problems.isEmpty()) {
+            String repair = binding.method() == BindingMethod.KUBELET_IDENTITY
+                    ? ". The next reconcile pass assigns the role again" : "";
             throw JobFailure.permanent(JobProblem.of("binding-not-effective", "Access is not effective", 409,
-                    String.join("; ", problems) + ". The next reconcile pass repairs what PullBridge manages",
-                    FailureClass.PERMANENT), null);
+                    String.join("; ", problems) + repair, FailureClass.PERMANENT), null);
         }
         return JobResult.done("access is effective");
     }

@@ -331,6 +331,42 @@ class PullSecretBindingIntegrationTests {
                 .single()).isEqualTo(before);
     }
 
+    @Test
+    void aRegistryTokenBacksAPullSecretWithItsNameAsTheUsername() throws Exception {
+        String created = Api.operator(mvc).post("/api/v1/registries/" + registryId + "/tokens", """
+                {"name": "team-a-pull", "repositories": {"team-a/*": ["content/read", "metadata/read"]},
+                 "passwordLifetime": "P90D"}""").andExpect(status().isAccepted()).andReturn().getResponse()
+                .getContentAsString();
+        UUID token = UUID.fromString(json.readTree(created).get("id").asText());
+        Await.until("the token to be Ready", TIMEOUT, () -> tokenJson(token).at("/status/phase").asText()
+                .equals("Ready"));
+        String fingerprint = tokenJson(token).at("/credential/fingerprint").asText();
+
+        UUID binding = bind("""
+                {"credential": {"tokenId": "%s"}, "secretName": "token-secret", "namespaces": ["team-b"]}"""
+                .formatted(token));
+        awaitLatestJob(binding, "succeeded");
+
+        Secret secret = cluster.client().secrets().inNamespace("team-b").withName("token-secret").get();
+        JsonNode auth = json.readTree(Base64.getDecoder().decode(secret.getData().get(".dockerconfigjson")))
+                .at("/auths/" + loginServer.replace("/", "~1"));
+        assertThat(auth.get("username").asText()).isEqualTo("team-a-pull");
+        assertThat(auth.get("password").asText()).isNotBlank();
+        assertThat(secret.getMetadata().getAnnotations()).containsEntry("pullbridge.io/credential-fingerprint",
+                fingerprint);
+        Api.reader(mvc).get("/api/v1/bindings/" + binding)
+                .andExpect(jsonPath("$.status.namespaces.credentialFingerprint").value(fingerprint));
+    }
+
+    private JsonNode tokenJson(UUID token) {
+        try {
+            return json.readTree(Api.reader(mvc).get("/api/v1/registries/" + registryId + "/tokens/" + token)
+                    .andReturn().getResponse().getContentAsString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private String fingerprint(UUID principal) throws Exception {
         return json.readTree(Api.reader(mvc).get("/api/v1/service-principals/" + principal).andReturn()
                 .getResponse().getContentAsString()).at("/credential/fingerprint").asText();

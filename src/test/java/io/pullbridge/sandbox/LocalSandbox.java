@@ -37,18 +37,30 @@ public final class LocalSandbox {
         // Before anything opens a TLS connection: the JVM must trust the emulator's certificate.
         AzureEmulator.trustEmulatorCertificate();
         seedAzure(AzureEmulator.shared());
-        writeClusterKubeconfig(Path.of("target", "sandbox", "cluster.kubeconfig"));
+        writeKubeconfig(Path.of("target", "sandbox", "cluster.kubeconfig"), EmulatedCluster.shared());
+        writeKubeconfig(Path.of("target", "sandbox", "onprem.kubeconfig"), onPremises());
         start(args);
     }
 
     /**
-     * The sandbox's Kubernetes cluster: an emulated API server on 127.0.0.1 (also the one behind the emulated AKS
-     * cluster), with a kubeconfig for it written where the README walkthrough reads it.
+     * The sandbox's second cluster, "on premises": another emulated API server on 127.0.0.1, with namespaces
+     * {@code team-a}, {@code team-b}, {@code team-c} (labelled {@code team=a}), {@code tools} and {@code kube-system},
+     * each with its {@code default} ServiceAccount.
      */
-    static void writeClusterKubeconfig(Path file) {
+    static EmulatedCluster onPremises() {
+        EmulatedCluster cluster = EmulatedCluster.start("team-a", "team-b", "tools", "kube-system");
+        cluster.addNamespace("team-c", java.util.Map.of("team", "a"));
+        return cluster;
+    }
+
+    /**
+     * Writes a kubeconfig for an emulated cluster where the README walkthrough reads it. The shared cluster is also
+     * the one behind the emulated AKS cluster {@code prod-weu}.
+     */
+    static void writeKubeconfig(Path file, EmulatedCluster cluster) {
         try {
             Files.createDirectories(file.getParent());
-            Files.writeString(file, EmulatedCluster.shared().kubeconfig());
+            Files.writeString(file, cluster.kubeconfig());
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write the sandbox cluster's kubeconfig to " + file, e);
         }
