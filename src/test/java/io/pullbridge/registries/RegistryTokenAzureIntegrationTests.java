@@ -214,7 +214,7 @@ class RegistryTokenAzureIntegrationTests {
                 .andExpect(jsonPath("$.type").value("registry-token.rotate"))
                 .andExpect(jsonPath("$.steps[*].name", contains("generate-password", "wait-for-users",
                         "retire-password")))
-                .andExpect(jsonPath("$.steps[1].detail").value("nothing writes the token's password elsewhere"));
+                .andExpect(jsonPath("$.steps[1].detail").value("every user holds the new password"));
         assertThat(audit(id)).containsSubsequence("registry-token.rotate", "registry-token.password-generated",
                 "registry-token.password-retired");
 
