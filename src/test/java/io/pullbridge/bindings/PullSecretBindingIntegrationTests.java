@@ -358,6 +358,23 @@ class PullSecretBindingIntegrationTests {
                 .andExpect(jsonPath("$.status.namespaces.credentialFingerprint").value(fingerprint));
     }
 
+    @Test
+    void aMissingServiceAccountIsReportedNeverCreated() throws Exception {
+        UUID binding = bind("""
+                {"credential": {"servicePrincipalId": "%s"}, "secretName": "acr-secret", "namespaces": ["team-a"],
+                 "serviceAccounts": ["default", "builder"]}""".formatted(principalId));
+        awaitLatestJob(binding, "succeeded");
+
+        assertThat(cluster.client().serviceAccounts().inNamespace("team-a").withName("builder").get()).isNull();
+        assertThat(pullSecretNames("team-a")).containsExactly("acr-secret");
+        Api.reader(mvc).get("/api/v1/bindings/" + binding)
+                .andExpect(jsonPath("$.status.phase").value("Degraded"))
+                .andExpect(jsonPath("$.status.namespaces.failed").value(1))
+                .andExpect(jsonPath("$.status.namespaces.issues[0].namespace").value("team-a"))
+                .andExpect(jsonPath("$.status.namespaces.issues[0].reason").value(containsString(
+                        "ServiceAccount builder does not exist; PullBridge does not create ServiceAccounts")));
+    }
+
     private JsonNode tokenJson(UUID token) {
         try {
             return json.readTree(Api.reader(mvc).get("/api/v1/registries/" + registryId + "/tokens/" + token)
