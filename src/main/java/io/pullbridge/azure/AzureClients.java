@@ -3,6 +3,8 @@ package io.pullbridge.azure;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.core.http.policy.HttpLogDetailLevel;
+import com.azure.core.http.policy.HttpLogOptions;
 import com.azure.core.http.policy.RetryPolicy;
 import com.azure.core.management.profile.AzureProfile;
 import com.azure.identity.ClientSecretCredentialBuilder;
@@ -66,6 +68,7 @@ final class AzureClients {
         return resourceManagers.computeIfAbsent(key, sub -> AzureResourceManager.configure()
                 .withHttpClient(http)
                 .withRetryPolicy(retryPolicy)
+                .withLogOptions(logOptions())
                 .authenticate(credential, new AzureProfile(tenantId, sub, cloud.environment()))
                 .withSubscription(sub));
     }
@@ -84,6 +87,7 @@ final class AzureClients {
                     current = AuthorizationManager.configure()
                             .withHttpClient(http)
                             .withRetryPolicy(retryPolicy)
+                            .withLogOptions(logOptions())
                             .authenticate(credential, new AzureProfile(tenantId, null, cloud.environment()))
                             .serviceClient();
                     graph = current;
@@ -91,6 +95,16 @@ final class AzureClients {
             }
         }
         return current;
+    }
+
+    /**
+     * HTTP logging pinned off. The SDK otherwise takes its level from {@code AZURE_HTTP_LOG_DETAIL_LEVEL}, and at
+     * {@code body} it would log what Azure answers to generateCredentials and addPassword (passwords), and the token
+     * endpoint's requests and answers (client secret, access tokens). Azure calls are traced by job steps and the
+     * request ids in problems instead; no environment variable may turn the "no secret in a log" guarantee off.
+     */
+    static HttpLogOptions logOptions() {
+        return new HttpLogOptions().setLogLevel(HttpLogDetailLevel.NONE);
     }
 
     int cachedSubscriptions() {
@@ -110,6 +124,7 @@ final class AzureClients {
                 require(kind, secret, "a client secret (pullbridge.azure.client-secret or AZURE_CLIENT_SECRET)");
                 require(kind, tenantId, "a tenant (pullbridge.azure.tenant-id or AZURE_TENANT_ID)");
                 ClientSecretCredentialBuilder builder = new ClientSecretCredentialBuilder().tenantId(tenantId)
+                        .httpLogOptions(logOptions())
                         .clientId(clientId).clientSecret(secret).authorityHost(cloud.authorityHost())
                         .httpClient(http).maxRetry(retryCount());
                 if (cloud.custom()) {
@@ -124,6 +139,7 @@ final class AzureClients {
                 require(kind, tokenFile, "the service account token file (AZURE_FEDERATED_TOKEN_FILE, set by the AKS "
                         + "workload identity webhook)");
                 WorkloadIdentityCredentialBuilder builder = new WorkloadIdentityCredentialBuilder().tenantId(tenantId)
+                        .httpLogOptions(logOptions())
                         .clientId(clientId).tokenFilePath(tokenFile).authorityHost(cloud.authorityHost())
                         .httpClient(http).maxRetry(retryCount());
                 if (cloud.custom()) {
@@ -132,7 +148,7 @@ final class AzureClients {
                 yield builder.build();
             }
             case DEFAULT -> {
-                DefaultAzureCredentialBuilder builder = new DefaultAzureCredentialBuilder()
+                DefaultAzureCredentialBuilder builder = new DefaultAzureCredentialBuilder().httpLogOptions(logOptions())
                         .authorityHost(cloud.authorityHost()).httpClient(http).maxRetry(retryCount());
                 if (tenantId != null) {
                     builder.tenantId(tenantId);

@@ -1,0 +1,70 @@
+package io.pullbridge.azure;
+
+import io.pullbridge.registries.RegistryTokenStore.GeneratedPassword;
+import io.pullbridge.registries.RegistryTokenStore.PasswordSlot;
+import io.pullbridge.support.azure.AzureEmulator;
+import io.pullbridge.support.azure.AzureEmulatorTrust;
+import io.pullbridge.support.azure.EmulatedRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Azure SDK logs whole HTTP requests and answers when {@code AZURE_HTTP_LOG_DETAIL_LEVEL=body_and_headers} is set,
+ * and an operator chasing a problem sets it. Answers to generateCredentials carry passwords and token requests carry
+ * the client secret, so the adapter pins SDK HTTP logging off. The variable is read once per JVM, so this test runs the
+ * adapter in a child JVM that has it set and reads everything that JVM printed.
+ */
+class AzureHttpLoggingTests {
+
+    private static final String PASSWORD_LINE = "generated-password=";
+
+    @Test
+    void noSecretIsLoggedEvenWhenTheEnvironmentAsksTheSdkForBodies(@TempDir Path dir) throws Exception {
+        Path output = dir.resolve("child.log");
+        ProcessBuilder child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Child.class.getName())
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+        child.environment().put("AZURE_HTTP_LOG_DETAIL_LEVEL", "body_and_headers");
+        child.environment().put("AZURE_LOG_LEVEL", "verbose");
+        Process process = child.start();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("the child JVM finished").isTrue();
+        List<String> lines = java.nio.file.Files.readAllLines(output, StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(String.join("\n", lines)).isZero();
+
+        String password = lines.stream().filter(line -> line.startsWith(PASSWORD_LINE)).findFirst()
+                .map(line -> line.substring(PASSWORD_LINE.length())).orElseThrow();
+        List<String> logged = lines.stream().filter(line -> !line.startsWith(PASSWORD_LINE)).toList();
+        // The child did log (so a leak would have shown up), but neither secret.
+        assertThat(logged).anySatisfy(line -> assertThat(line).contains("com.azure"));
+        assertThat(String.join("\n", logged)).doesNotContain(password).doesNotContain(AzureTestSupport.CLIENT_SECRET)
+                .doesNotContain("generateCredentials");
+    }
+
+    /** Runs in the child JVM: a token password generated through the adapter against a fresh emulator. */
+    static final class Child {
+
+        public static void main(String[] args) throws IOException {
+            new AzureEmulatorTrust().launcherSessionOpened(null);
+            try (AzureEmulator emulator = AzureEmulator.start()) {
+                emulator.registerClient(AzureTestSupport.CLIENT_ID, AzureTestSupport.CLIENT_SECRET);
+                EmulatedRegistry registry = emulator.addRegistry(AzureTestSupport.SUBSCRIPTION, "rg1", "logregistry");
+                AzureRegistryTokenStore tokens = new AzureRegistryTokenStore(AzureTestSupport.clients(emulator));
+                tokens.putScopeMap(registry.id(), "pull-scope", Map.of("app", List.of("content/read")));
+                tokens.putToken(registry.id(), "puller", "pull-scope");
+                GeneratedPassword generated = tokens.generatePassword(registry.id(), "puller",
+                        PasswordSlot.PASSWORD1, Instant.now().plus(Duration.ofDays(30)));
+                System.out.println(PASSWORD_LINE + generated.value());
+            }
+        }
+    }
+}
