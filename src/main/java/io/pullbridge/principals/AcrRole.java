@@ -31,6 +31,22 @@ public enum AcrRole {
         return azureRole;
     }
 
+    /**
+     * The built-in role to assign on a registry: on one with ABAC repository permissions, where ACR does not honor
+     * AcrPull and AcrPush, {@code acrpull} is Container Registry Repository Reader and {@code acrpush} Container
+     * Registry Repository Writer.
+     */
+    public AzureRole azureRole(boolean abacEnabled) {
+        if (!abacEnabled) {
+            return azureRole;
+        }
+        return switch (this) {
+            case ACRPULL -> AzureRole.REPOSITORY_READER;
+            case ACRPUSH -> AzureRole.REPOSITORY_WRITER;
+            case OWNER -> AzureRole.OWNER;
+        };
+    }
+
     public static AcrRole fromValue(String value) {
         for (AcrRole role : values()) {
             if (role.value.equals(value)) {

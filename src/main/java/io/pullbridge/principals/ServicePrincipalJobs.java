@@ -1,6 +1,7 @@
 package io.pullbridge.principals;
 
 import io.pullbridge.audit.AuditLog;
+import io.pullbridge.common.AzureRole;
 import io.pullbridge.common.Phase;
 import io.pullbridge.common.ResourceKinds;
 import io.pullbridge.common.RoleAssignments;
@@ -241,16 +242,19 @@ class ServicePrincipalJobs implements JobHandler {
             try {
                 context.step("assign-" + role.value() + "-on-" + registryName(registry, grant), () -> {
                     RegistryView target = registry.orElseThrow(() -> registryNotKnown(grant));
+                    AzureRole assigned = role.azureRole(target.abacEnabled());
+                    String roleName = assigned.roleName() + (target.abacEnabled() ? " (the registry uses ABAC "
+                            + "repository permissions, where " + role.builtInRoleName() + " is not honored)" : "");
                     RoleAssignments.Assignment assignment;
                     try {
                         assignment = assignments.assign(target.resourceId(), principal.getObjectId(),
-                                RoleAssignments.PrincipalType.ServicePrincipal, role.azureRole());
+                                RoleAssignments.PrincipalType.ServicePrincipal, assigned);
                     } catch (JobFailure failure) {
                         throw registryMissingInAzure(failure, target);
                     }
                     String message = assignment.createdByPullBridge()
-                            ? role.builtInRoleName() + " assigned on " + target.name()
-                            : role.builtInRoleName() + " on " + target.name() + " was already assigned: PullBridge "
+                            ? roleName + " assigned on " + target.name()
+                            : roleName + " on " + target.name() + " was already assigned: PullBridge "
                             + "adopted that assignment and will not remove it";
                     boolean kept = records.updateIfPresent(id, p -> {
                         ServicePrincipalGrant held = p.grant(grant.getId());
@@ -258,7 +262,7 @@ class ServicePrincipalJobs implements JobHandler {
                             held.assigned(assignment, message, clock.instant());
                         }
                         audit.recordedBy(context.requestedBy(), "service-principal.role-assigned",
-                                ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, role.builtInRoleName() + " at "
+                                ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, assigned.roleName() + " at "
                                         + target.resourceId() + (assignment.createdByPullBridge() ? "" : " (adopted)"));
                     }).map(p -> p.grant(grant.getId()) != null).orElse(false);
                     if (!kept && assignment.createdByPullBridge()) {
@@ -362,7 +366,8 @@ class ServicePrincipalJobs implements JobHandler {
         if (assignmentId == null && principal.getObjectId() != null && registry.isPresent()) {
             // Never recorded (the grant went before its assignment was): remove PullBridge's, should one exist.
             Optional<RoleAssignments.Assignment> made = assignments.list(registry.get().resourceId(),
-                    principal.getObjectId()).stream().filter(a -> a.role() == role.azureRole()).findFirst();
+                    principal.getObjectId()).stream()
+                    .filter(a -> a.role() == role.azureRole(registry.get().abacEnabled())).findFirst();
             assignmentId = made.map(RoleAssignments.Assignment::id).orElse(null);
             ours = made.map(RoleAssignments.Assignment::createdByPullBridge).orElse(null);
         }

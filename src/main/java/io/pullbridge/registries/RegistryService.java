@@ -142,6 +142,6 @@ public class RegistryService {
     static RegistryView view(Registry registry) {
         return new RegistryView(registry.getId(), registry.getName(), registry.getResourceId(),
                 registry.getSubscriptionId(), registry.getLoginServer(), registry.getTenantId(),
-                registry.getStatus().phase());
+                registry.getStatus().phase(), Boolean.TRUE.equals(registry.getAbacEnabled()));
     }
 }

@@ -427,6 +427,39 @@ class ServicePrincipalAzureIntegrationTests {
     }
 
     @Test
+    void onARegistryWithAbacRepositoryPermissionsGrantsUseTheRepositoryRolesAcrHonorsThere() throws Exception {
+        String resourceId = Registries.seeded();
+        azure.registry(resourceId).orElseThrow().abacEnabled(true);
+        Registries.Registered abac = Registries.registered(mvc, jdbc, resourceId);
+        String name = "abac-" + UUID.randomUUID();
+        Principals.Accepted created = Principals.created(operator, jdbc, """
+                {"mode": "create", "displayName": "%s", "grants": [{"registryId": "%s", "role": "acrpull"},
+                 {"registryId": "%s", "role": "acrpush"}]}""".formatted(name, abac.id(), abac.id()), "succeeded");
+        String objectId = JsonPath.read(Api.reader(mvc).get(created.location()).andReturn().getResponse()
+                .getContentAsString(), "$.objectId");
+
+        String reader = assignmentId(resourceId, objectId, BuiltInRoles.CONTAINER_REGISTRY_REPOSITORY_READER);
+        String writer = assignmentId(resourceId, objectId, BuiltInRoles.CONTAINER_REGISTRY_REPOSITORY_WRITER);
+        assertThat(azure.roleAssignmentsOf(objectId)).extracting(RoleAssignment::roleDefinitionGuid)
+                .containsExactlyInAnyOrder(BuiltInRoles.CONTAINER_REGISTRY_REPOSITORY_READER,
+                        BuiltInRoles.CONTAINER_REGISTRY_REPOSITORY_WRITER);
+        String registryName = resourceId.substring(resourceId.lastIndexOf('/') + 1);
+        Api.reader(mvc).get(created.location())
+                .andExpect(jsonPath("$.grants[0].role").value("acrpull"))
+                .andExpect(jsonPath("$.grants[0].status.roleAssignmentId").value(reader))
+                .andExpect(jsonPath("$.grants[0].status.message").value("Container Registry Repository Reader (the "
+                        + "registry uses ABAC repository permissions, where AcrPull is not honored) assigned on "
+                        + registryName))
+                .andExpect(jsonPath("$.grants[1].status.roleAssignmentId").value(writer));
+        azure.clearRequests();
+
+        DeleteJobs.awaitSucceeded(jdbc, DeleteJobs.accepted(operator.delete(created.location())));
+
+        assertThat(azure.callLines()).contains("DELETE " + reader + API_VERSION, "DELETE " + writer + API_VERSION);
+        assertThat(azure.roleAssignmentsOf(objectId)).isEmpty();
+    }
+
+    @Test
     void changedGrantsAreAssignedAndTheRemovedOnesRevoked() throws Exception {
         Registries.Registered second = Registries.registered(mvc, jdbc);
         azure.clearRequests();
