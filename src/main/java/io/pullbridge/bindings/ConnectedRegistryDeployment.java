@@ -460,8 +460,7 @@ class ConnectedRegistryDeployment {
         record(target.binding().id(), status -> status
                 .with(status.credentials().sync(slot, retiring, now))
                 .with(new Progress(now, job.jobId(), null)));
-        audit.recordedBy(job.requestedBy(), "binding.extension-deployed", ResourceKinds.BINDING, target.binding().id(),
-                AuditLog.SUCCESS, "extension " + target.extension() + " on " + target.cluster().name()
+        audit(job, "binding.extension-deployed", target.binding().id(), "extension " + target.extension() + " on " + target.cluster().name()
                         + " given a connection string with a new " + slotName(slot) + " of sync token "
                         + target.syncToken());
     }
@@ -594,8 +593,7 @@ class ConnectedRegistryDeployment {
             retire(target.registryId(), target.syncToken(), retiring);
             record(target.binding().id(), status -> status.with(status.credentials()
                     .sync(status.credentials().syncSlot(), null, null)));
-            audit.recordedBy(job.requestedBy(), "binding.sync-password-retired", ResourceKinds.BINDING,
-                    target.binding().id(), AuditLog.SUCCESS, "sync token " + target.syncToken() + ": "
+            audit(job, "binding.sync-password-retired", target.binding().id(), "sync token " + target.syncToken() + ": "
                             + slotName(retiring) + " generated again and discarded: the previous password no longer "
                             + "works");
             return slotName(retiring) + " generated again and discarded: the previous password no longer works";
@@ -642,8 +640,7 @@ class ConnectedRegistryDeployment {
             retire(target.registryId(), target.clientToken(), retiring);
             record(target.binding().id(), status -> status.with(status.credentials().client(
                     status.credentials().clientSlot(), null, status.credentials().clientFingerprint(), null)));
-            audit.recordedBy(job.requestedBy(), "binding.client-password-retired", ResourceKinds.BINDING,
-                    target.binding().id(), AuditLog.SUCCESS, "client token " + target.clientToken() + ": "
+            audit(job, "binding.client-password-retired", target.binding().id(), "client token " + target.clientToken() + ": "
                             + slotName(retiring) + " generated again and discarded: the previous password no longer "
                             + "works");
             return slotName(retiring) + " generated again and discarded: the previous password no longer works";
@@ -806,6 +803,11 @@ class ConnectedRegistryDeployment {
     private void record(UUID id, UnaryOperator<ConnectedRegistryStatus> change) {
         tx.executeWithoutResult(status -> bindings.findById(id).ifPresent(row ->
                 row.setConnectedRegistryStatus(change.apply(status(row.getConnectedRegistryStatus())))));
+    }
+
+    private void audit(JobContext job, String action, UUID id, String detail) {
+        tx.executeWithoutResult(status -> audit.recordedBy(job.requestedBy(), action, ResourceKinds.BINDING, id,
+                AuditLog.SUCCESS, detail));
     }
 
     private void recordDrift(UUID id, List<String> drift) {
