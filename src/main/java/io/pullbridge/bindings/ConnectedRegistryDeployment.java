@@ -210,7 +210,6 @@ class ConnectedRegistryDeployment {
                         + clientScopeMapName(target.name());
             });
         }
-        PullCredential client = clientPassword(job, target, !resuming, firstPass ? null : drift);
         if (!resuming) {
             job.step("put-connected-registry", () -> {
                 boolean existed = connected.read(target.registryId(), target.name()).isPresent();
@@ -279,6 +278,7 @@ class ConnectedRegistryDeployment {
             // What this job repaired before it waited for the extension.
             drift.addAll(0, snapshotDrift(target.binding().id()));
         }
+        PullCredential client = clientPassword(job, target, !resuming, firstPass ? null : drift);
 
         PullSecrets.Pass pass = pullSecrets.apply(job, target.binding(),
                 new PullSecrets.Desired(target.spec().clusterIP(), client), firstPass);

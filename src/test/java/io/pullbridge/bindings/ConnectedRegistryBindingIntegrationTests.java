@@ -113,7 +113,6 @@ class ConnectedRegistryBindingIntegrationTests {
                 "GET " + token + name + REGISTRIES_API,
                 "PUT " + scopeMap + name + "-client" + REGISTRIES_API,
                 "PUT " + token + name + "-client" + REGISTRIES_API,
-                "POST " + registry.id() + "/generateCredentials" + REGISTRIES_API,
                 "GET " + cr + REGISTRIES_API,
                 "GET " + registry.id() + REGISTRIES_API,
                 "PUT " + cr + REGISTRIES_API,
@@ -123,7 +122,13 @@ class ConnectedRegistryBindingIntegrationTests {
                 "PUT " + extension + EXTENSIONS_API,
                 "GET " + extension + EXTENSIONS_API,
                 "GET " + extension + EXTENSIONS_API,
+                "POST " + registry.id() + "/generateCredentials" + REGISTRIES_API,
                 "GET " + cr + REGISTRIES_API);
+        assertThat(stepNames("/api/v1/jobs/" + latestJob(binding).get("id").asText())).containsExactly(
+                "check-registry", "check-cluster", "check-cluster-ip", "put-sync-scope-map", "put-sync-token",
+                "put-client-scope-map", "put-client-token", "put-connected-registry", "deploy-extension",
+                "await-extension", "await-extension", "client-password", "read-cluster", "write-secrets",
+                "read-status", "record");
 
         // The connected registry, its tokens and scope maps, as az acr connected-registry create makes them.
         assertThat(registry.scopeMap(name).actions()).containsExactly("repositories/hello-world/content/read",
