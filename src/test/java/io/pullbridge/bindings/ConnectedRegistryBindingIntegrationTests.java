@@ -212,6 +212,16 @@ class ConnectedRegistryBindingIntegrationTests {
         assertThat(drift(binding)).contains("client token " + name + "-client had lost its password2");
         Api.reader(mvc).get("/api/v1/bindings/" + binding).andExpect(jsonPath("$.status.phase").value("Ready"));
 
+        // Drift: a sync token re-created without its passwords; the extension gets a new one and connects again.
+        azure.removeToken(registry.id(), name);
+        reconcile(binding);
+        String remadeSyncPassword = registry.token(name).password("password2").value();
+        assertThat(azure.extension(extension).orElseThrow().protectedSettings().get("connectionString"))
+                .contains(";SyncTokenPassword=" + remadeSyncPassword + ";");
+        assertThat(azure.connectedRegistry(cr).orElseThrow().connectionState()).isEqualTo("Online");
+        assertThat(drift(binding)).contains("sync token " + name + " had lost its password2");
+        assertNoSecretInClear(remadeSyncPassword, remadePassword);
+
         // An interrupted delete: the extension's delete is throttled (retried by the engine), the connected
         // registry's is refused (the job fails); retried, the job goes on from there to the end.
         azure.throttleNext(1, "DELETE", "/extensions/", Duration.ofSeconds(1));
