@@ -79,6 +79,27 @@ final class AzureRegistryTokenStore implements RegistryTokenStore {
     }
 
     @Override
+    public java.util.Optional<java.util.Set<PasswordSlot>> readPasswordSlots(String registryResourceId,
+                                                                            String tokenName) {
+        ArmResourceId registry = registry(registryResourceId);
+        return AzureFailures.armOptional("reading token " + tokenName + " of registry " + registry,
+                () -> acr(registry).getTokens().get(registry.resourceGroup(), registry.name(), tokenName))
+                .map(token -> {
+                    java.util.Set<PasswordSlot> slots = java.util.EnumSet.noneOf(PasswordSlot.class);
+                    if (token.credentials() != null && token.credentials().passwords() != null) {
+                        for (TokenPassword password : token.credentials().passwords()) {
+                            if (TokenPasswordName.PASSWORD1.equals(password.name())) {
+                                slots.add(PasswordSlot.PASSWORD1);
+                            } else if (TokenPasswordName.PASSWORD2.equals(password.name())) {
+                                slots.add(PasswordSlot.PASSWORD2);
+                            }
+                        }
+                    }
+                    return slots;
+                });
+    }
+
+    @Override
     public void deleteToken(String registryResourceId, String tokenName) {
         ArmResourceId registry = registry(registryResourceId);
         AzureFailures.delete(AzureFailures.Api.ARM, "deleting token " + tokenName + " of registry " + registry,

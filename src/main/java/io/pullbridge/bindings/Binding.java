@@ -1,7 +1,11 @@
 package io.pullbridge.bindings;
 
 import io.pullbridge.common.ResourceEntity;
+import io.pullbridge.crypto.EncryptedSecret;
+import jakarta.persistence.AttributeOverride;
+import jakarta.persistence.AttributeOverrides;
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
@@ -68,6 +72,16 @@ class Binding extends ResourceEntity {
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(nullable = false)
     private List<String> drift = new ArrayList<>();
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "connected_registry_status")
+    private ConnectedRegistryStatus connectedRegistryStatus;
+
+    @Embedded
+    @AttributeOverrides({
+            @AttributeOverride(name = "keyId", column = @Column(name = "client_token_key_id")),
+            @AttributeOverride(name = "ciphertext", column = @Column(name = "client_token_ciphertext"))})
+    private EncryptedSecret clientTokenPassword;
 
     protected Binding() {
     }
@@ -176,12 +190,43 @@ class Binding extends ResourceEntity {
         this.pullSecretStatus = pullSecretStatus;
     }
 
+    ConnectedRegistryStatus getConnectedRegistryStatus() {
+        return connectedRegistryStatus;
+    }
+
+    void setConnectedRegistryStatus(ConnectedRegistryStatus connectedRegistryStatus) {
+        this.connectedRegistryStatus = connectedRegistryStatus;
+    }
+
+    /** The connected registry client token's current password, encrypted under {@link #clientTokenContext()}. */
+    EncryptedSecret getClientTokenPassword() {
+        return clientTokenPassword != null && clientTokenPassword.isSet() ? clientTokenPassword : null;
+    }
+
+    void setClientTokenPassword(EncryptedSecret clientTokenPassword) {
+        this.clientTokenPassword = clientTokenPassword;
+    }
+
+    /** What the client token's password is bound to: a ciphertext copied into another row does not decrypt. */
+    String clientTokenContext() {
+        return clientTokenContext(getId());
+    }
+
+    static String clientTokenContext(UUID id) {
+        return "binding/" + id + "/client-token-password";
+    }
+
     Instant getReconciledAt() {
         return reconciledAt;
     }
 
     List<String> getDrift() {
         return List.copyOf(drift);
+    }
+
+    /** Records the drift a pass has repaired so far, before it waits (not a finished pass). */
+    void drifted(List<String> found) {
+        this.drift = new ArrayList<>(found);
     }
 
     /** Records a pass that compared the binding with the world, and the drift it found (empty: none). */

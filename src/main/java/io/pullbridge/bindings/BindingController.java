@@ -160,4 +160,25 @@ class BindingController {
                 .header("Operation-Location", job.location())
                 .body(jobs.find(job.id()).orElseThrow());
     }
+
+    @PostMapping(path = "/{id}:rotate", produces = "application/json")
+    @Operation(operationId = "rotateBinding", summary = "Rotate a connected-registry binding's token passwords",
+            description = "A job rotates the connected registry's sync token: a new password in the token's other "
+                    + "slot, given to the Arc extension in a new connection string (protected settings), and once the "
+                    + "extension has taken it the previous password is retired. Then the client token: a new password "
+                    + "in its other slot, written to every pull secret, then the previous one retired. ACR cannot "
+                    + "remove one password of a token, so retiring generates the old slot again and discards the value "
+                    + "unread: it never works again. A rotation that stopped part way resumes without generating again "
+                    + "what it already made. Pull-secret and kubelet-identity bindings have no credential of their own: "
+                    + "rotate their service principal or registry token instead.")
+    @ApiResponse(responseCode = "202", description = "Accepted; the body is the rotation job")
+    @ApiResponse(responseCode = "404", description = "No such binding")
+    @ApiResponse(responseCode = "409", description = "Not a connected-registry binding, or being deleted")
+    ResponseEntity<JobResponse> rotate(@PathVariable UUID id) {
+        JobRef job = bindings.rotate(id);
+        return ResponseEntity.accepted()
+                .location(URI.create(job.location()))
+                .header("Operation-Location", job.location())
+                .body(jobs.find(job.id()).orElseThrow());
+    }
 }

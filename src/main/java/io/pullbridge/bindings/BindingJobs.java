@@ -36,12 +36,14 @@ class BindingJobs implements JobHandler {
     static final String APPLY = "binding.apply";
     static final String RECONCILE = "binding.reconcile";
     static final String VERIFY = "binding.verify";
+    static final String ROTATE = "binding.rotate";
     /** Job data of {@code binding.verify}: the image to check pull access to, if the request named one. */
     static final String IMAGE = "image";
 
     private final BindingRepository bindings;
     private final KubeletIdentityAccess kubelet;
     private final PullSecrets pullSecrets;
+    private final ConnectedRegistryDeployment connectedRegistries;
     private final RegistryHandshake handshake;
     private final BindingsProperties properties;
     private final ObjectMapper json;
@@ -49,7 +51,9 @@ class BindingJobs implements JobHandler {
     private final Clock clock;
 
     BindingJobs(BindingRepository bindings, KubeletIdentityAccess kubelet, PullSecrets pullSecrets,
-                BindingsProperties properties, ObjectMapper json, TransactionTemplate tx, Clock clock) {
+                ConnectedRegistryDeployment connectedRegistries, BindingsProperties properties, ObjectMapper json,
+                TransactionTemplate tx, Clock clock) {
+        this.connectedRegistries = connectedRegistries;
         this.handshake = new RegistryHandshake(RegistryHandshake.Settings.defaults()
                 .withTimeouts(properties.verifyTimeout(), properties.verifyTimeout()));
         this.properties = properties;
@@ -68,7 +72,7 @@ class BindingJobs implements JobHandler {
 
     @Override
     public Set<String> types() {
-        return Set.of(APPLY, RECONCILE, VERIFY);
+        return Set.of(APPLY, RECONCILE, VERIFY, ROTATE);
     }
 
     @Override
@@ -83,10 +87,17 @@ class BindingJobs implements JobHandler {
         if (context.type().equals(VERIFY)) {
             return verify(context, binding);
         }
+        if (context.type().equals(ROTATE)) {
+            if (binding.method() != BindingMethod.CONNECTED_REGISTRY) {
+                throw JobFailure.permanent(JobProblem.of("invalid-state", "Nothing to rotate", 409, "Only "
+                        + "connected-registry bindings have credentials of their own", FailureClass.PERMANENT), null);
+            }
+            return connectedRegistries.rotate(context, binding);
+        }
         return switch (binding.method()) {
             case KUBELET_IDENTITY -> attach(context, binding);
             case PULL_SECRET -> writePullSecrets(context, binding);
-            default -> throw new IllegalStateException("no jobs for " + binding.method() + " bindings");
+            case CONNECTED_REGISTRY -> connectedRegistries.apply(context, binding);
         };
     }
 

@@ -14,7 +14,8 @@ import org.springframework.stereotype.Component;
 class BindingReconciliation implements ReconcileSource {
 
     /** The methods whose bindings PullBridge keeps true today. */
-    static final List<BindingMethod> RECONCILED = List.of(BindingMethod.KUBELET_IDENTITY, BindingMethod.PULL_SECRET);
+    static final List<BindingMethod> RECONCILED = List.of(BindingMethod.KUBELET_IDENTITY, BindingMethod.PULL_SECRET,
+            BindingMethod.CONNECTED_REGISTRY);
 
     private final BindingRepository bindings;
 

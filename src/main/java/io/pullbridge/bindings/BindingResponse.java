@@ -37,7 +37,7 @@ public record BindingResponse(UUID id, UUID registryId, UUID clusterId, BindingM
     @Schema(name = "BindingStatus")
     public record Status(Phase phase, List<Condition> conditions, Instant observedAt, String message, UUID jobId,
                          Instant reconciledAt, List<String> drift, RoleAssignment roleAssignment,
-                         Namespaces namespaces) {
+                         Namespaces namespaces, ConnectedRegistry connectedRegistry) {
 
         static Status of(Binding binding) {
             ResourceStatus status = binding.getStatus();
@@ -45,8 +45,75 @@ public record BindingResponse(UUID id, UUID registryId, UUID clusterId, BindingM
             return new Status(status.phase(), status.conditions(), status.observedAt(), status.message(),
                     status.jobId(), binding.getReconciledAt(), binding.getDrift(), kubelet == null ? null
                     : new RoleAssignment(kubelet.assignmentId(), kubelet.principalObjectId(), kubelet.role(),
-                    kubelet.scope(), kubelet.createdByPullBridge()), Namespaces.of(binding.getPullSecretStatus()));
+                    kubelet.scope(), kubelet.createdByPullBridge()), Namespaces.of(binding.getPullSecretStatus()),
+                    binding.getMethod() == BindingMethod.CONNECTED_REGISTRY
+                            ? ConnectedRegistry.of(binding.getConnectedRegistry(),
+                            binding.getConnectedRegistryStatus()) : null);
         }
+    }
+
+    /**
+     * A connected-registry binding's connected registry and Arc extension, as its last job read them from Azure.
+     *
+     * @param extensionProvisioningState  {@code Creating}, {@code Updating}, {@code Succeeded}, {@code Failed},
+     *                                    {@code Deleting}; absent when the extension does not exist (yet)
+     * @param extensionError              Azure's error, when the extension failed
+     * @param connectionState             {@code Online}, {@code Offline}, {@code Syncing} or {@code Unhealthy}
+     * @param activationStatus            {@code Active} once the in-cluster instance connected with the sync token
+     * @param lastSyncTime                when the instance last synced with the parent registry
+     * @param syncSchedule                the sync schedule (cron) Azure holds
+     * @param syncWindow                  how long each sync lasts (ISO-8601), absent to sync continuously
+     * @param statusDetails               the connected registry's own status lines ({@code code: description})
+     * @param syncToken                   the sync token's name and the slot of the password the extension holds
+     * @param clientToken                 the client token's name and the slot of the password the pull secrets hold
+     * @param clientPasswordFingerprint   the keyed fingerprint of the client token's current password
+     * @param observedAt                  when a job last read all this from Azure
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "BindingConnectedRegistryStatus")
+    public record ConnectedRegistry(String name, String extensionName, String extensionProvisioningState,
+                                    String extensionVersion, String extensionError, String provisioningState,
+                                    String connectionState, String activationStatus, String version,
+                                    Instant lastSyncTime, Instant lastActivityTime, String syncSchedule,
+                                    String syncWindow, String loginServerHost, List<String> statusDetails,
+                                    TokenPassword syncToken, TokenPassword clientToken,
+                                    String clientPasswordFingerprint, Instant observedAt) {
+
+        static ConnectedRegistry of(ConnectedRegistrySpec spec, ConnectedRegistryStatus status) {
+            ConnectedRegistryStatus.Observed seen = status == null ? null : status.observed();
+            ConnectedRegistryStatus.Credentials credentials = status == null ? null : status.credentials();
+            return new ConnectedRegistry(spec.name(), ConnectedRegistryDeployment.extensionName(spec.name()),
+                    seen == null ? null : seen.extensionProvisioningState(),
+                    seen == null ? null : seen.extensionVersion(), seen == null ? null : seen.extensionError(),
+                    seen == null ? null : seen.provisioningState(), seen == null ? null : seen.connectionState(),
+                    seen == null ? null : seen.activationStatus(), seen == null ? null : seen.version(),
+                    seen == null ? null : seen.lastSyncTime(), seen == null ? null : seen.lastActivityTime(),
+                    seen == null ? spec.syncSchedule() : seen.syncSchedule(),
+                    seen == null ? spec.syncWindow() : seen.syncWindow(),
+                    seen == null ? null : seen.loginServerHost(), seen == null ? null : seen.statusDetails(),
+                    new TokenPassword(ConnectedRegistries.syncTokenName(spec.name()), credentials == null ? null
+                            : slot(credentials.syncSlot()), credentials == null ? null
+                            : slot(credentials.syncRetiring())),
+                    new TokenPassword(ConnectedRegistryDeployment.clientTokenName(spec.name()),
+                            credentials == null ? null : slot(credentials.clientSlot()), credentials == null ? null
+                            : slot(credentials.clientRetiring())),
+                    credentials == null ? null : credentials.clientFingerprint(),
+                    seen == null ? null : seen.observedAt());
+        }
+
+        private static String slot(io.pullbridge.registries.RegistryTokenStore.PasswordSlot slot) {
+            return slot == null ? null : ConnectedRegistryDeployment.slotName(slot);
+        }
+    }
+
+    /**
+     * @param currentSlot  {@code password1} or {@code password2}: the slot whose password is in use; absent before the
+     *                     first deployment
+     * @param retiringSlot during a rotation, the slot of the previous password, which still works until retired
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "BindingTokenPassword")
+    public record TokenPassword(String name, String currentSlot, String retiringSlot) {
     }
 
     /**

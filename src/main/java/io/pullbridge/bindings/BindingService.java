@@ -211,13 +211,37 @@ public class BindingService {
         if (binding.getStatus().phase() == Phase.Deleting) {
             throw ApiException.deleting(null, ResourceKinds.BINDING, id);
         }
-        if (!BindingReconciliation.RECONCILED.contains(binding.getMethod())) {
+        if (binding.getMethod() == BindingMethod.CONNECTED_REGISTRY) {
             throw new ApiException(ProblemType.INVALID_STATE, "PullBridge cannot verify " + binding.getMethod()
-                    + " bindings yet");
+                    + " bindings yet: their status.connectedRegistry reports the connection state and last sync");
         }
         JobRef job = jobs.enqueue(new JobRequest(BindingJobs.VERIFY, ResourceKinds.BINDING, id,
                 image == null ? Map.of() : Map.of(BindingJobs.IMAGE, image)));
         audit.recorded("binding.verify-requested", ResourceKinds.BINDING, id, binding.getMethod().value());
+        return job;
+    }
+
+    /**
+     * Enqueues a job that rotates a connected-registry binding's sync and client token passwords (see
+     * {@link ConnectedRegistryDeployment#rotate}). Other methods have no credential of their own: their service
+     * principal or registry token is rotated instead.
+     */
+    @Transactional
+    JobRef rotate(UUID id) {
+        Binding binding = get(id);
+        if (binding.getStatus().phase() == Phase.Deleting) {
+            throw ApiException.deleting(null, ResourceKinds.BINDING, id);
+        }
+        if (binding.getMethod() != BindingMethod.CONNECTED_REGISTRY) {
+            throw new ApiException(ProblemType.INVALID_STATE, "Only connected-registry bindings have credentials "
+                    + "of their own to rotate; this " + binding.getMethod() + " binding uses "
+                    + (binding.getMethod() == BindingMethod.PULL_SECRET
+                    ? "a service principal or registry token: rotate that (POST /api/v1/service-principals/{id}:rotate"
+                    + " or /api/v1/registries/{registryId}/tokens/{tokenId}:rotate)"
+                    : "the cluster's kubelet identity, which Azure manages"));
+        }
+        JobRef job = jobs.enqueue(JobRequest.of(BindingJobs.ROTATE, ResourceKinds.BINDING, id));
+        audit.recorded("binding.rotate-requested", ResourceKinds.BINDING, id, binding.getMethod().value());
         return job;
     }
 

@@ -2,6 +2,7 @@ package io.pullbridge.lifecycle;
 
 import io.pullbridge.common.ResourceEntity;
 import io.pullbridge.jobs.JobContext;
+import io.pullbridge.jobs.JobResult;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -40,5 +41,15 @@ public interface ManagedResources {
      * delete job. Runs before the row goes; a failure keeps the resource {@code Deleting} and the job retries.
      */
     default void cleanUp(UUID id, JobContext job) throws Exception {
+    }
+
+    /**
+     * {@link #cleanUp}, for kinds whose clean-up waits for something outside (an Azure resource being deleted): a
+     * present answer ends this run of the delete job and runs it again after the wait, without a failed attempt; the
+     * steps already done find nothing left to do. Calls {@link #cleanUp} and never waits unless a kind says otherwise.
+     */
+    default Optional<JobResult.RetryAfter> cleanUpOrWait(UUID id, JobContext job) throws Exception {
+        cleanUp(id, job);
+        return Optional.empty();
     }
 }

@@ -66,7 +66,10 @@ class ResourceDeleteHandler implements JobHandler {
             }
             return null;
         });
-        resources.cleanUp(id, context);
+        Optional<JobResult.RetryAfter> wait = resources.cleanUpOrWait(id, context);
+        if (wait.isPresent()) {
+            return wait.get();
+        }
         context.step("remove-record", () -> tx.execute(status -> {
             Optional<? extends ResourceEntity> resource = resources.find(id);
             if (resource.isEmpty()) {

@@ -16,6 +16,12 @@ public interface RegistryTokenStore {
     /** Generates a new password in one of the token's two slots; the other slot keeps working. */
     GeneratedPassword generatePassword(String registryResourceId, String tokenName, PasswordSlot slot, Instant expiry);
 
+    /**
+     * Which of the token's password slots hold a password (values are never returned), or empty when the token does
+     * not exist: lets a caller see that a token was deleted, or re-created without its passwords, behind its back.
+     */
+    java.util.Optional<java.util.Set<PasswordSlot>> readPasswordSlots(String registryResourceId, String tokenName);
+
     /** Deletes the token; nothing happens when it does not exist. */
     void deleteToken(String registryResourceId, String tokenName);
 

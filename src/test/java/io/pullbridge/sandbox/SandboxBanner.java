@@ -56,7 +56,7 @@ final class SandboxBanner implements ApplicationListener<ApplicationReadyEvent> 
                 export PULLBRIDGE_TOKEN=%6$s
                 curl -H "Authorization: Bearer $PULLBRIDGE_TOKEN" %2$s/api/v1/registries
 
-                  Azure is emulated in this JVM: registries are read from it; other new resources stay Pending.
+                  Azure and two Kubernetes clusters are emulated in this JVM: the README walkthrough drives them.
                   Stop with Ctrl+C.
                 %1$s
                 """.formatted(rule, base, ADMIN_SUBJECT, expiresAt, tokenFile.toAbsolutePath().normalize(), token);

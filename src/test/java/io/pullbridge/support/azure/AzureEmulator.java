@@ -452,6 +452,18 @@ public final class AzureEmulator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Deletes a registry token behind PullBridge's back (drift), with its passwords; ACR's own rule that a connected
+     * registry's sync token cannot go before it is not applied here.
+     */
+    public AzureEmulator removeToken(String registryResourceId, String tokenName) {
+        EmulatedRegistry registry = registry(registryResourceId).orElseThrow();
+        synchronized (registry) {
+            registry.tokenMap().remove(tokenName.toLowerCase(java.util.Locale.ROOT));
+        }
+        return this;
+    }
+
     // ---- failure injection
 
     /**
