@@ -36,6 +36,11 @@ interface BindingRepository extends JpaRepository<Binding, UUID>, JpaSpecificati
             and connected_registry ->> 'clusterIP' = ?2""", nativeQuery = true)
     List<String> findConnectedRegistryByClusterIp(UUID clusterId, String clusterIp);
 
+    @Query(value = """
+            select cast(id as text) from bindings where method = 'connected-registry' and cluster_id = ?1
+            and lower(connected_registry ->> 'name') = lower(?2)""", nativeQuery = true)
+    List<String> findConnectedRegistryOnClusterByName(UUID clusterId, String name);
+
     /** Bindings that reconciliation keeps true: every method that has jobs, unless being deleted. */
     @Query("select b.id from Binding b where b.method in ?1 and b.status.phase <> io.pullbridge.common.Phase.Deleting "
             + "order by b.createdAt")

@@ -374,6 +374,17 @@ public class BindingService {
                     List.of(new io.pullbridge.web.FieldViolation("connectedRegistry.name", "is taken in this registry")),
                     List.of(new io.pullbridge.common.Reference(ResourceKinds.BINDING, UUID.fromString(sameName.get(0)))));
         }
+        // The Arc extension is named after the connected registry, and extension names are unique per cluster: two
+        // connected registries of one name (from two registries) would fight over one extension.
+        List<String> sameExtension = bindings.findConnectedRegistryOnClusterByName(cluster.id(), spec.name());
+        if (!sameExtension.isEmpty()) {
+            throw new ApiException(ProblemType.ALREADY_EXISTS, "Cluster " + cluster.name() + " already runs a "
+                    + "connected registry named " + spec.name() + " (from another registry): its Arc extension "
+                    + "takes that name",
+                    List.of(new io.pullbridge.web.FieldViolation("connectedRegistry.name", "is taken in this cluster")),
+                    List.of(new io.pullbridge.common.Reference(ResourceKinds.BINDING,
+                            UUID.fromString(sameExtension.get(0)))));
+        }
         List<String> sameIp = bindings.findConnectedRegistryByClusterIp(cluster.id(), spec.clusterIP());
         if (!sameIp.isEmpty()) {
             throw new ApiException(ProblemType.ALREADY_EXISTS, "Cluster " + cluster.name() + " already has a "

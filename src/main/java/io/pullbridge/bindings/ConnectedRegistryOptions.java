@@ -5,7 +5,7 @@ import java.util.List;
 
 @Schema(description = "An ACR connected registry deployed on an Arc-enabled cluster")
 public record ConnectedRegistryOptions(
-        @Schema(description = "5 to 40 letters and digits, unique in the registry", example = "edge1cr")
+        @Schema(description = "5 to 40 letters and digits, unique in the registry and on the cluster (its Arc extension takes the name)", example = "edge1cr")
         String name,
         @Schema(description = "Default ReadOnly")
         ConnectedRegistryMode mode,

@@ -222,6 +222,14 @@ class BindingIntegrationTests {
                 409, "already-exists").andExpect(jsonPath("$.errors[0].field").value("connectedRegistry.name"));
         problem(api.post("/api/v1/bindings", body.formatted(registry, arc, "edge2cr", "10.0.0.50", "other")),
                 409, "already-exists").andExpect(jsonPath("$.errors[0].field").value("connectedRegistry.clusterIP"));
+        // Another registry's connected registry of the same name on the same cluster would need the same extension.
+        problem(api.post("/api/v1/bindings", body.formatted(otherRegistry, arc, "EDGE1CR", "10.0.0.52", "other")),
+                409, "already-exists")
+                .andExpect(jsonPath("$.errors[0].field").value("connectedRegistry.name"))
+                .andExpect(jsonPath("$.errors[0].message").value("is taken in this cluster"));
+        UUID otherArc = fixtures.cluster("edge-" + shortId(), "arc", "10.0.0.0/16");
+        api.post("/api/v1/bindings", body.formatted(otherRegistry, otherArc, "edge1cr", "10.0.0.50", "regcred"))
+                .andExpect(status().isAccepted());
     }
 
     @Test
