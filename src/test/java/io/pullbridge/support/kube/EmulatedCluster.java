@@ -32,8 +32,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A Kubernetes API server for tests and the local sandbox: fabric8's mock server in CRUD mode, on HTTPS on 127.0.0.1,
  * with a certificate that {@link #kubeconfig()} trusts through {@code certificate-authority-data}. It starts with
  * namespaces and their {@code default} ServiceAccounts (which a real cluster's controllers would create), records every
- * request as {@code "METHOD /path?query"} ({@link #requests()}), and can refuse like a real API server: tokens other
- * than the accepted ones (401, {@link #acceptOnlyToken}) and verbs RBAC would deny (403, {@link #forbid}).
+ * request as {@code "METHOD /path?query"} ({@link #requests()}), reads the Protobuf secrets kubectl v1.32 writes
+ * ({@link ProtobufSecret}), and can refuse like a real API server: tokens other than the accepted ones (401,
+ * {@link #acceptOnlyToken}) and verbs RBAC would deny (403, {@link #forbid}).
  *
  * <p>Where the mock differs from a real API server is in {@code shared/reference/fabric8-mock-notes.md}: it does
  * not check that a namespace exists before writing into it, ignores set-based selectors, and keeps no RBAC of its
@@ -303,6 +304,16 @@ public final class EmulatedCluster implements AutoCloseable {
                         + "\" in API group \"\" " + where, Map.of("kind", access.resource()));
             }
             byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
+            String contentType = request.getHeader("Content-Type");
+            if (request.getMethod().equals("POST") && contentType != null
+                    && contentType.startsWith(ProtobufSecret.CONTENT_TYPE) && request.getPath().matches(
+                    "/api/v1/namespaces/[^/]+/secrets(\\?.*)?")) {
+                // kubectl's typed clients write protobuf, which a real API server reads and the mock cannot.
+                body = ProtobufSecret.toJson(body);
+                request = new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
+                        request.getHeaders().newBuilder().set("Content-Type", "application/json").build(),
+                        new io.fabric8.mockwebserver.http.Buffer(body));
+            }
             MockResponse stale = request.getMethod().equals("DELETE") ? failedPrecondition(request, body) : null;
             if (stale != null) {
                 return stale;
