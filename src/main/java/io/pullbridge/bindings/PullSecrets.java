@@ -268,6 +268,22 @@ class PullSecrets {
             }
             return;
         }
+        // Not among the binding's: create it. Reading first would cost a call per namespace on every fan-out; a
+        // same-named secret there (someone else's, or ours with its labels edited away) answers 409, and only then
+        // is it read.
+        try {
+            api.createSecret(want);
+            tally.written(namespace, true);
+            if (drift != null) {
+                drift.add("secret " + want.name() + " was missing in " + namespace + " (deleted, or a namespace that "
+                        + "matches now); written");
+            }
+            return;
+        } catch (JobFailure failure) {
+            if (!ClusterProblems.is(failure, ClusterProblems.CONFLICT)) {
+                throw failure;
+            }
+        }
         Optional<ClusterApi.Secret> existing = api.secret(namespace, want.name());
         if (existing.isPresent()) {
             ClusterApi.Secret other = existing.get();
@@ -282,12 +298,9 @@ class PullSecrets {
             tally.written(namespace, false);
             return;
         }
+        // Deleted between the 409 and the read: create it after all.
         api.createSecret(want);
         tally.written(namespace, true);
-        if (drift != null) {
-            drift.add("secret " + want.name() + " was missing in " + namespace + " (deleted, or a namespace that "
-                    + "matches now); written");
-        }
     }
 
     private void removeFrom(ClusterApi api, BindingSnapshot binding, String namespace,

@@ -169,6 +169,37 @@ class PullSecretBindingIntegrationTests {
     }
 
     @Test
+    void theFirstPassWritesEachNamespaceWithOneCreateAndReadsOnlyWhereASecretIsInTheWay() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            cluster.addNamespace("fan-" + i, Map.of("fan", "out"));
+        }
+        cluster.client().secrets().inNamespace("fan-7").resource(new SecretBuilder().withNewMetadata()
+                .withName("acr-secret").withNamespace("fan-7").endMetadata().withType("Opaque")
+                .addToStringData("owner", "someone-else").build()).create();
+        cluster.clearRequests();
+
+        UUID binding = bind("""
+                {"credential": {"servicePrincipalId": "%s"}, "secretName": "acr-secret", "namespaceSelector": "fan=out",
+                 "serviceAccounts": ["default"]}""".formatted(principalId));
+        awaitLatestJob(binding, "succeeded");
+
+        List<String> requests = cluster.requests();
+        assertThat(requests).filteredOn(request -> request.matches("POST /api/v1/namespaces/[^/]+/secrets.*"))
+                .as("one create per target namespace").hasSize(20);
+        assertThat(requests).filteredOn(request -> request.matches("GET /api/v1/namespaces/[^/]+/secrets/.*"))
+                .as("reads of single secrets: only where a create found one in the way")
+                .containsExactly("GET /api/v1/namespaces/fan-7/secrets/acr-secret");
+        assertThat(requests).filteredOn(request -> request.startsWith("PATCH")).hasSize(19);
+        assertThat(requests).filteredOn(request -> request.startsWith("GET") && !request.contains("/secrets/"))
+                .as("list calls").hasSize(3);
+        Api.reader(mvc).get("/api/v1/bindings/" + binding)
+                .andExpect(jsonPath("$.status.namespaces.ready").value(19))
+                .andExpect(jsonPath("$.status.namespaces.conflicts").value(1));
+        assertThat(cluster.client().secrets().inNamespace("fan-7").withName("acr-secret").get().getType())
+                .isEqualTo("Opaque");
+    }
+
+    @Test
     void reconciliationRepairsDriftWithListCallsThatDoNotGrowWithNamespaces() throws Exception {
         for (int i = 0; i < 20; i++) {
             cluster.addNamespace("bulk-" + i, Map.of("team", "a"));
