@@ -305,9 +305,10 @@ public final class EmulatedCluster implements AutoCloseable {
             }
             byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
             String contentType = request.getHeader("Content-Type");
-            if (request.getMethod().equals("POST") && contentType != null
+            boolean protobuf = request.getMethod().equals("POST") && contentType != null
                     && contentType.startsWith(ProtobufSecret.CONTENT_TYPE) && request.getPath().matches(
-                    "/api/v1/namespaces/[^/]+/secrets(\\?.*)?")) {
+                    "/api/v1/namespaces/[^/]+/secrets(\\?.*)?");
+            if (protobuf) {
                 // kubectl's typed clients write protobuf, which a real API server reads and the mock cannot.
                 body = ProtobufSecret.toJson(body);
                 request = new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
@@ -321,6 +322,10 @@ public final class EmulatedCluster implements AutoCloseable {
             MockResponse response;
             try {
                 response = crud.dispatch(request);
+                if (protobuf && response.getHeaders().get("Content-Type") == null) {
+                    // Without it, a client that sent Protobuf (kubectl) takes the JSON answer for Protobuf.
+                    response.setHeader("Content-Type", "application/json");
+                }
             } catch (Throwable e) {
                 if (request.getMethod().equals("PATCH") && e.getClass().getSimpleName().equals("JsonPatchException")) {
                     // The mock throws, and never answers, when a JSON Patch test fails; the API server answers 422.
