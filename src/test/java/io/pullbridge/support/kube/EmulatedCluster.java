@@ -59,6 +59,7 @@ public final class EmulatedCluster implements AutoCloseable {
     private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
     private volatile Set<String> acceptedTokens;
     private volatile boolean recording = true;
+    private volatile java.util.concurrent.CountDownLatch writesHeld;
 
     private EmulatedCluster(String gitVersion) {
         web = new MockWebServer();
@@ -216,6 +217,25 @@ public final class EmulatedCluster implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Holds every write (POST, PUT, PATCH, DELETE) unanswered, as a slow or overloaded API server would, until
+     * {@link #releaseWrites()} (or for at most a minute). Reads are answered meanwhile only if no write is held,
+     * since the mock answers one request at a time.
+     */
+    public EmulatedCluster holdWrites() {
+        writesHeld = new java.util.concurrent.CountDownLatch(1);
+        return this;
+    }
+
+    public EmulatedCluster releaseWrites() {
+        java.util.concurrent.CountDownLatch held = writesHeld;
+        writesHeld = null;
+        if (held != null) {
+            held.countDown();
+        }
+        return this;
+    }
+
     /** Requests received since the last {@link #clearRequests()}, as {@code "METHOD /path?query"}. */
     public List<String> requests() {
         return List.copyOf(requests);
@@ -233,6 +253,7 @@ public final class EmulatedCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        releaseWrites();
         client.close();
         server.shutdown();
     }
@@ -281,6 +302,14 @@ public final class EmulatedCluster implements AutoCloseable {
         public MockResponse dispatch(RecordedRequest request) {
             if (recording) {
                 requests.add(request.getMethod() + " " + request.getPath());
+            }
+            java.util.concurrent.CountDownLatch held = writesHeld;
+            if (held != null && recording && !request.getMethod().equals("GET")) {
+                try {
+                    held.await(1, java.util.concurrent.TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             Set<String> tokens = acceptedTokens;
             String authorization = request.getHeader("Authorization");
