@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "cores: $(nproc)"
 ./mvnw -B -ntp test -Dtest=JobEngineBenchmark -Dsurefire.failIfNoSpecifiedTests=false 2>&1 \
-  | grep -E "==|jobs/s|replica|in flight|Tests run:|BUILD|ERROR" || true
+  | grep -a -E "==|jobs/s|replica|in flight|Tests run:|BUILD|ERROR" || true

@@ -7,8 +7,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * {@code pullbridge.bindings.*}.
  *
- * @param writeParallelism how many namespaces a pull-secret pass writes at once (the kubernetes adapter also bounds
- *                         concurrent calls per cluster and rate-limits them)
+ * @param writeParallelism how many namespaces a pull-secret pass writes at once, each pass on its own (the kubernetes
+ *                         adapter also bounds concurrent calls per cluster and rate-limits them)
  * @param verifySample     how many target namespaces a verification reads the secret back from (0: all of them)
  * @param verifyTimeout    how long each call of a verification's registry handshake may take
  * @param connectedRegistry how connected-registry bindings deploy their Arc extension

@@ -59,6 +59,7 @@ class PullSecrets {
     private final ServicePrincipalService principals;
     private final RegistryTokenService tokens;
     private final ExecutorService writers;
+    private final int parallelism;
 
     PullSecrets(ClusterConnections connections, RegistryService registries, ServicePrincipalService principals,
                 RegistryTokenService tokens, BindingsProperties properties) {
@@ -66,8 +67,12 @@ class PullSecrets {
         this.registries = registries;
         this.principals = principals;
         this.tokens = tokens;
+        this.parallelism = properties.writeParallelism();
         AtomicInteger threads = new AtomicInteger();
-        this.writers = Executors.newFixedThreadPool(properties.writeParallelism(), runnable -> {
+        // Not a fixed pool shared by all passes: its queue is first come, first served, so one cluster's fan-out
+        // (held to that cluster's rate limit) would make every other cluster's pass wait behind it. Each pass runs
+        // its own workers instead (runAll), at most writeParallelism of them.
+        this.writers = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "pull-secret-writer-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
@@ -268,6 +273,22 @@ class PullSecrets {
             }
             return;
         }
+        // Not among the binding's: create it. Reading first would cost a call per namespace on every fan-out; a
+        // same-named secret there (someone else's, or ours with its labels edited away) answers 409, and only then
+        // is it read.
+        try {
+            api.createSecret(want);
+            tally.written(namespace, true);
+            if (drift != null) {
+                drift.add("secret " + want.name() + " was missing in " + namespace + " (deleted, or a namespace that "
+                        + "matches now); written");
+            }
+            return;
+        } catch (JobFailure failure) {
+            if (!ClusterProblems.is(failure, ClusterProblems.CONFLICT)) {
+                throw failure;
+            }
+        }
         Optional<ClusterApi.Secret> existing = api.secret(namespace, want.name());
         if (existing.isPresent()) {
             ClusterApi.Secret other = existing.get();
@@ -282,12 +303,9 @@ class PullSecrets {
             tally.written(namespace, false);
             return;
         }
+        // Deleted between the 409 and the read: create it after all.
         api.createSecret(want);
         tally.written(namespace, true);
-        if (drift != null) {
-            drift.add("secret " + want.name() + " was missing in " + namespace + " (deleted, or a namespace that "
-                    + "matches now); written");
-        }
     }
 
     private void removeFrom(ClusterApi api, BindingSnapshot binding, String namespace,
@@ -366,11 +384,29 @@ class PullSecrets {
         return new Targets(wanted, missing);
     }
 
-    /** Runs the work for every item on the writer pool and waits for all of it; the first failure wins. */
+    /**
+     * Runs the work for every item, {@code writeParallelism} items at a time, and waits for all of it; the first
+     * failure wins. The workers are this pass's own, so passes on other clusters never queue behind this one.
+     */
     private <T> void runAll(Collection<T> items, Function<T, Void> work) throws Exception {
-        List<Future<Void>> futures = new ArrayList<>(items.size());
-        for (T item : items) {
-            futures.add(writers.submit(() -> work.apply(item)));
+        java.util.Queue<T> queue = new java.util.concurrent.ConcurrentLinkedQueue<>(items);
+        List<Future<Void>> futures = new ArrayList<>();
+        for (int i = 0; i < Math.min(parallelism, items.size()); i++) {
+            futures.add(writers.submit(() -> {
+                RuntimeException first = null;
+                for (T item = queue.poll(); item != null && !Thread.currentThread().isInterrupted();
+                     item = queue.poll()) {
+                    try {
+                        work.apply(item);
+                    } catch (RuntimeException e) {
+                        first = first == null ? e : first;
+                    }
+                }
+                if (first != null) {
+                    throw first;
+                }
+                return null;
+            }));
         }
         Exception first = null;
         for (Future<Void> future : futures) {

@@ -169,6 +169,73 @@ class PullSecretBindingIntegrationTests {
     }
 
     @Test
+    void theFirstPassWritesEachNamespaceWithOneCreateAndReadsOnlyWhereASecretIsInTheWay() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            cluster.addNamespace("fan-" + i, Map.of("fan", "out"));
+        }
+        cluster.client().secrets().inNamespace("fan-7").resource(new SecretBuilder().withNewMetadata()
+                .withName("acr-secret").withNamespace("fan-7").endMetadata().withType("Opaque")
+                .addToStringData("owner", "someone-else").build()).create();
+        cluster.clearRequests();
+
+        UUID binding = bind("""
+                {"credential": {"servicePrincipalId": "%s"}, "secretName": "acr-secret", "namespaceSelector": "fan=out",
+                 "serviceAccounts": ["default"]}""".formatted(principalId));
+        awaitLatestJob(binding, "succeeded");
+
+        List<String> requests = cluster.requests();
+        assertThat(requests).filteredOn(request -> request.matches("POST /api/v1/namespaces/[^/]+/secrets.*"))
+                .as("one create per target namespace").hasSize(20);
+        assertThat(requests).filteredOn(request -> request.matches("GET /api/v1/namespaces/[^/]+/secrets/.*"))
+                .as("reads of single secrets: only where a create found one in the way")
+                .containsExactly("GET /api/v1/namespaces/fan-7/secrets/acr-secret");
+        assertThat(requests).filteredOn(request -> request.startsWith("PATCH")).hasSize(19);
+        assertThat(requests).filteredOn(request -> request.startsWith("GET") && !request.contains("/secrets/"))
+                .as("list calls").hasSize(3);
+        Api.reader(mvc).get("/api/v1/bindings/" + binding)
+                .andExpect(jsonPath("$.status.namespaces.ready").value(19))
+                .andExpect(jsonPath("$.status.namespaces.conflicts").value(1));
+        assertThat(cluster.client().secrets().inNamespace("fan-7").withName("acr-secret").get().getType())
+                .isEqualTo("Opaque");
+    }
+
+    @Test
+    void aClusterThatIsSlowToWriteDoesNotHoldUpBindingsOnOtherClusters() throws Exception {
+        try (EmulatedCluster slow = EmulatedCluster.start()) {
+            for (int i = 0; i < 40; i++) {
+                slow.addNamespace("slow-" + i, Map.of("fan", "out"));
+            }
+            UUID slowCluster = Clusters.registered(mvc, jdbc, "slow-" + UUID.randomUUID().toString().substring(0, 8),
+                    slow.kubeconfig()).id();
+            slow.clearRequests();
+            slow.holdWrites();
+            String body = Api.operator(mvc).post("/api/v1/bindings", """
+                    {"registryId": "%s", "clusterId": "%s", "method": "pull-secret", "pullSecret": {
+                     "credential": {"servicePrincipalId": "%s"}, "secretName": "acr-secret",
+                     "namespaceSelector": "fan=out", "serviceAccounts": []}}"""
+                            .formatted(registryId, slowCluster, principalId))
+                    .andExpect(status().isAccepted()).andReturn().getResponse().getContentAsString();
+            UUID held = UUID.fromString(json.readTree(body).get("id").asText());
+            Await.until("the slow cluster's first write", TIMEOUT, () -> slow.requests().stream()
+                    .anyMatch(request -> request.startsWith("POST")));
+
+            // 40 namespaces are more than the writers of a pass: with writers shared by all passes, this binding's
+            // writes queued behind the held ones until those failed (busy-wait, 30 s). Now it is done long before.
+            UUID binding = bind("""
+                    {"credential": {"servicePrincipalId": "%s"}, "secretName": "acr-secret", "namespaces": ["team-a"],
+                     "serviceAccounts": []}""".formatted(principalId));
+            Await.until("the binding on the other cluster to be Ready", Duration.ofSeconds(20), () ->
+                    "succeeded".equals(latestJob(binding).get("state").asText()));
+            assertThat(cluster.client().secrets().inNamespace("team-a").withName("acr-secret").get()).isNotNull();
+            assertThat(latestJob(held).get("state").asText()).as("the slow cluster's job, still writing")
+                    .isEqualTo("running");
+
+            slow.releaseWrites();
+            awaitLatestJob(held, "succeeded");
+        }
+    }
+
+    @Test
     void reconciliationRepairsDriftWithListCallsThatDoNotGrowWithNamespaces() throws Exception {
         for (int i = 0; i < 20; i++) {
             cluster.addNamespace("bulk-" + i, Map.of("team", "a"));

@@ -32,8 +32,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A Kubernetes API server for tests and the local sandbox: fabric8's mock server in CRUD mode, on HTTPS on 127.0.0.1,
  * with a certificate that {@link #kubeconfig()} trusts through {@code certificate-authority-data}. It starts with
  * namespaces and their {@code default} ServiceAccounts (which a real cluster's controllers would create), records every
- * request as {@code "METHOD /path?query"} ({@link #requests()}), and can refuse like a real API server: tokens other
- * than the accepted ones (401, {@link #acceptOnlyToken}) and verbs RBAC would deny (403, {@link #forbid}).
+ * request as {@code "METHOD /path?query"} ({@link #requests()}), reads the Protobuf secrets kubectl v1.32 writes
+ * ({@link ProtobufSecret}), and can refuse like a real API server: tokens other than the accepted ones (401,
+ * {@link #acceptOnlyToken}) and verbs RBAC would deny (403, {@link #forbid}).
  *
  * <p>Where the mock differs from a real API server is in {@code shared/reference/fabric8-mock-notes.md}: it does
  * not check that a namespace exists before writing into it, ignores set-based selectors, and keeps no RBAC of its
@@ -58,6 +59,7 @@ public final class EmulatedCluster implements AutoCloseable {
     private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
     private volatile Set<String> acceptedTokens;
     private volatile boolean recording = true;
+    private volatile java.util.concurrent.CountDownLatch writesHeld;
 
     private EmulatedCluster(String gitVersion) {
         web = new MockWebServer();
@@ -215,6 +217,25 @@ public final class EmulatedCluster implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Holds every write (POST, PUT, PATCH, DELETE) unanswered, as a slow or overloaded API server would, until
+     * {@link #releaseWrites()} (or for at most a minute). Reads are answered meanwhile only if no write is held,
+     * since the mock answers one request at a time.
+     */
+    public EmulatedCluster holdWrites() {
+        writesHeld = new java.util.concurrent.CountDownLatch(1);
+        return this;
+    }
+
+    public EmulatedCluster releaseWrites() {
+        java.util.concurrent.CountDownLatch held = writesHeld;
+        writesHeld = null;
+        if (held != null) {
+            held.countDown();
+        }
+        return this;
+    }
+
     /** Requests received since the last {@link #clearRequests()}, as {@code "METHOD /path?query"}. */
     public List<String> requests() {
         return List.copyOf(requests);
@@ -232,6 +253,7 @@ public final class EmulatedCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        releaseWrites();
         client.close();
         server.shutdown();
     }
@@ -281,6 +303,14 @@ public final class EmulatedCluster implements AutoCloseable {
             if (recording) {
                 requests.add(request.getMethod() + " " + request.getPath());
             }
+            java.util.concurrent.CountDownLatch held = writesHeld;
+            if (held != null && recording && !request.getMethod().equals("GET")) {
+                try {
+                    held.await(1, java.util.concurrent.TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             Set<String> tokens = acceptedTokens;
             String authorization = request.getHeader("Authorization");
             if (recording && tokens != null && (authorization == null
@@ -303,6 +333,17 @@ public final class EmulatedCluster implements AutoCloseable {
                         + "\" in API group \"\" " + where, Map.of("kind", access.resource()));
             }
             byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
+            String contentType = request.getHeader("Content-Type");
+            boolean protobuf = request.getMethod().equals("POST") && contentType != null
+                    && contentType.startsWith(ProtobufSecret.CONTENT_TYPE) && request.getPath().matches(
+                    "/api/v1/namespaces/[^/]+/secrets(\\?.*)?");
+            if (protobuf) {
+                // kubectl's typed clients write protobuf, which a real API server reads and the mock cannot.
+                body = ProtobufSecret.toJson(body);
+                request = new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
+                        request.getHeaders().newBuilder().set("Content-Type", "application/json").build(),
+                        new io.fabric8.mockwebserver.http.Buffer(body));
+            }
             MockResponse stale = request.getMethod().equals("DELETE") ? failedPrecondition(request, body) : null;
             if (stale != null) {
                 return stale;
@@ -310,6 +351,10 @@ public final class EmulatedCluster implements AutoCloseable {
             MockResponse response;
             try {
                 response = crud.dispatch(request);
+                if (protobuf && response.getHeaders().get("Content-Type") == null) {
+                    // Without it, a client that sent Protobuf (kubectl) takes the JSON answer for Protobuf.
+                    response.setHeader("Content-Type", "application/json");
+                }
             } catch (Throwable e) {
                 if (request.getMethod().equals("PATCH") && e.getClass().getSimpleName().equals("JsonPatchException")) {
                     // The mock throws, and never answers, when a JSON Patch test fails; the API server answers 422.
