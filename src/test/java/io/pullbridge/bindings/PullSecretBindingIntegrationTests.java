@@ -11,6 +11,7 @@ import io.pullbridge.support.Api;
 import io.pullbridge.support.Await;
 import io.pullbridge.support.Clusters;
 import io.pullbridge.support.IntegrationTest;
+import io.pullbridge.support.JobsApi;
 import io.pullbridge.support.Principals;
 import io.pullbridge.support.Registries;
 import io.pullbridge.support.azure.AzureEmulator;
@@ -479,33 +480,14 @@ class PullSecretBindingIntegrationTests {
     }
 
     private void awaitLatestJob(UUID binding, String state) {
-        Await.until("the binding's latest job to end", TIMEOUT, () -> List.of("succeeded", "failed", "cancelled")
-                .contains(latestJob(binding).get("state").asText()));
-        JsonNode job = latestJob(binding);
-        assertThat(job.get("state").asText()).as("job %s", job).isEqualTo(state);
+        JobsApi.awaitLatest(mvc, json, binding, state, TIMEOUT);
     }
 
     private JsonNode latestJob(UUID binding) {
-        try {
-            JsonNode items = json.readTree(Api.reader(mvc).get("/api/v1/jobs?targetId=" + binding).andReturn()
-                    .getResponse().getContentAsString()).get("items");
-            return items.get(items.size() - 1);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return JobsApi.latest(mvc, json, binding);
     }
 
     private JsonNode awaitJob(String location, String state) {
-        JsonNode[] job = new JsonNode[1];
-        Await.until("job " + location + " to end", TIMEOUT, () -> {
-            try {
-                job[0] = json.readTree(Api.reader(mvc).get(location).andReturn().getResponse().getContentAsString());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-            return List.of("succeeded", "failed", "cancelled").contains(job[0].get("state").asText());
-        });
-        assertThat(job[0].get("state").asText()).as("job %s", job[0]).isEqualTo(state);
-        return job[0];
+        return JobsApi.await(mvc, json, location, state, TIMEOUT);
     }
 }
