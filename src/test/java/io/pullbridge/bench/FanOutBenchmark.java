@@ -38,6 +38,7 @@ class FanOutBenchmark {
     private static final int NAMESPACES = Integer.parseInt(System.getenv().getOrDefault("BENCH_NAMESPACES", "1000"));
     private static final String LABEL = "bench=fanout";
     /** Measured bindings per setting; the report gives their median (one run is at the mercy of a busy machine). */
+    private static final Duration QUIET = Duration.ofSeconds(6);
     private static final int ROUNDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "3"));
 
     private final List<String> lines = new ArrayList<>();
@@ -95,6 +96,9 @@ class FanOutBenchmark {
 
     private Run measure(BenchPlatform platform, EmulatedCluster cluster, UUID clusterId, String secretName,
                         boolean serviceAccounts) throws Exception {
+        // A quiet spell first, as before a binding in real life: the rate limiter's bucket (burst / qps = 5 s under
+        // the defaults) refills after the previous run and clean-up.
+        Thread.sleep(QUIET.toMillis());
         cluster.clearRequests();
         long start = System.nanoTime();
         UUID binding = platform.bind(clusterId, """
