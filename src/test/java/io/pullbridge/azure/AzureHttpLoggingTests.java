@@ -23,16 +23,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and an operator chasing a problem sets it. Answers to generateCredentials carry passwords and token requests carry
  * the client secret, so the adapter pins SDK HTTP logging off. The variable is read once per JVM, so this test runs the
  * adapter in a child JVM that has it set and reads everything that JVM printed.
+ * <p>
+ * The child starts from a one-line source file rather than a main method here: {@code spring-boot:test-run} starts
+ * the local sandbox by finding the only main class in the test sources, so there must be no other.
  */
-class AzureHttpLoggingTests {
+public class AzureHttpLoggingTests {
 
     private static final String PASSWORD_LINE = "generated-password=";
 
     @Test
     void noSecretIsLoggedEvenWhenTheEnvironmentAsksTheSdkForBodies(@TempDir Path dir) throws Exception {
         Path output = dir.resolve("child.log");
+        Path launcher = dir.resolve("ChildLauncher.java");
+        java.nio.file.Files.writeString(launcher, "public class ChildLauncher { public static void main(String[] a) "
+                + "throws Exception { " + Child.class.getCanonicalName() + ".run(); } }");
         ProcessBuilder child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Child.class.getName())
+                "-cp", System.getProperty("java.class.path"), launcher.toString())
                 .redirectErrorStream(true).redirectOutput(output.toFile());
         child.environment().put("AZURE_HTTP_LOG_DETAIL_LEVEL", "body_and_headers");
         child.environment().put("AZURE_LOG_LEVEL", "verbose");
@@ -51,9 +57,12 @@ class AzureHttpLoggingTests {
     }
 
     /** Runs in the child JVM: a token password generated through the adapter against a fresh emulator. */
-    static final class Child {
+    public static final class Child {
 
-        public static void main(String[] args) throws IOException {
+        private Child() {
+        }
+
+        public static void run() throws IOException {
             new AzureEmulatorTrust().launcherSessionOpened(null);
             try (AzureEmulator emulator = AzureEmulator.start()) {
                 emulator.registerClient(AzureTestSupport.CLIENT_ID, AzureTestSupport.CLIENT_SECRET);
