@@ -155,10 +155,7 @@ class BindingController {
     ResponseEntity<JobResponse> verify(@PathVariable UUID id,
                                        @RequestBody(required = false) VerifyBindingRequest request) {
         JobRef job = bindings.verify(id, request);
-        return ResponseEntity.accepted()
-                .location(URI.create(job.location()))
-                .header("Operation-Location", job.location())
-                .body(jobs.find(job.id()).orElseThrow());
+        return jobs.accepted(job);
     }
 
     @PostMapping(path = "/{id}:rotate", produces = "application/json")
@@ -176,9 +173,6 @@ class BindingController {
     @ApiResponse(responseCode = "409", description = "Not a connected-registry binding, or being deleted")
     ResponseEntity<JobResponse> rotate(@PathVariable UUID id) {
         JobRef job = bindings.rotate(id);
-        return ResponseEntity.accepted()
-                .location(URI.create(job.location()))
-                .header("Operation-Location", job.location())
-                .body(jobs.find(job.id()).orElseThrow());
+        return jobs.accepted(job);
     }
 }

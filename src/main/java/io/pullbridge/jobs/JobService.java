@@ -9,6 +9,7 @@ import io.pullbridge.audit.AuditLog;
 import io.pullbridge.web.ApiException;
 import io.pullbridge.web.ProblemType;
 import io.pullbridge.web.RequestContext;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -63,6 +65,18 @@ public class JobService {
     @Transactional(readOnly = true)
     public Optional<JobResponse> find(UUID id) {
         return jobRecords.findById(id).map(Job::toResponse);
+    }
+
+    /**
+     * The answer to an action whose outcome is a job ({@code :discover}, {@code :verify}, a binding's {@code :rotate}):
+     * 202 Accepted, {@code Location} and {@code Operation-Location} naming the job, and the job in the body.
+     */
+    @Transactional(readOnly = true)
+    public ResponseEntity<JobResponse> accepted(JobRef job) {
+        return ResponseEntity.accepted()
+                .location(URI.create(job.location()))
+                .header("Operation-Location", job.location())
+                .body(find(job.id()).orElseThrow());
     }
 
     /** Enqueues a job inside the caller's transaction; see the class comment for how it orders and coalesces. */

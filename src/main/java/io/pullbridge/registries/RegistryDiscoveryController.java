@@ -6,7 +6,6 @@ import io.pullbridge.jobs.JobService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.net.URI;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -33,9 +32,6 @@ class RegistryDiscoveryController {
     @ApiResponse(responseCode = "400", description = "No subscription, or an invalid resource group")
     ResponseEntity<JobResponse> discover(@RequestBody DiscoverRegistriesRequest request) {
         JobRef job = registries.discover(request);
-        return ResponseEntity.accepted()
-                .location(URI.create(job.location()))
-                .header("Operation-Location", job.location())
-                .body(jobs.find(job.id()).orElseThrow());
+        return jobs.accepted(job);
     }
 }
