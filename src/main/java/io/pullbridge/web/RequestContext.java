@@ -2,6 +2,7 @@ package io.pullbridge.web;
 
 import org.slf4j.MDC;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 /** Who is asking and under which request id, for audit events and job records. */
@@ -28,5 +29,35 @@ public final class RequestContext {
 
     public static String requestId() {
         return MDC.get(REQUEST_ID_MDC_KEY);
+    }
+
+    /**
+     * Whether the caller holds {@code role} (directly or through the role hierarchy: Admin implies Operator implies
+     * Reader). For rules that depend on a request's content, which URL-based rules cannot see.
+     */
+    public static boolean callerHas(Role role) {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (authentication == null || !authentication.isAuthenticated()) {
+            return false;
+        }
+        for (GrantedAuthority authority : authentication.getAuthorities()) {
+            Role held = Role.fromAuthority(authority.getAuthority());
+            if (held != null && held.includes(role)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Refuses the request with a 403 problem unless the caller holds {@code role}.
+     *
+     * @param rule what the caller tried, in words, and the rule (or setting) that reserves it, e.g.
+     *             "registering a cluster is reserved to Admin"
+     */
+    public static void require(Role role, String rule) {
+        if (!callerHas(role)) {
+            throw new ApiException(ProblemType.FORBIDDEN, "Your token's roles do not allow this: " + rule);
+        }
     }
 }

@@ -24,9 +24,9 @@ import org.springframework.security.web.SecurityFilterChain;
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
-    static final String READER = "Reader";
-    static final String OPERATOR = "Operator";
-    static final String ADMIN = "Admin";
+    static final String READER = Role.READER.claim();
+    static final String OPERATOR = Role.OPERATOR.claim();
+    static final String ADMIN = Role.ADMIN.claim();
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, Problems problems) throws Exception {
