@@ -1,5 +1,6 @@
 package io.pullbridge.jobs;
 
+import io.pullbridge.common.SecretMask;
 import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
@@ -24,6 +25,7 @@ public final class JobContext {
     private final JobEvents events;
     private final Clock clock;
     private final BooleanSupplier shuttingDown;
+    private volatile SecretMask mask = SecretMask.none();
 
     JobContext(JobStore.Snapshot job, UUID token, JobStore store, JobEvents events, Clock clock,
                BooleanSupplier shuttingDown) {
@@ -65,6 +67,20 @@ public final class JobContext {
     }
 
     /**
+     * Tells the engine about secrets this job holds (a password it read or made, a connection string): from now on
+     * whatever the job records (step details, failures, its last error, the log line of an unexpected failure) is
+     * masked for them, in every spelling {@link SecretMask} knows. Call it as soon as the job has a secret in hand.
+     */
+    public synchronized void protect(String... secrets) {
+        mask = mask.with(secrets);
+    }
+
+    /** The mask for every secret this job holds: for remote text a handler writes elsewhere, such as a status. */
+    public SecretMask mask() {
+        return mask;
+    }
+
+    /**
      * Runs one named step and records its start, end and outcome on the job. Steps must be idempotent.
      *
      * @throws JobFailure or whatever the step threw, after recording the step as failed
@@ -81,12 +97,14 @@ public final class JobContext {
         try {
             detail = step.run();
         } catch (Exception e) {
-            String reason = e instanceof JobFailure failure ? failure.problem().detail() : Failures.describe(e);
+            SecretMask secrets = mask;
+            String reason = secrets.apply(e instanceof JobFailure failure ? failure.problem().detail()
+                    : Failures.describe(e));
             store.finishStep(job.id(), token, "failed", reason, clock.instant());
             events.stepFailed(job, name, reason);
-            throw e;
+            throw e instanceof JobFailure failure ? failure.masked(secrets) : e;
         }
-        store.finishStep(job.id(), token, "succeeded", detail, clock.instant());
+        store.finishStep(job.id(), token, "succeeded", mask.apply(detail), clock.instant());
     }
 
     void ensureStillOurs() {

@@ -1,5 +1,6 @@
 package io.pullbridge.jobs;
 
+import io.pullbridge.common.SecretMask;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -33,6 +34,15 @@ public class JobFailure extends RuntimeException {
     /** The remote service's {@code Retry-After}, when it sent one. */
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
+    }
+
+    /**
+     * This failure with its detail masked. When the mask changed something the cause is dropped: a remote client's
+     * exception quotes what it read, and its message is what the mask just cut out of the detail.
+     */
+    public JobFailure masked(SecretMask mask) {
+        JobProblem masked = problem.masked(mask);
+        return masked == problem ? this : new JobFailure(masked, retryAfter, null);
     }
 
     public boolean isTransient() {

@@ -1,6 +1,7 @@
 package io.pullbridge.jobs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.pullbridge.common.SecretMask;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,6 +24,13 @@ public record JobProblem(String type, String title, int status, String detail, F
 
     public JobProblem withRemoteRequestId(String requestId) {
         return new JobProblem(type, title, status, detail, failureClass, requestId);
+    }
+
+    /** This problem with its detail (which may quote a remote service) masked; itself when nothing changes. */
+    public JobProblem masked(SecretMask mask) {
+        String masked = mask.apply(detail);
+        return masked == null || masked.equals(detail) ? this
+                : new JobProblem(type, title, status, masked, failureClass, remoteRequestId);
     }
 
     Map<String, Object> toMap() {

@@ -140,20 +140,21 @@ class JobRunner {
             log.info("Handed job {} back to the queue: this replica is shutting down", jobId);
             return reschedule(clock.instant());
         } catch (Exception e) {
-            JobProblem problem = Failures.classify(e);
+            JobProblem problem = Failures.classify(e).masked(context.mask());
             if (problem.failureClass() == FailureClass.PERMANENT && !(e instanceof JobFailure)) {
-                log.error("Job {} ({}) failed unexpectedly", jobId, job.type(), e);
+                log.error("Job {} ({}) failed unexpectedly", jobId, job.type(), context.mask().apply(e));
             }
             Optional<Duration> retryAfter = e instanceof JobFailure failure ? failure.retryAfter() : Optional.empty();
             return afterFailure(job, token, problem, retryAfter, claimedAt);
         }
         if (result instanceof JobResult.RetryAfter wait) {
-            return afterWait(job, token, wait, claimedAt);
+            return afterWait(job, token, new JobResult.RetryAfter(wait.after(), context.mask().apply(wait.reason())),
+                    claimedAt);
         }
         if (result instanceof JobResult.Failed failed) {
-            return finish(job, token, JobState.FAILED, failed.problem(), null, claimedAt);
+            return finish(job, token, JobState.FAILED, failed.problem().masked(context.mask()), null, claimedAt);
         }
-        String detail = result instanceof JobResult.Done done ? done.detail() : null;
+        String detail = result instanceof JobResult.Done done ? context.mask().apply(done.detail()) : null;
         return finish(job, token, JobState.SUCCEEDED, null, detail, claimedAt);
     }
 

@@ -24,6 +24,9 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -38,6 +41,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 @IntegrationTest
 @Import(ManualJobEngine.class)
+@ExtendWith(OutputCaptureExtension.class)
 class JobEngineTests {
 
     @Autowired JobService jobs;
@@ -172,6 +176,61 @@ class JobEngineTests {
                 .andExpect(jsonPath("$.lastError.remoteRequestId").value("c0ffee00-0000-0000-0000-000000000001"))
                 .andExpect(jsonPath("$.lastError.detail").value(containsString("roleAssignments/write")));
         assertThat(eventsFor(target)).containsExactly(JobState.RUNNING, JobState.FAILED);
+    }
+
+    @Test
+    void whatAJobRecordsIsMaskedForTheSecretsItSaysItHolds(CapturedOutput output) throws Exception {
+        String secret = "s3cret-Pa55word/+=";
+        String encoded = java.util.Base64.getEncoder().encodeToString(secret.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8));
+        UUID failing = UUID.randomUUID();
+        script.behaviours.put(failing, context -> {
+            context.protect(secret);
+            context.step("read", () -> "read " + secret);
+            context.step("write", () -> {
+                throw JobFailure.permanent(JobProblem.of("cluster-invalid", "The cluster refused the request", 422,
+                        "admission webhook denied the request: data " + encoded, FailureClass.PERMANENT), null);
+            });
+            return JobResult.done();
+        });
+        UUID crashing = UUID.randomUUID();
+        script.behaviours.put(crashing, context -> {
+            context.protect(secret);
+            throw new IllegalStateException("cannot parse " + secret, new IOException("token " + encoded));
+        });
+        UUID waiting = UUID.randomUUID();
+        AtomicInteger runs = new AtomicInteger();
+        script.behaviours.put(waiting, context -> {
+            context.protect(secret);
+            return runs.incrementAndGet() == 1 ? JobResult.retryAfter(Duration.ofSeconds(1), "waiting for " + secret)
+                    : JobResult.done("done with " + encoded);
+        });
+        UUID failed = enqueue("test.scripted", failing);
+        UUID crashed = enqueue("test.scripted", crashing);
+        UUID waited = enqueue("test.scripted", waiting);
+
+        scheduler.runAnyDueExecutions();
+        clock.tick(Duration.ofSeconds(2));
+        scheduler.runAnyDueExecutions();
+
+        assertThat(state(failed)).isEqualTo("failed");
+        assertThat(state(crashed)).isEqualTo("failed");
+        assertThat(state(waited)).isEqualTo("succeeded");
+        Api.reader(mvc).get("/api/v1/jobs/" + failed)
+                .andExpect(jsonPath("$.steps[0].detail").value("read (redacted)"))
+                .andExpect(jsonPath("$.steps[1].detail").value("admission webhook denied the request: data (redacted)"))
+                .andExpect(jsonPath("$.lastError.detail").value("admission webhook denied the request: data (redacted)"));
+        List<String> recorded = new java.util.ArrayList<>(jdbc.sql("select row_to_json(j)::text from jobs j where "
+                + "target_id in (?, ?, ?)").params(failing, crashing, waiting).query(String.class).list());
+        recorded.addAll(jdbc.sql("select row_to_json(a)::text from audit_events a where resource_id in (?, ?, ?)")
+                .params(failing.toString(), crashing.toString(), waiting.toString()).query(String.class).list());
+        script.events.stream().filter(event -> List.of(failing, crashing, waiting).contains(event.targetId()))
+                .forEach(event -> recorded.add(event.toString()));
+        assertThat(recorded).isNotEmpty().noneMatch(text -> text.contains(secret) || text.contains(encoded))
+                .anyMatch(text -> text.contains("waiting for (redacted)"))
+                .anyMatch(text -> text.contains("done with (redacted)"));
+        assertThat(output.getAll()).contains("failed unexpectedly").contains("cannot parse (redacted)")
+                .contains("token (redacted)").doesNotContain(secret).doesNotContain(encoded);
     }
 
     @Test
