@@ -1,15 +1,19 @@
 package io.pullbridge.bindings;
 
 import io.pullbridge.clusters.ClusterApi;
+import io.pullbridge.clusters.ServerHostPolicy;
+import io.pullbridge.common.AzureProperties;
 import io.pullbridge.common.Condition;
 import io.pullbridge.common.Phase;
 import io.pullbridge.common.ResourceStatus;
+import io.pullbridge.common.SecretMask;
 import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.jobs.JobContext;
 import io.pullbridge.jobs.JobFailure;
 import io.pullbridge.jobs.JobHandler;
 import io.pullbridge.jobs.JobProblem;
 import io.pullbridge.jobs.JobResult;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,8 +25,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -46,18 +48,17 @@ class BindingJobs implements JobHandler {
     private final ConnectedRegistryDeployment connectedRegistries;
     private final RegistryHandshake handshake;
     private final BindingsProperties properties;
-    private final ObjectMapper json;
     private final TransactionTemplate tx;
     private final Clock clock;
 
     BindingJobs(BindingRepository bindings, KubeletIdentityAccess kubelet, PullSecrets pullSecrets,
-                ConnectedRegistryDeployment connectedRegistries, BindingsProperties properties, ObjectMapper json,
-                TransactionTemplate tx, Clock clock) {
+                ConnectedRegistryDeployment connectedRegistries, BindingsProperties properties,
+                ServerHostPolicy hosts, AzureProperties azure, TransactionTemplate tx, Clock clock) {
         this.connectedRegistries = connectedRegistries;
         this.handshake = new RegistryHandshake(RegistryHandshake.Settings.defaults()
-                .withTimeouts(properties.verifyTimeout(), properties.verifyTimeout()));
+                .withTimeouts(properties.verifyTimeout(), properties.verifyTimeout()),
+                RegistryDestinations.of(hosts, properties.tokenRealmHosts(), azure));
         this.properties = properties;
-        this.json = json;
         this.bindings = bindings;
         this.kubelet = kubelet;
         this.pullSecrets = pullSecrets;
@@ -108,6 +109,9 @@ class BindingJobs implements JobHandler {
         AtomicReference<PullSecrets.Desired> desired = new AtomicReference<>();
         context.step("read-credential", () -> {
             desired.set(pullSecrets.desired(binding).orElse(null));
+            if (desired.get() != null) {
+                context.protect(desired.get().credential().password());
+            }
             return desired.get() == null ? "the credential has no password yet"
                     : desired.get().credential().source().kind() + " " + desired.get().credential().sourceId()
                     + ", password " + desired.get().credential().fingerprint();
@@ -170,17 +174,17 @@ class BindingJobs implements JobHandler {
             case PULL_SECRET -> verifyPullSecrets(context, binding);
             default -> throw new IllegalStateException("no verification for " + binding.method() + " bindings");
         };
+        String found = context.mask().apply(String.join("; ", problems));
         Condition verified = problems.isEmpty()
                 ? new Condition("Verified", "True", "AccessEffective", "Access was proven by job " + context.jobId(),
                 clock.instant())
-                : new Condition("Verified", "False", "AccessNotEffective", String.join("; ", problems),
-                clock.instant());
+                : new Condition("Verified", "False", "AccessNotEffective", found, clock.instant());
         recordVerification(binding.id(), verified);
         if (!problems.isEmpty()) {
             String repair = binding.method() == BindingMethod.KUBELET_IDENTITY
                     ? ". The next reconcile pass assigns the role again" : "";
             throw JobFailure.permanent(JobProblem.of("binding-not-effective", "Access is not effective", 409,
-                    String.join("; ", problems) + repair, FailureClass.PERMANENT), null);
+                    found + repair, FailureClass.PERMANENT), null);
         }
         return JobResult.done("access is effective");
     }
@@ -195,7 +199,11 @@ class BindingJobs implements JobHandler {
         List<ClusterApi.Secret> secrets = new ArrayList<>();
         String server = pullSecrets.server(binding);
         context.step("read-secrets", () -> {
+            // What the secrets should hold, so that no answer quoting it shows it, even from a secret tampered with.
+            pullSecrets.desired(binding).ifPresent(desired -> context.protect(desired.credential().password()));
             secrets.addAll(pullSecrets.readBack(binding, properties.verifySample()));
+            secrets.forEach(secret -> secret.data().values().forEach(value ->
+                    context.protect(new String(value, StandardCharsets.UTF_8))));
             long missing = secrets.stream().filter(secret -> secret.data().isEmpty()).count();
             secrets.stream().filter(secret -> secret.data().isEmpty()).limit(5).forEach(secret -> problems.add(
                     "namespace " + secret.namespace() + " has no secret " + secret.name()));
@@ -219,11 +227,19 @@ class BindingJobs implements JobHandler {
                         .digest(config));
                 PullCheck check = checked.get(key);
                 if (check == null) {
-                    Optional<RegistryLogin> login = login(config, server);
+                    Optional<RegistryLogin> login;
+                    try {
+                        login = DockerConfigJson.login(config, server);
+                    } catch (DockerConfigJson.InvalidException e) {
+                        problems.add("the secret in " + secret.namespace() + ": " + e.getMessage());
+                        continue;
+                    }
                     if (login.isEmpty()) {
                         problems.add("the secret in " + secret.namespace() + " holds no credentials for " + server);
                         continue;
                     }
+                    context.protect(login.get().password(), SecretMask.basicCredentials(login.get().username(),
+                            login.get().password()));
                     check = reference == null ? handshake.verify(login.get())
                             : handshake.verify(login.get(), reference);
                     checked.put(key, check);
@@ -239,27 +255,6 @@ class BindingJobs implements JobHandler {
                     : " " + any.manifestDigest()) + " (HTTP " + any.statuses() + ")");
         });
         return problems;
-    }
-
-    /** The login for {@code server} in a {@code .dockerconfigjson}; empty when it has none. */
-    private Optional<RegistryLogin> login(byte[] config, String server) {
-        JsonNode auth = json.readTree(config).path("auths").path(server);
-        if (!auth.isObject()) {
-            return Optional.empty();
-        }
-        String username = auth.path("username").asText(null);
-        String password = auth.path("password").asText(null);
-        if ((username == null || password == null) && auth.hasNonNull("auth")) {
-            String decoded = new String(java.util.Base64.getDecoder().decode(auth.get("auth").asText()),
-                    java.nio.charset.StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            if (colon > 0) {
-                username = decoded.substring(0, colon);
-                password = decoded.substring(colon + 1);
-            }
-        }
-        return username == null || password == null ? Optional.empty()
-                : Optional.of(new RegistryLogin(server, username, password));
     }
 
     private void recordVerification(UUID id, Condition verified) {

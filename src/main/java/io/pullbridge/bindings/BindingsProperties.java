@@ -1,6 +1,8 @@
 package io.pullbridge.bindings;
 
+import io.pullbridge.clusters.HostList;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -11,12 +13,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                         adapter also bounds concurrent calls per cluster and rate-limits them)
  * @param verifySample     how many target namespaces a verification reads the secret back from (0: all of them)
  * @param verifyTimeout    how long each call of a verification's registry handshake may take
+ * @param tokenRealmHosts  hosts ({@code *.domain} wildcards, IPs and CIDRs too) on which a registry's token realm may
+ *                         be, besides the registry's own host, for a verification to send it the credentials; null
+ *                         (unset) means the configured cloud's registry domain, {@code *.azurecr.io} in AzureCloud
  * @param connectedRegistry how connected-registry bindings deploy their Arc extension
  */
 @ConfigurationProperties("pullbridge.bindings")
 record BindingsProperties(@DefaultValue("16") int writeParallelism,
                           @DefaultValue("5") int verifySample,
                           @DefaultValue("PT10S") Duration verifyTimeout,
+                          List<String> tokenRealmHosts,
                           @DefaultValue ConnectedRegistry connectedRegistry) {
 
     /**
@@ -67,6 +73,11 @@ record BindingsProperties(@DefaultValue("16") int writeParallelism,
         }
         if (verifySample < 0) {
             throw new IllegalArgumentException("pullbridge.bindings.verify-sample must be 0 (all) or more");
+        }
+        if (tokenRealmHosts != null) {
+            tokenRealmHosts = List.copyOf(tokenRealmHosts);
+            // Parsed here so that a typo stops the service at start, naming the entry.
+            HostList.parse(RegistryDestinations.REALM_HOSTS_PROPERTY, tokenRealmHosts);
         }
     }
 }

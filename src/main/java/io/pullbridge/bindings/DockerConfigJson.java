@@ -2,6 +2,11 @@ package io.pullbridge.bindings;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Optional;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The {@code .dockerconfigjson} of a {@code kubernetes.io/dockerconfigjson} secret, byte for byte as
@@ -11,8 +16,14 @@ import java.util.Base64;
  * U+2028 and U+2029 escaped, other non-ASCII letters left as UTF-8), the server exactly as given. Byte identity
  * matters: a secret PullBridge writes compares equal to one a person wrote with kubectl, and reconciliation can
  * tell drift from a byte comparison.
+ * <p>
+ * Read back ({@link #login}), the document may be anything someone with access to the cluster wrote there: what is
+ * wrong with it is said by position only, never by quoting it (a JSON parser's message quotes the text it choked on,
+ * which here is a password).
  */
 final class DockerConfigJson {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -34,6 +45,59 @@ final class DockerConfigJson {
         string(json, auth);
         json.append("}}}");
         return json.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The login for {@code server} in a {@code .dockerconfigjson}: its {@code username} and {@code password}, or else
+     * those in its {@code auth} ({@code base64(username:password)}).
+     *
+     * @return empty when the document holds no complete login for that server
+     * @throws InvalidException when the document is not JSON or its {@code auth} not base64, saying where, never what
+     */
+    static Optional<RegistryLogin> login(byte[] config, String server) {
+        JsonNode document;
+        try {
+            document = JSON.readTree(config);
+        } catch (JacksonException e) {
+            TokenStreamLocation at = e.getLocation();
+            throw new InvalidException("its .dockerconfigjson is not valid JSON" + (at == null || at.getLineNr() < 1
+                    ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+        }
+        JsonNode auth = document == null ? null : document.path("auths").path(server);
+        if (auth == null || !auth.isObject()) {
+            return Optional.empty();
+        }
+        String username = text(auth.get("username"));
+        String password = text(auth.get("password"));
+        if ((username == null || password == null) && text(auth.get("auth")) != null) {
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(text(auth.get("auth"))), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidException("the auth field of its .dockerconfigjson for " + server + " is not base64");
+            }
+            int colon = decoded.indexOf(':');
+            if (colon > 0) {
+                username = decoded.substring(0, colon);
+                password = decoded.substring(colon + 1);
+            }
+        }
+        if (username == null || username.isEmpty() || username.indexOf(':') >= 0 || password == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new RegistryLogin(server, username, password));
+    }
+
+    private static String text(JsonNode node) {
+        return node != null && node.isString() ? node.stringValue() : null;
+    }
+
+    /** A {@code .dockerconfigjson} that cannot be read; the message says where, never what. */
+    static final class InvalidException extends RuntimeException {
+
+        InvalidException(String message) {
+            super(message, null, false, false);
+        }
     }
 
     private static void string(StringBuilder out, String value) {

@@ -58,6 +58,16 @@ public record PullCheck(Reason reason, List<Exchange> exchanges, String manifest
         TLS_UNTRUSTED(false, false),
         /** Credentials would have gone over plain HTTP (the server or its token realm is not https): not sent. */
         INSECURE_ENDPOINT(false, false),
+        /**
+         * The registry named a token realm on another host than its own, which
+         * {@code pullbridge.bindings.token-realm-hosts} does not list: the credentials were not sent there.
+         */
+        REALM_NOT_ALLOWED(false, false),
+        /**
+         * The registry's or its token realm's address (as written, or any address its name resolves to) is refused by
+         * the cluster host policy ({@code pullbridge.clusters.allowed-hosts}, {@code .denied-hosts}): no connection.
+         */
+        ADDRESS_REFUSED(false, false),
         /** The registry answered something the Docker Registry HTTP API v2 does not describe. */
         UNEXPECTED_RESPONSE(false, false);
 

@@ -2,39 +2,38 @@ package io.pullbridge.bindings;
 
 import io.pullbridge.bindings.PullCheck.Exchange;
 import io.pullbridge.bindings.PullCheck.Reason;
-import java.io.ByteArrayOutputStream;
+import io.pullbridge.common.SecretMask;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.NoRouteToHostException;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -51,8 +50,11 @@ import tools.jackson.databind.json.JsonMapper;
  * The answer is a {@link PullCheck}, never an exception for anything the registry or the network does. Credentials
  * travel only over HTTPS, trusted through the JVM's default trust store; plain HTTP is allowed only to loopback hosts
  * and only when {@link Settings#plainHttpOnLoopback()} says so (tests), for the registry and its token realm alike.
- * Redirects are not followed, every request has a deadline and every response body is read up to a bound. Nothing
- * secret (password, Authorization header, token) ends up in a result, a log line or an exception.
+ * They go only where {@link RegistryDestinations} lets them: a token realm on the registry's own host or on an allowed
+ * one, and only to addresses the cluster host policy accepts, checked for every address a name resolves to before
+ * connecting (the connection uses those checked addresses, no second lookup). Redirects are not followed (so no
+ * credential follows one anywhere), no proxy is used, every request has a deadline and every response body is read up
+ * to a bound. Nothing secret (password, Authorization header, token) ends up in a result, a log line or an exception.
  */
 public final class RegistryHandshake {
 
@@ -70,18 +72,27 @@ public final class RegistryHandshake {
     private static final int MAX_DETAIL_LENGTH = 200;
 
     private final Settings settings;
-    private final HttpClient http;
+    private final RegistryDestinations destinations;
+    private final OkHttpClient http;
 
+    /** The default settings and {@link RegistryDestinations#defaults()}: no loopback or private-use exceptions. */
     public RegistryHandshake() {
-        this(Settings.defaults());
+        this(Settings.defaults(), RegistryDestinations.defaults());
     }
 
-    public RegistryHandshake(Settings settings) {
+    public RegistryHandshake(Settings settings, RegistryDestinations destinations) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.http = HttpClient.newBuilder()
+        this.destinations = Objects.requireNonNull(destinations, "destinations");
+        this.http = new OkHttpClient.Builder()
+                .dns(destinations::resolve)
+                .proxy(Proxy.NO_PROXY)
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .protocols(List.of(Protocol.HTTP_1_1))
                 .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
+                .readTimeout(settings.requestTimeout())
+                .writeTimeout(settings.requestTimeout())
+                .callTimeout(settings.connectTimeout().plus(settings.requestTimeout()))
                 .build();
     }
 
@@ -191,19 +202,16 @@ public final class RegistryHandshake {
         private final Endpoint endpoint;
         private final ImageReference image;
         private final List<Exchange> exchanges = new ArrayList<>();
-        private final List<String> secrets = new ArrayList<>();
         private final String basicAuthorization;
+        private SecretMask secrets;
         private boolean usingBasic;
 
         Attempt(RegistryLogin login, Endpoint endpoint, ImageReference image) {
             this.login = login;
             this.endpoint = endpoint;
             this.image = image;
-            String credentials = Base64.getEncoder().encodeToString(
-                    (login.username() + ":" + login.password()).getBytes(StandardCharsets.UTF_8));
-            this.basicAuthorization = "Basic " + credentials;
-            secrets.add(login.password());
-            secrets.add(credentials);
+            this.basicAuthorization = "Basic " + SecretMask.basicCredentials(login.username(), login.password());
+            this.secrets = SecretMask.ofLogin(login.username(), login.password());
         }
 
         PullCheck run() {
@@ -219,6 +227,11 @@ public final class RegistryHandshake {
             if (!transportAllowed(base)) {
                 throw conclude(Reason.INSECURE_ENDPOINT, "The registry %s is addressed over plain HTTP; credentials "
                         + "are sent only over HTTPS.", endpoint.authority());
+            }
+            Optional<String> refused = destinations.registryRefusal(base.getHost());
+            if (refused.isPresent()) {
+                throw conclude(Reason.ADDRESS_REFUSED, "PullBridge does not connect to the registry %s: %s.",
+                        endpoint.authority(), refused.get());
             }
             Reply first = send("GET", base, null, null);
             List<AuthChallenge> challenges;
@@ -277,8 +290,7 @@ public final class RegistryHandshake {
         }
 
         private List<AuthChallenge> challenges(Reply reply) throws Concluded {
-            List<AuthChallenge> challenges = AuthChallenge.parseAll(reply.response().headers()
-                    .allValues("WWW-Authenticate"));
+            List<AuthChallenge> challenges = AuthChallenge.parseAll(reply.headers().values("WWW-Authenticate"));
             if (challenges.isEmpty()) {
                 throw conclude(Reason.UNEXPECTED_RESPONSE, "%s answered %d to %s without a WWW-Authenticate "
                         + "challenge.", endpoint.authority(), reply.status(), reply.exchange().url());
@@ -321,6 +333,12 @@ public final class RegistryHandshake {
                 throw conclude(Reason.INSECURE_ENDPOINT, "The registry %s sends clients for tokens to %s over plain "
                         + "HTTP; credentials are sent only over HTTPS.", endpoint.authority(), withoutQuery(realmUri));
             }
+            Optional<String> refused = destinations.realmRefusal(endpoint.resolve("/").getHost(), realmUri.getHost());
+            if (refused.isPresent()) {
+                throw conclude(Reason.REALM_NOT_ALLOWED, "The registry %s sends clients for tokens to %s; the "
+                        + "credentials were not sent there: %s.", endpoint.authority(), withoutQuery(realmUri),
+                        refused.get());
+            }
             StringBuilder query = new StringBuilder();
             challenge.param("service").ifPresent(service -> appendParam(query, "service", service));
             if (image != null) {
@@ -344,7 +362,7 @@ public final class RegistryHandshake {
                 throw conclude(Reason.UNEXPECTED_RESPONSE, "The token service of %s (%s) answered 200 without a "
                         + "token.", endpoint.authority(), withoutQuery(realmUri));
             }
-            secrets.add(token);
+            secrets = secrets.with(token);
             return "Bearer " + token;
         }
 
@@ -380,14 +398,14 @@ public final class RegistryHandshake {
         private Concluded unexpectedStatus(Reply reply) {
             int status = reply.status();
             if (status == 429 || status >= 500) {
-                String retryAfter = reply.response().headers().firstValue("Retry-After")
+                String retryAfter = Optional.ofNullable(reply.headers().get("Retry-After"))
                         .map(value -> ", Retry-After " + sanitize(value)).orElse("");
                 return conclude(Reason.REGISTRY_UNAVAILABLE, "%s %s answered %d%s%s: the service cannot serve now.",
                         reply.exchange().method(), reply.exchange().url(), status, retryAfter, detail(reply));
             }
             if (status >= 300 && status < 400) {
-                String location = reply.response().headers().firstValue("Location")
-                        .map(value -> locationWithoutQuery(reply.response().uri(), value)).orElse("nowhere");
+                String location = Optional.ofNullable(reply.headers().get("Location"))
+                        .map(value -> locationWithoutQuery(reply.uri(), value)).orElse("nowhere");
                 return conclude(Reason.UNEXPECTED_RESPONSE, "%s %s was redirected (%d) to %s; redirects are not "
                         + "followed.", reply.exchange().method(), reply.exchange().url(), status, location);
             }
@@ -396,64 +414,89 @@ public final class RegistryHandshake {
         }
 
         private Reply send(String method, URI uri, String authorization, String accept) throws Concluded {
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                    .timeout(settings.requestTimeout())
-                    .method(method, HttpRequest.BodyPublishers.noBody())
+            String where = withoutQuery(uri);
+            HttpUrl url = HttpUrl.parse(uri.toString());
+            if (url == null) {
+                throw conclude(Reason.UNEXPECTED_RESPONSE, "%s is no URL PullBridge can request.", where);
+            }
+            Request.Builder request = new Request.Builder().url(url)
+                    .method(method, null)
                     .header("User-Agent", USER_AGENT)
                     .header("Accept", accept == null ? "application/json" : accept);
             if (authorization != null) {
                 request.header("Authorization", authorization);
             }
-            String where = withoutQuery(uri);
-            CompletableFuture<HttpResponse<Body>> pending = http.sendAsync(request.build(),
-                    info -> new BoundedBody(settings.maxResponseBytes()));
-            HttpResponse<Body> response;
-            try {
-                long deadline = settings.connectTimeout().plus(settings.requestTimeout()).toNanos();
-                response = pending.get(deadline, TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                pending.cancel(true);
-                throw conclude(Reason.REGISTRY_UNREACHABLE, "%s %s got no answer within %s.", method, where,
-                        describe(settings.connectTimeout().plus(settings.requestTimeout())));
-            } catch (ExecutionException | CompletionException e) {
-                throw transportFailure(method, uri, e.getCause() == null ? e : e.getCause());
-            } catch (InterruptedException e) {
-                pending.cancel(true);
-                Thread.currentThread().interrupt();
-                throw conclude(Reason.REGISTRY_UNREACHABLE, "Interrupted while waiting for %s %s.", method, where);
+            try (Response response = http.newCall(request.build()).execute()) {
+                Exchange exchange = new Exchange(method, where, response.code());
+                exchanges.add(exchange);
+                byte[] body = boundedBody(response.body());
+                if (body == null) {
+                    throw conclude(Reason.UNEXPECTED_RESPONSE, "%s %s answered %d with a body longer than %d bytes.",
+                            method, where, response.code(), settings.maxResponseBytes());
+                }
+                return new Reply(exchange, uri, response.headers(), body);
+            } catch (IOException e) {
+                throw transportFailure(method, uri, e);
             }
-            Exchange exchange = new Exchange(method, where, response.statusCode());
-            exchanges.add(exchange);
-            if (response.body().truncated()) {
-                throw conclude(Reason.UNEXPECTED_RESPONSE, "%s %s answered %d with a body longer than %d bytes.",
-                        method, where, response.statusCode(), settings.maxResponseBytes());
-            }
-            return new Reply(exchange, response);
         }
 
-        private Concluded transportFailure(String method, URI uri, Throwable error) {
+        /** The body, or null when it is longer than the bound (the rest is not read: the connection is closed). */
+        private byte[] boundedBody(ResponseBody body) throws IOException {
+            if (body == null) {
+                return new byte[0];
+            }
+            BufferedSource source = body.source();
+            if (source.request(settings.maxResponseBytes() + 1L)) {
+                return null;
+            }
+            return source.readByteArray();
+        }
+
+        private Concluded transportFailure(String method, URI uri, IOException error) {
             String host = uri.getRawAuthority();
-            if (hasCause(error, CertificateException.class) || hasCause(error, CertPathValidatorException.class)) {
+            RegistryDestinations.RefusedAddressException refused = cause(error,
+                    RegistryDestinations.RefusedAddressException.class);
+            if (refused != null) {
+                return conclude(Reason.ADDRESS_REFUSED, "PullBridge does not connect to %s: %s.", host,
+                        refused.getMessage());
+            }
+            if (cause(error, SSLPeerUnverifiedException.class) != null) {
+                return conclude(Reason.TLS_UNTRUSTED, "The TLS certificate of %s does not name that host (%s).",
+                        host, describe(rootCause(error)));
+            }
+            if (cause(error, CertificateException.class) != null || cause(error, CertPathValidatorException.class)
+                    != null) {
                 return conclude(Reason.TLS_UNTRUSTED, "The TLS certificate of %s is not trusted by PullBridge's JVM "
                         + "or does not name that host (%s). Add its certificate authority to the JVM trust store.",
                         host, describe(rootCause(error)));
             }
-            if (hasCause(error, HttpConnectTimeoutException.class)) {
+            SocketTimeoutException timeout = cause(error, SocketTimeoutException.class);
+            if (timeout != null && timeout.getMessage() != null
+                    && timeout.getMessage().toLowerCase(Locale.ROOT).contains("connect")) {
                 return conclude(Reason.REGISTRY_UNREACHABLE, "Cannot connect to %s within %s.", host,
                         describe(settings.connectTimeout()));
             }
-            if (hasCause(error, HttpTimeoutException.class)) {
+            if (timeout != null) {
                 return conclude(Reason.REGISTRY_UNREACHABLE, "%s %s got no answer within %s.", method,
                         withoutQuery(uri), describe(settings.requestTimeout()));
             }
-            if (hasCause(error, UnresolvedAddressException.class) || hasCause(error, UnknownHostException.class)) {
+            if (error instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
+                return conclude(Reason.REGISTRY_UNREACHABLE, "Interrupted while waiting for %s %s.", method,
+                        withoutQuery(uri));
+            }
+            if (error instanceof InterruptedIOException) {
+                // The call's own deadline: connecting and the request together.
+                return conclude(Reason.REGISTRY_UNREACHABLE, "%s %s got no answer within %s.", method,
+                        withoutQuery(uri), describe(settings.connectTimeout().plus(settings.requestTimeout())));
+            }
+            if (cause(error, UnknownHostException.class) != null) {
                 return conclude(Reason.REGISTRY_UNREACHABLE, "Cannot resolve the host of %s.", host);
             }
-            if (hasCause(error, ConnectException.class)) {
+            if (cause(error, ConnectException.class) != null || cause(error, NoRouteToHostException.class) != null) {
                 return conclude(Reason.REGISTRY_UNREACHABLE, "Cannot connect to %s (%s).", host,
                         describe(rootCause(error)));
             }
-            if (hasCause(error, SSLException.class)) {
+            if (cause(error, SSLException.class) != null) {
                 return conclude(Reason.REGISTRY_UNREACHABLE, "The TLS handshake with %s failed (%s).", host,
                         describe(rootCause(error)));
             }
@@ -477,8 +520,7 @@ public final class RegistryHandshake {
                 String description = json.path("error_description").stringValue(null);
                 parts.add(error == null ? description : description == null ? error : error + ": " + description);
             }
-            for (AuthChallenge challenge : AuthChallenge.parseAll(reply.response().headers()
-                    .allValues("WWW-Authenticate"))) {
+            for (AuthChallenge challenge : AuthChallenge.parseAll(reply.headers().values("WWW-Authenticate"))) {
                 challenge.param("error").ifPresent(error -> parts.add("error=" + error
                         + challenge.param("error_description").map(d -> ": " + d).orElse("")));
             }
@@ -503,7 +545,7 @@ public final class RegistryHandshake {
         }
 
         private JsonNode json(Reply reply) {
-            byte[] body = reply.response().body().bytes();
+            byte[] body = reply.body();
             if (body.length == 0) {
                 return null;
             }
@@ -517,18 +559,13 @@ public final class RegistryHandshake {
         }
 
         private String digest(Reply reply) {
-            return reply.response().headers().firstValue("Docker-Content-Digest")
+            return Optional.ofNullable(reply.headers().get("Docker-Content-Digest"))
                     .filter(value -> DIGEST.matcher(value).matches()).orElse(null);
         }
 
         /** Text from outside, made fit for a message: one line, bounded, and with any secret of ours cut out. */
         private String sanitize(String text) {
-            String clean = text.replaceAll("[\\p{Cntrl}]", " ").strip();
-            for (String secret : secrets) {
-                if (!secret.isEmpty()) {
-                    clean = clean.replace(secret, "(redacted)");
-                }
-            }
+            String clean = secrets.apply(text.replaceAll("[\\p{Cntrl}]", " ").strip());
             return clean.length() > MAX_DETAIL_LENGTH ? clean.substring(0, MAX_DETAIL_LENGTH) + "…" : clean;
         }
 
@@ -585,13 +622,13 @@ public final class RegistryHandshake {
         return uri.getScheme() + "://" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath());
     }
 
-    private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+    private static <T extends Throwable> T cause(Throwable error, Class<T> type) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (type.isInstance(t)) {
-                return true;
+                return type.cast(t);
             }
         }
-        return false;
+        return null;
     }
 
     private static Throwable rootCause(Throwable error) {
@@ -612,65 +649,10 @@ public final class RegistryHandshake {
         return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
     }
 
-    private record Reply(Exchange exchange, HttpResponse<Body> response) {
+    private record Reply(Exchange exchange, URI uri, Headers headers, byte[] body) {
 
         int status() {
-            return response.statusCode();
-        }
-    }
-
-    private record Body(byte[] bytes, boolean truncated) {
-    }
-
-    /** Collects a response body up to a bound; past it, stops reading (closing the connection) and says so. */
-    private static final class BoundedBody implements HttpResponse.BodySubscriber<Body> {
-
-        private final int limit;
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final CompletableFuture<Body> result = new CompletableFuture<>();
-        private Flow.Subscription subscription;
-
-        BoundedBody(int limit) {
-            this.limit = limit;
-        }
-
-        @Override
-        public CompletionStage<Body> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            this.subscription = subscription;
-            subscription.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            if (result.isDone()) {
-                return;
-            }
-            for (ByteBuffer buffer : buffers) {
-                int room = limit - bytes.size();
-                if (buffer.remaining() > room) {
-                    subscription.cancel();
-                    result.complete(new Body(new byte[0], true));
-                    return;
-                }
-                byte[] chunk = new byte[buffer.remaining()];
-                buffer.get(chunk);
-                bytes.write(chunk, 0, chunk.length);
-            }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            result.completeExceptionally(error);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(new Body(bytes.toByteArray(), false));
+            return exchange.status();
         }
     }
 

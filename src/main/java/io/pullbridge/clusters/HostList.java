@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * A list of hosts as operators write them: exact host names, {@code *.domain} wildcards, IP addresses and
  * CIDRs. Names only ever match names and networks only match literal addresses.
  */
-final class HostList {
+public final class HostList {
 
     private static final Pattern HOST_NAME = Pattern.compile(
             "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*");
@@ -35,7 +35,7 @@ final class HostList {
      * @param property the configuration property the entries come from, named in errors
      * @throws IllegalArgumentException naming the first entry that is neither a host name, an IP nor a CIDR
      */
-    static HostList parse(String property, List<String> entries) {
+    public static HostList parse(String property, List<String> entries) {
         Set<String> names = new LinkedHashSet<>();
         List<String> suffixes = new ArrayList<>();
         List<Cidr> networks = new ArrayList<>();
@@ -66,6 +66,18 @@ final class HostList {
             }
         }
         return new HostList(Set.copyOf(names), List.copyOf(suffixes), List.copyOf(networks));
+    }
+
+    /**
+     * Whether a host as written in a URL is listed: an IP literal (brackets allowed) by the networks, a name (any case,
+     * with or without its trailing dot) by the names and wildcards. Never resolves anything.
+     */
+    public boolean matches(String host) {
+        if (host == null || host.isBlank()) {
+            return false;
+        }
+        InetAddress address = literal(host.strip());
+        return address != null ? matchesAddress(address) : matchesName(normalizeName(host.strip()));
     }
 
     /** Whether the already normalized host name is listed, exactly or under a {@code *.} wildcard. */

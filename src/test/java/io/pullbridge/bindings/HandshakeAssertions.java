@@ -1,7 +1,11 @@
 package io.pullbridge.bindings;
 
+import io.pullbridge.clusters.ClustersProperties;
+import io.pullbridge.clusters.ServerHostPolicy;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
+import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +13,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class HandshakeAssertions {
 
     private HandshakeAssertions() {
+    }
+
+    /**
+     * The test registries and token services serve on loopback, which the cluster host policy refuses by default:
+     * these destinations allow it, as {@code pullbridge.clusters.allowed-hosts=127.0.0.1,localhost} would, and keep
+     * the default token realm hosts.
+     */
+    static RegistryDestinations loopback() {
+        return loopback(List.of("*.azurecr.io"));
+    }
+
+    static RegistryDestinations loopback(List<String> tokenRealmHosts) {
+        return new RegistryDestinations(loopbackPolicy(), tokenRealmHosts);
+    }
+
+    static ServerHostPolicy loopbackPolicy() {
+        return new ServerHostPolicy(new ClustersProperties(List.of("127.0.0.1", "localhost"), List.of(),
+                DataSize.ofMegabytes(1)));
+    }
+
+    /** A handshake with these settings that may reach loopback (see {@link #loopback()}). */
+    static RegistryHandshake onLoopback(RegistryHandshake.Settings settings) {
+        return new RegistryHandshake(settings, loopback());
     }
 
     static String basic(String user, String password) {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import static io.pullbridge.bindings.HandshakeAssertions.assertKeepsSecret;
 import static io.pullbridge.bindings.HandshakeAssertions.basic;
+import static io.pullbridge.bindings.HandshakeAssertions.onLoopback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
@@ -26,7 +27,7 @@ class RegistryHandshakeBasicAuthTests {
     private static DistributionRegistry registry;
     private static String digest;
 
-    private final RegistryHandshake handshake = new RegistryHandshake();
+    private final RegistryHandshake handshake = onLoopback(RegistryHandshake.Settings.defaults());
 
     @BeforeAll
     static void startRegistry() {
@@ -148,7 +149,7 @@ class RegistryHandshakeBasicAuthTests {
                 .start()) {
             plain.push("team/app", "1.0", basic("puller", PASSWORD));
             RegistryLogin login = new RegistryLogin(plain.server(), "puller", PASSWORD);
-            RegistryHandshake allowing = new RegistryHandshake(RegistryHandshake.Settings.defaults()
+            RegistryHandshake allowing = onLoopback(RegistryHandshake.Settings.defaults()
                     .withPlainHttpOnLoopback(true));
 
             PullCheck refused = handshake.verify(login, ImageReference.parse("team/app:1.0"));

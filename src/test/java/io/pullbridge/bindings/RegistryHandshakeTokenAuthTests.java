@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static io.pullbridge.bindings.HandshakeAssertions.assertKeepsSecret;
+import static io.pullbridge.bindings.HandshakeAssertions.onLoopback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -29,7 +30,7 @@ class RegistryHandshakeTokenAuthTests {
     private static DistributionRegistry registry;
     private static String digest;
 
-    private final RegistryHandshake handshake = new RegistryHandshake();
+    private final RegistryHandshake handshake = onLoopback(RegistryHandshake.Settings.defaults());
 
     @BeforeAll
     static void startRegistry() {
@@ -150,7 +151,7 @@ class RegistryHandshakeTokenAuthTests {
 
             PullCheck refused = handshake.verify(login, ImageReference.parse("team/app:1.0"));
             List<TokenRequest> seenWhenRefused = plainTokens.requests();
-            PullCheck allowed = new RegistryHandshake(RegistryHandshake.Settings.defaults()
+            PullCheck allowed = onLoopback(RegistryHandshake.Settings.defaults()
                     .withPlainHttpOnLoopback(true)).verify(login, ImageReference.parse("team/app:1.0"));
 
             assertThat(plainTokens.realm()).startsWith("http://127.0.0.1:");

@@ -1,27 +1,23 @@
 package io.pullbridge.bindings;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import io.pullbridge.bindings.PullCheck.Reason;
+import io.pullbridge.bindings.ScriptedServer.Answer;
+import io.pullbridge.bindings.ScriptedServer.Route;
 import io.pullbridge.support.azure.AzureEmulatorTrust;
 import io.pullbridge.support.registry.SelfSignedIdentity;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static io.pullbridge.bindings.HandshakeAssertions.assertKeepsSecret;
+import static io.pullbridge.bindings.HandshakeAssertions.onLoopback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
@@ -35,7 +31,7 @@ class RegistryHandshakeTransportTests {
     private static final String PASSWORD = "p@ss:word\"ü";
 
     private final List<ScriptedServer> servers = new ArrayList<>();
-    private final RegistryHandshake handshake = new RegistryHandshake();
+    private final RegistryHandshake handshake = onLoopback(RegistryHandshake.Settings.defaults());
 
     @AfterEach
     void stopServers() {
@@ -61,7 +57,7 @@ class RegistryHandshakeTransportTests {
     void aServerThatNeverAnswersIsUnreachableOnceTheTimeoutsPass() throws IOException {
         // Bound but never accepting: the kernel completes the TCP handshake, then nothing ever comes back.
         try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            RegistryHandshake impatient = new RegistryHandshake(RegistryHandshake.Settings.defaults()
+            RegistryHandshake impatient = onLoopback(RegistryHandshake.Settings.defaults()
                     .withTimeouts(Duration.ofMillis(300), Duration.ofMillis(300)));
 
             PullCheck check = impatient.verify(new RegistryLogin("127.0.0.1:" + silent.getLocalPort(), "puller",
@@ -122,7 +118,7 @@ class RegistryHandshakeTransportTests {
     void aTokenResponseLargerThanTheBoundIsNotRead() {
         ScriptedServer registry = startBearerRegistry((method, path, headers) ->
                 new Answer(200, Map.of(), "{\"token\":\"" + "x".repeat(64 * 1024) + "\"}"));
-        RegistryHandshake bounded = new RegistryHandshake(new RegistryHandshake.Settings(Duration.ofSeconds(5),
+        RegistryHandshake bounded = onLoopback(new RegistryHandshake.Settings(Duration.ofSeconds(5),
                 Duration.ofSeconds(5), 4096, false));
 
         PullCheck check = bounded.verify(new RegistryLogin(registry.server(), "puller", PASSWORD));
@@ -165,7 +161,7 @@ class RegistryHandshakeTransportTests {
     void aRealmOverPlainHttpOffLoopbackIsRefusedEvenWhenLoopbackHttpIsAllowed() {
         ScriptedServer registry = start(trusted(), (method, path, headers) -> new Answer(401,
                 Map.of("WWW-Authenticate", "Bearer realm=\"http://tokens.example/token\",service=\"r\""), ""));
-        RegistryHandshake allowingLoopback = new RegistryHandshake(RegistryHandshake.Settings.defaults()
+        RegistryHandshake allowingLoopback = onLoopback(RegistryHandshake.Settings.defaults()
                 .withPlainHttpOnLoopback(true));
 
         PullCheck check = allowingLoopback.verify(new RegistryLogin(registry.server(), "puller", PASSWORD));
@@ -231,60 +227,5 @@ class RegistryHandshakeTransportTests {
         ScriptedServer server = new ScriptedServer(tls, route);
         servers.add(server);
         return server;
-    }
-
-    private interface Route {
-        Answer answer(String method, String path, Headers requestHeaders);
-    }
-
-    private record Answer(int status, Map<String, String> headers, String body) {
-    }
-
-    /** An HTTPS server on loopback that answers as its route says and records "METHOD path auth-scheme". */
-    private static final class ScriptedServer {
-
-        private final HttpsServer server;
-        private final List<String> requests = new CopyOnWriteArrayList<>();
-
-        ScriptedServer(SSLContext tls, Route route) {
-            try {
-                server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            server.setHttpsConfigurator(new HttpsConfigurator(tls));
-            server.createContext("/", exchange -> {
-                try (exchange) {
-                    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-                    String path = exchange.getRequestURI().getPath();
-                    requests.add(exchange.getRequestMethod() + " " + path + " "
-                            + (authorization == null ? "anonymous" : authorization.split(" ")[0]));
-                    Answer answer = route.answer(exchange.getRequestMethod(), path, exchange.getRequestHeaders());
-                    answer.headers().forEach(exchange.getResponseHeaders()::add);
-                    byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
-                    exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
-                    if (body.length > 0) {
-                        exchange.getResponseBody().write(body);
-                    }
-                }
-            });
-            server.start();
-        }
-
-        String server() {
-            return "127.0.0.1:" + server.getAddress().getPort();
-        }
-
-        String url(String path) {
-            return "https://" + server() + path;
-        }
-
-        List<String> requests() {
-            return List.copyOf(requests);
-        }
-
-        void close() {
-            server.stop(0);
-        }
     }
 }
