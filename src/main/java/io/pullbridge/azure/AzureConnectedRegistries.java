@@ -18,6 +18,7 @@ import com.azure.resourcemanager.resources.fluent.ResourcesClient;
 import com.azure.resourcemanager.resources.fluent.models.GenericResourceInner;
 import io.pullbridge.bindings.ConnectedRegistries;
 import io.pullbridge.common.ArmResourceId;
+import io.pullbridge.common.SecretMask;
 import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.jobs.JobFailure;
 import io.pullbridge.jobs.JobProblem;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -56,8 +58,7 @@ final class AzureConnectedRegistries implements ConnectedRegistries {
     static final String CONNECTED_REGISTRY_UNSUPPORTED = "azure-connected-registry-unsupported";
 
     private static final Pattern CONNECTED_REGISTRY_NAME = Pattern.compile("[a-zA-Z0-9]{5,40}");
-    private static final Pattern PASSWORD_IN_TEXT = Pattern.compile(
-            "(?i)(SyncTokenPassword=)(?!<protected>)[A-Za-z0-9+/=_-]+");
+    private static final Pattern SYNC_TOKEN_PASSWORD = Pattern.compile("SyncTokenPassword=([^;]+)");
     private static final Pattern EXTENSION_NAME = Pattern.compile("[a-zA-Z0-9]([-.a-zA-Z0-9]{0,251}[a-zA-Z0-9])?");
 
     private final AzureClients clients;
@@ -204,43 +205,18 @@ final class AzureConnectedRegistries implements ConnectedRegistries {
         properties.put("configurationSettings", settings.configurationSettings());
         properties.put("configurationProtectedSettings", Map.of("connectionString", settings.connectionString()));
         GenericResourceInner body = new GenericResourceInner().withProperties(properties);
-        try {
-            firstResponse("deploying extension " + extensionName + " on connected cluster " + clusterOf(id),
-                    () -> resources(id).createOrUpdateByIdWithResponseAsync(id, EXTENSIONS_API_VERSION, body));
-        } catch (JobFailure failure) {
-            throw withoutSecret(failure, settings.connectionString());
-        }
+        // Azure's errors should never quote protected settings, but a failure's detail is stored and shown.
+        AzureFailures.arm("deploying extension " + extensionName + " on connected cluster " + clusterOf(id),
+                connectionStringSecrets(settings.connectionString()), () -> {
+                    send(() -> resources(id).createOrUpdateByIdWithResponseAsync(id, EXTENSIONS_API_VERSION, body));
+                    return Boolean.TRUE;
+                });
     }
 
-    /**
-     * Azure's error messages never should quote protected settings, but a failure's detail is stored and shown: should
-     * one quote the connection string or its password anyway, it is masked, and the SDK's exception (whose message
-     * holds the response body) is dropped.
-     */
-    static JobFailure withoutSecret(JobFailure failure, String connectionString) {
-        String detail = failure.problem().detail();
-        List<String> secrets = new ArrayList<>(List.of(connectionString));
-        java.util.regex.Matcher password = Pattern.compile("SyncTokenPassword=([^;]+)").matcher(connectionString);
-        if (password.find()) {
-            secrets.add(password.group(1));
-        }
-        if (detail == null) {
-            return failure;
-        }
-        String maskedDetail = detail;
-        for (String secret : secrets) {
-            maskedDetail = maskedDetail.replace(secret, "<protected>");
-        }
-        // Also a password cut short by the detail's length limit.
-        maskedDetail = PASSWORD_IN_TEXT.matcher(maskedDetail).replaceAll("$1<protected>");
-        if (maskedDetail.equals(detail)) {
-            return failure;
-        }
-        JobProblem problem = failure.problem();
-        JobProblem masked = new JobProblem(problem.type(), problem.title(), problem.status(), maskedDetail,
-                problem.failureClass(), problem.remoteRequestId());
-        return failure.isTransient() ? JobFailure.transientFailure(masked, failure.retryAfter().orElse(null), null)
-                : JobFailure.permanent(masked, null);
+    /** The connection string and the sync token password in it. */
+    static SecretMask connectionStringSecrets(String connectionString) {
+        Matcher password = SYNC_TOKEN_PASSWORD.matcher(connectionString);
+        return SecretMask.of(connectionString, password.find() ? password.group(1) : null);
     }
 
     @Override

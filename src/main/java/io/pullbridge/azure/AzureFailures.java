@@ -8,6 +8,7 @@ import com.azure.core.management.exception.ManagementError;
 import com.azure.core.management.exception.ManagementException;
 import com.microsoft.aad.msal4j.MsalException;
 import com.microsoft.aad.msal4j.MsalServiceException;
+import io.pullbridge.common.SecretMask;
 import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.jobs.JobFailure;
 import io.pullbridge.jobs.JobProblem;
@@ -31,8 +32,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns what the Azure SDK throws into {@link JobFailure}s whose problem types tell the causes apart, each with
  * Azure's request id ({@code x-ms-request-id}, Graph's {@code request-id}) so an operator can quote it to Microsoft.
- * Details name the action, the Azure error code and Azure's own message (which never holds a secret of ours); they
- * never carry request or response bodies.
+ * Details name the action, the Azure error code and Azure's own message; they never carry request or response bodies.
+ * Azure's message is masked before it is shortened: for connection-string passwords always, and for the secrets a
+ * call sent when the caller names them ({@link #arm(String, SecretMask, Supplier)}), since an error about a request
+ * may quote it.
  */
 final class AzureFailures {
 
@@ -66,18 +69,48 @@ final class AzureFailures {
         return call(Api.ARM, action, call);
     }
 
+    /**
+     * Runs a call to ARM that sends secrets: Azure's message is masked for them before it is shortened, and the SDK's
+     * exception (whose message quotes the response body) is not kept as the failure's cause if it quotes one.
+     */
+    static <T> T arm(String action, SecretMask secrets, Supplier<T> call) {
+        return call(Api.ARM, action, secrets, call);
+    }
+
     static <T> T graph(String action, Supplier<T> call) {
         return call(Api.GRAPH, action, call);
     }
 
     static <T> T call(Api api, String action, Supplier<T> call) {
+        return call(api, action, SecretMask.none(), call);
+    }
+
+    static <T> T call(Api api, String action, SecretMask secrets, Supplier<T> call) {
         try {
             return call.get();
         } catch (JobFailure e) {
-            throw e;
+            throw e.masked(secrets);
         } catch (RuntimeException e) {
-            throw translate(e, api, action);
+            JobFailure failure = translate(e, api, action, secrets);
+            throw quotesASecret(e, secrets) ? withoutCause(failure) : failure;
         }
+    }
+
+    /** Whether the SDK's exception, or a cause of it, quotes one of the secrets (its message holds the response). */
+    private static boolean quotesASecret(Throwable e, SecretMask secrets) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && !secrets.apply(message).equals(message)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static JobFailure withoutCause(JobFailure failure) {
+        return failure.isTransient()
+                ? JobFailure.transientFailure(failure.problem(), failure.retryAfter().orElse(null), null)
+                : JobFailure.permanent(failure.problem(), null);
     }
 
     /** Runs a read whose "not found" (404) means empty. */
@@ -127,17 +160,21 @@ final class AzureFailures {
     }
 
     static JobFailure translate(Throwable e, Api api, String action) {
+        return translate(e, api, action, SecretMask.none());
+    }
+
+    static JobFailure translate(Throwable e, Api api, String action, SecretMask secrets) {
         if (e instanceof JobFailure failure) {
-            return failure;
+            return failure.masked(secrets);
         }
         boolean io = hasIoCause(e);
         Throwable credentialFailure = credentialFailure(e);
         if (credentialFailure != null && !io) {
-            return authenticationFailed(credentialFailure, action, e);
+            return authenticationFailed(credentialFailure, action, e, secrets);
         }
         HttpResponseException http = find(e, HttpResponseException.class);
         if (http != null && !(http instanceof ClientAuthenticationException) && http.getResponse() != null) {
-            return fromResponse(http, api, action);
+            return fromResponse(http, api, action, secrets);
         }
         if (io || credentialFailure != null) {
             return JobFailure.transientFailure(problem(UNAVAILABLE, "Azure could not be reached", 503,
@@ -157,13 +194,13 @@ final class AzureFailures {
                 FailureClass.TRANSIENT, null), null, null);
     }
 
-    private static JobFailure fromResponse(HttpResponseException e, Api api, String action) {
+    private static JobFailure fromResponse(HttpResponseException e, Api api, String action, SecretMask secrets) {
         HttpResponse response = e.getResponse();
         int status = response.getStatusCode();
         String requestId = requestId(response.getHeaders(), api);
         ManagementError error = e instanceof ManagementException management ? management.getValue() : null;
         String code = error == null || error.getCode() == null ? "" : error.getCode();
-        String message = error == null || error.getMessage() == null ? "" : shorten(error.getMessage());
+        String message = error == null || error.getMessage() == null ? "" : shorten(error.getMessage(), secrets);
         String azureSays = code.isEmpty() ? "HTTP " + status : code + (message.isEmpty() ? "" : ": " + message);
         Optional<Duration> retryAfter = retryAfter(response.getHeaders());
 
@@ -204,15 +241,16 @@ final class AzureFailures {
                     + "adopt an existing service principal instead"
                     : "";
             return JobFailure.permanent(problem(GRAPH_FAILED, "Microsoft Graph refused the request",
-                    status, "Microsoft Graph refused " + action + " (" + graphSays(e, status) + ")" + why,
+                    status, "Microsoft Graph refused " + action + " (" + graphSays(e, status, secrets) + ")" + why,
                     FailureClass.PERMANENT, requestId), e);
         }
         if (status == 403) {
             return JobFailure.permanent(problem(AUTHORIZATION_FAILED, "Azure denied PullBridge's identity an action",
-                    403, authorizationDetail(action, errorMessage(e), azureSays), FailureClass.PERMANENT, requestId), e);
+                    403, authorizationDetail(action, secrets.apply(errorMessage(e)), azureSays), FailureClass.PERMANENT,
+                    requestId), e);
         }
         if (status == 404) {
-            String what = api == Api.GRAPH ? graphSays(e, status) : azureSays;
+            String what = api == Api.GRAPH ? graphSays(e, status, secrets) : azureSays;
             return JobFailure.permanent(problem(NOT_FOUND, "The Azure resource does not exist", 404,
                     "Not found in Azure while " + action + " (" + what + ")", FailureClass.PERMANENT, requestId), e);
         }
@@ -241,16 +279,17 @@ final class AzureFailures {
         return detail;
     }
 
-    private static String graphSays(HttpResponseException e, int status) {
+    private static String graphSays(HttpResponseException e, int status, SecretMask secrets) {
         if (e instanceof ManagementException management && management.getValue() != null
                 && management.getValue().getCode() != null) {
             ManagementError error = management.getValue();
-            return error.getCode() + (error.getMessage() == null ? "" : ": " + shorten(error.getMessage()));
+            return error.getCode() + (error.getMessage() == null ? "" : ": " + shorten(error.getMessage(), secrets));
         }
         return "HTTP " + status;
     }
 
-    private static JobFailure authenticationFailed(Throwable credentialFailure, String action, Throwable e) {
+    private static JobFailure authenticationFailed(Throwable credentialFailure, String action, Throwable e,
+                                                   SecretMask secrets) {
         String requestId = null;
         String reason = "the credential was refused or is not configured";
         MsalServiceException msal = find(e, MsalServiceException.class);
@@ -273,7 +312,7 @@ final class AzureFailures {
                     + "variables, a workload identity or a managed identity)";
         }
         return JobFailure.permanent(problem(AUTHENTICATION_FAILED, "Azure refused PullBridge's credentials", 401,
-                "PullBridge could not sign in to Entra ID while " + action + ": " + shorten(reason),
+                "PullBridge could not sign in to Entra ID while " + action + ": " + shorten(reason, secrets),
                 FailureClass.PERMANENT, requestId), e);
     }
 
@@ -380,8 +419,9 @@ final class AzureFailures {
         return null;
     }
 
-    private static String shorten(String message) {
-        String single = message.replaceAll("\\s+", " ").strip();
+    /** Azure's words on one line, masked, then cut to a length. */
+    private static String shorten(String message, SecretMask secrets) {
+        String single = secrets.apply(message.replaceAll("\\s+", " ").strip());
         return single.length() <= MAX_MESSAGE ? single : single.substring(0, MAX_MESSAGE) + "...";
     }
 

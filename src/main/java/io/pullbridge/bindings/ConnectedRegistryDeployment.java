@@ -18,6 +18,7 @@ import io.pullbridge.common.PullCredential;
 import io.pullbridge.common.Reference;
 import io.pullbridge.common.ResourceKinds;
 import io.pullbridge.common.ResourceStatus;
+import io.pullbridge.common.SecretMask;
 import io.pullbridge.crypto.SecretCipher;
 import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.jobs.JobContext;
@@ -245,7 +246,7 @@ class ConnectedRegistryDeployment {
             if (facts.failed()) {
                 if (job.jobId().equals(now.progress().deployJobId())) {
                     // Forgotten, so that this job retried (or the next pass) deploys the extension again.
-                    record(target.binding().id(), status -> status.with(observed(target, facts, null,
+                    record(target.binding().id(), status -> status.with(observed(job.mask(), target, facts, null,
                             status.observed())).with(Progress.NONE));
                     throw JobFailure.permanent(facts.problem().orElseThrow(), null);
                 }
@@ -392,6 +393,7 @@ class ConnectedRegistryDeployment {
             }
             if (stored) {
                 String password = cipher.decrypt(row.clientTokenPassword(), Binding.clientTokenContext(row.id()));
+                job.protect(password);
                 credential.set(clientCredential(target, password, status.credentials().clientFingerprint()));
                 return slotName(slot) + " is stored (" + status.credentials().clientFingerprint() + ")";
             }
@@ -407,6 +409,7 @@ class ConnectedRegistryDeployment {
     /** Stores a new client token password, encrypted, as current; {@code retiring} is the previous slot, if any. */
     private String storeClientPassword(JobContext job, Target target, GeneratedPassword generated,
                                        PasswordSlot retiring) {
+        job.protect(generated.value());
         String fingerprint = cipher.fingerprint(generated.value());
         Instant now = clock.instant();
         tx.executeWithoutResult(status -> bindings.findById(target.binding().id()).ifPresent(row -> {
@@ -455,6 +458,7 @@ class ConnectedRegistryDeployment {
         GeneratedPassword password = tokens.generatePassword(target.registryId(), target.syncToken(), slot, null);
         String connectionString = ConnectedRegistries.connectionString(target.name(), target.syncToken(),
                 password.value(), facts.gatewayEndpoint());
+        job.protect(password.value(), connectionString);
         connected.putExtension(target.clusterResourceId(), target.extension(), extensionSettings(target,
                 connectionString));
         record(target.binding().id(), status -> status
@@ -475,7 +479,8 @@ class ConnectedRegistryDeployment {
                     current.progress().deleteStartedAt())));
             began = now;
         }
-        record(target.binding().id(), current -> current.with(observed(target, facts, null, current.observed())));
+        record(target.binding().id(), current -> current.with(observed(job.mask(), target, facts, null,
+                current.observed())));
         if (!now.isBefore(began.plus(settings.extensionTimeout()))) {
             throw JobFailure.permanent(JobProblem.of(PROBLEMS + "extension-timeout",
                     "The Arc extension did not finish in time", 504, "Extension " + target.extension() + " on "
@@ -494,7 +499,7 @@ class ConnectedRegistryDeployment {
         AtomicReference<Observed> observed = new AtomicReference<>();
         job.step("read-status", () -> {
             ConnectedRegistryFacts facts = connected.read(target.registryId(), target.name()).orElse(null);
-            observed.set(observed(target, extension, facts, null));
+            observed.set(observed(job.mask(), target, extension, facts, null));
             return "connected registry " + target.name() + ": " + observed.get().connectionState() + ", "
                     + observed.get().activationStatus() + (observed.get().lastSyncTime() == null ? ""
                     : ", last synced " + observed.get().lastSyncTime());
@@ -567,7 +572,7 @@ class ConnectedRegistryDeployment {
             }
             ExtensionFacts facts = found.get();
             if (facts.failed()) {
-                record(target.binding().id(), status -> status.with(observed(target, facts, null,
+                record(target.binding().id(), status -> status.with(observed(job.mask(), target, facts, null,
                         status.observed())).with(Progress.NONE));
                 JobProblem problem = facts.problem().orElseThrow();
                 throw JobFailure.permanent(JobProblem.of(ConnectedRegistries.EXTENSION_FAILED, problem.title(),
@@ -605,6 +610,7 @@ class ConnectedRegistryDeployment {
             ConnectedRegistryStatus now = status(row);
             if (now.credentials().clientRetiring() != null) {
                 String password = cipher.decrypt(row.clientTokenPassword(), Binding.clientTokenContext(row.id()));
+                job.protect(password);
                 client.set(clientCredential(target, password, now.credentials().clientFingerprint()));
                 return slotName(now.credentials().clientSlot()) + " (" + now.credentials().clientFingerprint()
                         + ") was generated by this rotation already; not generated again";
@@ -758,18 +764,23 @@ class ConnectedRegistryDeployment {
                 settings.autoUpgradeMinorVersion(), blankToNull(settings.releaseTrain()), connectionString);
     }
 
-    private Observed observed(Target target, ExtensionFacts extension, ConnectedRegistryFacts facts,
+    /**
+     * What Azure reports, as the binding's status shows it. Its extension error and status lines are Azure's words and
+     * the extension's Helm output, which may quote the connection string or a token password: masked for the job's
+     * secrets and for any connection-string password.
+     */
+    private Observed observed(SecretMask mask, Target target, ExtensionFacts extension, ConnectedRegistryFacts facts,
                               Observed previous) {
         Instant now = clock.instant();
         if (facts == null && previous != null) {
             return new Observed(target.extension(), extension == null ? null : extension.provisioningState(),
-                    extension == null ? null : extension.version(), extensionError(extension),
+                    extension == null ? null : extension.version(), extensionError(mask, extension),
                     previous.provisioningState(), previous.connectionState(), previous.activationStatus(),
                     previous.version(), previous.lastSyncTime(), previous.lastActivityTime(), previous.syncSchedule(),
                     previous.syncWindow(), previous.loginServerHost(), previous.statusDetails(), now);
         }
         return new Observed(target.extension(), extension == null ? null : extension.provisioningState(),
-                extension == null ? null : extension.version(), extensionError(extension),
+                extension == null ? null : extension.version(), extensionError(mask, extension),
                 facts == null ? null : facts.provisioningState(), facts == null ? null : facts.connectionState(),
                 facts == null ? null : facts.activationStatus(), facts == null ? null : facts.version(),
                 facts == null ? null : facts.lastSyncTime(), facts == null ? null : facts.lastActivityTime(),
@@ -777,11 +788,12 @@ class ConnectedRegistryDeployment {
                 facts == null || facts.syncWindow() == null ? target.spec().syncWindow()
                         : facts.syncWindow().toString(),
                 facts == null ? null : facts.loginServerHost(), facts == null ? List.of()
-                : facts.statusDetails().stream().map(d -> d.code() + ": " + d.description()).toList(), now);
+                : facts.statusDetails().stream().map(d -> mask.apply(d.code() + ": " + d.description())).toList(),
+                now);
     }
 
-    private static String extensionError(ExtensionFacts extension) {
-        return extension == null ? null : extension.problem().map(JobProblem::detail).orElse(null);
+    private static String extensionError(SecretMask mask, ExtensionFacts extension) {
+        return extension == null ? null : extension.problem().map(JobProblem::detail).map(mask::apply).orElse(null);
     }
 
     private BindingSnapshot snapshot(UUID id) {

@@ -5,6 +5,7 @@ import io.pullbridge.clusters.ClusterConnections;
 import io.pullbridge.clusters.ClusterProblems;
 import io.pullbridge.common.LabelSelector;
 import io.pullbridge.common.PullCredential;
+import io.pullbridge.common.SecretMask;
 import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.jobs.JobContext;
 import io.pullbridge.jobs.JobFailure;
@@ -14,6 +15,7 @@ import io.pullbridge.registries.RegistryService;
 import io.pullbridge.registries.RegistryTokenService;
 import io.pullbridge.registries.RegistryView;
 import jakarta.annotation.PreDestroy;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -117,6 +119,11 @@ class PullSecrets {
      */
     Pass apply(JobContext job, BindingSnapshot binding, Desired desired, boolean firstPass) throws Exception {
         Binding.PullSecretSpec spec = binding.pullSecret();
+        byte[] config = DockerConfigJson.of(desired.server(), desired.credential().username(),
+                desired.credential().password());
+        // An API server's or an admission webhook's refusal may quote the object it was sent.
+        job.protect(desired.credential().password(), SecretMask.basicCredentials(desired.credential().username(),
+                desired.credential().password()), new String(config, StandardCharsets.UTF_8));
         AtomicReference<ClusterApi> api = new AtomicReference<>();
         Map<String, ClusterApi.Namespace> namespaces = new TreeMap<>();
         Map<String, ClusterApi.Secret> held = new HashMap<>();
@@ -138,8 +145,6 @@ class PullSecrets {
         Targets targets = targets(spec, namespaces);
         Tally tally = new Tally(targets.missing());
         List<String> drift = java.util.Collections.synchronizedList(new ArrayList<>());
-        byte[] config = DockerConfigJson.of(desired.server(), desired.credential().username(),
-                desired.credential().password());
         String fingerprint = desired.credential().fingerprint();
 
         job.step("write-secrets", () -> {
@@ -148,7 +153,7 @@ class PullSecrets {
                 try {
                     writeSecret(api.get(), want, held.get(namespace), firstPass ? null : drift, tally);
                 } catch (JobFailure failure) {
-                    tally.failed(namespace, reason(failure));
+                    tally.failed(namespace, job.mask().apply(reason(failure)));
                 }
                 return null;
             });
@@ -184,7 +189,8 @@ class PullSecrets {
                                 }
                             }
                         } catch (JobFailure failure) {
-                            tally.failed(namespace, "ServiceAccount " + name + ": " + reason(failure));
+                            tally.failed(namespace, "ServiceAccount " + name + ": "
+                                    + job.mask().apply(reason(failure)));
                         }
                     }
                     return null;

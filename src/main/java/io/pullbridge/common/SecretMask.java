@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * given; JSON-escaped (as Jackson writes it, as Go's {@code encoding/json} writes it, and escaped twice, as a document
  * quoted inside a JSON string); URL-encoded; as decimal byte lists (Go's {@code %v} of a {@code []byte}); and in
  * base64 (standard and URL-safe), both on its own and wherever it sits inside a longer base64 text: a
- * {@code .dockerconfigjson} in a Secret's {@code data}, the {@code auth} field inside it ({@code base64(user:password)}),
- * and that field once more inside the base64 of the whole document. (Three bytes make four base64 characters, so a
+ * {@code .dockerconfigjson} in a Secret's {@code data}, the {@code auth} field inside it
+ * ({@code base64(user:password)}), and that field once more inside the base64 of the whole document. (Three bytes make four base64 characters, so a
  * secret inside encoded text shows as one of three character runs depending on its offset; each is masked.)
  * <p>
  * A form cut short by a length limit ({@code ...} or {@code …} right after it) is masked from its first characters.
@@ -70,7 +70,7 @@ public final class SecretMask {
         return of(password, basicCredentials(username, password));
     }
 
-    /** {@code base64(username:password)}: the value of a Basic {@code Authorization} header and of a docker {@code auth}. */
+    /** {@code base64(username:password)}: a Basic {@code Authorization} header's value, and a docker {@code auth}. */
     public static String basicCredentials(String username, String password) {
         return Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
     }

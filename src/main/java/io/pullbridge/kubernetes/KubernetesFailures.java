@@ -1,6 +1,7 @@
 package io.pullbridge.kubernetes;
 
 import io.pullbridge.clusters.ClusterProblems;
+import io.pullbridge.common.SecretMask;
 import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.jobs.JobFailure;
 import io.pullbridge.jobs.JobProblem;
@@ -23,7 +24,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Turns what a call to an API server ended with into {@link JobFailure}s whose problem types
  * ({@link ClusterProblems}) tell the causes apart. Details quote the API server's {@code Status} message (shortened,
- * with any {@code Invalid value} elided) and never a request or response body.
+ * with any {@code Invalid value} and any long base64 run elided, and connection-string passwords masked) and never a
+ * request or response body. An admission webhook's denial is such a message, and may quote the object it was sent,
+ * a Secret's data included: the job that sent it masks what it holds on top of this.
  */
 final class KubernetesFailures {
 
@@ -33,6 +36,12 @@ final class KubernetesFailures {
             + "(\\S+) resource \"([^\"]*)\"(?: in API group \"([^\"]*)\")?(?: in the namespace \"([^\"]*)\"| at the "
             + "cluster scope)?");
     private static final Pattern INVALID_VALUE = Pattern.compile("Invalid value: (\"(?:[^\"\\\\]|\\\\.)*\"|\\S+)");
+    /**
+     * A run of base64 long enough to be encoded data (a Secret's {@code data}, a token) rather than a word, a name or a
+     * path: letters of both cases and digits in it.
+     */
+    private static final Pattern OPAQUE = Pattern.compile(
+            "(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[A-Z])(?=[A-Za-z0-9+/]*[0-9])[A-Za-z0-9+/]{40,}={0,2}");
 
     private KubernetesFailures() {
     }
@@ -174,13 +183,19 @@ final class KubernetesFailures {
                 + (namespace == null ? "ClusterRole" : "Role or ClusterRole") + " bound to " + user;
     }
 
-    /** Shortened, on one line, with any {@code Invalid value: ...} elided: validation errors may quote the data. */
+    /**
+     * Shortened, on one line, with any {@code Invalid value: ...} and any long base64 run elided and connection-string
+     * passwords masked, before the cut: validation errors and admission webhooks may quote the data.
+     */
     static String sanitize(String message) {
         if (message == null || message.isEmpty()) {
             return "";
         }
-        String single = INVALID_VALUE.matcher(message.replaceAll("\\s+", " ").strip())
+        // Bounded before the patterns run: a message can be as long as the API server (or a webhook) likes.
+        String bounded = message.length() > 8 * MAX_MESSAGE ? message.substring(0, 8 * MAX_MESSAGE) : message;
+        String single = INVALID_VALUE.matcher(bounded.replaceAll("\\s+", " ").strip())
                 .replaceAll("Invalid value: (elided)");
+        single = SecretMask.none().apply(OPAQUE.matcher(single).replaceAll("(elided)"));
         return single.length() <= MAX_MESSAGE ? single : single.substring(0, MAX_MESSAGE) + "...";
     }
 

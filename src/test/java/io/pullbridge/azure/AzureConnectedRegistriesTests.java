@@ -485,7 +485,7 @@ class AzureConnectedRegistriesTests {
         JobFailure failure = catchThrowableOfType(JobFailure.class, () -> connected.putExtension(cluster.id(), CR,
                 ExtensionSettings.of("10.0.0.50", "ConnectedRegistryName=x;SyncTokenPassword=s3cr3t")));
 
-        assertThat(failure.problem().detail()).contains("InvalidProtectedSettings: connectionString '<protected>'")
+        assertThat(failure.problem().detail()).contains("InvalidProtectedSettings: connectionString '(redacted)'")
                 .doesNotContain("s3cr3t");
         assertThat(failure.getMessage()).doesNotContain("s3cr3t");
         assertThat(failure.getCause()).isNull();
@@ -494,7 +494,7 @@ class AzureConnectedRegistriesTests {
         emulator.failNext(1, "PUT", "/extensions/", 400, "InvalidProtectedSettings", "cut short: SyncTokenPassword=s3c");
         JobFailure cut = catchThrowableOfType(JobFailure.class, () -> connected.putExtension(cluster.id(), CR,
                 ExtensionSettings.of("10.0.0.50", "ConnectedRegistryName=x;SyncTokenPassword=s3cr3t")));
-        assertThat(cut.problem().detail()).endsWith("cut short: SyncTokenPassword=<protected>)");
+        assertThat(cut.problem().detail()).endsWith("cut short: SyncTokenPassword=(redacted))");
     }
 
     // ---- helpers

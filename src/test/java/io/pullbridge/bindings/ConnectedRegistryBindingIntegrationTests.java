@@ -11,6 +11,7 @@ import io.pullbridge.support.Clusters;
 import io.pullbridge.support.IntegrationTest;
 import io.pullbridge.support.JobsApi;
 import io.pullbridge.support.Registries;
+import io.pullbridge.support.SecretForms;
 import io.pullbridge.support.azure.AzureEmulator;
 import io.pullbridge.support.azure.EmulatedConnectedCluster;
 import io.pullbridge.support.azure.EmulatedExtension;
@@ -26,6 +27,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
@@ -45,6 +49,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 @IntegrationTest
 @TestPropertySource(properties = {"pullbridge.bindings.connected-registry.poll-interval=PT0.2S",
         "pullbridge.jobs.initial-backoff=PT0.2S"})
+@ExtendWith(OutputCaptureExtension.class)
 class ConnectedRegistryBindingIntegrationTests {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -269,6 +274,32 @@ class ConnectedRegistryBindingIntegrationTests {
         Api.reader(mvc).get("/api/v1/bindings/" + binding)
                 .andExpect(jsonPath("$.status.phase").value("Ready"))
                 .andExpect(jsonPath("$.status.connectedRegistry.extensionError").doesNotExist());
+    }
+
+    @Test
+    void anExtensionWhoseHelmOutputQuotesTheConnectionStringShowsNoSecretInJobsStatusAuditOrLogs(
+            CapturedOutput output) throws Exception {
+        azure.failNextExtension("ExtensionOperationFailed", "helm install failed: Error: INSTALLATION FAILED: values "
+                + "don't meet the specifications of the schema(s): connectionString: \"{connectionString}\" is "
+                + "not reachable");
+        UUID binding = bind(name, CLUSTER_IP);
+        JsonNode job = awaitLatestJob(binding, "failed");
+        String connectionString = azure.extension(extensionId(name)).orElseThrow().protectedSettings()
+                .get("connectionString");
+        String syncPassword = connectionString.replaceFirst(".*;SyncTokenPassword=([^;]+);.*", "$1");
+        assertThat(syncPassword).isNotBlank().doesNotContain(";");
+
+        assertThat(job.at("/lastError/type").asText())
+                .isEqualTo("https://pullbridge.io/problems/azure-extension-failed");
+        assertThat(job.at("/lastError/detail").asText()).contains("helm install failed")
+                .contains("SyncTokenName=" + name + ";SyncTokenPassword=(redacted);ParentGatewayEndpoint=");
+        String status = Api.reader(mvc).get("/api/v1/bindings/" + binding)
+                .andExpect(jsonPath("$.status.connectedRegistry.extensionError").value(
+                        org.hamcrest.Matchers.containsString("SyncTokenPassword=(redacted)")))
+                .andReturn().getResponse().getContentAsString();
+        List<String> texts = new ArrayList<>(List.of(job.toString(), status, output.getAll()));
+        texts.addAll(SecretForms.recorded(jdbc));
+        SecretForms.assertNoneIn("answers, rows and logs", texts, syncPassword, connectionString);
     }
 
     @Test

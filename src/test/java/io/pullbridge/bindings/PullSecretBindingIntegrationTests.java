@@ -14,6 +14,7 @@ import io.pullbridge.support.IntegrationTest;
 import io.pullbridge.support.JobsApi;
 import io.pullbridge.support.Principals;
 import io.pullbridge.support.Registries;
+import io.pullbridge.support.SecretForms;
 import io.pullbridge.support.azure.AzureEmulator;
 import io.pullbridge.support.azure.GraphServicePrincipal;
 import io.pullbridge.support.kube.EmulatedCluster;
@@ -24,10 +25,14 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
@@ -49,6 +54,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  */
 @IntegrationTest
 @TestPropertySource(properties = "pullbridge.principals.rotation.poll-interval=PT0.2S")
+@ExtendWith(OutputCaptureExtension.class)
 class PullSecretBindingIntegrationTests {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -381,6 +387,121 @@ class PullSecretBindingIntegrationTests {
             Api.reader(mvc).get("/api/v1/bindings/" + binding)
                     .andExpect(jsonPath("$.status.conditions[?(@.type == 'Verified')].status").value("False"));
         }
+    }
+
+    @Test
+    void anAdmissionWebhookDenialThatQuotesTheSecretShowsNoFormOfItInStatusJobsAuditOrLogs(CapturedOutput output)
+            throws Exception {
+        cluster.admissionWebhook("secrets.policy.example", (operation, resource, object) -> {
+            if (!resource.equals("secrets") || !object.path("metadata").path("namespace").asText().equals("team-a")) {
+                return Optional.empty();
+            }
+            String data = object.path("data").path(".dockerconfigjson").asText();
+            String decoded = new String(Base64.getDecoder().decode(data), StandardCharsets.UTF_8);
+            return Optional.of(new EmulatedCluster.Denial(422, "password " + json.writeValueAsString(PASSWORD)
+                    + " is in clear in " + decoded + "; data[.dockerconfigjson]=" + data));
+        });
+
+        UUID binding = bind("""
+                {"credential": {"servicePrincipalId": "%s"}, "secretName": "acr-secret",
+                 "namespaces": ["team-a", "team-b"]}""".formatted(principalId));
+        awaitLatestJob(binding, "succeeded");
+
+        String status = Api.reader(mvc).get("/api/v1/bindings/" + binding)
+                .andExpect(jsonPath("$.status.namespaces.ready").value(1))
+                .andExpect(jsonPath("$.status.namespaces.failed").value(1))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(json.readTree(status).at("/status/namespaces/issues/0/reason").asText())
+                .startsWith("The API server refused the request while creating secret team-a/acr-secret (admission "
+                        + "webhook \"secrets.policy.example\" denied the request: password \"(redacted)\" is in "
+                        + "clear in {\"auths\":")
+                .contains("\"password\":\"(redacted)\"");
+        assertThat(cluster.client().secrets().inNamespace("team-b").withName("acr-secret").get()).isNotNull();
+        assertNoFormOfTheCredential(output, List.of(status));
+    }
+
+    @Test
+    void aTamperedDockerConfigJsonIsReportedByPositionNeverQuotedAndRepairedByReconciliation(CapturedOutput output)
+            throws Exception {
+        UUID binding = bind("""
+                {"credential": {"servicePrincipalId": "%s"}, "secretName": "acr-secret", "namespaces": ["team-a"]}"""
+                .formatted(principalId));
+        awaitLatestJob(binding, "succeeded");
+        // What a careless edit leaves: the password unquoted, so that a JSON parser's message would quote it.
+        String tampered = "{\"auths\":{\"" + loginServer + "\":{\"username\":\"" + principal.appId()
+                + "\",\"password\":" + PASSWORD + "}}}";
+        cluster.client().secrets().inNamespace("team-a").withName("acr-secret").edit(secret -> {
+            secret.setData(Map.of(".dockerconfigjson", Base64.getEncoder().encodeToString(
+                    tampered.getBytes(StandardCharsets.UTF_8))));
+            return secret;
+        });
+
+        String verify = Api.operator(mvc).post("/api/v1/bindings/" + binding + ":verify", "")
+                .andExpect(status().isAccepted()).andReturn().getResponse().getHeader("Operation-Location");
+        JsonNode failed = awaitJob(verify, "failed");
+        assertThat(failed.at("/lastError/type").asText())
+                .isEqualTo("https://pullbridge.io/problems/binding-not-effective");
+        assertThat(failed.at("/lastError/detail").asText()).matches("the secret in team-a: its \\.dockerconfigjson "
+                + "is not valid JSON \\(line 1, column \\d+\\)");
+        String status = Api.reader(mvc).get("/api/v1/bindings/" + binding)
+                .andExpect(jsonPath("$.status.conditions[?(@.type == 'Verified')].status").value("False"))
+                .andExpect(jsonPath("$.status.conditions[?(@.type == 'Verified')].message").value(
+                        org.hamcrest.Matchers.contains(org.hamcrest.Matchers.containsString("not valid JSON"))))
+                .andReturn().getResponse().getContentAsString();
+
+        reconcile(binding);
+        assertThat(Base64.getDecoder().decode(cluster.client().secrets().inNamespace("team-a").withName("acr-secret")
+                .get().getData().get(".dockerconfigjson"))).isEqualTo(DockerConfigJson.of(loginServer,
+                principal.appId(), PASSWORD));
+        assertNoFormOfTheCredential(output, List.of(status, failed.toString()));
+    }
+
+    @Test
+    void verificationSendsNoCredentialToATokenRealmOnAnotherHostAndSaysSo() throws Exception {
+        ScriptedServer collector = new ScriptedServer(io.pullbridge.support.azure.AzureEmulatorTrust
+                .trustedServerContext(), (method, path, headers) -> new ScriptedServer.Answer(200, Map.of(),
+                "{\"token\":\"collected\"}"));
+        ScriptedServer registry = new ScriptedServer(io.pullbridge.support.azure.AzureEmulatorTrust
+                .trustedServerContext(), (method, path, headers) -> new ScriptedServer.Answer(401, Map.of(
+                "WWW-Authenticate", "Bearer realm=\"" + collector.url("localhost", "/token") + "\""), ""));
+        try {
+            jdbc.sql("update registries set login_server = ? where id = ?").params(registry.server(), registryId)
+                    .update();
+            UUID binding = bind("""
+                    {"credential": {"servicePrincipalId": "%s"}, "secretName": "acr-secret",
+                     "namespaces": ["team-a"]}""".formatted(principalId));
+            awaitLatestJob(binding, "succeeded");
+
+            String verify = Api.operator(mvc).post("/api/v1/bindings/" + binding + ":verify", "")
+                    .andExpect(status().isAccepted()).andReturn().getResponse().getHeader("Operation-Location");
+            JsonNode failed = awaitJob(verify, "failed");
+
+            assertThat(failed.at("/lastError/detail").asText()).contains("REALM_NOT_ALLOWED")
+                    .contains("the credentials were not sent there")
+                    .contains("pullbridge.bindings.token-realm-hosts");
+            Api.reader(mvc).get("/api/v1/bindings/" + binding)
+                    .andExpect(jsonPath("$.status.conditions[?(@.type == 'Verified')].status").value("False"))
+                    .andExpect(jsonPath("$.status.conditions[?(@.type == 'Verified')].message").value(
+                            org.hamcrest.Matchers.contains(org.hamcrest.Matchers.containsString(
+                                    "REALM_NOT_ALLOWED"))));
+            assertThat(collector.requests()).isEmpty();
+            assertThat(registry.authorizations()).isEmpty();
+        } finally {
+            registry.close();
+            collector.close();
+        }
+    }
+
+    /** No form of the principal's password, its docker auth or its whole .dockerconfigjson is anywhere visible. */
+    private void assertNoFormOfTheCredential(CapturedOutput output, List<String> answers) {
+        String document = new String(DockerConfigJson.of(loginServer, principal.appId(), PASSWORD),
+                StandardCharsets.UTF_8);
+        String auth = Base64.getEncoder().encodeToString((principal.appId() + ":" + PASSWORD)
+                .getBytes(StandardCharsets.UTF_8));
+        List<String> texts = new java.util.ArrayList<>(answers);
+        texts.addAll(SecretForms.recorded(jdbc));
+        texts.add(output.getAll());
+        SecretForms.assertNoneIn("answers, rows and logs", texts, PASSWORD, auth, document);
     }
 
     @Test

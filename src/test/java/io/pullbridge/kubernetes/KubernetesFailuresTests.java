@@ -152,6 +152,23 @@ class KubernetesFailuresTests {
     }
 
     @Test
+    void aWebhookDenialThatQuotesEncodedDataOrAConnectionStringKeepsNeitherYetKeepsNamesAndPaths() {
+        String data = Base64.getEncoder().encodeToString(("{\"auths\":{\"r.azurecr.io\":{\"username\":\"u\","
+                + "\"password\":\"Pa55-word\"}}}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String message = "admission webhook \"policy.example\" denied the request: Secret team-a/acr-secret at "
+                + "/apis/admissionregistration/v1/validatingwebhookconfigurations has data " + data + " and values "
+                + "ConnectedRegistryName=edge;SyncTokenPassword=s3cr3t+/x=;Mode=x";
+
+        JobFailure denied = KubernetesFailures.status(422, JsonMapper.builder().build().createObjectNode()
+                        .put("reason", "Invalid").put("message", message), null, "https://api",
+                "creating secret team-a/acr-secret", "team-a");
+
+        assertThat(denied.problem().detail()).doesNotContain(data.substring(0, 40)).doesNotContain("s3cr3t")
+                .contains("has data (elided) and values ConnectedRegistryName=edge;SyncTokenPassword=(redacted);")
+                .contains("Secret team-a/acr-secret at /apis/admissionregistration/v1/validatingwebhookconfigurations");
+    }
+
+    @Test
     void aNameThatResolvesToARefusedAddressIsRefusedWhenConnecting() {
         // "localhost" is let through by name, but the address it resolves to is denied: as with DNS rebinding.
         ServerHostPolicy policy = new ServerHostPolicy(new ClustersProperties(List.of("localhost"),

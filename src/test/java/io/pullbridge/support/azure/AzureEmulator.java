@@ -437,7 +437,11 @@ public final class AzureEmulator implements AutoCloseable {
         return this;
     }
 
-    /** The next extension created or updated ends {@code Failed}, with this {@code errorInfo}. */
+    /**
+     * The next extension created or updated ends {@code Failed}, with this {@code errorInfo} and an {@code Error}
+     * status. {@code {connectionString}} in the message stands for the connection string the extension was given in
+     * its protected settings: Helm output about a failed install can quote the chart's values.
+     */
     public AzureEmulator failNextExtension(String errorCode, String message) {
         arm.connected().failNextExtension(errorCode, message);
         return this;

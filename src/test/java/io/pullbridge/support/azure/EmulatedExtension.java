@@ -148,7 +148,9 @@ public final class EmulatedExtension {
         modifiedAt = now;
     }
 
-    synchronized void fail(String code, String message, Instant now) {
+    /** Fails the install; {@code {connectionString}} in the message quotes the protected setting, as Helm output may. */
+    synchronized void fail(String code, String template, Instant now) {
+        String message = template.replace("{connectionString}", protectedSettings.getOrDefault("connectionString", ""));
         provisioningState = "Failed";
         errorInfo = Json.obj("code", code, "message", message);
         statuses.clear();

@@ -23,6 +23,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +35,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * namespaces and their {@code default} ServiceAccounts (which a real cluster's controllers would create), records every
  * request as {@code "METHOD /path?query"} ({@link #requests()}), reads the Protobuf secrets kubectl v1.32 writes
  * ({@link ProtobufSecret}), and can refuse like a real API server: tokens other than the accepted ones (401,
- * {@link #acceptOnlyToken}) and verbs RBAC would deny (403, {@link #forbid}).
+ * {@link #acceptOnlyToken}), verbs RBAC would deny (403, {@link #forbid}) and writes a validating admission webhook
+ * denies ({@link #admissionWebhook}).
  *
  * <p>Where the mock differs from a real API server is in {@code shared/reference/fabric8-mock-notes.md}: it does
  * not check that a namespace exists before writing into it, ignores set-based selectors, and keeps no RBAC of its
@@ -60,6 +62,7 @@ public final class EmulatedCluster implements AutoCloseable {
     private volatile Set<String> acceptedTokens;
     private volatile boolean recording = true;
     private volatile java.util.concurrent.CountDownLatch writesHeld;
+    private volatile AdmissionWebhook webhook;
 
     private EmulatedCluster(String gitVersion) {
         web = new MockWebServer();
@@ -218,6 +221,34 @@ public final class EmulatedCluster implements AutoCloseable {
     }
 
     /**
+     * A validating admission webhook, as a policy engine in the cluster would be: it reviews each create (POST) and
+     * update (PUT) of a namespaced object, with the object as sent, and may deny it. The API server then answers with
+     * the webhook's code and {@code admission webhook "<name>" denied the request: <message>}; webhooks are free to
+     * quote the object in their message, data included.
+     */
+    public EmulatedCluster admissionWebhook(String name, AdmissionWebhook review) {
+        this.webhook = (operation, resource, object) -> review.review(operation, resource, object)
+                .map(denial -> new Denial(denial.code(), "admission webhook \"" + name + "\" denied the request: "
+                        + denial.message()));
+        return this;
+    }
+
+    /** Reviews a write; {@link Optional#empty()} admits it. */
+    @FunctionalInterface
+    public interface AdmissionWebhook {
+        /**
+         * @param operation {@code CREATE} or {@code UPDATE}
+         * @param resource  the plural resource, e.g. {@code secrets}
+         * @param object    the object as the client sent it (a Secret's {@code data} base64-encoded)
+         */
+        Optional<Denial> review(String operation, String resource, com.fasterxml.jackson.databind.JsonNode object);
+    }
+
+    /** A webhook's refusal: the HTTP code (400, 403 or 422, say) and its message. */
+    public record Denial(int code, String message) {
+    }
+
+    /**
      * Holds every write (POST, PUT, PATCH, DELETE) unanswered, as a slow or overloaded API server would, until
      * {@link #releaseWrites()} (or for at most a minute). Reads are answered meanwhile only if no write is held,
      * since the mock answers one request at a time.
@@ -333,6 +364,10 @@ public final class EmulatedCluster implements AutoCloseable {
                         + "\" in API group \"\" " + where, Map.of("kind", access.resource()));
             }
             byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
+            MockResponse denied = access == null ? null : admission(request, access, body);
+            if (denied != null) {
+                return denied;
+            }
             String contentType = request.getHeader("Content-Type");
             boolean protobuf = request.getMethod().equals("POST") && contentType != null
                     && contentType.startsWith(ProtobufSecret.CONTENT_TYPE) && request.getPath().matches(
@@ -365,6 +400,33 @@ public final class EmulatedCluster implements AutoCloseable {
             }
             track(request, body, response);
             return response;
+        }
+
+        /** What the admission webhook says of a create or update of a namespaced object, if one is set. */
+        private MockResponse admission(RecordedRequest request, Access access, byte[] body) {
+            AdmissionWebhook review = webhook;
+            String operation = access.verb().equals("create") ? "CREATE" : access.verb().equals("update") ? "UPDATE"
+                    : null;
+            if (review == null || operation == null || access.namespace() == null || body.length == 0) {
+                return null;
+            }
+            try {
+                Optional<Denial> denial = review.review(operation, access.resource(), MAPPER.readTree(body));
+                if (denial.isEmpty()) {
+                    return null;
+                }
+                com.fasterxml.jackson.databind.node.ObjectNode status = MAPPER.createObjectNode()
+                        .put("kind", "Status").put("apiVersion", "v1").put("status", "Failure")
+                        .put("message", denial.get().message())
+                        .put("reason", denial.get().code() == 403 ? "Forbidden" : denial.get().code() == 422
+                                ? "Invalid" : "BadRequest")
+                        .put("code", denial.get().code());
+                status.putObject("metadata");
+                return new MockResponse().setResponseCode(denial.get().code())
+                        .setHeader("Content-Type", "application/json").setBody(MAPPER.writeValueAsString(status));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         /**
