@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
  * quoted inside a JSON string); URL-encoded; as decimal byte lists (Go's {@code %v} of a {@code []byte}); and in
  * base64 (standard and URL-safe), both on its own and wherever it sits inside a longer base64 text: a
  * {@code .dockerconfigjson} in a Secret's {@code data}, the {@code auth} field inside it
- * ({@code base64(user:password)}), and that field once more inside the base64 of the whole document. (Three bytes make four base64 characters, so a
- * secret inside encoded text shows as one of three character runs depending on its offset; each is masked.)
+ * ({@code base64(user:password)}), and that field once more inside the base64 of the whole document. (Three bytes
+ * make four base64 characters, so a secret inside encoded text shows as one of three character runs depending on its
+ * offset; each is masked.)
  * <p>
  * A form cut short by a length limit ({@code ...} or {@code …} right after it) is masked from its first characters.
  * Connection-string passwords ({@code SyncTokenPassword=...}, {@code Password=...}, {@code AccountKey=...},
