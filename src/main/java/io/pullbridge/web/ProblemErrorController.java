@@ -1,5 +1,6 @@
 package io.pullbridge.web;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code sendError}, or an exception that escaped the filters, is answered like every other refusal instead of
  * Spring Boot's default error body. Replaces Spring Boot's {@code BasicErrorController}.
  */
+@Hidden
 @RestController
 class ProblemErrorController implements ErrorController {
 
