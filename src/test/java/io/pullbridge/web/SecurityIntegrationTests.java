@@ -38,6 +38,8 @@ import org.springframework.test.web.servlet.MvcResult;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -153,7 +155,7 @@ class SecurityIntegrationTests {
                 .andExpect(content().contentType("application/problem+json"))
                 .andExpect(header().string(HttpHeaders.WWW_AUTHENTICATE, "Bearer"))
                 .andExpect(jsonPath("$.type").value(UNAUTHENTICATED))
-                .andExpect(jsonPath("$.detail", org.hamcrest.Matchers.containsString("aud")))
+                .andExpect(jsonPath("$.detail", containsString("aud")))
                 .andReturn();
 
         assertRefusedAndCountedNotAudited(result, "wrong-audience", before, otherApplication);
@@ -290,10 +292,10 @@ class SecurityIntegrationTests {
         mvc.perform(get("/actuator/prometheus"))
                 .andExpect(status().isUnauthorized())
                 .andExpect(content().contentType("application/problem+json"))
-                .andExpect(content().string(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("jvm_"))));
+                .andExpect(content().string(not(containsString("jvm_"))));
         Api.operator(mvc).get("/actuator/prometheus").andExpect(status().isForbidden());
         Api.admin(mvc).get("/actuator/prometheus").andExpect(status().isOk())
-                .andExpect(content().string(org.hamcrest.Matchers.containsString("pullbridge_jobs_queue_depth")));
+                .andExpect(content().string(containsString("pullbridge_jobs_queue_depth")));
     }
 
     @Test
