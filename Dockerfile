@@ -35,12 +35,15 @@ COPY --from=build /workspace/extracted/application/ ./
 
 # Numeric, so that Kubernetes' runAsNonRoot can verify it. The application writes only to /tmp.
 USER 10001:10001
-EXPOSE 8080
+# 8080 is the API. 8081 is the management port (health probes, /actuator/prometheus without a token): publish it only
+# where the orchestrator and the scraper run, never to the API's users.
+ENV MANAGEMENT_SERVER_PORT=8081
+EXPOSE 8080 8081
 
 # The image has no curl or wget to rely on: bash's /dev/tcp asks for the liveness probe and expects a 200.
 # docker-compose.yml checks readiness the same way; Kubernetes uses its own httpGet probes (deploy/).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=90s --retries=3 \
-    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /actuator/health/liveness HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
+    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8081 && printf 'GET /actuator/health/liveness HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 
 # Extra JVM flags: JAVA_TOOL_OPTIONS. SIGTERM starts Spring's graceful shutdown (server.shutdown=graceful).
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "org.springframework.boot.loader.launch.JarLauncher"]

@@ -22,6 +22,9 @@ public class AuditLog {
     public static final String FAILURE = "failure";
     public static final String DENIED = "denied";
 
+    static final int MAX_ACTION = 256;
+    static final int MAX_DETAIL = 1000;
+
     private final AuditEventRepository events;
     private final Clock clock;
 
@@ -56,21 +59,31 @@ public class AuditLog {
         save(actor, action, resourceKind, resourceId == null ? null : resourceId.toString(), outcome, null, detail);
     }
 
+    /** An authenticated caller's refused request: its action is the method and the route (bounded by the web module). */
     @EventListener
     @Transactional(propagation = Propagation.REQUIRES_NEW)
     void on(RequestRejected rejected) {
         String outcome = rejected.status() == 401 || rejected.status() == 403 ? DENIED : FAILURE;
-        save(rejected.actor(), rejected.method() + " " + rejected.path(), null, null, outcome, rejected.status(),
-                rejected.problemType() + (rejected.detail() == null ? "" : ": " + rejected.detail()));
+        save(rejected.actor(), rejected.method() + " " + rejected.route(), null, rejected.resourceId(), outcome,
+                rejected.status(), rejected.problemType() + (rejected.detail() == null ? "" : ": " + rejected.detail()));
     }
 
     private void save(String actor, String action, String resourceKind, String resourceId, String outcome,
                       Integer httpStatus, String detail) {
-        events.save(new AuditEvent(UUID.randomUUID(), clock.instant().truncatedTo(ChronoUnit.MICROS), actor, action,
-                resourceKind, resourceId, outcome, httpStatus, RequestContext.requestId(), truncate(detail)));
+        events.save(new AuditEvent(UUID.randomUUID(), clock.instant().truncatedTo(ChronoUnit.MICROS), storable(actor),
+                storable(truncate(action, MAX_ACTION)), resourceKind, storable(resourceId), outcome, httpStatus,
+                RequestContext.requestId(), storable(truncate(detail, MAX_DETAIL))));
     }
 
-    private static String truncate(String detail) {
-        return detail == null || detail.length() <= 1000 ? detail : detail.substring(0, 1000) + "…";
+    private static String truncate(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max) + "…";
+    }
+
+    /**
+     * PostgreSQL text cannot hold NUL, and a refusal's detail may quote what the caller sent: the event is written
+     * with a replacement character rather than not at all.
+     */
+    private static String storable(String text) {
+        return text == null || text.indexOf('\0') < 0 ? text : text.replace('\0', '\uFFFD');
     }
 }

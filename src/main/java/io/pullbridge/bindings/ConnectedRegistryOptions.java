@@ -1,6 +1,7 @@
 package io.pullbridge.bindings;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.Size;
 import java.util.List;
 
 @Schema(description = "An ACR connected registry deployed on an Arc-enabled cluster")
@@ -10,6 +11,7 @@ public record ConnectedRegistryOptions(
         @Schema(description = "Default ReadOnly")
         ConnectedRegistryMode mode,
         @Schema(description = "Repositories to sync from the parent registry", example = "[\"hello-world\"]")
+        @Size(max = 100, message = "may list at most {max} repositories")
         List<String> repositories,
         @Schema(description = "IPv4 address for the in-cluster registry Service, inside the cluster's service CIDR",
                 example = "10.0.0.50")
@@ -21,6 +23,7 @@ public record ConnectedRegistryOptions(
         @Schema(description = "Pull secret for the connected registry; default acr-secret", example = "regcred")
         String secretName,
         @Schema(description = "Namespaces that get the pull secret; default [\"default\"]", example = "[\"default\"]")
+        @Size(max = 1000, message = "may list at most {max} namespaces")
         List<String> namespaces) {
 
     static ConnectedRegistryOptions of(ConnectedRegistrySpec spec) {

@@ -1,6 +1,7 @@
 package io.pullbridge.bindings;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
 import java.util.UUID;
 
 @Schema(description = "Cluster clusterId may pull from registry registryId, by method. pullSecret goes with method "
@@ -9,6 +10,6 @@ public record CreateBindingRequest(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) UUID registryId,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) UUID clusterId,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) BindingMethod method,
-        PullSecretOptions pullSecret,
-        ConnectedRegistryOptions connectedRegistry) {
+        @Valid PullSecretOptions pullSecret,
+        @Valid ConnectedRegistryOptions connectedRegistry) {
 }

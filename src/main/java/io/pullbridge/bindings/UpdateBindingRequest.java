@@ -1,10 +1,12 @@
 package io.pullbridge.bindings;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
 
 @Schema(description = "Changes a binding's targets. pull-secret: credential, namespaces, namespaceSelector, "
         + "excludeNamespaces, serviceAccounts. connected-registry: repositories, syncSchedule, syncWindow, "
         + "namespaces. Absent fields stay as they are; the registry, cluster, method, secret name, connected "
         + "registry name, mode and clusterIP cannot change.")
-public record UpdateBindingRequest(PullSecretOptions pullSecret, ConnectedRegistryOptions connectedRegistry) {
+public record UpdateBindingRequest(@Valid PullSecretOptions pullSecret,
+                                   @Valid ConnectedRegistryOptions connectedRegistry) {
 }

@@ -1,6 +1,7 @@
 package io.pullbridge.principals;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -36,6 +37,7 @@ public record CreateServicePrincipalRequest(
         @Schema(description = "Mode adopt: when the supplied password expires, if known; must be in the future")
         Instant passwordExpiresAt,
         @Schema(description = "The roles to grant, at least one", requiredMode = Schema.RequiredMode.REQUIRED)
+        @Size(max = 100, message = "may hold at most {max} grants")
         List<GrantRequest> grants) {
 
     /** Never prints the password: requests end up in debug output and exception messages. */

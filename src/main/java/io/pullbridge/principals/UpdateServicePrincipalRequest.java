@@ -1,6 +1,7 @@
 package io.pullbridge.principals;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.Size;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
@@ -16,6 +17,7 @@ import tools.jackson.databind.JsonNode;
 public record UpdateServicePrincipalRequest(
         @Schema(description = "Replaces the grants: grants kept keep their status, new ones start Pending, "
                 + "removed ones are revoked")
+        @Size(max = 100, message = "may hold at most {max} grants")
         List<GrantRequest> grants,
         @Schema(description = "Mode create only: ISO-8601 lifetime of the next password PullBridge creates",
                 example = "P180D")

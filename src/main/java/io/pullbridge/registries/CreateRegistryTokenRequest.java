@@ -1,6 +1,7 @@
 package io.pullbridge.registries;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +16,7 @@ public record CreateRegistryTokenRequest(
         @Schema(description = "Repository name (or '<prefix>/*') to its actions: content/read, content/write, "
                 + "content/delete, metadata/read, metadata/write; at most 500 repositories",
                 requiredMode = Schema.RequiredMode.REQUIRED)
+        @Size(max = 500, message = "may map at most {max} repositories")
         Map<String, List<String>> repositories,
         @Schema(description = "ISO-8601 lifetime of each password PullBridge generates; the configured default "
                 + "(pullbridge.registries.token-password-lifetime.default) when absent", example = "P90D")

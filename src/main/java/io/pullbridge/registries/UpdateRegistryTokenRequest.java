@@ -1,6 +1,7 @@
 package io.pullbridge.registries;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -15,6 +16,7 @@ import tools.jackson.databind.JsonNode;
                 {"repositories": {"team-a/*": ["content/read", "metadata/read"], "shared/base": ["content/read"]}}""")
 public record UpdateRegistryTokenRequest(
         @Schema(description = "Replaces the repositories and their actions")
+        @Size(max = 500, message = "may map at most {max} repositories")
         Map<String, List<String>> repositories,
         @Schema(description = "ISO-8601 lifetime of the next password PullBridge generates", example = "P30D")
         String passwordLifetime,

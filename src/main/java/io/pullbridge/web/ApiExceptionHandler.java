@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -26,6 +27,9 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -80,12 +84,38 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<Problem> unreadable(HttpMessageNotReadableException e, HttpServletRequest request) {
-        if (e.getCause() instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+        RequestBodyTooLargeException tooLarge = RequestBodyTooLargeException.in(e);
+        if (tooLarge != null) {
+            return tooLarge(tooLarge, request);
+        }
+        if (e.getCause() instanceof StreamConstraintsException) {
+            // Nesting beyond the bound, or a number or string beyond Jackson's: never a field's fault.
+            return problems.respond(ProblemType.MALFORMED_REQUEST, "The request body exceeds a JSON limit: at most "
+                    + WebConfiguration.MAX_JSON_NESTING_DEPTH + " levels of nesting, numbers of at most "
+                    + WebConfiguration.MAX_JSON_NUMBER_LENGTH + " digits", request, List.of(), List.of());
+        }
+        // Bytes that are not JSON (invalid UTF-8, a raw control character) are never a field's fault, wherever they are.
+        boolean notJson = e.getCause() instanceof StreamReadException && !(e.getCause() instanceof InputCoercionException);
+        if (!notJson && e.getCause() instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
             String field = path(jackson);
             return invalid(List.of(new FieldViolation(field, describe(jackson))), request);
         }
         return problems.respond(ProblemType.MALFORMED_REQUEST,
                 "The request body is missing or is not well-formed JSON", request, List.of(), List.of());
+    }
+
+    @ExceptionHandler(RequestBodyTooLargeException.class)
+    ResponseEntity<Problem> tooLarge(RequestBodyTooLargeException e, HttpServletRequest request) {
+        return problems.respond(ProblemType.PAYLOAD_TOO_LARGE, RequestBodyTooLargeException.detail(e.limit()), request,
+                List.of(), List.of());
+    }
+
+    /** Tomcat decodes the query string when a parameter is first read, and refuses what is not percent-encoded UTF-8. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<Problem> invalidQuery(InvalidParameterException e, HttpServletRequest request) {
+        return problems.respond(ProblemType.MALFORMED_URL, "The query string could not be decoded: parameters must be "
+                + "percent-encoded UTF-8, without NUL characters, and at most " + WebConfiguration.MAX_PARAMETERS
+                + " of them", request, List.of(), List.of());
     }
 
     @ExceptionHandler(MissingServletRequestParameterException.class)
@@ -154,7 +184,12 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Problem> unexpected(Exception e, HttpServletRequest request) {
-        log.error("Unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
+        RequestBodyTooLargeException tooLarge = RequestBodyTooLargeException.in(e);
+        if (tooLarge != null) {
+            return tooLarge(tooLarge, request);
+        }
+        log.error("Unexpected error on {} {}", AuditedRequest.method(request),
+                AuditedRequest.path(request.getRequestURI(), AuditedRequest.MAX_PATH), e);
         return problems.respond(ProblemType.INTERNAL_ERROR,
                 "Something went wrong on our side; quote the requestId when you report it", request, List.of(),
                 List.of());

@@ -36,7 +36,6 @@ class IdempotencyFilter extends OncePerRequestFilter {
     static final String HEADER = "Idempotency-Key";
     static final String REPLAYED_HEADER = "Idempotent-Replayed";
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
-    private static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
     private static final Duration RETENTION = Duration.ofHours(24);
     // A claim still unfinished after this long belongs to a request that died with its replica; a retry of the
     // same request may take it over instead of being told to wait until the record expires a day later.
@@ -48,12 +47,15 @@ class IdempotencyFilter extends OncePerRequestFilter {
     private final SecretCipher cipher;
     private final Problems problems;
     private final Clock clock;
+    private final int maxBodyBytes;
 
-    IdempotencyFilter(IdempotencyStore store, SecretCipher cipher, Problems problems, Clock clock) {
+    IdempotencyFilter(IdempotencyStore store, SecretCipher cipher, Problems problems, Clock clock,
+                      WebProperties properties) {
         this.store = store;
         this.cipher = cipher;
         this.problems = problems;
         this.clock = clock;
+        this.maxBodyBytes = (int) properties.maxRequestBody().toBytes();
     }
 
     @Override
@@ -72,9 +74,15 @@ class IdempotencyFilter extends OncePerRequestFilter {
                     List.of(new FieldViolation(HEADER, rule)), request, response);
             return;
         }
-        byte[] body = request.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
-        if (body.length > MAX_BODY_BYTES) {
-            problems.write(ProblemType.PAYLOAD_TOO_LARGE, "The request body is larger than 4 MiB", request, response);
+        byte[] body;
+        try {
+            body = request.getInputStream().readNBytes(maxBodyBytes + 1);
+        } catch (RequestBodyTooLargeException e) {
+            body = null;
+        }
+        if (body == null || body.length > maxBodyBytes) {
+            problems.write(ProblemType.PAYLOAD_TOO_LARGE, RequestBodyTooLargeException.detail(maxBodyBytes), request,
+                    response);
             return;
         }
         String actor = RequestContext.actor();

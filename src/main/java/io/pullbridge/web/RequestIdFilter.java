@@ -14,8 +14,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Gives every request an id (the caller's {@code X-Request-Id} when it is sane, a new one otherwise), puts it
- * in the logging context and echoes it back, so a user's report can be matched to logs and audit events.
+ * Gives every request an id (the caller's {@code X-Request-Id} when it is short and plain: 1 to 64 letters, digits
+ * and {@code . _ : -}; a new UUID otherwise), puts it in the logging context and echoes it back, so a user's report
+ * can be matched to logs and audit events. The container's error page, dispatched after the request's own filters
+ * ended, keeps the id the response already carries.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -25,10 +27,18 @@ class RequestIdFilter extends OncePerRequestFilter {
     private static final Pattern ACCEPTABLE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
     @Override
+    protected boolean shouldNotFilterErrorDispatch() {
+        return false;
+    }
+
+    @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String inbound = request.getHeader(HEADER);
-        String requestId = inbound != null && ACCEPTABLE.matcher(inbound).matches() ? inbound : UUID.randomUUID().toString();
+        String requestId = response.getHeader(HEADER);
+        if (requestId == null) {
+            requestId = inbound != null && ACCEPTABLE.matcher(inbound).matches() ? inbound : UUID.randomUUID().toString();
+        }
         MDC.put(RequestContext.REQUEST_ID_MDC_KEY, requestId);
         response.setHeader(HEADER, requestId);
         try {

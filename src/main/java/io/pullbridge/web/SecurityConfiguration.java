@@ -2,24 +2,36 @@ package io.pullbridge.web;
 
 import java.util.Collection;
 import java.util.List;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.convert.converter.Converter;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.authentication.InsufficientAuthenticationException;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.AndRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Bearer-token security: tokens are validated by Spring Boot's standard
- * {@code spring.security.oauth2.resourceserver.jwt.*} properties; roles come from the {@code roles} claim, as Entra
- * app roles do. {@code Reader} reads, {@code Operator} also writes, {@code Admin} also reads the audit trail.
+ * {@code spring.security.oauth2.resourceserver.jwt.*} properties, which must include an audience
+ * ({@link AudienceRequirement}); roles come from the {@code roles} claim, as Entra app roles do. {@code Reader}
+ * reads, {@code Operator} also writes, {@code Admin} also reads the audit trail. Health and info are public; the
+ * Prometheus scrape is public only on a separate management port.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -28,15 +40,32 @@ class SecurityConfiguration {
     static final String OPERATOR = Role.OPERATOR.claim();
     static final String ADMIN = Role.ADMIN.claim();
 
+    static final String PROMETHEUS = "/actuator/prometheus";
+
+    /**
+     * @param audience not used here: asking for it makes the filter chain, and so the service, refuse to exist
+     *                 without an audience check
+     */
     @Bean
-    SecurityFilterChain apiSecurity(HttpSecurity http, Problems problems) throws Exception {
+    SecurityFilterChain apiSecurity(HttpSecurity http, Problems problems, Environment environment,
+                                    AudienceRequirement audience) throws Exception {
+        AuthenticationEntryPoint unauthenticated = (request, response, e) -> {
+            request.setAttribute(Problems.TOKEN_FAILURE, UnauthenticatedRequests.TokenFailure.of(e));
+            problems.write(ProblemType.UNAUTHENTICATED, describe(e), request, response);
+        };
+        AccessDeniedHandler forbidden = (request, response, e) -> problems.write(ProblemType.FORBIDDEN,
+                "Your token's roles do not allow " + AuditedRequest.method(request) + " "
+                        + AuditedRequest.path(request.getRequestURI(), AuditedRequest.MAX_PATH), request, response);
         http
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
-                        // Scraped by Prometheus inside the cluster; expose the management port only there.
-                        .requestMatchers("/actuator/prometheus").permitAll()
+                        // Scraped without a token on the management port, which only the cluster reaches; never
+                        // served that way on the API port.
+                        .requestMatchers(new AndRequestMatcher(onManagementPort(environment),
+                                PathPatternRequestMatcher.withDefaults().matcher(PROMETHEUS))).permitAll()
+                        .requestMatchers(PROMETHEUS).hasRole(ADMIN)
                         .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html",
                                 "/swagger-ui/**").permitAll()
                         .requestMatchers("/error").permitAll()
@@ -47,18 +76,47 @@ class SecurityConfiguration {
                         .anyRequest().denyAll())
                 .oauth2ResourceServer(oauth2 -> oauth2
                         .jwt(jwt -> jwt.jwtAuthenticationConverter(rolesClaimConverter()))
-                        .authenticationEntryPoint((request, response, e) -> problems.write(ProblemType.UNAUTHENTICATED,
-                                describe(e), request, response))
-                        .accessDeniedHandler((request, response, e) -> problems.write(ProblemType.FORBIDDEN,
-                                "Your token's roles do not allow " + request.getMethod() + " " + request.getRequestURI(),
-                                request, response)))
+                        .authenticationEntryPoint(unauthenticated)
+                        .accessDeniedHandler(forbidden))
                 .exceptionHandling(exceptions -> exceptions
-                        .authenticationEntryPoint((request, response, e) -> problems.write(ProblemType.UNAUTHENTICATED,
-                                describe(e), request, response))
-                        .accessDeniedHandler((request, response, e) -> problems.write(ProblemType.FORBIDDEN,
-                                "Your token's roles do not allow " + request.getMethod() + " " + request.getRequestURI(),
-                                request, response)));
+                        .authenticationEntryPoint(unauthenticated)
+                        .accessDeniedHandler(forbidden));
         return http.build();
+    }
+
+    /**
+     * URLs Spring Security's firewall refuses before any rule is looked at ({@code ;}, {@code //}, encoded
+     * {@code /}, {@code \}, {@code %} or {@code .}, non-printable characters in a header): a 400 problem.
+     */
+    @Bean
+    RequestRejectedHandler refusedUrls(Problems problems) {
+        return (request, response, e) -> {
+            String message = e.getMessage() == null ? "" : e.getMessage();
+            if (message.contains("HTTP method")) {
+                problems.write(ProblemType.METHOD_NOT_ALLOWED, "This method is not supported", request, response);
+            } else if (message.contains("header")) {
+                problems.write(ProblemType.MALFORMED_HEADER, "A header name or value holds characters that are not "
+                        + "allowed", request, response);
+            } else {
+                problems.write(ProblemType.MALFORMED_URL, "The URL was refused: it must be normalized (no '.' or '..' "
+                        + "segments, no '//') and hold no ';', encoded '/', '\\', '%' or '.', nor control characters",
+                        request, response);
+            }
+        };
+    }
+
+    /** Requests that came in on a management port of their own ({@code management.server.port}). */
+    static RequestMatcher onManagementPort(Environment environment) {
+        return request -> {
+            if (ManagementPortType.get(environment) != ManagementPortType.DIFFERENT) {
+                return false;
+            }
+            Integer port = environment.getProperty("local.management.port", Integer.class);
+            if (port == null) {
+                port = environment.getProperty("management.server.port", Integer.class);
+            }
+            return port != null && port > 0 && request.getLocalPort() == port;
+        };
     }
 
     @Bean
@@ -75,8 +133,8 @@ class SecurityConfiguration {
         return converter;
     }
 
-    private static String describe(org.springframework.security.core.AuthenticationException e) {
-        if (e instanceof org.springframework.security.authentication.InsufficientAuthenticationException) {
+    private static String describe(AuthenticationException e) {
+        if (e instanceof InsufficientAuthenticationException) {
             return "Send a bearer token in the Authorization header";
         }
         // The validator's message says which check failed (expired, issuer, audience, signature) and holds no secret.

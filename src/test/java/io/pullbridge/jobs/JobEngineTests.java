@@ -457,7 +457,10 @@ class JobEngineTests {
         scheduler.runAnyDueExecutions();
         assertThat(state(id)).isEqualTo("succeeded");
 
-        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get("/actuator/prometheus"))
+        // On the API port (no management port of its own here) the scrape takes an Admin token.
+        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get("/actuator/prometheus")
+                        .header("Authorization", "Bearer " + io.pullbridge.support.TestTokens.instance()
+                                .token("scraper", "Admin")))
                 .andExpect(status().isOk())
                 .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.content()
                         .string(containsString("pullbridge_jobs_completed_total{outcome=\"succeeded\",type=\"test.other\"")))

@@ -114,6 +114,8 @@ public final class LocalSandbox {
         Map<String, Object> properties = new TreeMap<>(TestPlatform.properties("sandbox"));
         // Emulated clusters serve their API on loopback, which the kubeconfig server check refuses by default.
         properties.put("pullbridge.clusters.allowed-hosts", "127.0.0.1,localhost");
+        // Swagger UI keeps the token pasted into it across page reloads; outside the sandbox it does not.
+        properties.put("springdoc.swagger-ui.persist-authorization", "true");
         // The emulated Arc extension installs in a couple of reads: look again every 2 seconds, not every 15.
         properties.put("pullbridge.bindings.connected-registry.poll-interval", "PT2S");
         return properties;

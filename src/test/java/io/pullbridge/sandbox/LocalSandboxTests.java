@@ -73,6 +73,8 @@ class LocalSandboxTests {
             assertThat(registries.statusCode()).isEqualTo(200);
             assertThat(registries.body()).contains("\"items\"");
             assertThat(get(base + "/api/v1/audit-events", token).statusCode()).isEqualTo(200);
+            // A convenience of the sandbox only: Swagger UI keeps the pasted token across reloads.
+            assertThat(get(base + "/v3/api-docs/swagger-config", null).body()).contains("\"persistAuthorization\":true");
         }
     }
 

@@ -104,10 +104,19 @@ public final class TestTokens {
     }
 
     public String sign(String subject, String issuer, Instant expiresAt, List<String> roles) {
+        return sign(AUDIENCE, subject, issuer, expiresAt, roles);
+    }
+
+    /** A token as {@link #token} makes, valid for an hour, but meant for another application: {@code audience}. */
+    public String tokenFor(String audience, String subject, String... roles) {
+        return sign(audience, subject, issuer, Instant.now().plus(Duration.ofHours(1)), List.of(roles));
+    }
+
+    private String sign(String audience, String subject, String issuer, Instant expiresAt, List<String> roles) {
         JwtClaimsSet claims = JwtClaimsSet.builder()
                 .subject(subject)
                 .issuer(issuer)
-                .audience(List.of(AUDIENCE))
+                .audience(List.of(audience))
                 .issuedAt(expiresAt.minus(Duration.ofHours(2)))
                 .notBefore(expiresAt.minus(Duration.ofHours(2)))
                 .expiresAt(expiresAt)

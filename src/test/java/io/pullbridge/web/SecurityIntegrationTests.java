@@ -3,6 +3,9 @@ package io.pullbridge.web;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.Search;
 import io.pullbridge.support.Api;
 import io.pullbridge.support.DeleteJobs;
 import io.pullbridge.support.IntegrationTest;
@@ -35,6 +38,8 @@ import org.springframework.test.web.servlet.MvcResult;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -56,8 +61,12 @@ class SecurityIntegrationTests {
 
     private final TestTokens tokens = TestTokens.instance();
 
+    @Autowired
+    MeterRegistry meters;
+
     @Test
     void aRequestWithoutATokenIsRefusedWith401AndABearerChallenge() throws Exception {
+        double before = unauthenticated("missing-token");
         MvcResult result = mvc.perform(get("/api/v1/registries"))
                 .andExpect(status().isUnauthorized())
                 .andExpect(content().contentType("application/problem+json"))
@@ -67,12 +76,13 @@ class SecurityIntegrationTests {
                 .andExpect(jsonPath("$.detail").value("Send a bearer token in the Authorization header"))
                 .andReturn();
 
-        assertDeniedAndAudited(result, 401, "anonymous", null);
+        assertRefusedAndCountedNotAudited(result, "missing-token", before, null);
     }
 
     @Test
     void aWriteWithoutATokenIsRefusedAndChangesNothing() throws Exception {
         Timestamp since = Timestamp.from(Instant.now());
+        double before = unauthenticated("missing-token");
         MvcResult result = mvc.perform(post("/api/v1/registries").contentType("application/json")
                         .content("{\"resourceId\": \"" + registryId() + "\"}"))
                 .andExpect(status().isUnauthorized())
@@ -80,12 +90,13 @@ class SecurityIntegrationTests {
                 .andReturn();
 
         assertThat(registriesCreatedSince(since)).isZero();
-        assertDeniedAndAudited(result, 401, "anonymous", null);
+        assertRefusedAndCountedNotAudited(result, "missing-token", before, null);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"not-a-jwt", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln", "a.b.c", "x y z"})
     void aMalformedTokenIsRefused(String token) throws Exception {
+        double before = unauthenticated("malformed-token") + unauthenticated("invalid-token");
         MvcResult result = mvc.perform(get("/api/v1/registries").header(HttpHeaders.AUTHORIZATION, "Bearer " + token))
                 .andExpect(status().isUnauthorized())
                 .andExpect(content().contentType("application/problem+json"))
@@ -93,7 +104,8 @@ class SecurityIntegrationTests {
                 .andExpect(jsonPath("$.type").value(UNAUTHENTICATED))
                 .andReturn();
 
-        assertDeniedAndAudited(result, 401, "anonymous", token);
+        assertThat(unauthenticated("malformed-token") + unauthenticated("invalid-token") - before).isEqualTo(1);
+        assertRefusedAndCountedNotAudited(result, null, 0, token);
     }
 
     @Test
@@ -105,6 +117,7 @@ class SecurityIntegrationTests {
 
     @Test
     void anExpiredTokenIsRefused() throws Exception {
+        double before = unauthenticated("expired-token");
         String expired = tokens.sign("alice", tokens.issuer(), Instant.now().minus(Duration.ofHours(1)),
                 List.of("Admin"));
 
@@ -114,11 +127,12 @@ class SecurityIntegrationTests {
                 .andExpect(jsonPath("$.detail", org.hamcrest.Matchers.containsStringIgnoringCase("expired")))
                 .andReturn();
 
-        assertDeniedAndAudited(result, 401, "anonymous", expired);
+        assertRefusedAndCountedNotAudited(result, "expired-token", before, expired);
     }
 
     @Test
     void aTokenFromAnotherIssuerIsRefused() throws Exception {
+        double before = unauthenticated("wrong-issuer");
         String foreign = tokens.sign("alice", "https://login.example.com/other-tenant/v2.0",
                 Instant.now().plus(Duration.ofHours(1)), List.of("Admin"));
 
@@ -127,7 +141,27 @@ class SecurityIntegrationTests {
                 .andExpect(jsonPath("$.type").value(UNAUTHENTICATED))
                 .andReturn();
 
-        assertDeniedAndAudited(result, 401, "anonymous", foreign);
+        assertRefusedAndCountedNotAudited(result, "wrong-issuer", before, foreign);
+    }
+
+    @Test
+    void aTokenTheIssuerMadeForAnotherApplicationIsRefused() throws Exception {
+        double before = unauthenticated("wrong-audience");
+        String otherApplication = tokens.tokenFor("api://another-application", "alice", "Admin");
+
+        MvcResult result = mvc.perform(get("/api/v1/registries")
+                        .header(HttpHeaders.AUTHORIZATION, "Bearer " + otherApplication))
+                .andExpect(status().isUnauthorized())
+                .andExpect(content().contentType("application/problem+json"))
+                .andExpect(header().string(HttpHeaders.WWW_AUTHENTICATE, "Bearer"))
+                .andExpect(jsonPath("$.type").value(UNAUTHENTICATED))
+                .andExpect(jsonPath("$.detail", containsString("aud")))
+                .andReturn();
+
+        assertRefusedAndCountedNotAudited(result, "wrong-audience", before, otherApplication);
+        mvc.perform(get("/api/v1/registries").header(HttpHeaders.AUTHORIZATION, "Bearer "
+                        + tokens.tokenFor(TestTokens.AUDIENCE, "alice", "Admin")))
+                .andExpect(status().isOk());
     }
 
     @Test
@@ -137,13 +171,14 @@ class SecurityIntegrationTests {
                 Base64.getUrlDecoder().decode(genuine.substring(0, genuine.indexOf('.'))), Map.class).get("kid");
 
         for (String keyId : new String[] {issuersKeyId, UUID.randomUUID().toString()}) {
+            double before = unauthenticated("invalid-token");
             String forged = signWithAnotherKey(keyId, "alice", List.of("Admin"));
             MvcResult result = mvc.perform(get("/api/v1/registries")
                             .header(HttpHeaders.AUTHORIZATION, "Bearer " + forged))
                     .andExpect(status().isUnauthorized())
                     .andExpect(jsonPath("$.type").value(UNAUTHENTICATED))
                     .andReturn();
-            assertDeniedAndAudited(result, 401, "anonymous", forged);
+            assertRefusedAndCountedNotAudited(result, "invalid-token", before, forged);
         }
         Api.admin(mvc).get("/api/v1/registries").andExpect(status().isOk());
     }
@@ -251,10 +286,48 @@ class SecurityIntegrationTests {
                 .andExpect(jsonPath("$.components.securitySchemes.bearer.scheme").value("bearer"));
     }
 
+    /** Without a management port of its own (this test's setting), the scrape is served on the API port: to Admins. */
+    @Test
+    void thePrometheusScrapeOnTheApiPortTakesAnAdminToken() throws Exception {
+        mvc.perform(get("/actuator/prometheus"))
+                .andExpect(status().isUnauthorized())
+                .andExpect(content().contentType("application/problem+json"))
+                .andExpect(content().string(not(containsString("jvm_"))));
+        Api.operator(mvc).get("/actuator/prometheus").andExpect(status().isForbidden());
+        Api.admin(mvc).get("/actuator/prometheus").andExpect(status().isOk())
+                .andExpect(content().string(containsString("pullbridge_jobs_queue_depth")));
+    }
+
     @Test
     void pathsOutsideTheApiAreClosed() throws Exception {
         mvc.perform(get("/actuator/env")).andExpect(status().isUnauthorized());
         Api.admin(mvc).get("/actuator/env").andExpect(status().isForbidden());
+    }
+
+    /**
+     * A 401: a problem that leaks nothing, counted under {@code reason} (unless null), and no audit event: anyone can
+     * send these, so they must not grow the database.
+     */
+    private void assertRefusedAndCountedNotAudited(MvcResult result, String reason, double before, String token)
+            throws Exception {
+        String problem = result.getResponse().getContentAsString();
+        assertThat(problem).doesNotContain("java.", "Exception", "org.", "\tat ");
+        if (token != null) {
+            assertThat(problem).doesNotContain(token);
+        }
+        if (reason != null) {
+            assertThat(unauthenticated(reason) - before).as("pullbridge.http.unauthenticated{reason=%s}", reason)
+                    .isEqualTo(1);
+        }
+        String requestId = result.getResponse().getHeader("X-Request-Id");
+        assertThat(requestId).isNotBlank();
+        assertThat(jdbc.sql("select count(*) from audit_events where request_id = ?").param(requestId)
+                .query(Long.class).single()).isZero();
+    }
+
+    private double unauthenticated(String reason) {
+        Counter counter = Search.in(meters).name("pullbridge.http.unauthenticated").tag("reason", reason).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private void assertDeniedAndAudited(MvcResult result, int status, String actor, String token) throws Exception {
