@@ -90,6 +90,25 @@ class OperationsIntegrationTests {
     }
 
     @Test
+    void refusesToStartWithAKeySetButNoIssuerSinceAnotherTenantsTokenWouldPass() {
+        Map<String, Object> properties = new HashMap<>(TestPlatform.properties("noissuer"));
+        String issuer = (String) properties.remove("spring.security.oauth2.resourceserver.jwt.issuer-uri");
+        properties.put("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", issuer + "/keys");
+
+        Throwable failure = catchThrowable(() -> {
+            try (ConfigurableApplicationContext started = start(properties)) {
+                // reaching this line means it started: the assertion below reports it
+            }
+        });
+
+        assertThat(failure).as("PullBridge started checking signatures but not the issuer").isNotNull();
+        assertThat(failure).rootCause()
+                .hasMessageContaining("spring.security.oauth2.resourceserver.jwt.jwk-set-uri is set without "
+                        + "spring.security.oauth2.resourceserver.jwt.issuer-uri")
+                .hasMessageContaining("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI");
+    }
+
+    @Test
     @ExtendWith(OutputCaptureExtension.class)
     void startsWithoutAnAudienceOnlyWhenToldToAndSaysSoAtWarn(CapturedOutput output) throws Exception {
         Map<String, Object> properties = new HashMap<>(TestPlatform.properties("anyaudience"));
