@@ -17,6 +17,7 @@ import io.pullbridge.support.kube.EmulatedCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -158,6 +160,17 @@ class MonitoringIntegrationTests {
         assertThat(value(samples, "pullbridge_jobs_retries_total", Map.of("type", "registry.create")))
                 .isGreaterThanOrEqualTo(1);
         assertThat(samples).noneMatch(sample -> sample.line().contains(PASSWORD));
+        // The reconciliation pass as db-scheduler recorded it for every replica, or this replica's start before it.
+        Timestamp lastPass = jdbc.sql("select max(last_success) from scheduled_tasks where task_name = ?")
+                .param("pullbridge-reconcile").query(Timestamp.class).list().stream().filter(Objects::nonNull)
+                .findFirst().orElse(null);
+        Double exportedLastPass = value(samples, "pullbridge_reconcile_last_pass_timestamp_seconds", Map.of());
+        if (lastPass != null) {
+            assertThat(exportedLastPass).isCloseTo(lastPass.getTime() / 1000.0, within(0.001));
+        } else {
+            assertThat(exportedLastPass).isLessThanOrEqualTo(Instant.now().getEpochSecond() + 1.0);
+        }
+        assertThat(value(samples, "pullbridge_reconcile_interval_seconds", Map.of())).isEqualTo(600.0);
 
         // A credential that goes takes its series with it at the next refresh.
         String deleted = operator.delete(token).andExpect(status().isAccepted()).andReturn().getResponse()
