@@ -63,7 +63,8 @@ class ArchitectureTests {
     @Test
     void crossCuttingModulesAndJobsKnowNoFeature() {
         noClasses().that().resideInAnyPackage("io.pullbridge.jobs..", "io.pullbridge.web..",
-                        "io.pullbridge.common..", "io.pullbridge.crypto..", "io.pullbridge.audit..")
+                        "io.pullbridge.common..", "io.pullbridge.crypto..", "io.pullbridge.audit..",
+                        "io.pullbridge.metrics..")
                 .should().dependOnClassesThat().resideInAnyPackage(FEATURES)
                 .because("features depend on the shared modules and register with jobs, never the other way round")
                 .allowEmptyShould(true)

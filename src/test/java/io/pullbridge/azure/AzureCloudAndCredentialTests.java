@@ -46,7 +46,7 @@ class AzureCloudAndCredentialTests {
     @BeforeEach
     void seed() {
         emulator.reset();
-        emulator.registerClient(CLIENT_ID, CLIENT_SECRET);
+        emulator.registerPullBridge(CLIENT_ID, CLIENT_SECRET);
         registry = emulator.addRegistry(SUBSCRIPTION, "rg1", "myregistry");
     }
 

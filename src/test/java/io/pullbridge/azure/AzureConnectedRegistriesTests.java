@@ -63,7 +63,7 @@ class AzureConnectedRegistriesTests {
     @BeforeEach
     void seed() {
         emulator.reset();
-        emulator.registerClient(CLIENT_ID, CLIENT_SECRET);
+        emulator.registerPullBridge(CLIENT_ID, CLIENT_SECRET);
         registry = emulator.addRegistry(SUBSCRIPTION, "rg1", "myregistry").sku("Premium").dataEndpointEnabled(true);
         cluster = emulator.addConnectedCluster(SUBSCRIPTION, "edge", "arc1");
         AzureClients clients = AzureTestSupport.clients(emulator);

@@ -43,7 +43,7 @@ class AzureEntraDirectoryTests {
     @BeforeEach
     void seed() {
         emulator.reset();
-        emulator.registerClient(CLIENT_ID, CLIENT_SECRET);
+        emulator.registerPullBridge(CLIENT_ID, CLIENT_SECRET);
         directory = new AzureEntraDirectory(AzureTestSupport.clients(emulator));
     }
 

@@ -65,7 +65,7 @@ public class AzureHttpLoggingTests {
         public static void run() throws IOException {
             new AzureEmulatorTrust().launcherSessionOpened(null);
             try (AzureEmulator emulator = AzureEmulator.start()) {
-                emulator.registerClient(AzureTestSupport.CLIENT_ID, AzureTestSupport.CLIENT_SECRET);
+                emulator.registerPullBridge(AzureTestSupport.CLIENT_ID, AzureTestSupport.CLIENT_SECRET);
                 EmulatedRegistry registry = emulator.addRegistry(AzureTestSupport.SUBSCRIPTION, "rg1", "logregistry");
                 AzureRegistryTokenStore tokens = new AzureRegistryTokenStore(AzureTestSupport.clients(emulator));
                 tokens.putScopeMap(registry.id(), "pull-scope", Map.of("app", List.of("content/read")));

@@ -41,7 +41,7 @@ class AzureManagedClusterDirectoryTests {
     @BeforeEach
     void seed() {
         emulator.reset();
-        emulator.registerClient(CLIENT_ID, CLIENT_SECRET);
+        emulator.registerPullBridge(CLIENT_ID, CLIENT_SECRET);
         clusters = new AzureManagedClusterDirectory(AzureTestSupport.clients(emulator));
     }
 

@@ -49,7 +49,7 @@ class AzureRegistriesTests {
     @BeforeEach
     void seed() {
         emulator.reset();
-        emulator.registerClient(CLIENT_ID, CLIENT_SECRET);
+        emulator.registerPullBridge(CLIENT_ID, CLIENT_SECRET);
         registry = emulator.addRegistry(SUBSCRIPTION, "rg1", "myregistry");
         AzureClients clients = AzureTestSupport.clients(emulator);
         directory = new AzureRegistryDirectory(clients);

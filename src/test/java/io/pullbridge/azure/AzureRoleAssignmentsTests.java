@@ -51,7 +51,7 @@ class AzureRoleAssignmentsTests {
     @BeforeEach
     void seed() {
         emulator.reset();
-        emulator.registerClient(CLIENT_ID, CLIENT_SECRET);
+        emulator.registerPullBridge(CLIENT_ID, CLIENT_SECRET);
         registry = emulator.addRegistry(SUBSCRIPTION, "rg1", "myregistry");
         assignments = new AzureRoleAssignments(AzureTestSupport.clients(emulator));
     }

@@ -1,6 +1,7 @@
 package io.pullbridge.support;
 
 import io.pullbridge.support.azure.AzureEmulator;
+import io.pullbridge.support.azure.PullBridgeRole;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
@@ -62,6 +63,8 @@ public class TestPlatform implements ApplicationContextInitializer<ConfigurableA
 
     private static void registerAzureClient(AzureEmulator azure) {
         synchronized (TestPlatform.class) {
+            // PullBridge may do in the emulated ARM only what deploy/azure/pullbridge-role.json allows.
+            azure.grantOnly(AZURE_CLIENT_ID, PullBridgeRole.actions());
             if (azure.applicationByAppId(AZURE_CLIENT_ID).isEmpty()) {
                 azure.registerClient(AZURE_CLIENT_ID, AZURE_CLIENT_SECRET);
             }

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -84,6 +85,13 @@ final class ArmEndpoint {
     private final Map<String, RoleAssignment> roleAssignments = new LinkedHashMap<>();
     private final List<Denial> denials = new ArrayList<>();
     private final ConnectedRegistryEndpoint connected;
+    /** Callers limited to some actions (a custom role), by client id in lower case: kept across {@link #clear()}. */
+    private final Map<String, Set<String>> grants = new LinkedHashMap<>();
+    /** The actions served to each caller, and those refused for want of a grant, by client id in lower case. */
+    private final Map<String, Set<String>> served = new LinkedHashMap<>();
+    private final Map<String, Set<String>> refused = new LinkedHashMap<>();
+    /** The action of the request being handled ({@link #handle} is synchronized). */
+    private String routedAction;
     private int roleAssignmentLimit = 4000;
     private boolean requireKnownPrincipals = true;
     private boolean principalTypeSkipsReplicationCheck;
@@ -106,6 +114,8 @@ final class ArmEndpoint {
         connectedClusters.clear();
         roleAssignments.clear();
         denials.clear();
+        served.clear();
+        refused.clear();
         roleAssignmentLimit = 4000;
         requireKnownPrincipals = true;
         principalTypeSkipsReplicationCheck = false;
@@ -179,6 +189,20 @@ final class ArmEndpoint {
         denials.add(new Denial(clientId, action, normalizeScope(scope)));
     }
 
+    synchronized void grantOnly(String clientId, Set<String> actions) {
+        Set<String> lower = new TreeSet<>();
+        actions.forEach(action -> lower.add(key(action)));
+        grants.put(key(clientId), lower);
+    }
+
+    synchronized Set<String> servedActions(String clientId) {
+        return Set.copyOf(served.getOrDefault(key(clientId), Set.of()));
+    }
+
+    synchronized Set<String> refusedActions(String clientId) {
+        return Set.copyOf(refused.getOrDefault(key(clientId), Set.of()));
+    }
+
     synchronized void roleAssignmentLimit(int limit) {
         this.roleAssignmentLimit = limit;
     }
@@ -204,6 +228,18 @@ final class ArmEndpoint {
                     + "' is invalid. The supported versions are in the yyyy-MM-dd(-preview) format.");
         }
         String path = call.path();
+        routedAction = ArmActions.of(call.method(), path).orElse(null);
+        if (routedAction == null) {
+            return Reply.armError(400, "InvalidResourceType", "The resource type of '" + path + "' could not be found "
+                    + "for api version '" + apiVersion + "' (the Azure emulator does not serve " + call.method()
+                    + " on it: ArmActions lists every route it serves, with the RBAC action ARM checks for it).");
+        }
+        Set<String> granted = grants.get(key(caller.clientId()));
+        if (granted != null && !granted.contains(key(routedAction))) {
+            refused.computeIfAbsent(key(caller.clientId()), c -> new TreeSet<>()).add(routedAction);
+            return authorizationFailed(caller, routedAction, path);
+        }
+        served.computeIfAbsent(key(caller.clientId()), c -> new TreeSet<>()).add(routedAction);
         Matcher matcher = AUTHORIZATION_PATH.matcher(path);
         if (matcher.matches()) {
             String scope = matcher.group(1);
@@ -1030,7 +1066,7 @@ final class ArmEndpoint {
         String clusterId = "/subscriptions/" + subscription + "/resourceGroups/" + group
                 + "/providers/Microsoft.Kubernetes/connectedClusters/" + clusterName;
         String verb = switch (call.method()) {
-            case "GET" -> "read";
+            case "GET" -> operation != null ? "operations/read" : "read";
             case "DELETE" -> "delete";
             default -> "write";
         };
@@ -1079,19 +1115,27 @@ final class ArmEndpoint {
     // ---- shared rules
 
     private Reply authorize(IssuedToken caller, String action, String resourceId) {
+        if (routedAction != null && !routedAction.equalsIgnoreCase(action)) {
+            throw new IllegalStateException("The emulator checks '" + action + "' where ArmActions names '"
+                    + routedAction + "' for this route: make them agree");
+        }
         for (Denial denial : denials) {
             boolean callerMatches = denial.clientId().equals("*") || denial.clientId().equalsIgnoreCase(
                     caller.clientId());
             boolean actionMatches = denial.action().equals("*") || denial.action().equalsIgnoreCase(action);
             if (callerMatches && actionMatches && within(resourceId, denial.scope())) {
-                String objectId = directory.callerObjectId(caller.clientId());
-                return Reply.armError(403, "AuthorizationFailed", "The client '" + caller.clientId()
-                        + "' with object id '" + objectId + "' does not have authorization to perform action '"
-                        + action + "' over scope '" + resourceId + "' or the scope is invalid. If access was recently "
-                        + "granted, please refresh your credentials.");
+                return authorizationFailed(caller, action, resourceId);
             }
         }
         return null;
+    }
+
+    private Reply authorizationFailed(IssuedToken caller, String action, String scope) {
+        String objectId = directory.callerObjectId(caller.clientId());
+        return Reply.armError(403, "AuthorizationFailed", "The client '" + caller.clientId()
+                + "' with object id '" + objectId + "' does not have authorization to perform action '"
+                + action + "' over scope '" + scope + "' or the scope is invalid. If access was recently "
+                + "granted, please refresh your credentials.");
     }
 
     /** A scope under a subscription or resource group that ARM does not know is a 404 before anything else. */

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -387,6 +388,36 @@ public final class AzureEmulator implements AutoCloseable {
     public AzureEmulator denyAction(String clientId, String action, String scope) {
         arm.deny(clientId, action, scope);
         return this;
+    }
+
+    /**
+     * Limits a caller to these ARM actions, as a custom role assigned to it would: a request whose route needs another
+     * action ({@link ArmActions}) is answered {@code 403 AuthorizationFailed}. Kept across {@link #reset()}: it
+     * describes the client, like its registration. Callers never limited may do everything.
+     */
+    public AzureEmulator grantOnly(String clientId, Set<String> actions) {
+        arm.grantOnly(clientId, actions);
+        return this;
+    }
+
+    /**
+     * Registers PullBridge's own client ({@link #registerClient}) limited to the committed custom role
+     * {@code deploy/azure/pullbridge-role.json} ({@link PullBridgeRole}): every ARM call an adapter makes in a test
+     * must be one that role allows, or the test meets the 403 a real subscription would answer.
+     */
+    public GraphServicePrincipal registerPullBridge(String clientId, String clientSecret) {
+        grantOnly(clientId, PullBridgeRole.actions());
+        return registerClient(clientId, clientSecret);
+    }
+
+    /** The ARM actions served to a caller since the last reset (each route's action, {@link ArmActions}). */
+    public Set<String> armActionsServed(String clientId) {
+        return arm.servedActions(clientId);
+    }
+
+    /** The ARM actions refused to a caller for want of a grant ({@link #grantOnly}) since the last reset. */
+    public Set<String> armActionsRefused(String clientId) {
+        return arm.refusedActions(clientId);
     }
 
     /** How many role assignments a subscription may hold (4000 by default, as Azure). */
