@@ -14,9 +14,9 @@ import org.yaml.snakeyaml.Yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The image, docker compose and the Kubernetes manifests agree on the two ports: the API on 8080, published; the
- * management port 8081 (probes, the Prometheus scrape without a token) used by every health check and never
- * published to the API's users.
+ * The image and docker compose agree on the two ports: the API on 8080, published; the management port 8081 (probes,
+ * the Prometheus scrape without a token) used by every health check and never published to the API's users. The
+ * Helm chart, the one way to run on Kubernetes, is held to the same by {@code HelmChartTests}.
  */
 class DeploymentManifestsTests {
 
@@ -45,32 +45,6 @@ class DeploymentManifestsTests {
         String check = String.join(" ", list(child(service, "healthcheck").get("test")));
         assertThat(healthCheckPorts(check)).containsOnly(MANAGEMENT);
         assertThat(check).contains("/actuator/health/readiness");
-    }
-
-    @Test
-    void kubernetesProbesAndScrapesTheManagementPortWhichTheServiceDoesNotExpose() throws IOException {
-        Map<String, Object> template = child(yaml("deploy/deployment.yaml"), "spec", "template");
-        Map<String, Object> container = map(list(child(template, "spec").get("containers")).get(0));
-
-        assertThat(list(container.get("ports"))).extracting(port -> map(port).get("name") + "=" + map(port)
-                .get("containerPort")).containsExactlyInAnyOrder("http=" + API, "management=" + MANAGEMENT);
-        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
-            Map<String, Object> get = child(container, probe, "httpGet");
-            assertThat(get.get("port")).as(probe).isEqualTo("management");
-            assertThat((String) get.get("path")).as(probe).startsWith("/actuator/health/");
-        }
-        Map<String, Object> annotations = child(template, "metadata", "annotations");
-        assertThat(annotations).containsEntry("prometheus.io/port", String.valueOf(MANAGEMENT))
-                .containsEntry("prometheus.io/path", "/actuator/prometheus");
-        assertThat(yaml("deploy/configmap.yaml")).extractingByKey("data")
-                .satisfies(data -> assertThat(map(data)).containsEntry("MANAGEMENT_SERVER_PORT",
-                        String.valueOf(MANAGEMENT)));
-
-        List<Object> servicePorts = list(child(yaml("deploy/service.yaml"), "spec").get("ports"));
-        assertThat(servicePorts).extracting(port -> map(port).get("targetPort")).containsExactly("http");
-        Map<String, Object> endpoint = map(list(child(yaml("deploy/podmonitor.yaml"), "spec")
-                .get("podMetricsEndpoints")).get(0));
-        assertThat(endpoint).containsEntry("port", "management").containsEntry("path", "/actuator/prometheus");
     }
 
     private static List<Integer> healthCheckPorts(String text) {

@@ -6,6 +6,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.pullbridge.support.Api;
+import io.pullbridge.support.TestTokens;
 import io.pullbridge.support.Await;
 import io.pullbridge.support.Clusters;
 import io.pullbridge.support.IntegrationTest;
@@ -248,7 +249,9 @@ class MonitoringIntegrationTests {
     }
 
     private List<Sample> scrape() throws Exception {
-        String text = mvc.perform(MockMvcRequestBuilders.get("/actuator/prometheus"))
+        // On the API port (the test has no management port of its own) the scrape takes an Admin token.
+        String text = mvc.perform(MockMvcRequestBuilders.get("/actuator/prometheus")
+                        .header("Authorization", "Bearer " + TestTokens.instance().token("scraper", "Admin")))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
         List<Sample> samples = new ArrayList<>();
         for (String line : text.split("\n")) {
