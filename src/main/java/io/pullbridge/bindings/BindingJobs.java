@@ -121,7 +121,7 @@ class BindingJobs implements JobHandler {
         PullSecrets.Pass pass = pullSecrets.apply(context, binding, desired.get(), binding.reconciledAt() == null);
         PullSecretStatus status = pass.status();
         context.step("record", () -> {
-            tx.executeWithoutResult(tx -> bindings.findById(binding.id()).ifPresent(row -> {
+            context.fenced(() -> bindings.findById(binding.id()).ifPresent(row -> {
                 row.setPullSecretStatus(status);
                 row.reconciled(clock.instant(), pass.drift());
                 row.getStatus().setCondition(status.failed() + status.conflicts() == 0
@@ -147,7 +147,7 @@ class BindingJobs implements JobHandler {
     private JobResult attach(JobContext context, BindingSnapshot binding) throws Exception {
         KubeletIdentityAccess.Attached attached = kubelet.attach(context, binding, binding.kubelet());
         context.step("record", () -> {
-            tx.executeWithoutResult(status -> bindings.findById(binding.id()).ifPresent(row -> {
+            context.fenced(() -> bindings.findById(binding.id()).ifPresent(row -> {
                 row.setKubeletAssignment(attached.assignment());
                 row.reconciled(clock.instant(), attached.drift());
                 row.getStatus().setCondition(new Condition(KubeletIdentityAccess.ROLE_ASSIGNED, "True",
@@ -175,7 +175,7 @@ class BindingJobs implements JobHandler {
                 clock.instant())
                 : new Condition("Verified", "False", "AccessNotEffective", String.join("; ", problems),
                 clock.instant());
-        recordVerification(binding.id(), verified);
+        recordVerification(context, binding.id(), verified);
         if (!problems.isEmpty()) {
             String repair = binding.method() == BindingMethod.KUBELET_IDENTITY
                     ? ". The next reconcile pass assigns the role again" : "";
@@ -262,8 +262,8 @@ class BindingJobs implements JobHandler {
                 : Optional.of(new RegistryLogin(server, username, password));
     }
 
-    private void recordVerification(UUID id, Condition verified) {
-        tx.executeWithoutResult(status -> bindings.findById(id).ifPresent(row -> {
+    private void recordVerification(JobContext context, UUID id, Condition verified) {
+        context.fenced(() -> bindings.findById(id).ifPresent(row -> {
             row.getStatus().setCondition(verified);
             row.touched(clock.instant());
         }));

@@ -114,7 +114,7 @@ class ServicePrincipalJobs implements JobHandler {
             return waiting;
         }
         revokeGrants(context, principal);
-        principal = records.update(id, p -> p.provisioned(clock.instant()));
+        principal = records.update(context, id, p -> p.provisioned(clock.instant()));
         return JobResult.done(summary(principal));
     }
 
@@ -141,7 +141,7 @@ class ServicePrincipalJobs implements JobHandler {
             });
             context.step("create-application", () -> {
                 EntraDirectory.DirectoryApplication application = directory.createApplication(name);
-                records.update(id, p -> {
+                records.update(context, id, p -> {
                     p.recordApplication(application.appId(), application.objectId());
                     audit.recordedBy(context.requestedBy(), "service-principal.application-created",
                             ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, "application '" + name
@@ -161,7 +161,7 @@ class ServicePrincipalJobs implements JobHandler {
                         : directory.findByAppId(application.appId());
                 EntraDirectory.DirectoryPrincipal created = made.orElseGet(() ->
                         directory.createServicePrincipal(application));
-                records.update(id, p -> {
+                records.update(context, id, p -> {
                     p.recordServicePrincipal(created.servicePrincipalObjectId(), clock.instant());
                     audit.recordedBy(context.requestedBy(), "service-principal.principal-created",
                             ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, "appId=" + created.appId()
@@ -180,7 +180,7 @@ class ServicePrincipalJobs implements JobHandler {
                 Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
                 EntraDirectory.NewPassword password = directory.addPassword(applicationObjectId,
                         passwordName(now), now.plus(lifetime));
-                records.update(id, p -> {
+                records.update(context, id, p -> {
                     p.setCredential(cipher.encrypt(password.secret(), p.credentialContext()),
                             cipher.fingerprint(password.secret()), password.keyId(), now, password.expiresAt());
                     audit.recordedBy(context.requestedBy(), "service-principal.password-added",
@@ -219,7 +219,7 @@ class ServicePrincipalJobs implements JobHandler {
                                 + found.appId() + " is already known to PullBridge as " + known.get().getId()
                                 + "; delete this one and change the grants there", FailureClass.PERMANENT), null);
             }
-            records.update(id, p -> p.recordLookup(found.appId(), found.servicePrincipalObjectId(),
+            records.update(context, id, p -> p.recordLookup(found.appId(), found.servicePrincipalObjectId(),
                     found.applicationObjectId(), found.displayName(), clock.instant()));
             return "appId " + found.appId() + ", objectId " + found.servicePrincipalObjectId() + " ('"
                     + found.displayName() + "')";
@@ -256,7 +256,7 @@ class ServicePrincipalJobs implements JobHandler {
                             ? roleName + " assigned on " + target.name()
                             : roleName + " on " + target.name() + " was already assigned: PullBridge "
                             + "adopted that assignment and will not remove it";
-                    boolean kept = records.updateIfPresent(id, p -> {
+                    boolean kept = records.updateIfPresent(context, id, p -> {
                         ServicePrincipalGrant held = p.grant(grant.getId());
                         if (held != null) {
                             held.assigned(assignment, message, clock.instant());
@@ -273,11 +273,11 @@ class ServicePrincipalJobs implements JobHandler {
                             + assignment.id();
                 });
             } catch (JobFailure failure) {
-                JobResult wait = propagationWait(principal, grant, failure);
+                JobResult wait = propagationWait(context, principal, grant, failure);
                 if (wait != null) {
                     return wait;
                 }
-                records.updateIfPresent(id, p -> {
+                records.updateIfPresent(context, id, p -> {
                     ServicePrincipalGrant held = p.grant(grant.getId());
                     if (held != null) {
                         if (failure.isTransient()) {
@@ -305,7 +305,8 @@ class ServicePrincipalJobs implements JobHandler {
      * A principal PullBridge created that Azure Resource Manager does not see yet: wait (longer each time, never past
      * the window) while the window lasts, then fail for good saying so.
      */
-    private JobResult propagationWait(ServicePrincipal principal, ServicePrincipalGrant grant, JobFailure failure) {
+    private JobResult propagationWait(JobContext context, ServicePrincipal principal, ServicePrincipalGrant grant,
+                                     JobFailure failure) {
         if (!NOT_PROPAGATED.equals(failure.problem().type()) || principal.getPrincipalCreatedAt() == null) {
             return null;
         }
@@ -321,7 +322,7 @@ class ServicePrincipalJobs implements JobHandler {
                             + grant.getRole().builtInRoleName() + " role could not be assigned. Check that the principal "
                             + "still exists in Entra ID, then retry the job.", FailureClass.PERMANENT)
                     .withRemoteRequestId(failure.problem().remoteRequestId());
-            records.updateIfPresent(principal.getId(), p -> {
+            records.updateIfPresent(context, principal.getId(), p -> {
                 ServicePrincipalGrant held = p.grant(grant.getId());
                 if (held != null) {
                     held.failed(problem.detail(), now);
@@ -337,7 +338,7 @@ class ServicePrincipalJobs implements JobHandler {
         String reason = "Entra ID is still replicating the new service principal to Azure Resource Manager ("
                 + waited.toSeconds() + "s of " + window + "): assigning " + grant.getRole().builtInRoleName()
                 + " again in " + delay.toSeconds() + "s";
-        records.updateIfPresent(principal.getId(), p -> {
+        records.updateIfPresent(context, principal.getId(), p -> {
             ServicePrincipalGrant held = p.grant(grant.getId());
             if (held != null) {
                 held.waiting(reason, now);
@@ -351,7 +352,7 @@ class ServicePrincipalJobs implements JobHandler {
             Optional<RegistryView> registry = registries.getObject().find(grant.getRegistryId());
             context.step("revoke-" + grant.getRole().value() + "-on-" + registryName(registry, grant), () -> {
                 String detail = removeAssignment(context, principal, grant, registry);
-                records.updateIfPresent(principal.getId(), p -> p.dropRevoked(grant.getId()));
+                records.updateIfPresent(context, principal.getId(), p -> p.dropRevoked(grant.getId()));
                 return detail;
             });
         }
@@ -379,7 +380,7 @@ class ServicePrincipalJobs implements JobHandler {
         }
         assignments.remove(assignmentId);
         String removed = assignmentId;
-        records.inTransaction(() -> audit.recordedBy(context.requestedBy(), "service-principal.role-removed",
+        records.inTransaction(context, () -> audit.recordedBy(context.requestedBy(), "service-principal.role-removed",
                 ResourceKinds.SERVICE_PRINCIPAL, principal.getId(), AuditLog.SUCCESS, role.builtInRoleName() + " "
                         + removed));
         return "removed " + assignmentId;
@@ -412,7 +413,7 @@ class ServicePrincipalJobs implements JobHandler {
                 context.step("delete-service-principal", () -> {
                     directory.deleteApplicationAndPrincipal(principal.getApplicationObjectId(),
                             principal.getObjectId());
-                    records.inTransaction(() -> audit.recordedBy(context.requestedBy(),
+                    records.inTransaction(context, () -> audit.recordedBy(context.requestedBy(),
                             "service-principal.application-deleted", ResourceKinds.SERVICE_PRINCIPAL, id,
                             AuditLog.SUCCESS, "appId=" + principal.getAppId() + " objectId=" + principal.getObjectId()));
                     return "deleted service principal " + principal.getObjectId() + " and application "

@@ -106,7 +106,7 @@ class ServicePrincipalRotationJob implements JobHandler {
                 .flatMap(user -> user.notYetSwitched(reference(id), fingerprint).stream())
                 .toList();
         if (!holdouts.isEmpty()) {
-            return waitForUsers(principal, holdouts);
+            return waitForUsers(context, principal, holdouts);
         }
         context.step("wait-for-users", () -> "every user of the credential holds the new password (" + fingerprint
                 + ")");
@@ -123,7 +123,7 @@ class ServicePrincipalRotationJob implements JobHandler {
             EntraDirectory.NewPassword password = directory.addPassword(applicationObjectId,
                     ServicePrincipalJobs.passwordName(now), now.plus(lifetime));
             String fingerprint = cipher.fingerprint(password.secret());
-            records.update(id, p -> {
+            records.update(context, id, p -> {
                 p.beginRotation(cipher.encrypt(password.secret(), p.credentialContext()), fingerprint,
                         password.keyId(), now, password.expiresAt());
                 audit.recordedBy(context.requestedBy(), "service-principal.password-added",
@@ -137,12 +137,12 @@ class ServicePrincipalRotationJob implements JobHandler {
         });
     }
 
-    private JobResult waitForUsers(ServicePrincipal principal, List<String> holdouts) {
+    private JobResult waitForUsers(JobContext context, ServicePrincipal principal, List<String> holdouts) {
         Instant now = clock.instant();
         Instant deadline = principal.getRotationDeadline();
         if (deadline == null) {
             Instant set = now.plus(properties.rotation().switchTimeout());
-            records.update(principal.getId(), p -> p.rotationDeadline(set));
+            records.update(context, principal.getId(), p -> p.rotationDeadline(set));
             deadline = set;
         }
         String who = holdouts.size() + " user(s) of the credential still hold the old password: "
@@ -150,7 +150,7 @@ class ServicePrincipalRotationJob implements JobHandler {
                 + (holdouts.size() > LISTED_USERS ? "; ..." : "");
         if (now.isAfter(deadline)) {
             // A retry of the job waits a whole timeout again.
-            records.update(principal.getId(), p -> p.rotationDeadline(null));
+            records.update(context, principal.getId(), p -> p.rotationDeadline(null));
             return JobResult.failed(JobProblem.of("credential-users-not-switched",
                     "The users of the credential did not switch to the new password in time", 504, who + ", "
                             + properties.rotation().switchTimeout() + " after the rotation began "
@@ -168,7 +168,7 @@ class ServicePrincipalRotationJob implements JobHandler {
             if (oldKeyId != null) {
                 directory.removePassword(principal.getApplicationObjectId(), oldKeyId);
             }
-            records.update(id, p -> {
+            records.update(context, id, p -> {
                 p.finishRotation();
                 if (oldKeyId != null) {
                     audit.recordedBy(context.requestedBy(), "service-principal.password-removed",
@@ -188,7 +188,7 @@ class ServicePrincipalRotationJob implements JobHandler {
         String owner = "PullBridge does not manage the passwords of an adopted principal: its owner must remove "
                 + old + " from the application in Entra ID";
         context.step("finish-rotation", () -> {
-            records.update(principal.getId(), ServicePrincipal::finishRotation);
+            records.update(context, principal.getId(), ServicePrincipal::finishRotation);
             return owner;
         });
         return JobResult.done("the new password is current and every user holds it; " + owner);
