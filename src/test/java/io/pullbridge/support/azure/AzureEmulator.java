@@ -524,6 +524,12 @@ public final class AzureEmulator implements AutoCloseable {
         return this;
     }
 
+    /** Forgets every injected failure and lost answer still pending. */
+    public synchronized AzureEmulator clearFaults() {
+        faults.clear();
+        return this;
+    }
+
     // ---- recording
 
     /** Every request received since the start or the last {@link #clearRequests()}, in order. */
