@@ -172,7 +172,7 @@ class ServicePrincipalRotationJob implements JobHandler {
                 throw failure;
             }
             Instant now = clock.instant();
-            records.update(context, id, p -> {
+            boolean promoted = records.update(context, id, p -> {
                 if (p.promotePending(fingerprint, now)) {
                     audit.recordedBy(context.requestedBy(), "service-principal.password-proven",
                             ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, "appId=" + p.getAppId()
@@ -180,9 +180,10 @@ class ServicePrincipalRotationJob implements JobHandler {
                                     + p.getPreviousFingerprint());
                     publishAfterCommit(events, id, fingerprint);
                 }
-            });
+            }).getCredentialFingerprint().equals(fingerprint);
             return "Entra ID signed application " + principal.getAppId() + " in with the new password ("
-                    + fingerprint + "), now current; the token was thrown away";
+                    + fingerprint + ")" + (promoted ? ", now current" : ", but a newer one was given meanwhile: its "
+                    + "own rotation proves it") + "; the token was thrown away";
         });
         return records.load(id).orElseThrow();
     }
