@@ -34,8 +34,10 @@ final class AzureClients {
     private final HttpClient http;
     private final TokenCredential credential;
     private final RetryPolicy retryPolicy;
+    private final RetryPolicy noRetry;
     private final Map<String, AzureResourceManager> resourceManagers = new ConcurrentHashMap<>();
     private volatile MicrosoftGraphClient graph;
+    private volatile MicrosoftGraphClient graphOnce;
 
     /**
      * @param environment where the Azure SDK's standard variables ({@code AZURE_CLIENT_ID}, {@code AZURE_CLIENT_SECRET},
@@ -51,6 +53,8 @@ final class AzureClients {
                 .readTimeout(timeout).build();
         AzureProperties.Retry retry = properties.retry() == null ? AzureProperties.Retry.DEFAULT : properties.retry();
         this.retryPolicy = new RetryPolicy(new BoundedRetryStrategy(retry), null, null);
+        this.noRetry = new RetryPolicy(new BoundedRetryStrategy(new AzureProperties.Retry(0, retry.baseDelay(),
+                retry.maxDelay())), null, null);
         this.credential = credential(properties, environment);
     }
 
@@ -84,17 +88,63 @@ final class AzureClients {
             synchronized (this) {
                 current = graph;
                 if (current == null) {
-                    current = AuthorizationManager.configure()
-                            .withHttpClient(http)
-                            .withRetryPolicy(retryPolicy)
-                            .withLogOptions(logOptions())
-                            .authenticate(credential, new AzureProfile(tenantId, null, cloud.environment()))
-                            .serviceClient();
+                    current = graphClient(retryPolicy);
                     graph = current;
                 }
             }
         }
         return current;
+    }
+
+    /**
+     * Microsoft Graph for calls that make something (an application, a principal, a password): sent once, never
+     * repeated in place. A repeat after a lost answer (a 5xx or a read time-out once Graph had acted) would make a
+     * second object that nothing records; the failure goes back to the job instead, whose rerun finds the first one by
+     * its marker.
+     */
+    MicrosoftGraphClient graphOnce() {
+        MicrosoftGraphClient current = graphOnce;
+        if (current == null) {
+            synchronized (this) {
+                current = graphOnce;
+                if (current == null) {
+                    current = graphClient(noRetry);
+                    graphOnce = current;
+                }
+            }
+        }
+        return current;
+    }
+
+    private MicrosoftGraphClient graphClient(RetryPolicy retries) {
+        return AuthorizationManager.configure()
+                .withHttpClient(http)
+                .withRetryPolicy(retries)
+                .withLogOptions(logOptions())
+                .authenticate(credential, new AzureProfile(tenantId, null, cloud.environment()))
+                .serviceClient();
+    }
+
+    /**
+     * A credential that signs in as another application with its client secret, at the configured cloud's authority
+     * host, built as PullBridge's own client-secret credential is (same HTTP client, logging off). Each call makes a
+     * new one: its token cache is its own and goes with it.
+     */
+    TokenCredential clientSecretCredential(String tenant, String clientId, String secret) {
+        ClientSecretCredentialBuilder builder = new ClientSecretCredentialBuilder().tenantId(tenant)
+                .httpLogOptions(logOptions())
+                .clientId(clientId).clientSecret(secret).authorityHost(cloud.authorityHost())
+                .httpClient(http).maxRetry(retryCount());
+        if (cloud.custom()) {
+            builder.disableInstanceDiscovery();
+        }
+        return builder.build();
+    }
+
+    /** The scope of a token for the configured cloud's resource manager, as the SDK asks for one. */
+    String resourceManagerScope() {
+        String audience = cloud.environment().getManagementEndpoint();
+        return (audience.endsWith("/") ? audience : audience + "/") + ".default";
     }
 
     /**
@@ -123,14 +173,7 @@ final class AzureClients {
                 require(kind, clientId, "a client id (pullbridge.azure.client-id or AZURE_CLIENT_ID)");
                 require(kind, secret, "a client secret (pullbridge.azure.client-secret or AZURE_CLIENT_SECRET)");
                 require(kind, tenantId, "a tenant (pullbridge.azure.tenant-id or AZURE_TENANT_ID)");
-                ClientSecretCredentialBuilder builder = new ClientSecretCredentialBuilder().tenantId(tenantId)
-                        .httpLogOptions(logOptions())
-                        .clientId(clientId).clientSecret(secret).authorityHost(cloud.authorityHost())
-                        .httpClient(http).maxRetry(retryCount());
-                if (cloud.custom()) {
-                    builder.disableInstanceDiscovery();
-                }
-                yield builder.build();
+                yield clientSecretCredential(tenantId, clientId, secret);
             }
             case WORKLOAD_IDENTITY -> {
                 String tokenFile = blankToNull(environment.apply("AZURE_FEDERATED_TOKEN_FILE"));

@@ -1,5 +1,6 @@
 package io.pullbridge.azure;
 
+import com.azure.core.credential.TokenRequestContext;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.util.Context;
 import com.azure.resourcemanager.authorization.fluent.MicrosoftGraphClient;
@@ -10,14 +11,18 @@ import com.azure.resourcemanager.authorization.fluent.models.MicrosoftGraphPassw
 import com.azure.resourcemanager.authorization.fluent.models.MicrosoftGraphServicePrincipalInner;
 import io.pullbridge.principals.EntraDirectory;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Entra ID through Microsoft Graph v1.0, with the SDK's generated Graph client: one call per step, so each step of a
  * job maps to exactly the Graph requests it makes. Passwords live on the application (as
- * {@code az ad sp credential reset} puts them), and their secrets only ever pass through {@link NewPassword}.
+ * {@code az ad sp credential reset} puts them), and their secrets only ever pass through {@link NewPassword}. Calls
+ * that make something go through {@link AzureClients#graphOnce()}: never repeated in place.
  */
 final class AzureEntraDirectory implements EntraDirectory {
 
@@ -55,10 +60,29 @@ final class AzureEntraDirectory implements EntraDirectory {
     }
 
     @Override
-    public DirectoryApplication createApplication(String displayName) {
+    public List<DirectoryApplication> findApplicationsByTag(String tag) {
+        String quoted = tag.replace("'", "''");
+        return AzureFailures.graph("looking for applications tagged '" + tag + "'",
+                () -> graph().getApplicationsApplications().listApplication(null, null, null, null,
+                                "tags/any(t:t eq '" + quoted + "')", null, null, null, null, Context.NONE).stream()
+                        .sorted(Comparator.comparing(MicrosoftGraphApplicationInner::createdDateTime,
+                                Comparator.nullsLast(Comparator.<OffsetDateTime>naturalOrder())))
+                        .map(AzureEntraDirectory::application)
+                        .toList());
+    }
+
+    @Override
+    public DirectoryApplication createApplication(String displayName, String tag) {
+        MicrosoftGraphApplicationInner request = new MicrosoftGraphApplicationInner().withDisplayName(displayName);
+        if (tag != null) {
+            request.withTags(List.of(tag));
+        }
         MicrosoftGraphApplicationInner application = AzureFailures.graph("creating application '" + displayName + "'",
-                () -> graph().getApplicationsApplications().createApplication(
-                        new MicrosoftGraphApplicationInner().withDisplayName(displayName)));
+                () -> graphOnce().getApplicationsApplications().createApplication(request));
+        return application(application);
+    }
+
+    private static DirectoryApplication application(MicrosoftGraphApplicationInner application) {
         return new DirectoryApplication(UUID.fromString(application.id()), UUID.fromString(application.appId()),
                 application.displayName());
     }
@@ -67,7 +91,7 @@ final class AzureEntraDirectory implements EntraDirectory {
     public DirectoryPrincipal createServicePrincipal(DirectoryApplication application) {
         MicrosoftGraphServicePrincipalInner principal = AzureFailures.graph(
                 "creating the service principal of application " + application.appId(),
-                () -> graph().getServicePrincipalsServicePrincipals().createServicePrincipal(
+                () -> graphOnce().getServicePrincipalsServicePrincipals().createServicePrincipal(
                         new MicrosoftGraphServicePrincipalInner().withAppId(application.appId().toString())
                                 .withAccountEnabled(true)));
         return new DirectoryPrincipal(UUID.fromString(principal.id()), application.appId(), application.objectId(),
@@ -78,7 +102,7 @@ final class AzureEntraDirectory implements EntraDirectory {
     public NewPassword addPassword(UUID applicationObjectId, String displayName, Instant expiresAt) {
         MicrosoftGraphPasswordCredentialInner password = AzureFailures.graph(
                 "adding a password to application " + applicationObjectId,
-                () -> graph().getApplications().addPassword(applicationObjectId.toString(),
+                () -> graphOnce().getApplications().addPassword(applicationObjectId.toString(),
                         new ApplicationsAddPasswordRequestBodyInner().withPasswordCredential(
                                 new MicrosoftGraphPasswordCredentialInner().withDisplayName(displayName)
                                         .withEndDateTime(expiresAt.atOffset(ZoneOffset.UTC)))));
@@ -101,6 +125,30 @@ final class AzureEntraDirectory implements EntraDirectory {
             }
             return null;
         });
+    }
+
+    @Override
+    public List<PasswordInfo> passwords(UUID applicationObjectId) {
+        return AzureFailures.optional(AzureFailures.Api.GRAPH, "reading the passwords of application "
+                        + applicationObjectId, () -> graph().getApplicationsApplications()
+                        .getApplication(applicationObjectId.toString()))
+                .map(application -> application.passwordCredentials() == null ? List.<PasswordInfo>of()
+                        : application.passwordCredentials().stream()
+                        .map(password -> new PasswordInfo(password.keyId(), password.displayName(),
+                                password.endDateTime() == null ? null : password.endDateTime().toInstant()))
+                        .toList())
+                .orElse(List.of());
+    }
+
+    @Override
+    public void provePossession(UUID tenantId, UUID appId, String password) {
+        try {
+            // The token is dropped unread: only Entra ID's yes or no matters.
+            clients.clientSecretCredential(tenantId.toString(), appId.toString(), password)
+                    .getTokenSync(new TokenRequestContext().addScopes(clients.resourceManagerScope()));
+        } catch (RuntimeException e) {
+            throw AzureFailures.signInRefused(e, appId, tenantId);
+        }
     }
 
     @Override
@@ -128,5 +176,9 @@ final class AzureEntraDirectory implements EntraDirectory {
 
     private MicrosoftGraphClient graph() {
         return clients.graph();
+    }
+
+    private MicrosoftGraphClient graphOnce() {
+        return clients.graphOnce();
     }
 }

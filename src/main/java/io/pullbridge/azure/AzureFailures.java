@@ -10,6 +10,7 @@ import com.microsoft.aad.msal4j.MsalException;
 import com.microsoft.aad.msal4j.MsalServiceException;
 import io.pullbridge.common.SecretMask;
 import io.pullbridge.jobs.FailureClass;
+import io.pullbridge.principals.EntraDirectory;
 import io.pullbridge.jobs.JobFailure;
 import io.pullbridge.jobs.JobProblem;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -314,6 +316,71 @@ final class AzureFailures {
         return JobFailure.permanent(problem(AUTHENTICATION_FAILED, "Azure refused PullBridge's credentials", 401,
                 "PullBridge could not sign in to Entra ID while " + action + ": " + shorten(reason, secrets),
                 FailureClass.PERMANENT, requestId), e);
+    }
+
+    /**
+     * Why Entra ID would not sign in as another application ({@link EntraDirectory#provePossession}): a refusal (4xx) is {@code service-principal-password-rejected}, naming Entra's AADSTS code
+     * and what it means in PullBridge's words, never Entra's own text, which may quote the request; an answer Entra
+     * could not give (5xx, throttling, I/O) is transient.
+     */
+    static JobFailure signInRefused(Throwable e, UUID appId, UUID tenantId) {
+        String action = "signing in as application " + appId + " in tenant " + tenantId;
+        MsalServiceException msal = find(e, MsalServiceException.class);
+        Integer status = msal == null ? null : msal.statusCode();
+        String requestId = msal == null ? null : Optional.ofNullable(first(msal.headers(), "x-ms-request-id"))
+                .orElse(msal.correlationId());
+        boolean unavailable = status != null && (status >= 500 || status == 429 || status == 408);
+        if (unavailable || (msal == null && hasIoCause(e))) {
+            Optional<Duration> retryAfter = Optional.ofNullable(msal == null ? null
+                    : first(msal.headers(), "Retry-After")).flatMap(AzureFailures::seconds);
+            return JobFailure.transientFailure(problem(UNAVAILABLE, "Entra ID could not answer", 503,
+                    "Entra ID could not answer while " + action + " (" + (status != null ? "HTTP " + status
+                            : ioKind(e)) + "); the password is tried again", FailureClass.TRANSIENT, requestId),
+                    retryAfter.orElse(null), null);
+        }
+        String code = null;
+        for (Throwable t = e; t != null && code == null; t = t.getCause() == t ? null : t.getCause()) {
+            Matcher aadsts = t.getMessage() == null ? null : AADSTS.matcher(t.getMessage());
+            if (aadsts != null && aadsts.find()) {
+                code = aadsts.group(1);
+            }
+        }
+        if (msal == null && code == null) {
+            log.warn("Unexpected failure from the Azure SDK while {}: {}", action, e.getClass().getName());
+            return JobFailure.permanent(problem(REQUEST_FAILED, "Signing in to Entra ID failed", 502,
+                    "An unexpected error stopped " + action + "; the service log names its kind",
+                    FailureClass.PERMANENT, null), null);
+        }
+        String named = code == null ? "HTTP " + status : code;
+        return JobFailure.permanent(problem(EntraDirectory.PASSWORD_REJECTED,
+                "Entra ID refused the password", 422, "Entra ID refused to sign in as application " + appId
+                        + " in tenant " + tenantId + " with the password given (" + named + ": " + meaning(code)
+                        + "). Nothing was granted or written with it; give the principal's current client secret "
+                        + "(its value, not its secret id)", FailureClass.PERMANENT, requestId), null);
+    }
+
+    /** What the AADSTS codes a client-credentials sign-in meets mean, in PullBridge's own words. */
+    private static String meaning(String code) {
+        if (code == null) {
+            return "the sign-in was refused";
+        }
+        return switch (code) {
+            case "AADSTS7000215" -> "the password is not a client secret of this application";
+            case "AADSTS7000222" -> "the password has expired";
+            case "AADSTS700016" -> "the application is not found in the tenant";
+            case "AADSTS90002" -> "the tenant is not found in the configured cloud";
+            case "AADSTS7000112" -> "the application is disabled";
+            case "AADSTS700024", "AADSTS7000218" -> "the request carried no usable client secret";
+            default -> "the sign-in was refused";
+        };
+    }
+
+    private static Optional<Duration> seconds(String value) {
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.strip()))));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     private static Throwable credentialFailure(Throwable e) {

@@ -125,7 +125,7 @@ class BindingJobs implements JobHandler {
         PullSecrets.Pass pass = pullSecrets.apply(context, binding, desired.get(), binding.reconciledAt() == null);
         PullSecretStatus status = pass.status();
         context.step("record", () -> {
-            tx.executeWithoutResult(tx -> bindings.findById(binding.id()).ifPresent(row -> {
+            context.fenced(() -> bindings.findById(binding.id()).ifPresent(row -> {
                 row.setPullSecretStatus(status);
                 row.reconciled(clock.instant(), pass.drift());
                 row.getStatus().setCondition(status.failed() + status.conflicts() == 0
@@ -151,7 +151,7 @@ class BindingJobs implements JobHandler {
     private JobResult attach(JobContext context, BindingSnapshot binding) throws Exception {
         KubeletIdentityAccess.Attached attached = kubelet.attach(context, binding, binding.kubelet());
         context.step("record", () -> {
-            tx.executeWithoutResult(status -> bindings.findById(binding.id()).ifPresent(row -> {
+            context.fenced(() -> bindings.findById(binding.id()).ifPresent(row -> {
                 row.setKubeletAssignment(attached.assignment());
                 row.reconciled(clock.instant(), attached.drift());
                 row.getStatus().setCondition(new Condition(KubeletIdentityAccess.ROLE_ASSIGNED, "True",
@@ -179,7 +179,7 @@ class BindingJobs implements JobHandler {
                 ? new Condition("Verified", "True", "AccessEffective", "Access was proven by job " + context.jobId(),
                 clock.instant())
                 : new Condition("Verified", "False", "AccessNotEffective", found, clock.instant());
-        recordVerification(binding.id(), verified);
+        recordVerification(context, binding.id(), verified);
         if (!problems.isEmpty()) {
             String repair = binding.method() == BindingMethod.KUBELET_IDENTITY
                     ? ". The next reconcile pass assigns the role again" : "";
@@ -257,8 +257,8 @@ class BindingJobs implements JobHandler {
         return problems;
     }
 
-    private void recordVerification(UUID id, Condition verified) {
-        tx.executeWithoutResult(status -> bindings.findById(id).ifPresent(row -> {
+    private void recordVerification(JobContext context, UUID id, Condition verified) {
+        context.fenced(() -> bindings.findById(id).ifPresent(row -> {
             row.getStatus().setCondition(verified);
             row.touched(clock.instant());
         }));

@@ -45,8 +45,7 @@ class BindingResources extends RepositoryResources<Binding> {
         if (binding.method() == BindingMethod.KUBELET_IDENTITY) {
             job.step("detach", () -> {
                 String detail = kubelet.detach(binding.kubelet());
-                tx.executeWithoutResult(status -> repository.findById(id)
-                        .ifPresent(row -> row.setKubeletAssignment(null)));
+                job.fenced(() -> repository.findById(id).ifPresent(row -> row.setKubeletAssignment(null)));
                 return detail;
             });
         } else if (binding.method() == BindingMethod.PULL_SECRET) {

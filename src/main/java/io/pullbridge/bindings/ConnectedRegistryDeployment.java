@@ -246,7 +246,7 @@ class ConnectedRegistryDeployment {
             if (facts.failed()) {
                 if (job.jobId().equals(now.progress().deployJobId())) {
                     // Forgotten, so that this job retried (or the next pass) deploys the extension again.
-                    record(target.binding().id(), status -> status.with(observed(job.mask(), target, facts, null,
+                    record(job, target.binding().id(), status -> status.with(observed(job.mask(), target, facts, null,
                             status.observed())).with(Progress.NONE));
                     throw JobFailure.permanent(facts.problem().orElseThrow(), null);
                 }
@@ -271,7 +271,7 @@ class ConnectedRegistryDeployment {
         });
         if (wait.get() != null) {
             if (!resuming) {
-                recordDrift(target.binding().id(), drift);
+                recordDrift(job, target.binding().id(), drift);
             }
             return wait.get();
         }
@@ -412,7 +412,7 @@ class ConnectedRegistryDeployment {
         job.protect(generated.value());
         String fingerprint = cipher.fingerprint(generated.value());
         Instant now = clock.instant();
-        tx.executeWithoutResult(status -> bindings.findById(target.binding().id()).ifPresent(row -> {
+        job.fenced(() -> bindings.findById(target.binding().id()).ifPresent(row -> {
             row.setClientTokenPassword(cipher.encrypt(generated.value(), row.clientTokenContext()));
             ConnectedRegistryStatus current = status(row.getConnectedRegistryStatus());
             row.setConnectedRegistryStatus(current.with(current.credentials().client(generated.slot(), retiring,
@@ -461,7 +461,7 @@ class ConnectedRegistryDeployment {
         job.protect(password.value(), connectionString);
         connected.putExtension(target.clusterResourceId(), target.extension(), extensionSettings(target,
                 connectionString));
-        record(target.binding().id(), status -> status
+        record(job, target.binding().id(), status -> status
                 .with(status.credentials().sync(slot, retiring, now))
                 .with(new Progress(now, job.jobId(), null)));
         audit(job, "binding.extension-deployed", target.binding().id(), "extension " + target.extension() + " on " + target.cluster().name()
@@ -475,11 +475,11 @@ class ConnectedRegistryDeployment {
         Instant began = status.progress().deployStartedAt();
         if (began == null || !job.jobId().equals(status.progress().deployJobId())) {
             // An operation this job did not start (an upgrade, another job's deploy): this job's wait begins now.
-            record(target.binding().id(), current -> current.with(new Progress(now, job.jobId(),
+            record(job, target.binding().id(), current -> current.with(new Progress(now, job.jobId(),
                     current.progress().deleteStartedAt())));
             began = now;
         }
-        record(target.binding().id(), current -> current.with(observed(job.mask(), target, facts, null,
+        record(job, target.binding().id(), current -> current.with(observed(job.mask(), target, facts, null,
                 current.observed())));
         if (!now.isBefore(began.plus(settings.extensionTimeout()))) {
             throw JobFailure.permanent(JobProblem.of(PROBLEMS + "extension-timeout",
@@ -506,7 +506,7 @@ class ConnectedRegistryDeployment {
         });
         job.step("record", () -> {
             Observed seen = observed.get();
-            tx.executeWithoutResult(status -> bindings.findById(target.binding().id()).ifPresent(row -> {
+            job.fenced(() -> bindings.findById(target.binding().id()).ifPresent(row -> {
                 ConnectedRegistryStatus current = status(row.getConnectedRegistryStatus());
                 row.setConnectedRegistryStatus(current.with(seen).with(new Progress(null, null,
                         current.progress().deleteStartedAt())));
@@ -572,7 +572,7 @@ class ConnectedRegistryDeployment {
             }
             ExtensionFacts facts = found.get();
             if (facts.failed()) {
-                record(target.binding().id(), status -> status.with(observed(job.mask(), target, facts, null,
+                record(job, target.binding().id(), status -> status.with(observed(job.mask(), target, facts, null,
                         status.observed())).with(Progress.NONE));
                 JobProblem problem = facts.problem().orElseThrow();
                 throw JobFailure.permanent(JobProblem.of(ConnectedRegistries.EXTENSION_FAILED, problem.title(),
@@ -596,7 +596,7 @@ class ConnectedRegistryDeployment {
                 return "nothing to retire";
             }
             retire(target.registryId(), target.syncToken(), retiring);
-            record(target.binding().id(), status -> status.with(status.credentials()
+            record(job, target.binding().id(), status -> status.with(status.credentials()
                     .sync(status.credentials().syncSlot(), null, null)));
             audit(job, "binding.sync-password-retired", target.binding().id(), "sync token " + target.syncToken() + ": "
                             + slotName(retiring) + " generated again and discarded: the previous password no longer "
@@ -626,7 +626,7 @@ class ConnectedRegistryDeployment {
         PullSecrets.Pass pass = pullSecrets.apply(job, target.binding(),
                 new PullSecrets.Desired(target.spec().clusterIP(), client.get()), false);
         if (pass.status().failed() > 0) {
-            tx.executeWithoutResult(status -> bindings.findById(target.binding().id())
+            job.fenced(() -> bindings.findById(target.binding().id())
                     .ifPresent(row -> row.setPullSecretStatus(pass.status())));
             throw JobFailure.permanent(JobProblem.of("credential-users-not-switched",
                     "Pull secrets still hold the previous password", 409, pass.status().failed()
@@ -644,7 +644,7 @@ class ConnectedRegistryDeployment {
                 return "nothing to retire";
             }
             retire(target.registryId(), target.clientToken(), retiring);
-            record(target.binding().id(), status -> status.with(status.credentials().client(
+            record(job, target.binding().id(), status -> status.with(status.credentials().client(
                     status.credentials().clientSlot(), null, status.credentials().clientFingerprint(), null)));
             audit(job, "binding.client-password-retired", target.binding().id(), "client token " + target.clientToken() + ": "
                             + slotName(retiring) + " generated again and discarded: the previous password no longer "
@@ -684,7 +684,7 @@ class ConnectedRegistryDeployment {
             ConnectedRegistryStatus status = status(target.binding().id());
             Instant began = status.progress().deleteStartedAt();
             if (began == null) {
-                record(target.binding().id(), current -> current.with(new Progress(
+                record(job, target.binding().id(), current -> current.with(new Progress(
                         current.progress().deployStartedAt(), current.progress().deployJobId(), now)));
                 began = now;
             }
@@ -812,18 +812,18 @@ class ConnectedRegistryDeployment {
         return status == null ? ConnectedRegistryStatus.empty() : status;
     }
 
-    private void record(UUID id, UnaryOperator<ConnectedRegistryStatus> change) {
-        tx.executeWithoutResult(status -> bindings.findById(id).ifPresent(row ->
+    private void record(JobContext job, UUID id, UnaryOperator<ConnectedRegistryStatus> change) {
+        job.fenced(() -> bindings.findById(id).ifPresent(row ->
                 row.setConnectedRegistryStatus(change.apply(status(row.getConnectedRegistryStatus())))));
     }
 
     private void audit(JobContext job, String action, UUID id, String detail) {
-        tx.executeWithoutResult(status -> audit.recordedBy(job.requestedBy(), action, ResourceKinds.BINDING, id,
+        job.fenced(() -> audit.recordedBy(job.requestedBy(), action, ResourceKinds.BINDING, id,
                 AuditLog.SUCCESS, detail));
     }
 
-    private void recordDrift(UUID id, List<String> drift) {
-        tx.executeWithoutResult(status -> bindings.findById(id).ifPresent(row -> row.drifted(drift)));
+    private void recordDrift(JobContext job, UUID id, List<String> drift) {
+        job.fenced(() -> bindings.findById(id).ifPresent(row -> row.drifted(drift)));
     }
 
     private List<String> snapshotDrift(UUID id) {

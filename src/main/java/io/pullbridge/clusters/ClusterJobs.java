@@ -91,7 +91,7 @@ class ClusterJobs implements JobHandler, ReconcileSource {
             readFromAzure(context, target);
         } catch (JobFailure failure) {
             if (probe && !failure.isTransient()) {
-                degrade(context.targetId(), failure.problem().detail());
+                degrade(context, context.targetId(), failure.problem().detail());
                 return JobResult.done("Degraded: " + failure.problem().detail());
             }
             throw failure;
@@ -104,7 +104,7 @@ class ClusterJobs implements JobHandler, ReconcileSource {
                 int namespaces = api.namespaces(null).size();
                 String detail = "Kubernetes " + version + ", " + namespaces
                         + (namespaces == 1 ? " namespace" : " namespaces");
-                record(context.targetId(), cluster -> {
+                record(context, context.targetId(), cluster -> {
                     cluster.reached(version, namespaces, clock.instant());
                     if (probe && cluster.getStatus().phase() == Phase.Degraded) {
                         cluster.getStatus().moveTo(Phase.Ready, detail);
@@ -116,11 +116,11 @@ class ClusterJobs implements JobHandler, ReconcileSource {
         } catch (JobFailure failure) {
             String reason = ClusterProblems.unreachableReason(failure.problem());
             if (reason != null) {
-                record(context.targetId(), cluster -> cluster.unreachable(reason, failure.problem().detail(),
+                record(context, context.targetId(), cluster -> cluster.unreachable(reason, failure.problem().detail(),
                         clock.instant()));
             }
             if (probe && reason != null) {
-                degrade(context.targetId(), failure.problem().detail());
+                degrade(context, context.targetId(), failure.problem().detail());
                 return JobResult.done("Degraded: " + reason);
             }
             throw failure;
@@ -134,7 +134,7 @@ class ClusterJobs implements JobHandler, ReconcileSource {
                 ManagedClusterDirectory.ManagedClusterFacts facts = managedClusters.read(target.resourceId())
                         .orElseThrow(() -> notInAzure(target.resourceId(), ArmResourceId.ResourceType.MANAGED_CLUSTER,
                                 "AKS cluster", "Azure Kubernetes Service Cluster User Role and Reader"));
-                record(target.id(), cluster -> cluster.observe(facts));
+                record(context, target.id(), cluster -> cluster.observe(facts));
                 ManagedClusterDirectory.KubeletIdentity kubelet = facts.kubeletIdentity();
                 return "Kubernetes " + facts.kubernetesVersion() + " in " + facts.location() + ", kubelet identity "
                         + (kubelet == null ? "unknown" : kubelet.objectId()
@@ -145,16 +145,19 @@ class ClusterJobs implements JobHandler, ReconcileSource {
                 ConnectedClusterDirectory.ConnectedClusterFacts facts = connectedClusters.read(target.resourceId())
                         .orElseThrow(() -> notInAzure(target.resourceId(),
                                 ArmResourceId.ResourceType.CONNECTED_CLUSTER, "Arc-connected cluster", "Reader"));
-                record(target.id(), cluster -> cluster.observe(facts));
+                record(context, target.id(), cluster -> cluster.observe(facts));
                 return facts.distribution() + " " + facts.kubernetesVersion() + " in " + facts.location() + ", "
                         + facts.connectivityStatus();
             });
         }
     }
 
-    /** Changes the cluster in a transaction of its own, unless it went or is being deleted meanwhile. */
-    private void record(UUID id, java.util.function.Consumer<Cluster> change) {
-        tx.executeWithoutResult(status -> clusters.findById(id)
+    /**
+     * Changes the cluster in a transaction of its own, fenced by the job's run token, unless it went or is being
+     * deleted meanwhile.
+     */
+    private void record(JobContext context, UUID id, java.util.function.Consumer<Cluster> change) {
+        context.fenced(() -> clusters.findById(id)
                 .filter(cluster -> cluster.getStatus().phase() != Phase.Deleting)
                 .ifPresent(cluster -> {
                     change.accept(cluster);
@@ -162,8 +165,8 @@ class ClusterJobs implements JobHandler, ReconcileSource {
                 }));
     }
 
-    private void degrade(UUID id, String message) {
-        record(id, cluster -> {
+    private void degrade(JobContext context, UUID id, String message) {
+        record(context, id, cluster -> {
             if (cluster.getStatus().phase() == Phase.Ready || cluster.getStatus().phase() == Phase.Degraded) {
                 cluster.getStatus().moveTo(Phase.Degraded, message);
                 cluster.getStatus().observed(clock.instant());

@@ -5,11 +5,19 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * A handler's view of the job it runs: what it works on, and {@link #step} to record progress. Before each step
- * the engine checks that the job is still this runner's, that nobody cancelled it, and that the service is not
- * shutting down; a handler therefore sees a cancellation at its next step.
+ * A handler's view of the job it runs: what it works on, {@link #step} to record progress, and {@link #fenced} to
+ * record what a step made. Before each step the engine checks that the job is still this runner's, that nobody
+ * cancelled it, and that the service is not shutting down; a handler therefore sees a cancellation at its next step.
+ * <p>
+ * Fencing: a runner that stalls (a long GC pause, a frozen VM) stops heartbeating, is presumed dead, and another
+ * runner takes its job over with a new run token. The stalled runner may wake up in the middle of a step, after an
+ * Azure call whose result the new runner has since replaced (a registry token password generated again, say). Its
+ * writes to the job record already carry its token and change nothing; {@link #fenced} holds its writes to resource
+ * rows to the same rule, so what it recorded can never overwrite what the new runner made.
  */
 public final class JobContext {
 
@@ -25,16 +33,18 @@ public final class JobContext {
     private final JobEvents events;
     private final Clock clock;
     private final BooleanSupplier shuttingDown;
+    private final TransactionTemplate tx;
     private volatile SecretMask mask = SecretMask.none();
 
     JobContext(JobStore.Snapshot job, UUID token, JobStore store, JobEvents events, Clock clock,
-               BooleanSupplier shuttingDown) {
+               BooleanSupplier shuttingDown, TransactionTemplate tx) {
         this.job = job;
         this.token = token;
         this.store = store;
         this.events = events;
         this.clock = clock;
         this.shuttingDown = shuttingDown;
+        this.tx = tx;
     }
 
     public UUID jobId() {
@@ -96,6 +106,9 @@ public final class JobContext {
         String detail;
         try {
             detail = step.run();
+        } catch (LostOwnership e) {
+            // Nothing more to write: the job is another runner's now.
+            throw e;
         } catch (Exception e) {
             SecretMask secrets = mask;
             String reason = secrets.apply(e instanceof JobFailure failure ? failure.problem().detail()
@@ -105,6 +118,32 @@ public final class JobContext {
             throw e instanceof JobFailure failure ? failure.masked(secrets) : e;
         }
         store.finishStep(job.id(), token, "succeeded", mask.apply(detail), clock.instant());
+    }
+
+    /**
+     * Records what the job made, fenced by this run's token: in one transaction, locks the job's row, checks that
+     * the job is still this runner's, then applies the write (which joins the transaction). A runner taken over
+     * meanwhile writes nothing and stops, as when it loses its job at a step boundary. A cancel asked for does not
+     * refuse the write: what a step made in Azure must be recorded, so a rerun finds it.
+     *
+     * @throws RuntimeException (the engine's "lost ownership") when another runner took the job over; handlers let it
+     *                          through
+     */
+    public <T> T fenced(Supplier<T> write) {
+        return tx.execute(status -> {
+            if (!store.lockOwned(job.id(), token)) {
+                throw new LostOwnership();
+            }
+            return write.get();
+        });
+    }
+
+    /** {@link #fenced(Supplier)} for a write that returns nothing. */
+    public void fenced(Runnable write) {
+        fenced(() -> {
+            write.run();
+            return null;
+        });
     }
 
     void ensureStillOurs() {

@@ -115,7 +115,7 @@ class JobRunner {
             return finish(job, token, JobState.FAILED, problem, null, claimedAt);
         }
         JobContext context = new JobContext(job, token, store, events, clock,
-                () -> execution.getSchedulerState().isShuttingDown());
+                () -> execution.getSchedulerState().isShuttingDown(), tx);
         JobResult result;
         try {
             result = handler.handle(context);

@@ -140,6 +140,15 @@ class JobStore {
                 .update() == 1;
     }
 
+    /**
+     * Locks the job's row for the rest of the caller's transaction if the runner still owns it: a takeover (which
+     * updates the row) then waits for that transaction, and one that came first makes this answer false.
+     */
+    boolean lockOwned(UUID id, UUID token) {
+        return jdbc.sql("select 1 from jobs where id = ? and run_token = ? and state = 'running' for update")
+                .params(id, token).query(Integer.class).optional().isPresent();
+    }
+
     /** @return true while the runner still owns the job; the second value says whether a cancel was asked for */
     Optional<Boolean> cancelRequested(UUID id, UUID token) {
         return jdbc.sql("select cancel_requested from jobs where id = ? and run_token = ? and state = 'running'")

@@ -18,7 +18,6 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Runs {@code <kind>.delete} jobs for every kind of resource: checks nothing uses the resource any more, lets its
@@ -30,14 +29,11 @@ class ResourceDeleteHandler implements JobHandler {
     private final Map<String, ManagedResources> kinds;
     private final List<ResourceReferences> references;
     private final AuditLog audit;
-    private final TransactionTemplate tx;
 
-    ResourceDeleteHandler(List<ManagedResources> kinds, List<ResourceReferences> references, AuditLog audit,
-                          TransactionTemplate tx) {
+    ResourceDeleteHandler(List<ManagedResources> kinds, List<ResourceReferences> references, AuditLog audit) {
         this.kinds = kinds.stream().collect(Collectors.toMap(ManagedResources::kind, Function.identity()));
         this.references = references;
         this.audit = audit;
-        this.tx = tx;
     }
 
     @Override
@@ -70,7 +66,7 @@ class ResourceDeleteHandler implements JobHandler {
         if (wait.isPresent()) {
             return wait.get();
         }
-        context.step("remove-record", () -> tx.execute(status -> {
+        context.step("remove-record", () -> context.fenced(() -> {
             Optional<? extends ResourceEntity> resource = resources.find(id);
             if (resource.isEmpty()) {
                 return "already removed";

@@ -73,6 +73,24 @@ class ServicePrincipal extends ResourceEntity {
     @Column(name = "credential_created_at")
     private Instant credentialCreatedAt;
 
+    @Column(name = "credential_verified_at")
+    private Instant credentialVerifiedAt;
+
+    @Embedded
+    @AttributeOverrides({
+            @AttributeOverride(name = "keyId", column = @Column(name = "pending_key_id")),
+            @AttributeOverride(name = "ciphertext", column = @Column(name = "pending_ciphertext"))})
+    private EncryptedSecret pending;
+
+    @Column(name = "pending_fingerprint")
+    private String pendingFingerprint;
+
+    @Column(name = "pending_expires_at")
+    private Instant pendingExpiresAt;
+
+    @Column(name = "pending_given_at")
+    private Instant pendingGivenAt;
+
     @Column(name = "application_object_id")
     private UUID applicationObjectId;
 
@@ -188,6 +206,32 @@ class ServicePrincipal extends ResourceEntity {
         return credentialCreatedAt;
     }
 
+    /** When Entra ID last accepted the current password in a sign-in by PullBridge; null until then. */
+    Instant getCredentialVerifiedAt() {
+        return credentialVerifiedAt;
+    }
+
+    EncryptedSecret getPending() {
+        return pending;
+    }
+
+    String getPendingFingerprint() {
+        return pendingFingerprint;
+    }
+
+    Instant getPendingExpiresAt() {
+        return pendingExpiresAt;
+    }
+
+    Instant getPendingGivenAt() {
+        return pendingGivenAt;
+    }
+
+    /** A new password given to {@code :rotate} that its rotate job has yet to prove. */
+    boolean hasPendingCredential() {
+        return pending != null && pending.isSet();
+    }
+
     UUID getApplicationObjectId() {
         return applicationObjectId;
     }
@@ -249,6 +293,54 @@ class ServicePrincipal extends ResourceEntity {
         this.credentialKeyId = keyId;
         this.credentialCreatedAt = micros(createdAt);
         this.credentialExpiresAt = micros(expiresAt);
+        this.credentialVerifiedAt = null;
+    }
+
+    /** Entra ID accepted the current password (the one with this fingerprint) in a sign-in by PullBridge. */
+    void credentialVerified(String fingerprint, Instant now) {
+        if (fingerprint.equals(credentialFingerprint)) {
+            this.credentialVerifiedAt = micros(now);
+        }
+    }
+
+    /**
+     * An adopted principal's new password, kept aside until its rotate job proved it: the current one stays current
+     * (and in every pull secret) until then. A newer one given meanwhile replaces it.
+     */
+    void setPendingCredential(EncryptedSecret credential, String fingerprint, Instant expiresAt, Instant now) {
+        this.pending = credential;
+        this.pendingFingerprint = fingerprint;
+        this.pendingExpiresAt = micros(expiresAt);
+        this.pendingGivenAt = micros(now);
+    }
+
+    /**
+     * The pending password, proven: it becomes current, as {@link #beginRotation} makes a new password current.
+     *
+     * @return false (and nothing changes) when the pending password is no longer the one proven
+     */
+    boolean promotePending(String provenFingerprint, Instant now) {
+        if (!hasPendingCredential() || !provenFingerprint.equals(pendingFingerprint)) {
+            return false;
+        }
+        beginRotation(pending, pendingFingerprint, null, now, pendingExpiresAt);
+        this.credentialVerifiedAt = micros(now);
+        dropPending();
+        return true;
+    }
+
+    /** Forgets the pending password (Entra ID refused it), if it is still the one with this fingerprint. */
+    void dropPending(String fingerprint) {
+        if (fingerprint.equals(pendingFingerprint)) {
+            dropPending();
+        }
+    }
+
+    private void dropPending() {
+        this.pending = null;
+        this.pendingFingerprint = null;
+        this.pendingExpiresAt = null;
+        this.pendingGivenAt = null;
     }
 
     /**

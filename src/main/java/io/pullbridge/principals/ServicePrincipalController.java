@@ -44,10 +44,14 @@ class ServicePrincipalController {
     @Operation(operationId = "createServicePrincipal", summary = "Create or adopt a service principal", description = "Mode create: a job "
             + "(Operation-Location) refuses a display name the tenant already has, creates the application, the "
             + "service principal and a password with the requested lifetime, then assigns the grants' roles at the "
-            + "registries. Mode adopt: a job looks the principal up by appId or objectId and assigns the roles; its "
-            + "password is the one you supply (write-only).")
+            + "registries. Mode adopt (Admin only): a job looks the principal up by appId or objectId, signs in as it "
+            + "with the password you supply (write-only), and only then assigns the roles; a password Entra ID refuses "
+            + "fails the job with service-principal-password-rejected. Granting acrpush or owner is Admin's unless "
+            + "pullbridge.security.operator-grantable-roles lets Operators.")
     @ApiResponse(responseCode = "202", description = "Accepted; status.phase follows the job")
     @ApiResponse(responseCode = "400", description = "Invalid fields, or fields of the other mode")
+    @ApiResponse(responseCode = "403", description = "Adopting, or granting a role beyond "
+            + "pullbridge.security.operator-grantable-roles, without the Admin role; the detail names the rule")
     @ApiResponse(responseCode = "409", description = "The display name (mode create) or appId/objectId (mode adopt) "
             + "is taken")
     @ApiResponse(responseCode = "422", description = "A grant names a registry PullBridge does not know")
@@ -92,6 +96,8 @@ class ServicePrincipalController {
     @ApiResponse(responseCode = "200", description = "Changed; nothing to do in Azure")
     @ApiResponse(responseCode = "202", description = "Accepted; the grants will be applied in Azure")
     @ApiResponse(responseCode = "400", description = "Invalid or immutable fields")
+    @ApiResponse(responseCode = "403", description = "Adding a grant of a role beyond "
+            + "pullbridge.security.operator-grantable-roles without the Admin role; the detail names the rule")
     @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     @ApiResponse(responseCode = "422", description = "A grant names a registry PullBridge does not know")
     ResponseEntity<ServicePrincipalResponse> update(@PathVariable UUID id,
@@ -111,8 +117,10 @@ class ServicePrincipalController {
     @Operation(operationId = "rotateServicePrincipal", summary = "Rotate a service principal's password",
             description = "A job (Operation-Location) replaces the password without a moment where pulls fail: a "
                     + "principal PullBridge created gets a new password in Entra ID (send no body); an adopted "
-                    + "principal's new password, which you added in Entra ID, is given in the body. The new password "
-                    + "becomes current at once for everything that writes it (pull secrets); the job waits until every "
+                    + "principal's new password, which you added in Entra ID, is given in the body and shows under "
+                    + "credential.pending until the job has signed in with it (a password Entra ID refuses is dropped "
+                    + "and the job fails with service-principal-password-rejected). The new password "
+                    + "becomes current for everything that writes it (pull secrets); the job waits until every "
                     + "user holds it (up to pullbridge.principals.rotation.switch-timeout), then removes the old password "
                     + "from the application. PullBridge cannot remove an adopted principal's old password: the job "
                     + "says its owner must.")
@@ -121,7 +129,8 @@ class ServicePrincipalController {
     @ApiResponse(responseCode = "400", description = "A password for a principal PullBridge created, none for an "
             + "adopted one, or the current one again")
     @ApiResponse(responseCode = "404", description = "No such service principal")
-    @ApiResponse(responseCode = "409", description = "Being deleted, or no password to rotate yet")
+    @ApiResponse(responseCode = "409", description = "Being deleted, or no password to rotate yet (an adopted "
+            + "principal whose adopt job has not succeeded)")
     ResponseEntity<ServicePrincipalResponse> rotate(@PathVariable UUID id,
                                                     @RequestBody(required = false)
                                                     RotateServicePrincipalRequest request) {

@@ -31,12 +31,14 @@ import org.springframework.stereotype.Component;
 /**
  * The jobs that make a service principal what its spec says, in Entra ID and Azure RBAC. All three types run the
  * same level-triggered flow, whose steps each do one Azure call and record its outcome at once, and are skipped when
- * a recorded outcome says they are done, so a rerun after any interruption makes nothing twice:
+ * a recorded outcome says they are done, so a rerun after any interruption makes nothing twice; what a run made but
+ * could not record (it crashed, or Graph's answer was lost) is found again by PullBridge's marker on it:
  * <ul>
- * <li>{@code service-principal.create}: refuse a display name the tenant already has, create the application, its
- * service principal and a password, then assign the grants;</li>
+ * <li>{@code service-principal.create}: find the application an earlier run made (tagged {@code pullbridge:<id>}), or
+ * refuse a display name the tenant already has and create the application, tagged; create its service principal;
+ * remove any password an earlier run added but never recorded, add a password; then assign the grants;</li>
  * <li>{@code service-principal.adopt}: look the principal up by appId or objectId (checking that both name it when
- * both are given), then assign the grants;</li>
+ * both are given), prove the password given by signing in with it, then assign the grants;</li>
  * <li>{@code service-principal.grants} (after a PATCH): assign new grants, remove the assignments PullBridge made
  * for grants no longer wanted.</li>
  * </ul>
@@ -106,27 +108,68 @@ class ServicePrincipalJobs implements JobHandler {
         ServicePrincipal principal = found.get();
         if (principal.getMode() == PrincipalMode.CREATE) {
             principal = createInEntra(context, principal);
-        } else if (principal.getLookedUpAt() == null) {
-            principal = lookUp(context, principal);
+        } else {
+            if (principal.getLookedUpAt() == null) {
+                principal = lookUp(context, principal);
+            }
+            if (principal.getCredentialVerifiedAt() == null) {
+                principal = provePassword(context, principal);
+            }
         }
         JobResult waiting = assignGrants(context, principal);
         if (waiting != null) {
             return waiting;
         }
         revokeGrants(context, principal);
-        principal = records.update(id, p -> p.provisioned(clock.instant()));
+        principal = records.update(context, id, p -> p.provisioned(clock.instant()));
         return JobResult.done(summary(principal));
     }
 
     // ---- Entra ID -------------------------------------------------------------------------------------------
 
+    /*
+     * A run can stop anywhere (a crash, a lost answer from Graph) between Graph making something and PullBridge
+     * recording it. What it made carries a marker that names this principal, so the next run finds it again instead of
+     * making another: the application a tag, each password its display name (see passwordName).
+     */
     private ServicePrincipal createInEntra(JobContext context, ServicePrincipal given) throws Exception {
         ServicePrincipal principal = given;
         UUID id = principal.getId();
         UUID tenant = principal.getTenantId();
         String name = principal.getDisplayName();
-        boolean applicationMadeNow = principal.getApplicationObjectId() == null;
-        if (applicationMadeNow) {
+        boolean applicationMadeNow = false;
+        if (principal.getApplicationObjectId() == null) {
+            String tag = marker(id);
+            context.step("find-application", () -> {
+                List<EntraDirectory.DirectoryApplication> tagged = directory.findApplicationsByTag(tag);
+                if (tagged.isEmpty()) {
+                    return "no application carries the tag " + tag + " yet";
+                }
+                // The oldest is kept; any other was made by a run whose answer was lost too.
+                EntraDirectory.DirectoryApplication kept = tagged.get(0);
+                List<EntraDirectory.DirectoryApplication> extra = tagged.subList(1, tagged.size());
+                records.update(context, id, p -> {
+                    p.recordApplication(kept.appId(), kept.objectId());
+                    audit.recordedBy(context.requestedBy(), "service-principal.application-found",
+                            ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, "application '" + kept.displayName()
+                                    + "' appId=" + kept.appId() + " objectId=" + kept.objectId() + ", made by an "
+                                    + "earlier run that did not record it");
+                });
+                for (EntraDirectory.DirectoryApplication other : extra) {
+                    directory.deleteApplicationAndPrincipal(other.objectId(), null);
+                    records.inTransaction(context, () -> audit.recordedBy(context.requestedBy(),
+                            "service-principal.application-deleted", ResourceKinds.SERVICE_PRINCIPAL, id,
+                            AuditLog.SUCCESS, "appId=" + other.appId() + " objectId=" + other.objectId()
+                                    + ": a second application tagged " + tag + " that no run recorded"));
+                }
+                return "found application " + kept.appId() + " (object id " + kept.objectId() + "), made by an earlier "
+                        + "run that stopped before recording it" + (extra.isEmpty() ? ""
+                        : "; deleted " + extra.size() + " more tagged " + tag);
+            });
+            principal = records.load(id).orElseThrow();
+        }
+        if (principal.getApplicationObjectId() == null) {
+            applicationMadeNow = true;
             context.step("check-display-name", () -> {
                 if (directory.applicationExists(name)) {
                     throw JobFailure.permanent(JobProblem.of("service-principal-name-taken",
@@ -140,28 +183,30 @@ class ServicePrincipalJobs implements JobHandler {
                 return "no application is named '" + name + "' in tenant " + tenant;
             });
             context.step("create-application", () -> {
-                EntraDirectory.DirectoryApplication application = directory.createApplication(name);
-                records.update(id, p -> {
+                EntraDirectory.DirectoryApplication application = directory.createApplication(name, marker(id));
+                records.update(context, id, p -> {
                     p.recordApplication(application.appId(), application.objectId());
                     audit.recordedBy(context.requestedBy(), "service-principal.application-created",
                             ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, "application '" + name
                                     + "' appId=" + application.appId() + " objectId=" + application.objectId());
                 });
-                return "application " + application.appId() + " (object id " + application.objectId() + ")";
+                return "application " + application.appId() + " (object id " + application.objectId() + "), tagged "
+                        + marker(id);
             });
             principal = records.load(id).orElseThrow();
         }
         if (principal.getObjectId() == null) {
             EntraDirectory.DirectoryApplication application = new EntraDirectory.DirectoryApplication(
                     principal.getApplicationObjectId(), principal.getAppId(), name);
+            boolean lookFirst = !applicationMadeNow;
             context.step("create-service-principal", () -> {
                 // An earlier run made the application: it may have stopped after Graph made the principal too, but
                 // before recording it. Look before creating (a second principal of one application is refused).
-                Optional<EntraDirectory.DirectoryPrincipal> made = applicationMadeNow ? Optional.empty()
-                        : directory.findByAppId(application.appId());
+                Optional<EntraDirectory.DirectoryPrincipal> made = lookFirst
+                        ? directory.findByAppId(application.appId()) : Optional.empty();
                 EntraDirectory.DirectoryPrincipal created = made.orElseGet(() ->
                         directory.createServicePrincipal(application));
-                records.update(id, p -> {
+                records.update(context, id, p -> {
                     p.recordServicePrincipal(created.servicePrincipalObjectId(), clock.instant());
                     audit.recordedBy(context.requestedBy(), "service-principal.principal-created",
                             ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, "appId=" + created.appId()
@@ -176,22 +221,77 @@ class ServicePrincipalJobs implements JobHandler {
             UUID applicationObjectId = principal.getApplicationObjectId();
             Duration lifetime = Duration.parse(principal.getPasswordLifetime());
             context.step("add-password", () -> {
+                // An earlier run may have stopped after Graph added a password, before recording it: remove that one.
+                String removed = removeUnrecordedPasswords(context, directory, records, audit, id,
+                        applicationObjectId, Set.of());
                 // Whole seconds, as Entra ID shows password dates.
                 Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
                 EntraDirectory.NewPassword password = directory.addPassword(applicationObjectId,
-                        passwordName(now), now.plus(lifetime));
-                records.update(id, p -> {
+                        passwordName(id, now), now.plus(lifetime));
+                records.update(context, id, p -> {
                     p.setCredential(cipher.encrypt(password.secret(), p.credentialContext()),
                             cipher.fingerprint(password.secret()), password.keyId(), now, password.expiresAt());
                     audit.recordedBy(context.requestedBy(), "service-principal.password-added",
                             ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, "keyId=" + password.keyId()
                                     + " expiresAt=" + password.expiresAt());
                 });
-                return "password " + password.keyId() + ", expires " + password.expiresAt();
+                return "password " + password.keyId() + ", expires " + password.expiresAt() + removed;
             });
             principal = records.load(id).orElseThrow();
         }
         return principal;
+    }
+
+    /**
+     * Mode adopt: signs in as the principal with the password given, before any grant (or, through
+     * {@code provisioned}, any binding) uses it. A password Entra ID refuses fails the job with
+     * {@link EntraDirectory#PASSWORD_REJECTED}, having changed nothing in Azure.
+     */
+    private ServicePrincipal provePassword(JobContext context, ServicePrincipal principal) throws Exception {
+        UUID id = principal.getId();
+        String fingerprint = principal.getCredentialFingerprint();
+        context.step("prove-password", () -> {
+            if (!principal.hasCredential()) {
+                throw JobFailure.permanent(JobProblem.of(EntraDirectory.PASSWORD_REJECTED, "No password to prove",
+                        422, "The adopted principal has no password stored; delete it and adopt it again with its "
+                                + "client secret", FailureClass.PERMANENT), null);
+            }
+            directory.provePossession(principal.getTenantId(), principal.getAppId(),
+                    cipher.decrypt(principal.getCredential(), principal.credentialContext()));
+            records.update(context, id, p -> {
+                p.credentialVerified(fingerprint, clock.instant());
+                audit.recordedBy(context.requestedBy(), "service-principal.password-proven",
+                        ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, "appId=" + principal.getAppId()
+                                + " signed in with password " + fingerprint);
+            });
+            return "Entra ID signed application " + principal.getAppId() + " in with the password given ("
+                    + fingerprint + "); the token was thrown away";
+        });
+        return records.load(id).orElseThrow();
+    }
+
+    /**
+     * Removes the application's passwords that carry this principal's marker (see {@link #passwordName}) but are not
+     * among {@code recorded}: added by a run that stopped (or lost Graph's answer) before recording them, so valid and
+     * known to nobody. Says what it removed, for the step's detail.
+     */
+    static String removeUnrecordedPasswords(JobContext context, EntraDirectory directory,
+                                            ServicePrincipalRecords records, AuditLog audit, UUID principalId,
+                                            UUID applicationObjectId, Set<UUID> recorded) {
+        String mark = marker(principalId);
+        List<UUID> unrecorded = directory.passwords(applicationObjectId).stream()
+                .filter(password -> password.displayName() != null && password.displayName().startsWith(mark + " "))
+                .map(EntraDirectory.PasswordInfo::keyId)
+                .filter(keyId -> !recorded.contains(keyId))
+                .toList();
+        for (UUID keyId : unrecorded) {
+            directory.removePassword(applicationObjectId, keyId);
+            records.inTransaction(context, () -> audit.recordedBy(context.requestedBy(),
+                    "service-principal.password-removed", ResourceKinds.SERVICE_PRINCIPAL, principalId,
+                    AuditLog.SUCCESS, "keyId=" + keyId + ": added by a run that stopped before recording it"));
+        }
+        return unrecorded.isEmpty() ? "" : "; removed " + unrecorded.size() + " password(s) an earlier run added but "
+                + "never recorded: " + unrecorded.stream().map(UUID::toString).collect(Collectors.joining(", "));
     }
 
     private ServicePrincipal lookUp(JobContext context, ServicePrincipal principal) throws Exception {
@@ -219,7 +319,7 @@ class ServicePrincipalJobs implements JobHandler {
                                 + found.appId() + " is already known to PullBridge as " + known.get().getId()
                                 + "; delete this one and change the grants there", FailureClass.PERMANENT), null);
             }
-            records.update(id, p -> p.recordLookup(found.appId(), found.servicePrincipalObjectId(),
+            records.update(context, id, p -> p.recordLookup(found.appId(), found.servicePrincipalObjectId(),
                     found.applicationObjectId(), found.displayName(), clock.instant()));
             return "appId " + found.appId() + ", objectId " + found.servicePrincipalObjectId() + " ('"
                     + found.displayName() + "')";
@@ -256,7 +356,7 @@ class ServicePrincipalJobs implements JobHandler {
                             ? roleName + " assigned on " + target.name()
                             : roleName + " on " + target.name() + " was already assigned: PullBridge "
                             + "adopted that assignment and will not remove it";
-                    boolean kept = records.updateIfPresent(id, p -> {
+                    boolean kept = records.updateIfPresent(context, id, p -> {
                         ServicePrincipalGrant held = p.grant(grant.getId());
                         if (held != null) {
                             held.assigned(assignment, message, clock.instant());
@@ -273,11 +373,11 @@ class ServicePrincipalJobs implements JobHandler {
                             + assignment.id();
                 });
             } catch (JobFailure failure) {
-                JobResult wait = propagationWait(principal, grant, failure);
+                JobResult wait = propagationWait(context, principal, grant, failure);
                 if (wait != null) {
                     return wait;
                 }
-                records.updateIfPresent(id, p -> {
+                records.updateIfPresent(context, id, p -> {
                     ServicePrincipalGrant held = p.grant(grant.getId());
                     if (held != null) {
                         if (failure.isTransient()) {
@@ -305,7 +405,8 @@ class ServicePrincipalJobs implements JobHandler {
      * A principal PullBridge created that Azure Resource Manager does not see yet: wait (longer each time, never past
      * the window) while the window lasts, then fail for good saying so.
      */
-    private JobResult propagationWait(ServicePrincipal principal, ServicePrincipalGrant grant, JobFailure failure) {
+    private JobResult propagationWait(JobContext context, ServicePrincipal principal, ServicePrincipalGrant grant,
+                                     JobFailure failure) {
         if (!NOT_PROPAGATED.equals(failure.problem().type()) || principal.getPrincipalCreatedAt() == null) {
             return null;
         }
@@ -321,7 +422,7 @@ class ServicePrincipalJobs implements JobHandler {
                             + grant.getRole().builtInRoleName() + " role could not be assigned. Check that the principal "
                             + "still exists in Entra ID, then retry the job.", FailureClass.PERMANENT)
                     .withRemoteRequestId(failure.problem().remoteRequestId());
-            records.updateIfPresent(principal.getId(), p -> {
+            records.updateIfPresent(context, principal.getId(), p -> {
                 ServicePrincipalGrant held = p.grant(grant.getId());
                 if (held != null) {
                     held.failed(problem.detail(), now);
@@ -337,7 +438,7 @@ class ServicePrincipalJobs implements JobHandler {
         String reason = "Entra ID is still replicating the new service principal to Azure Resource Manager ("
                 + waited.toSeconds() + "s of " + window + "): assigning " + grant.getRole().builtInRoleName()
                 + " again in " + delay.toSeconds() + "s";
-        records.updateIfPresent(principal.getId(), p -> {
+        records.updateIfPresent(context, principal.getId(), p -> {
             ServicePrincipalGrant held = p.grant(grant.getId());
             if (held != null) {
                 held.waiting(reason, now);
@@ -351,7 +452,7 @@ class ServicePrincipalJobs implements JobHandler {
             Optional<RegistryView> registry = registries.getObject().find(grant.getRegistryId());
             context.step("revoke-" + grant.getRole().value() + "-on-" + registryName(registry, grant), () -> {
                 String detail = removeAssignment(context, principal, grant, registry);
-                records.updateIfPresent(principal.getId(), p -> p.dropRevoked(grant.getId()));
+                records.updateIfPresent(context, principal.getId(), p -> p.dropRevoked(grant.getId()));
                 return detail;
             });
         }
@@ -379,7 +480,7 @@ class ServicePrincipalJobs implements JobHandler {
         }
         assignments.remove(assignmentId);
         String removed = assignmentId;
-        records.inTransaction(() -> audit.recordedBy(context.requestedBy(), "service-principal.role-removed",
+        records.inTransaction(context, () -> audit.recordedBy(context.requestedBy(), "service-principal.role-removed",
                 ResourceKinds.SERVICE_PRINCIPAL, principal.getId(), AuditLog.SUCCESS, role.builtInRoleName() + " "
                         + removed));
         return "removed " + assignmentId;
@@ -408,11 +509,27 @@ class ServicePrincipalJobs implements JobHandler {
                     () -> removeAssignment(context, principal, grant, registry));
         }
         if (principal.getMode() == PrincipalMode.CREATE) {
+            if (principal.getApplicationObjectId() == null && principal.getObjectId() == null) {
+                // Its create job may have stopped after Graph made the application, before recording it.
+                context.step("delete-unrecorded-application", () -> {
+                    List<EntraDirectory.DirectoryApplication> tagged = directory.findApplicationsByTag(marker(id));
+                    for (EntraDirectory.DirectoryApplication application : tagged) {
+                        directory.deleteApplicationAndPrincipal(application.objectId(), null);
+                        records.inTransaction(context, () -> audit.recordedBy(context.requestedBy(),
+                                "service-principal.application-deleted", ResourceKinds.SERVICE_PRINCIPAL, id,
+                                AuditLog.SUCCESS, "appId=" + application.appId() + " objectId="
+                                        + application.objectId() + ": made by a create job that did not record it"));
+                    }
+                    return tagged.isEmpty() ? "no application carries the tag " + marker(id)
+                            : "deleted " + tagged.stream().map(a -> "application " + a.appId())
+                            .collect(Collectors.joining(", ")) + ", made by a create job that did not record it";
+                });
+            }
             if (principal.getApplicationObjectId() != null || principal.getObjectId() != null) {
                 context.step("delete-service-principal", () -> {
                     directory.deleteApplicationAndPrincipal(principal.getApplicationObjectId(),
                             principal.getObjectId());
-                    records.inTransaction(() -> audit.recordedBy(context.requestedBy(),
+                    records.inTransaction(context, () -> audit.recordedBy(context.requestedBy(),
                             "service-principal.application-deleted", ResourceKinds.SERVICE_PRINCIPAL, id,
                             AuditLog.SUCCESS, "appId=" + principal.getAppId() + " objectId=" + principal.getObjectId()));
                     return "deleted service principal " + principal.getObjectId() + " and application "
@@ -436,8 +553,14 @@ class ServicePrincipalJobs implements JobHandler {
                 + grants.size() + " grant" + (grants.size() == 1 ? "" : "s") + ")";
     }
 
-    static String passwordName(Instant now) {
-        return "pullbridge " + LocalDate.ofInstant(now, ZoneOffset.UTC);
+    /** What PullBridge marks the application and passwords it makes for a principal with. */
+    static String marker(UUID principalId) {
+        return "pullbridge:" + principalId;
+    }
+
+    /** A password's display name: the principal's marker and the day it was added. */
+    static String passwordName(UUID principalId, Instant now) {
+        return marker(principalId) + " " + LocalDate.ofInstant(now, ZoneOffset.UTC);
     }
 
     private static String registryName(Optional<RegistryView> registry, ServicePrincipalGrant grant) {

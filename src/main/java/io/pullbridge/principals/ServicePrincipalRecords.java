@@ -1,5 +1,6 @@
 package io.pullbridge.principals;
 
+import io.pullbridge.jobs.JobContext;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
@@ -9,8 +10,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * How the service principal jobs read and record: each change in a short transaction of its own, right after the
- * Azure call it records, so a rerun of the job finds what an earlier run made. Every change touches the principal,
- * so its version (the ETag) moves and a concurrent PATCH cannot silently overwrite it.
+ * Azure call it records, so a rerun of the job finds what an earlier run made. Every change is fenced by the job's
+ * run token ({@link JobContext#fenced}): a runner that was presumed dead and taken over records nothing. Every change
+ * touches the principal, so its version (the ETag) moves and a concurrent PATCH cannot silently overwrite it.
  */
 @Component
 class ServicePrincipalRecords {
@@ -30,28 +32,29 @@ class ServicePrincipalRecords {
         return principals.findWithGrantsById(id);
     }
 
-    /** Applies the change in a transaction of its own and returns the principal as committed. */
-    ServicePrincipal update(UUID id, Consumer<ServicePrincipal> change) {
-        return tx.execute(status -> {
+    /** Applies the change in a fenced transaction of its own and returns the principal as committed. */
+    ServicePrincipal update(JobContext job, UUID id, Consumer<ServicePrincipal> change) {
+        return job.fenced(() -> tx.execute(status -> {
             ServicePrincipal principal = principals.findWithGrantsById(id).orElseThrow(() ->
                     new IllegalStateException("service principal " + id + " was removed while its job ran"));
             change.accept(principal);
             principal.touched(clock.instant());
             return principals.saveAndFlush(principal);
-        });
+        }));
     }
 
     /** Like {@link #update}, for a principal that may be gone: then nothing happens. */
-    Optional<ServicePrincipal> updateIfPresent(UUID id, Consumer<ServicePrincipal> change) {
-        return Optional.ofNullable(tx.execute(status -> principals.findWithGrantsById(id).map(principal -> {
-            change.accept(principal);
-            principal.touched(clock.instant());
-            return principals.saveAndFlush(principal);
-        }).orElse(null)));
+    Optional<ServicePrincipal> updateIfPresent(JobContext job, UUID id, Consumer<ServicePrincipal> change) {
+        return Optional.ofNullable(job.fenced(() -> tx.execute(status -> principals.findWithGrantsById(id)
+                .map(principal -> {
+                    change.accept(principal);
+                    principal.touched(clock.instant());
+                    return principals.saveAndFlush(principal);
+                }).orElse(null))));
     }
 
-    /** Runs the work in a transaction of its own (for audit events and events published after commit). */
-    void inTransaction(Runnable work) {
-        tx.executeWithoutResult(status -> work.run());
+    /** Runs the work in a fenced transaction of its own (for audit events and events published after commit). */
+    void inTransaction(JobContext job, Runnable work) {
+        job.fenced(() -> tx.executeWithoutResult(status -> work.run()));
     }
 }

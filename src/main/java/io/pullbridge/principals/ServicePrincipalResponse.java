@@ -21,12 +21,25 @@ public record ServicePrincipalResponse(UUID id, PrincipalMode mode, String displ
 
     @Schema(name = "ServicePrincipalCredential", description = "Whether a password is set, its Graph key id, when "
             + "it became current and when it expires, and a keyed fingerprint to tell passwords apart; never the "
-            + "password. During a rotation, previous describes the password being replaced.")
+            + "password. During a rotation, previous describes the password being replaced; pending, a new password "
+            + "given to :rotate for an adopted principal that PullBridge has yet to prove.")
     public record Credential(boolean set,
                              @Schema(description = "The password's keyId in Entra ID; unknown (null) for a password "
                                      + "given with an adopted principal")
                              UUID keyId, Instant createdAt, Instant expiresAt, String fingerprint,
-                             PreviousPassword previous) {
+                             @Schema(description = "When Entra ID last accepted this password in a sign-in by "
+                                     + "PullBridge: an adopted principal's password is proven so before any grant or "
+                                     + "binding uses it; null until then, and for passwords PullBridge created")
+                             Instant verifiedAt,
+                             PreviousPassword previous,
+                             PendingPassword pending) {
+    }
+
+    @Schema(name = "ServicePrincipalPendingPassword", description = "A new password given to :rotate for an adopted "
+            + "principal: its rotate job signs in with it first, and only a password Entra ID accepts becomes current; "
+            + "one it refuses is dropped and the current password stays. PullBridge never shows its secret")
+    public record PendingPassword(Instant expiresAt, String fingerprint,
+                                  @Schema(description = "When it was given") Instant givenAt) {
     }
 
     @Schema(name = "ServicePrincipalPreviousPassword", description = "The password a rotation replaces, kept valid "
@@ -55,10 +68,14 @@ public record ServicePrincipalResponse(UUID id, PrincipalMode mode, String displ
         PreviousPassword previous = principal.rotationInProgress() ? new PreviousPassword(principal.getPreviousKeyId(),
                 principal.getPreviousExpiresAt(), principal.getPreviousFingerprint(),
                 principal.getRotationStartedAt()) : null;
+        PendingPassword pending = principal.hasPendingCredential() ? new PendingPassword(
+                principal.getPendingExpiresAt(), principal.getPendingFingerprint(), principal.getPendingGivenAt())
+                : null;
         Credential credential = set
                 ? new Credential(true, principal.getCredentialKeyId(), principal.getCredentialCreatedAt(),
-                principal.getCredentialExpiresAt(), principal.getCredentialFingerprint(), previous)
-                : new Credential(false, null, null, null, null, null);
+                principal.getCredentialExpiresAt(), principal.getCredentialFingerprint(),
+                principal.getCredentialVerifiedAt(), previous, pending)
+                : new Credential(false, null, null, null, null, null, null, null);
         StatusResponse status = StatusResponse.of(principal.getStatus());
         if (credentialExpiring != null) {
             List<Condition> conditions = new ArrayList<>(status.conditions());

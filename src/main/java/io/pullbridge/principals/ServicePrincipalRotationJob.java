@@ -9,6 +9,7 @@ import io.pullbridge.common.ResourceKinds;
 import io.pullbridge.crypto.SecretCipher;
 import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.jobs.JobContext;
+import io.pullbridge.jobs.JobFailure;
 import io.pullbridge.jobs.JobHandler;
 import io.pullbridge.jobs.JobProblem;
 import io.pullbridge.jobs.JobResult;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
@@ -27,8 +29,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * {@code service-principal.rotate}: replaces a principal's password without a moment where pulls fail. A principal
- * PullBridge created gets a new password from Graph, stored encrypted as the current one (the old one is kept by key
- * id, expiry and fingerprint only); an adopted principal's new password was given with the rotate request. Then
+ * PullBridge created gets a new password from Graph (any it added before but never recorded is removed first), stored
+ * encrypted as the current one (the old one is kept by key id, expiry and fingerprint only); an adopted principal's
+ * new password was given with the rotate request and becomes current only once PullBridge signed in with it. Then
  * {@link CredentialRotated} is published, and the job waits, polling without holding a worker, until every
  * {@link CredentialUsers} says its users hold the new password; only then does it remove the old password from the
  * application (for an adopted principal PullBridge cannot, and the job says that its owner must).
@@ -84,6 +87,9 @@ class ServicePrincipalRotationJob implements JobHandler {
             return JobResult.done("the service principal is being deleted; its delete job cleans up");
         }
         boolean created = principal.getMode() == PrincipalMode.CREATE;
+        if (!created && principal.hasPendingCredential()) {
+            principal = provePending(context, principal);
+        }
         if (!principal.rotationInProgress()) {
             if (!created) {
                 return JobResult.done("no rotation to finish: the current password is the newest one given");
@@ -106,7 +112,7 @@ class ServicePrincipalRotationJob implements JobHandler {
                 .flatMap(user -> user.notYetSwitched(reference(id), fingerprint).stream())
                 .toList();
         if (!holdouts.isEmpty()) {
-            return waitForUsers(principal, holdouts);
+            return waitForUsers(context, principal, holdouts);
         }
         context.step("wait-for-users", () -> "every user of the credential holds the new password (" + fingerprint
                 + ")");
@@ -117,13 +123,17 @@ class ServicePrincipalRotationJob implements JobHandler {
         UUID id = principal.getId();
         UUID applicationObjectId = principal.getApplicationObjectId();
         Duration lifetime = Duration.parse(principal.getPasswordLifetime());
+        UUID currentKeyId = principal.getCredentialKeyId();
         context.step("add-password", () -> {
+            // An earlier run may have stopped after Graph added a password, before recording it: remove that one.
+            String removed = ServicePrincipalJobs.removeUnrecordedPasswords(context, directory, records, audit, id,
+                    applicationObjectId, currentKeyId == null ? Set.of() : Set.of(currentKeyId));
             // Whole seconds, as Entra ID shows password dates.
             Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
             EntraDirectory.NewPassword password = directory.addPassword(applicationObjectId,
-                    ServicePrincipalJobs.passwordName(now), now.plus(lifetime));
+                    ServicePrincipalJobs.passwordName(id, now), now.plus(lifetime));
             String fingerprint = cipher.fingerprint(password.secret());
-            records.update(id, p -> {
+            records.update(context, id, p -> {
                 p.beginRotation(cipher.encrypt(password.secret(), p.credentialContext()), fingerprint,
                         password.keyId(), now, password.expiresAt());
                 audit.recordedBy(context.requestedBy(), "service-principal.password-added",
@@ -133,16 +143,57 @@ class ServicePrincipalRotationJob implements JobHandler {
                 publishAfterCommit(events, id, fingerprint);
             });
             return "password " + password.keyId() + " (" + fingerprint + "), expires " + password.expiresAt()
-                    + "; the old password " + principal.getCredentialKeyId() + " stays until every user switched";
+                    + "; the old password " + principal.getCredentialKeyId() + " stays until every user switched"
+                    + removed;
         });
     }
 
-    private JobResult waitForUsers(ServicePrincipal principal, List<String> holdouts) {
+    /**
+     * An adopted principal's new password, given to {@code :rotate}: signs in with it first. Only a password Entra ID
+     * accepts becomes current (and is announced to the users of the credential); one it refuses is dropped, the
+     * current password stays everywhere, and the job fails with {@link EntraDirectory#PASSWORD_REJECTED}.
+     */
+    private ServicePrincipal provePending(JobContext context, ServicePrincipal principal) throws Exception {
+        UUID id = principal.getId();
+        String fingerprint = principal.getPendingFingerprint();
+        context.step("prove-password", () -> {
+            try {
+                directory.provePossession(principal.getTenantId(), principal.getAppId(),
+                        cipher.decrypt(principal.getPending(), principal.credentialContext()));
+            } catch (JobFailure failure) {
+                if (!failure.isTransient()) {
+                    records.update(context, id, p -> {
+                        p.dropPending(fingerprint);
+                        audit.recordedBy(context.requestedBy(), "service-principal.password-rejected",
+                                ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.FAILURE, "the new password " + fingerprint
+                                        + " was refused; " + p.getCredentialFingerprint() + " stays current");
+                    });
+                }
+                throw failure;
+            }
+            Instant now = clock.instant();
+            boolean promoted = records.update(context, id, p -> {
+                if (p.promotePending(fingerprint, now)) {
+                    audit.recordedBy(context.requestedBy(), "service-principal.password-proven",
+                            ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, "appId=" + p.getAppId()
+                                    + " signed in with password " + fingerprint + ", now current, replacing "
+                                    + p.getPreviousFingerprint());
+                    publishAfterCommit(events, id, fingerprint);
+                }
+            }).getCredentialFingerprint().equals(fingerprint);
+            return "Entra ID signed application " + principal.getAppId() + " in with the new password ("
+                    + fingerprint + ")" + (promoted ? ", now current" : ", but a newer one was given meanwhile: its "
+                    + "own rotation proves it") + "; the token was thrown away";
+        });
+        return records.load(id).orElseThrow();
+    }
+
+    private JobResult waitForUsers(JobContext context, ServicePrincipal principal, List<String> holdouts) {
         Instant now = clock.instant();
         Instant deadline = principal.getRotationDeadline();
         if (deadline == null) {
             Instant set = now.plus(properties.rotation().switchTimeout());
-            records.update(principal.getId(), p -> p.rotationDeadline(set));
+            records.update(context, principal.getId(), p -> p.rotationDeadline(set));
             deadline = set;
         }
         String who = holdouts.size() + " user(s) of the credential still hold the old password: "
@@ -150,7 +201,7 @@ class ServicePrincipalRotationJob implements JobHandler {
                 + (holdouts.size() > LISTED_USERS ? "; ..." : "");
         if (now.isAfter(deadline)) {
             // A retry of the job waits a whole timeout again.
-            records.update(principal.getId(), p -> p.rotationDeadline(null));
+            records.update(context, principal.getId(), p -> p.rotationDeadline(null));
             return JobResult.failed(JobProblem.of("credential-users-not-switched",
                     "The users of the credential did not switch to the new password in time", 504, who + ", "
                             + properties.rotation().switchTimeout() + " after the rotation began "
@@ -164,18 +215,22 @@ class ServicePrincipalRotationJob implements JobHandler {
     private JobResult removeOldPassword(JobContext context, ServicePrincipal principal) throws Exception {
         UUID id = principal.getId();
         UUID oldKeyId = principal.getPreviousKeyId();
+        UUID currentKeyId = principal.getCredentialKeyId();
         context.step("remove-old-password", () -> {
             if (oldKeyId != null) {
                 directory.removePassword(principal.getApplicationObjectId(), oldKeyId);
             }
-            records.update(id, p -> {
+            // And any password a runner presumed dead added after this rotation began, which nobody recorded.
+            String removed = ServicePrincipalJobs.removeUnrecordedPasswords(context, directory, records, audit, id,
+                    principal.getApplicationObjectId(), currentKeyId == null ? Set.of() : Set.of(currentKeyId));
+            records.update(context, id, p -> {
                 p.finishRotation();
                 if (oldKeyId != null) {
                     audit.recordedBy(context.requestedBy(), "service-principal.password-removed",
                             ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, "keyId=" + oldKeyId);
                 }
             });
-            return oldKeyId == null ? "no old password is known" : "removed password " + oldKeyId;
+            return (oldKeyId == null ? "no old password is known" : "removed password " + oldKeyId) + removed;
         });
         return JobResult.done("password " + principal.getCredentialKeyId() + " is current (expires "
                 + principal.getCredentialExpiresAt() + "); the old password " + oldKeyId + " is removed");
@@ -188,7 +243,7 @@ class ServicePrincipalRotationJob implements JobHandler {
         String owner = "PullBridge does not manage the passwords of an adopted principal: its owner must remove "
                 + old + " from the application in Entra ID";
         context.step("finish-rotation", () -> {
-            records.update(principal.getId(), ServicePrincipal::finishRotation);
+            records.update(context, principal.getId(), ServicePrincipal::finishRotation);
             return owner;
         });
         return JobResult.done("the new password is current and every user holds it; " + owner);

@@ -1,6 +1,7 @@
 package io.pullbridge.principals;
 
 import io.pullbridge.audit.AuditLog;
+import io.pullbridge.common.EscalationProperties;
 import io.pullbridge.common.Phase;
 import io.pullbridge.common.PullCredential;
 import io.pullbridge.common.ResourceKinds;
@@ -18,6 +19,7 @@ import io.pullbridge.web.PageRequest;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.ProblemType;
 import io.pullbridge.web.RequestContext;
+import io.pullbridge.web.Role;
 import jakarta.persistence.criteria.Join;
 import jakarta.persistence.criteria.Root;
 import jakarta.persistence.criteria.Subquery;
@@ -29,9 +31,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.jpa.domain.Specification;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -41,6 +44,10 @@ import org.springframework.transaction.annotation.Transactional;
  * or Azure RBAC commits with a job that makes it ({@link ServicePrincipalJobs}, {@link ServicePrincipalRotationJob}).
  * Passwords are stored only encrypted, shown only as "set", a key id, an expiry and a fingerprint, and handed to
  * other features only through {@link #pullCredential}.
+ * <p>
+ * What can turn PullBridge's Azure rights into the caller's own is reserved to Admin, checked here before anything is
+ * stored: adopting a principal (its password is the caller's), and granting a role beyond
+ * {@code pullbridge.security.operator-grantable-roles} (by default only {@code acrpull} is an Operator's to grant).
  */
 @Service
 public class ServicePrincipalService {
@@ -52,14 +59,14 @@ public class ServicePrincipalService {
     private final JobService jobs;
     private final SecretCipher cipher;
     private final AuditLog audit;
-    private final ApplicationEventPublisher events;
     private final PrincipalsProperties properties;
+    private final EscalationProperties escalation;
     private final Clock clock;
 
     ServicePrincipalService(ServicePrincipalRepository principals, ServicePrincipalRules rules,
                             RegistryService registries, ResourceLifecycle lifecycle, JobService jobs,
-                            SecretCipher cipher, AuditLog audit, ApplicationEventPublisher events,
-                            PrincipalsProperties properties, Clock clock) {
+                            SecretCipher cipher, AuditLog audit,
+                            PrincipalsProperties properties, EscalationProperties escalation, Clock clock) {
         this.principals = principals;
         this.rules = rules;
         this.registries = registries;
@@ -67,8 +74,8 @@ public class ServicePrincipalService {
         this.jobs = jobs;
         this.cipher = cipher;
         this.audit = audit;
-        this.events = events;
         this.properties = properties;
+        this.escalation = escalation;
         this.clock = clock;
     }
 
@@ -86,6 +93,11 @@ public class ServicePrincipalService {
     @Transactional
     ServicePrincipal create(CreateServicePrincipalRequest request) {
         ServicePrincipalRules.NewPrincipal spec = rules.checkCreate(request);
+        if (spec.mode() == PrincipalMode.ADOPT) {
+            RequestContext.require(Role.ADMIN, "adopting a service principal is reserved to Admin: PullBridge would "
+                    + "grant roles with its own Azure rights to a principal whose password the caller holds");
+        }
+        requireGrantable(spec.grants());
         requireRegistries(spec.grants());
         if (spec.mode() == PrincipalMode.CREATE) {
             principals.findCreatedByDisplayName(spec.tenantId(), spec.displayName()).ifPresent(existing -> {
@@ -177,9 +189,11 @@ public class ServicePrincipalService {
         boolean accepted = false;
         List<String> what = new ArrayList<>();
         if (changes.grants() != null) {
-            requireRegistries(changes.grants());
             List<ServicePrincipalRules.GrantSpec> current = principal.wantedGrants().stream()
                     .map(ServicePrincipalGrant::spec).toList();
+            // Grants kept as they are need no right; only those added do.
+            requireGrantable(changes.grants().stream().filter(grant -> !current.contains(grant)).toList());
+            requireRegistries(changes.grants());
             if (!current.equals(changes.grants())) {
                 accepted = principal.replaceGrants(changes.grants());
                 changed = true;
@@ -229,15 +243,21 @@ public class ServicePrincipalService {
             }
             detail = "new password requested from Entra ID";
         } else {
+            if (principal.getProvisionedAt() == null) {
+                throw new ApiException(ProblemType.INVALID_STATE, "The adopted service principal " + id + " has not "
+                        + "been provisioned: its adopt job (status.jobId) has not proven its password and granted its "
+                        + "roles. If Entra ID refused the password, delete the principal and adopt it again with the "
+                        + "right one");
+            }
             String fingerprint = cipher.fingerprint(rotation.password());
             if (fingerprint.equals(principal.getCredentialFingerprint())) {
                 throw ApiException.invalid("password", "is the current password; give the new one");
             }
-            Instant now = clock.instant();
-            principal.beginRotation(cipher.encrypt(rotation.password(), principal.credentialContext()), fingerprint,
-                    null, now, rotation.passwordExpiresAt());
-            ServicePrincipalRotationJob.publishAfterCommit(events, id, fingerprint);
-            detail = "new password " + fingerprint + " given, expires " + rotation.passwordExpiresAt();
+            // Kept aside until the job signed in with it: nothing uses it before Entra ID accepted it.
+            principal.setPendingCredential(cipher.encrypt(rotation.password(), principal.credentialContext()),
+                    fingerprint, rotation.passwordExpiresAt(), clock.instant());
+            detail = "new password " + fingerprint + " given, expires " + rotation.passwordExpiresAt()
+                    + "; current once PullBridge signed in with it";
         }
         JobRef job = jobs.enqueue(new JobRequest(ServicePrincipalRotationJob.ROTATE, ResourceKinds.SERVICE_PRINCIPAL,
                 id, Map.of(ServicePrincipalRotationJob.REASON, ServicePrincipalRotationJob.REQUESTED)));
@@ -285,6 +305,22 @@ public class ServicePrincipalService {
     /** The principal as the API shows it, with its {@code CredentialExpiring} condition as of now. */
     ServicePrincipalResponse response(ServicePrincipal principal) {
         return ServicePrincipalResponse.of(principal, CredentialExpiry.of(principal, clock.instant(), properties));
+    }
+
+    /**
+     * @throws ApiException 403 when a grant asks for a role beyond {@code pullbridge.security.operator-grantable-roles}
+     *                      and the caller is not an Admin
+     */
+    private void requireGrantable(List<ServicePrincipalRules.GrantSpec> grants) {
+        Set<String> reserved = grants.stream().map(grant -> grant.role().value())
+                .filter(role -> !escalation.operatorGrantableRoles().contains(role))
+                .collect(Collectors.toCollection(TreeSet::new));
+        if (!reserved.isEmpty()) {
+            RequestContext.require(Role.ADMIN, "granting " + String.join(" or ", reserved) + " on a registry is "
+                    + "reserved to Admin; Operators may grant " + (escalation.operatorGrantableRoles().isEmpty()
+                    ? "no role" : "only " + String.join(", ", new TreeSet<>(escalation.operatorGrantableRoles())))
+                    + " (" + EscalationProperties.GRANTABLE_ROLES + ")");
+        }
     }
 
     /** @throws ApiException 422 naming every grant whose registry PullBridge does not know */

@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The registries' jobs. {@code registry.create} reads the registry from Azure and records what Azure says (login
@@ -36,15 +35,12 @@ class RegistryJobs implements JobHandler {
     private final RegistryRepository registries;
     private final RegistryDirectory directory;
     private final AuditLog audit;
-    private final TransactionTemplate tx;
     private final Clock clock;
 
-    RegistryJobs(RegistryRepository registries, RegistryDirectory directory, AuditLog audit, TransactionTemplate tx,
-                 Clock clock) {
+    RegistryJobs(RegistryRepository registries, RegistryDirectory directory, AuditLog audit, Clock clock) {
         this.registries = registries;
         this.directory = directory;
         this.audit = audit;
-        this.tx = tx;
         this.clock = clock;
     }
 
@@ -75,7 +71,7 @@ class RegistryJobs implements JobHandler {
             return "sku " + facts.sku() + ", location " + facts.location() + (facts.abacEnabled() ? ", ABAC" : "");
         });
         context.step("record", () -> {
-            tx.executeWithoutResult(status -> registries.findById(context.targetId()).ifPresent(registry -> {
+            context.fenced(() -> registries.findById(context.targetId()).ifPresent(registry -> {
                 registry.observe(read.get());
                 registry.touched(clock.instant());
             }));
@@ -99,7 +95,7 @@ class RegistryJobs implements JobHandler {
         context.step("register-new", () -> {
             for (RegistryDirectory.RegistryFacts facts : found) {
                 ArmResourceId id = ArmResourceId.parse(facts.resourceId(), ArmResourceId.ResourceType.CONTAINER_REGISTRY);
-                Boolean added = tx.execute(status -> {
+                Boolean added = context.fenced(() -> {
                     if (registries.findByResourceIdIgnoreCase(id.toString()).isPresent()) {
                         return false;
                     }

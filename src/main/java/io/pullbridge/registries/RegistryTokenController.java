@@ -45,6 +45,9 @@ class RegistryTokenController {
             + "of those names already in the registry is taken over.")
     @ApiResponse(responseCode = "202", description = "Accepted; status.phase follows the work in the registry")
     @ApiResponse(responseCode = "400", description = "Invalid name, repositories or lifetime")
+    @ApiResponse(responseCode = "403", description = "An action beyond pullbridge.security.operator-token-actions "
+            + "(by default content/write, content/delete, metadata/write) without the Admin role; the detail names "
+            + "the rule")
     @ApiResponse(responseCode = "404", description = "No such registry")
     @ApiResponse(responseCode = "409", description = "The registry already has a token of that name")
     ResponseEntity<RegistryTokenResponse> create(@PathVariable UUID registryId,
@@ -83,6 +86,8 @@ class RegistryTokenController {
     @ApiResponse(responseCode = "200", description = "Changed; nothing to do in the registry")
     @ApiResponse(responseCode = "202", description = "Accepted; the scope map will be updated")
     @ApiResponse(responseCode = "400", description = "Invalid or immutable fields")
+    @ApiResponse(responseCode = "403", description = "Adding an action beyond "
+            + "pullbridge.security.operator-token-actions to a repository without the Admin role")
     @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<RegistryTokenResponse> update(@PathVariable UUID registryId, @PathVariable UUID tokenId,
                                                  @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)

@@ -128,7 +128,7 @@ class RegistryTokenJobs implements JobHandler {
             Instant now = clock.instant();
             GeneratedPassword generated = store.generatePassword(token.registryResourceId(), token.name(),
                     PasswordSlot.PASSWORD1, expiry(now, token.lifetime()));
-            String fingerprint = tx.execute(status -> tokens.findById(token.id()).map(row -> {
+            String fingerprint = context.fenced(() -> tokens.findById(token.id()).map(row -> {
                 String value = cipher.fingerprint(generated.value());
                 row.storeFirstPassword(cipher.encrypt(generated.value(), row.credentialContext()), generated.slot(),
                         now, generated.expiresAt(), value);
@@ -160,7 +160,7 @@ class RegistryTokenJobs implements JobHandler {
                 GeneratedPassword generated = store.generatePassword(token.registryResourceId(), token.name(), next,
                         expiry(now, token.lifetime()));
                 String fingerprint = cipher.fingerprint(generated.value());
-                tx.executeWithoutResult(status -> tokens.findById(token.id()).ifPresent(row -> {
+                context.fenced(() -> tokens.findById(token.id()).ifPresent(row -> {
                     row.rotatedTo(cipher.encrypt(generated.value(), row.credentialContext()), generated.slot(), now,
                             generated.expiresAt(), fingerprint);
                     row.touched(now);
@@ -214,7 +214,7 @@ class RegistryTokenJobs implements JobHandler {
             // Generated again and dropped unread: the previous value stops working. See the class comment.
             store.generatePassword(rotating.registryResourceId(), rotating.name(), rotating.retiring(),
                     expiry(now, properties.tokenPasswordLifetime().min()));
-            tx.executeWithoutResult(status -> tokens.findById(rotating.id()).ifPresent(row -> {
+            context.fenced(() -> tokens.findById(rotating.id()).ifPresent(row -> {
                 row.retired();
                 row.touched(now);
                 audit.recordedBy(context.requestedBy(), "registry-token.password-retired",

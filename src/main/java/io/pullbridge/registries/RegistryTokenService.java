@@ -2,6 +2,7 @@ package io.pullbridge.registries;
 
 import io.pullbridge.audit.AuditLog;
 import io.pullbridge.common.Condition;
+import io.pullbridge.common.EscalationProperties;
 import io.pullbridge.common.CredentialRotated;
 import io.pullbridge.common.Phase;
 import io.pullbridge.common.PullCredential;
@@ -18,6 +19,7 @@ import io.pullbridge.web.PageRequest;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.ProblemType;
 import io.pullbridge.web.RequestContext;
+import io.pullbridge.web.Role;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.context.ApplicationEventPublisher;
@@ -42,6 +45,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * generates, stores only encrypted, and shows only as "set", a slot, an expiry and a fingerprint. Every change in
  * Azure is a job of {@link RegistryTokenJobs}; deletes run through the resource lifecycle
  * ({@link RegistryTokenResources}).
+ * <p>
+ * A token's password ends up in pull secrets that the caller's team can read, and PullBridge's identity may give a
+ * token any action: actions beyond {@code pullbridge.security.operator-token-actions} (by default those that push,
+ * delete or change metadata) are reserved to Admin, checked before anything is stored.
  */
 @Service
 public class RegistryTokenService {
@@ -57,12 +64,13 @@ public class RegistryTokenService {
     private final RegistriesProperties properties;
     private final ApplicationEventPublisher events;
     private final AuditLog audit;
+    private final EscalationProperties escalation;
     private final Clock clock;
 
     RegistryTokenService(RegistryTokenRepository tokens, RegistryRepository registries, RegistryTokenRules rules,
                          ResourceLifecycle lifecycle, JobService jobs, SecretCipher cipher,
                          RegistriesProperties properties, ApplicationEventPublisher events, AuditLog audit,
-                         Clock clock) {
+                         EscalationProperties escalation, Clock clock) {
         this.tokens = tokens;
         this.registries = registries;
         this.rules = rules;
@@ -72,6 +80,7 @@ public class RegistryTokenService {
         this.properties = properties;
         this.events = events;
         this.audit = audit;
+        this.escalation = escalation;
         this.clock = clock;
     }
 
@@ -98,6 +107,7 @@ public class RegistryTokenService {
                     throw ApiException.deleting(null, ResourceKinds.REGISTRY, registryId);
                 });
         RegistryTokenRules.NewToken spec = rules.checkCreate(request);
+        requireActions(spec.repositories(), Map.of());
         tokens.findByRegistryIdAndNameIgnoreCase(registryId, spec.name()).ifPresent(existing -> {
             throw ApiException.alreadyExists("name", "The registry already has a token named '" + existing.getName()
                     + "' (id " + existing.getId() + "); token names are unique in a registry, whatever their case");
@@ -143,6 +153,9 @@ public class RegistryTokenService {
         ETags.checkIfMatch(ifMatch, token.getVersion());
         requireNotDeleting(token);
         RegistryTokenRules.Changes changes = rules.checkUpdate(request);
+        if (changes.repositories() != null) {
+            requireActions(changes.repositories(), token.getRepositories());
+        }
         boolean changed = false;
         boolean accepted = false;
         JobRef job = null;
@@ -170,6 +183,25 @@ public class RegistryTokenService {
                     "name=" + token.getName() + " " + String.join(" ", what));
         }
         return new Updated(token, job);
+    }
+
+    /**
+     * @throws ApiException 403 when {@code wanted} adds, to any repository, an action beyond
+     *                      {@code pullbridge.security.operator-token-actions} that {@code current} does not hold
+     *                      there, and the caller is not an Admin
+     */
+    private void requireActions(Map<String, List<String>> wanted, Map<String, List<String>> current) {
+        Set<String> reserved = new TreeSet<>();
+        wanted.forEach((repository, actions) -> actions.stream()
+                .filter(action -> !escalation.operatorTokenActions().contains(action))
+                .filter(action -> !current.getOrDefault(repository, List.of()).contains(action))
+                .forEach(reserved::add));
+        if (!reserved.isEmpty()) {
+            RequestContext.require(Role.ADMIN, "giving a registry token " + String.join(", ", reserved) + " is "
+                    + "reserved to Admin; Operators may give only " + (escalation.operatorTokenActions().isEmpty()
+                    ? "no action" : String.join(", ", new TreeSet<>(escalation.operatorTokenActions())))
+                    + " (" + EscalationProperties.TOKEN_ACTIONS + ")");
+        }
     }
 
     /**

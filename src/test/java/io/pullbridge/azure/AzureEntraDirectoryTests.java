@@ -1,8 +1,10 @@
 package io.pullbridge.azure;
 
 import io.pullbridge.jobs.JobFailure;
+import io.pullbridge.principals.EntraDirectory.DirectoryApplication;
 import io.pullbridge.principals.EntraDirectory.DirectoryPrincipal;
 import io.pullbridge.principals.EntraDirectory.NewPassword;
+import io.pullbridge.principals.EntraDirectory.PasswordInfo;
 import io.pullbridge.support.azure.AzureEmulator;
 import io.pullbridge.support.azure.GraphApplication;
 import io.pullbridge.support.azure.GraphServicePrincipal;
@@ -61,6 +63,117 @@ class AzureEntraDirectoryTests {
         assertThat(emulator.requests(Surface.GRAPH).get(0).body()).contains("\"displayName\":\"acr-pull-team-a\"");
         assertThat(emulator.requests(Surface.GRAPH).get(1).body())
                 .contains("\"appId\":\"" + application.appId() + "\"").contains("\"accountEnabled\":true");
+    }
+
+    @Test
+    void tagsTheApplicationsItCreatesAndFindsThemByTagOldestFirst() {
+        DirectoryApplication first = directory.createApplication("tagged-a", "pullbridge:1234");
+        DirectoryApplication second = directory.createApplication("tagged-b", "pullbridge:1234");
+        directory.createApplication("other", "pullbridge:5678");
+
+        assertThat(directory.findApplicationsByTag("pullbridge:1234")).containsExactly(first, second);
+        assertThat(directory.findApplicationsByTag("pullbridge:none")).isEmpty();
+        assertThat(emulator.applicationByAppId(first.appId().toString()).orElseThrow().tags())
+                .containsExactly("pullbridge:1234");
+        assertThat(emulator.callLines()).endsWith(
+                "GET /v1.0/applications?$filter=tags/any(t:t eq 'pullbridge:1234')",
+                "GET /v1.0/applications?$filter=tags/any(t:t eq 'pullbridge:none')");
+        assertThat(emulator.requests(Surface.GRAPH).get(0).body()).contains("\"tags\":[\"pullbridge:1234\"]");
+    }
+
+    @Test
+    void aCallThatMakesSomethingIsNotRepeatedWhenItsAnswerIsLost() {
+        emulator.loseNextAnswer(1, "POST", "^/v1\\.0/applications$");
+
+        JobFailure failure = catchThrowableOfType(JobFailure.class,
+                () -> directory.createApplication("lost-answer", "pullbridge:1234"));
+
+        assertThat(failure.isTransient()).isTrue();
+        // Made once: the rerun of the job finds it by its tag, instead of a second one made here in place.
+        assertThat(emulator.applications()).filteredOn(a -> a.displayName().equals("lost-answer")).hasSize(1);
+        assertThat(emulator.callLines()).containsExactly("POST /v1.0/applications");
+        assertThat(directory.findApplicationsByTag("pullbridge:1234")).singleElement()
+                .satisfies(found -> assertThat(found.displayName()).isEqualTo("lost-answer"));
+
+        GraphServicePrincipal principal = emulator.addServicePrincipal("lost-password");
+        UUID application = UUID.fromString(emulator.applicationByAppId(principal.appId()).orElseThrow().id());
+        emulator.loseNextAnswer(1, "POST", "addPassword$");
+        assertThat(catchThrowableOfType(JobFailure.class, () -> directory.addPassword(application,
+                "pullbridge:1234 2026-01-01", Instant.now().plus(Duration.ofDays(1)))).isTransient()).isTrue();
+        assertThat(directory.passwords(application)).singleElement()
+                .satisfies(password -> assertThat(password.displayName()).isEqualTo("pullbridge:1234 2026-01-01"));
+    }
+
+    @Test
+    void listsAnApplicationsPasswordsWithoutTheirSecrets() {
+        GraphServicePrincipal principal = emulator.addServicePrincipal("listed");
+        GraphApplication application = emulator.applicationByAppId(principal.appId()).orElseThrow();
+        UUID applicationId = UUID.fromString(application.id());
+        Instant expiry = Instant.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS);
+        NewPassword added = directory.addPassword(applicationId, "pullbridge:42 2026-01-01", expiry);
+
+        assertThat(directory.passwords(applicationId)).containsExactly(
+                new PasswordInfo(added.keyId(), "pullbridge:42 2026-01-01", expiry));
+        assertThat(directory.passwords(UUID.randomUUID())).isEmpty();
+        assertThat(emulator.callLines()).hasSize(3).element(1).isEqualTo("GET /v1.0/applications/" + applicationId);
+    }
+
+    @Test
+    void provesAPasswordBySigningInAsItsApplicationAndThrowsTheTokenAway() {
+        GraphServicePrincipal principal = emulator.addServicePrincipal("adopted");
+        String secret = "adopted-secret-" + UUID.randomUUID();
+        emulator.addPassword(principal, secret, Instant.now().plus(Duration.ofDays(30)));
+        emulator.clearRequests();
+
+        directory.provePossession(UUID.fromString(emulator.tenantId()), UUID.fromString(principal.appId()), secret);
+
+        assertThat(emulator.requests(Surface.TOKEN)).singleElement().satisfies(request -> {
+            assertThat(request.path()).isEqualTo("/" + emulator.tenantId() + "/oauth2/v2.0/token");
+            assertThat(request.clientId()).isEqualTo(principal.appId());
+            assertThat(request.status()).isEqualTo(200);
+        });
+        assertThat(emulator.callLines()).isEmpty();
+    }
+
+    @Test
+    void aWrongOrExpiredPasswordIsRejectedNamingOnlyEntrasCode() {
+        GraphServicePrincipal principal = emulator.addServicePrincipal("adopted");
+        UUID appId = UUID.fromString(principal.appId());
+        UUID tenant = UUID.fromString(emulator.tenantId());
+        emulator.addPassword(principal, "expired-secret-value", Instant.now().minus(Duration.ofDays(1)));
+
+        JobFailure wrong = catchThrowableOfType(JobFailure.class,
+                () -> directory.provePossession(tenant, appId, "made-up-secret-value"));
+        JobFailure expired = catchThrowableOfType(JobFailure.class,
+                () -> directory.provePossession(tenant, appId, "expired-secret-value"));
+        JobFailure unknown = catchThrowableOfType(JobFailure.class,
+                () -> directory.provePossession(tenant, UUID.randomUUID(), "made-up-secret-value"));
+
+        assertThat(wrong.isTransient()).isFalse();
+        assertThat(wrong.problem().type()).isEqualTo("https://pullbridge.io/problems/service-principal-password-rejected");
+        assertThat(wrong.problem().detail()).contains("AADSTS7000215").contains(appId.toString())
+                .doesNotContain("made-up-secret-value").doesNotContain("Trace ID").doesNotContain("Invalid client");
+        assertThat(wrong.getCause()).isNull();
+        assertThat(expired.problem().type()).isEqualTo(wrong.problem().type());
+        assertThat(expired.problem().detail()).contains("AADSTS7000222").contains("expired")
+                .doesNotContain("expired-secret-value");
+        assertThat(unknown.problem().detail()).contains("AADSTS700016");
+        assertThat(emulator.requests(Surface.TOKEN)).allSatisfy(request ->
+                assertThat(request.body()).doesNotContain("made-up-secret-value").doesNotContain("expired-secret"));
+    }
+
+    @Test
+    void anEntraOutageIsTransientNotARejection() {
+        GraphServicePrincipal principal = emulator.addServicePrincipal("adopted");
+        emulator.failNext(10, "POST", "/oauth2/v2\\.0/token$", 503, "temporarily_unavailable",
+                "The service is temporarily unavailable.");
+
+        JobFailure failure = catchThrowableOfType(JobFailure.class, () -> directory.provePossession(
+                UUID.fromString(emulator.tenantId()), UUID.fromString(principal.appId()), "any-secret"));
+
+        assertThat(failure.isTransient()).isTrue();
+        assertThat(failure.problem().type()).isEqualTo("https://pullbridge.io/problems/azure-unavailable");
+        assertThat(failure.problem().detail()).contains("HTTP 503").doesNotContain("any-secret");
     }
 
     @Test

@@ -1,10 +1,12 @@
 package io.pullbridge.azure;
 
+import io.pullbridge.jobs.JobFailure;
 import io.pullbridge.registries.RegistryTokenStore.GeneratedPassword;
 import io.pullbridge.registries.RegistryTokenStore.PasswordSlot;
 import io.pullbridge.support.azure.AzureEmulator;
 import io.pullbridge.support.azure.AzureEmulatorTrust;
 import io.pullbridge.support.azure.EmulatedRegistry;
+import io.pullbridge.support.azure.GraphServicePrincipal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The Azure SDK logs whole HTTP requests and answers when {@code AZURE_HTTP_LOG_DETAIL_LEVEL=body_and_headers} is set,
  * and an operator chasing a problem sets it. Answers to generateCredentials carry passwords and token requests carry
- * the client secret, so the adapter pins SDK HTTP logging off. The variable is read once per JVM, so this test runs the
+ * the client secret (PullBridge's own, or an adopted principal's it proves by signing in), so the adapter pins SDK HTTP
+ * logging off. The variable is read once per JVM, so this test runs the
  * adapter in a child JVM that has it set and reads everything that JVM printed.
  * <p>
  * The child starts from a one-line source file rather than a main method here: {@code spring-boot:test-run} starts
@@ -30,6 +34,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 public class AzureHttpLoggingTests {
 
     private static final String PASSWORD_LINE = "generated-password=";
+    private static final String ADOPTED_LINE = "adopted-password=";
+    private static final String WRONG_LINE = "wrong-password=";
+    private static final String TOKEN_LINE = "adopted-token=";
+    private static final List<String> SECRET_LINES = List.of(PASSWORD_LINE, ADOPTED_LINE, WRONG_LINE, TOKEN_LINE);
 
     @Test
     void noSecretIsLoggedEvenWhenTheEnvironmentAsksTheSdkForBodies(@TempDir Path dir) throws Exception {
@@ -47,13 +55,18 @@ public class AzureHttpLoggingTests {
         List<String> lines = java.nio.file.Files.readAllLines(output, StandardCharsets.UTF_8);
         assertThat(process.exitValue()).as(String.join("\n", lines)).isZero();
 
-        String password = lines.stream().filter(line -> line.startsWith(PASSWORD_LINE)).findFirst()
-                .map(line -> line.substring(PASSWORD_LINE.length())).orElseThrow();
-        List<String> logged = lines.stream().filter(line -> !line.startsWith(PASSWORD_LINE)).toList();
-        // The child did log (so a leak would have shown up), but neither secret.
+        List<String> logged = lines.stream().filter(line -> SECRET_LINES.stream().noneMatch(line::startsWith))
+                .toList();
+        // The child did log (so a leak would have shown up), but no secret: neither a generated password, nor
+        // PullBridge's client secret, nor an adopted principal's password (right or wrong) or the token it got.
         assertThat(logged).anySatisfy(line -> assertThat(line).contains("com.azure"));
-        assertThat(String.join("\n", logged)).doesNotContain(password).doesNotContain(AzureTestSupport.CLIENT_SECRET)
-                .doesNotContain("generateCredentials");
+        String log = String.join("\n", logged);
+        assertThat(log).doesNotContain(AzureTestSupport.CLIENT_SECRET).doesNotContain("generateCredentials");
+        for (String marker : SECRET_LINES) {
+            String secret = lines.stream().filter(line -> line.startsWith(marker)).findFirst()
+                    .map(line -> line.substring(marker.length())).orElseThrow();
+            assertThat(log).as(marker).doesNotContain(secret);
+        }
     }
 
     /** Runs in the child JVM: a token password generated through the adapter against a fresh emulator. */
@@ -73,6 +86,25 @@ public class AzureHttpLoggingTests {
                 GeneratedPassword generated = tokens.generatePassword(registry.id(), "puller",
                         PasswordSlot.PASSWORD1, Instant.now().plus(Duration.ofDays(30)));
                 System.out.println(PASSWORD_LINE + generated.value());
+
+                GraphServicePrincipal adopted = emulator.addServicePrincipal("adopted");
+                String password = emulator.addPassword(adopted, "adopted-" + UUID.randomUUID(),
+                        Instant.now().plus(Duration.ofDays(30))).secretText();
+                String wrong = "wrong-" + UUID.randomUUID();
+                AzureEntraDirectory entra = new AzureEntraDirectory(AzureTestSupport.clients(emulator));
+                entra.provePossession(UUID.fromString(emulator.tenantId()), UUID.fromString(adopted.appId()), password);
+                try {
+                    entra.provePossession(UUID.fromString(emulator.tenantId()), UUID.fromString(adopted.appId()),
+                            wrong);
+                    throw new IllegalStateException("a wrong password was accepted");
+                } catch (JobFailure refused) {
+                    System.out.println("refused: " + refused.problem().detail());
+                }
+                System.out.println(ADOPTED_LINE + password);
+                System.out.println(WRONG_LINE + wrong);
+                System.out.println(TOKEN_LINE + emulator.issuedTokens().stream()
+                        .filter(token -> token.clientId().equals(adopted.appId())).findFirst().orElseThrow()
+                        .accessToken());
             }
         }
     }

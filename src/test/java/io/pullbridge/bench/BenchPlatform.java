@@ -10,6 +10,7 @@ import io.pullbridge.support.azure.AzureEmulator;
 import io.pullbridge.support.azure.GraphServicePrincipal;
 import io.pullbridge.support.kube.EmulatedCluster;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -64,8 +65,11 @@ final class BenchPlatform implements AutoCloseable {
         this.jdbc = context.getBean(JdbcClient.class);
         this.registryId = Registries.registered(mvc, jdbc).id();
         GraphServicePrincipal principal = AzureEmulator.shared().addServicePrincipal("bench-" + UUID.randomUUID());
-        this.principalId = Principals.created(Api.operator(mvc), jdbc, JSON.writeValueAsString(Map.of(
-                "mode", "adopt", "appId", principal.appId(), "password", "bench-password-" + UUID.randomUUID(),
+        // Adopting signs in with the password: it must be one the emulated application holds.
+        String password = AzureEmulator.shared().addPassword(principal, "bench-password-" + UUID.randomUUID(),
+                Instant.now().plus(Duration.ofDays(30))).secretText();
+        this.principalId = Principals.created(Api.admin(mvc), jdbc, JSON.writeValueAsString(Map.of(
+                "mode", "adopt", "appId", principal.appId(), "password", password,
                 "grants", List.of(Map.of("registryId", registryId.toString(), "role", "acrpull")))),
                 "succeeded").id();
     }

@@ -95,7 +95,9 @@ class PullSecretBindingIntegrationTests {
         loginServer = json.readTree(Api.reader(mvc).get(registry.location()).andReturn().getResponse()
                 .getContentAsString()).get("loginServer").asText();
         principal = azure.addServicePrincipal("pull-" + UUID.randomUUID());
-        principalId = Principals.created(Api.operator(mvc), jdbc, json.writeValueAsString(Map.of(
+        // Adopting signs in with the password (Admin's to do): it is one the emulated application holds.
+        azure.addPassword(principal, PASSWORD, Instant.now().plus(Duration.ofDays(30)));
+        principalId = Principals.created(Api.admin(mvc), jdbc, json.writeValueAsString(Map.of(
                 "mode", "adopt", "appId", principal.appId(), "password", PASSWORD,
                 "grants", List.of(Map.of("registryId", registryId.toString(), "role", "acrpull")))),
                 "succeeded").id();

@@ -421,6 +421,85 @@ class JobEngineTests {
     }
 
     @Test
+    void aRunnerPresumedDeadCannotWriteAResourceRowAfterAnotherTookItsJobOver() throws Exception {
+        jdbc.sql("create table if not exists fenced_things (id uuid primary key, made text not null)").update();
+        ManualScheduler replicaB = ManualScheduling.replica(dataSource, tasks, clock);
+        UUID target = UUID.randomUUID();
+        jdbc.sql("insert into fenced_things (id, made) values (?, 'nothing')").param(target).update();
+        CountDownLatch made = new CountDownLatch(1);
+        CountDownLatch wake = new CountDownLatch(1);
+        AtomicInteger runs = new AtomicInteger();
+        List<Throwable> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
+        script.behaviours.put(target, context -> {
+            boolean firstRun = runs.incrementAndGet() == 1;
+            context.step("make", () -> {
+                // What the outside world made in this run; the first runner stalls right after making it.
+                String value = firstRun ? "made-by-A" : "made-by-B";
+                if (firstRun) {
+                    made.countDown();
+                    ManualJobEngine.Script.await(wake);
+                }
+                try {
+                    context.fenced(() -> jdbc.sql("update fenced_things set made = ? where id = ?")
+                            .params(value, target).update());
+                } catch (RuntimeException e) {
+                    refused.add(e);
+                    throw e;
+                }
+                return value;
+            });
+            return JobResult.done();
+        });
+        UUID id = enqueue("test.scripted", target);
+        Future<?> replicaA = background.submit(scheduler::runAnyDueExecutions);
+        ManualJobEngine.Script.await(made);
+
+        // Replica A is presumed dead; replica B takes the job over and records what it made.
+        clock.tick(Duration.ofHours(1));
+        replicaB.runDeadExecutionDetection();
+        replicaB.runAnyDueExecutions();
+        assertThat(state(id)).isEqualTo("succeeded");
+
+        // A wakes up and tries to record what it made: refused, and nothing of it is stored.
+        wake.countDown();
+        replicaA.get(10, TimeUnit.SECONDS);
+
+        assertThat(refused).singleElement().satisfies(e -> assertThat(e).hasMessageContaining("taken over"));
+        assertThat(jdbc.sql("select made from fenced_things where id = ?").param(target).query(String.class)
+                .single()).isEqualTo("made-by-B");
+        assertThat(state(id)).isEqualTo("succeeded");
+        Api.reader(mvc).get("/api/v1/jobs/" + id)
+                .andExpect(jsonPath("$.steps[*].detail", org.hamcrest.Matchers.hasItem("made-by-B")))
+                .andExpect(jsonPath("$.steps[*].detail", org.hamcrest.Matchers.not(
+                        org.hamcrest.Matchers.hasItem("made-by-A"))));
+        assertThat(actions(target)).noneMatch("job.step-failed"::equals);
+    }
+
+    @Test
+    void aFencedWriteOfTheRunnerThatOwnsTheJobIsStoredEvenWhenACancelWasAsked() throws Exception {
+        jdbc.sql("create table if not exists fenced_things (id uuid primary key, made text not null)").update();
+        UUID target = UUID.randomUUID();
+        jdbc.sql("insert into fenced_things (id, made) values (?, 'nothing')").param(target).update();
+        script.behaviours.put(target, context -> {
+            context.step("make", () -> {
+                jdbc.sql("update jobs set cancel_requested = true where id = ?").param(context.jobId()).update();
+                context.fenced(() -> {
+                    jdbc.sql("update fenced_things set made = 'recorded' where id = ?").param(target).update();
+                });
+                return null;
+            });
+            context.step("next", () -> null);
+            return JobResult.done();
+        });
+        UUID id = enqueue("test.scripted", target);
+        scheduler.runAnyDueExecutions();
+
+        assertThat(jdbc.sql("select made from fenced_things where id = ?").param(target).query(String.class)
+                .single()).isEqualTo("recorded");
+        assertThat(state(id)).isEqualTo("cancelled");
+    }
+
+    @Test
     void theReconcilePassFiresOncePerIntervalAcrossReplicasAndSkipsBusyTargets() {
         ManualScheduler replicaB = ManualScheduling.replica(dataSource, tasks, clock);
         UUID idle = UUID.randomUUID();

@@ -48,6 +48,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
@@ -94,11 +95,14 @@ class ServicePrincipalAzureIntegrationTests {
 
     AzureEmulator azure = AzureEmulator.shared();
     Api operator;
+    /** Adopting and granting acrpush or owner are Admin's (pullbridge.security.operator-grantable-roles). */
+    Api admin;
     Registries.Registered registry;
 
     @BeforeEach
     void registry() throws Exception {
         operator = Api.operator(mvc);
+        admin = Api.admin(mvc);
         registry = Registries.registered(mvc, jdbc);
         users.reset();
         azure.clearRequests();
@@ -117,15 +121,20 @@ class ServicePrincipalAzureIntegrationTests {
         GraphServicePrincipal principal = azure.servicePrincipalByAppId(application.appId()).orElseThrow();
         PasswordCredential password = application.passwords().get(0);
         String assignment = assignmentId(registry.resourceId(), principal.id(), BuiltInRoles.ACR_PULL);
+        String marker = "pullbridge:" + created.id();
         assertThat(azure.callLines()).containsExactly(
+                "GET /v1.0/applications?$filter=tags/any(t:t eq '" + marker + "')",
                 "GET /v1.0/applications?$filter=displayName eq '" + name + "'",
                 "POST /v1.0/applications",
                 "POST /v1.0/servicePrincipals",
+                "GET /v1.0/applications/" + application.id(),
                 "POST /v1.0/applications/" + application.id() + "/microsoft.graph.addPassword",
                 "GET " + roleDefinition(BuiltInRoles.ACR_PULL) + API_VERSION,
                 "PUT " + assignment + API_VERSION);
+        // Marked, so that a run that stops before recording them is followed by one that finds them again.
+        assertThat(application.tags()).containsExactly(marker);
         assertThat(application.passwords()).hasSize(1);
-        assertThat(password.displayName()).startsWith("pullbridge ");
+        assertThat(password.displayName()).startsWith(marker + " ");
         assertThat(Duration.between(password.startDateTime(), password.endDateTime()))
                 .isBetween(Duration.ofDays(180).minusMinutes(1), Duration.ofDays(180).plusMinutes(1));
         assertThat(azure.roleAssignmentsOf(principal.id())).singleElement().satisfies(stored -> {
@@ -157,8 +166,9 @@ class ServicePrincipalAzureIntegrationTests {
         assertThat(body).doesNotContain(password.secretText());
         Api.reader(mvc).get("/api/v1/jobs/" + created.job())
                 .andExpect(jsonPath("$.type").value("service-principal.create"))
-                .andExpect(jsonPath("$.steps[*].name").value(contains("check-display-name", "create-application",
-                        "create-service-principal", "add-password", "assign-acrpull-on-" + registryName())));
+                .andExpect(jsonPath("$.steps[*].name").value(contains("find-application", "check-display-name",
+                        "create-application", "create-service-principal", "add-password",
+                        "assign-acrpull-on-" + registryName())));
         Api.reader(mvc).get("/api/v1/service-principals?appId=" + application.appId())
                 .andExpect(content().string(not(containsString(password.secretText()))));
 
@@ -184,6 +194,7 @@ class ServicePrincipalAzureIntegrationTests {
                 "failed");
 
         assertThat(azure.callLines()).containsExactly(
+                "GET /v1.0/applications?$filter=tags/any(t:t eq 'pullbridge:" + created.id() + "')",
                 "GET /v1.0/applications?$filter=displayName eq '" + name + "'");
         Api.reader(mvc).get("/api/v1/jobs/" + created.job())
                 .andExpect(jsonPath("$.failureClass").value("permanent"))
@@ -230,10 +241,12 @@ class ServicePrincipalAzureIntegrationTests {
     void adoptsAPrincipalNamedByItsAppIdAndFillsInItsObjectId() throws Exception {
         GraphServicePrincipal existing = azure.addServicePrincipal("ci-" + UUID.randomUUID());
         GraphApplication application = azure.applicationByAppId(existing.appId()).orElseThrow();
+        PasswordCredential password = passwordOf(existing);
+        azure.clearRequests();
 
-        Principals.Accepted adopted = Principals.created(operator, jdbc, """
+        Principals.Accepted adopted = Principals.created(admin, jdbc, """
                 {"mode": "adopt", "appId": "%s", "password": "%s", "grants": [{"registryId": "%s", "role": "acrpush"}]}"""
-                .formatted(existing.appId(), secret(), registry.id()), "succeeded");
+                .formatted(existing.appId(), password.secretText(), registry.id()), "succeeded");
 
         assertThat(azure.callLines()).containsExactly(
                 "GET /v1.0/servicePrincipals?$filter=appId eq '" + existing.appId() + "'",
@@ -244,22 +257,31 @@ class ServicePrincipalAzureIntegrationTests {
                 .andExpect(jsonPath("$.status.phase").value("Ready"))
                 .andExpect(jsonPath("$.objectId").value(existing.id()))
                 .andExpect(jsonPath("$.displayName").value(existing.displayName()))
-                .andExpect(jsonPath("$.grants[0].status.createdByPullBridge").value(true));
-        assertThat(application.passwords()).isEmpty();
+                .andExpect(jsonPath("$.grants[0].status.createdByPullBridge").value(true))
+                .andExpect(jsonPath("$.credential.verifiedAt").isNotEmpty());
+        // PullBridge made no password of its own: it signed in with the one given, once, and kept no token.
+        assertThat(application.passwords()).extracting(PasswordCredential::keyId).containsExactly(password.keyId());
+        assertThat(azure.requests(RecordedRequest.Surface.TOKEN)).filteredOn(r -> existing.appId().equals(r.clientId()))
+                .singleElement().satisfies(request -> assertThat(request.status()).isEqualTo(200));
         Api.reader(mvc).get("/api/v1/jobs/" + adopted.job())
                 .andExpect(jsonPath("$.type").value("service-principal.adopt"))
-                .andExpect(jsonPath("$.steps[*].name").value(contains("look-up-principal",
+                .andExpect(jsonPath("$.steps[*].name").value(contains("look-up-principal", "prove-password",
                         "assign-acrpush-on-" + registryName())));
+        assertThat(auditActions(adopted.id())).containsSubsequence("service-principal.password-proven",
+                "service-principal.role-assigned");
+        assertNoSecretStored(password.secretText());
     }
 
     @Test
     void adoptsAPrincipalNamedByItsObjectIdAndFillsInItsAppId() throws Exception {
         GraphServicePrincipal existing = azure.addServicePrincipal("ci-" + UUID.randomUUID());
 
-        Principals.Accepted adopted = Principals.created(operator, jdbc, """
+        String password = passwordOf(existing).secretText();
+        azure.clearRequests();
+        Principals.Accepted adopted = Principals.created(admin, jdbc, """
                 {"mode": "adopt", "objectId": "%s", "password": "%s", "displayName": "ci label",
                  "grants": [{"registryId": "%s", "role": "acrpull"}]}"""
-                .formatted(existing.id(), secret(), registry.id()), "succeeded");
+                .formatted(existing.id(), password, registry.id()), "succeeded");
 
         assertThat(azure.callLines()).containsExactly(
                 "GET /v1.0/servicePrincipals/" + existing.id(),
@@ -278,20 +300,246 @@ class ServicePrincipalAzureIntegrationTests {
         GraphServicePrincipal one = azure.addServicePrincipal("one-" + UUID.randomUUID());
         GraphServicePrincipal other = azure.addServicePrincipal("other-" + UUID.randomUUID());
 
-        Principals.Accepted mismatched = Principals.created(operator, jdbc, adoptBody(one.appId(), other.id()),
-                "failed");
+        Principals.Accepted mismatched = Principals.created(admin, jdbc, adoptBody(one.appId(), other.id(),
+                passwordOf(one).secretText()), "failed");
         Api.reader(mvc).get("/api/v1/jobs/" + mismatched.job())
                 .andExpect(jsonPath("$.lastError.type").value(PROBLEMS + "service-principal-ids-mismatch"))
                 .andExpect(jsonPath("$.lastError.detail", containsString(one.id())));
 
         UUID unknown = UUID.randomUUID();
-        Principals.Accepted missing = Principals.created(operator, jdbc, """
+        Principals.Accepted missing = Principals.created(admin, jdbc, """
                 {"mode": "adopt", "objectId": "%s", "password": "%s", "grants": [{"registryId": "%s", "role": "acrpull"}]}"""
                 .formatted(unknown, secret(), registry.id()), "failed");
         Api.reader(mvc).get("/api/v1/jobs/" + missing.job())
                 .andExpect(jsonPath("$.lastError.type").value(PROBLEMS + "service-principal-not-found"))
                 .andExpect(jsonPath("$.lastError.detail", containsString("objectId " + unknown)));
         assertThat(azure.callLines()).noneMatch(line -> line.startsWith("PUT "));
+    }
+
+    @Test
+    void aPasswordEntraRefusesFailsTheAdoptJobNamingItsCodeAndGrantsNothing() throws Exception {
+        GraphServicePrincipal existing = azure.addServicePrincipal("guessed-" + UUID.randomUUID());
+        passwordOf(existing);
+        String madeUp = secret();
+        azure.clearRequests();
+
+        Principals.Accepted adopted = Principals.created(admin, jdbc, """
+                {"mode": "adopt", "appId": "%s", "password": "%s", "grants": [{"registryId": "%s", "role": "owner"}]}"""
+                .formatted(existing.appId(), madeUp, registry.id()), "failed");
+
+        Api.reader(mvc).get("/api/v1/jobs/" + adopted.job())
+                .andExpect(jsonPath("$.failureClass").value("permanent"))
+                .andExpect(jsonPath("$.lastError.type").value(PROBLEMS + "service-principal-password-rejected"))
+                .andExpect(jsonPath("$.lastError.detail", containsString("AADSTS7000215")))
+                .andExpect(jsonPath("$.lastError.detail", containsString(existing.appId())))
+                .andExpect(jsonPath("$.lastError.detail", not(containsString("Trace ID"))))
+                .andExpect(jsonPath("$.steps[*].name").value(contains("look-up-principal", "prove-password")))
+                .andExpect(content().string(not(containsString(madeUp))));
+        Api.reader(mvc).get(adopted.location())
+                .andExpect(jsonPath("$.status.phase").value("Failed"))
+                .andExpect(jsonPath("$.status.message", containsString("AADSTS7000215")))
+                .andExpect(jsonPath("$.credential.verifiedAt").value(nullValue()))
+                .andExpect(jsonPath("$.grants[0].status.roleAssignmentId").value(nullValue()));
+        // Nothing granted with it, and nothing can write it into a cluster.
+        assertThat(azure.callLines()).noneMatch(line -> line.startsWith("PUT "));
+        assertThat(azure.roleAssignmentsOf(existing.id())).isEmpty();
+        assertThat(service.pullCredential(adopted.id())).isEmpty();
+        assertNoSecretStored(madeUp);
+
+        // A later change of its grants proves the password again before assigning anything.
+        UUID job = Registries.jobOf(admin.patch(adopted.location(), """
+                        {"grants": [{"registryId": "%s", "role": "acrpull"}]}""".formatted(registry.id()))
+                .andExpect(status().isAccepted()).andReturn().getResponse());
+        Principals.awaitJob(jdbc, job, "failed");
+        Api.reader(mvc).get("/api/v1/jobs/" + job)
+                .andExpect(jsonPath("$.lastError.type").value(PROBLEMS + "service-principal-password-rejected"));
+        assertThat(azure.roleAssignmentsOf(existing.id())).isEmpty();
+    }
+
+    @Test
+    void anExpiredPasswordIsRejectedWithEntrasExpiryCode() throws Exception {
+        GraphServicePrincipal existing = azure.addServicePrincipal("expired-" + UUID.randomUUID());
+        String expired = azure.addPassword(existing, secret(), Instant.now().minus(Duration.ofDays(1))).secretText();
+
+        Principals.Accepted adopted = Principals.created(admin, jdbc, adoptBody(existing.appId(), existing.id(),
+                expired), "failed");
+
+        Api.reader(mvc).get("/api/v1/jobs/" + adopted.job())
+                .andExpect(jsonPath("$.lastError.type").value(PROBLEMS + "service-principal-password-rejected"))
+                .andExpect(jsonPath("$.lastError.detail", containsString("AADSTS7000222")))
+                .andExpect(jsonPath("$.lastError.detail", containsString("expired")));
+        assertThat(azure.roleAssignmentsOf(existing.id())).isEmpty();
+    }
+
+    @Test
+    void anEntraOutageWhileProvingIsRetriedLikeAnyTransientFailureNotReportedAsRejected() throws Exception {
+        GraphServicePrincipal existing = azure.addServicePrincipal("outage-" + UUID.randomUUID());
+        String password = passwordOf(existing).secretText();
+        azure.failNext(1000, "POST", "/" + azure.tenantId() + "/oauth2/v2\\.0/token$", 503,
+                "temporarily_unavailable", "The service is temporarily unavailable.");
+        try {
+            Principals.Accepted adopted = Principals.accepted(admin.post("/api/v1/service-principals",
+                    adoptBody(existing.appId(), existing.id(), password)));
+            Await.until("the adopt job to be retried", Principals.TIMEOUT, () -> jdbc.sql(
+                    "select failed_attempts > 0 and last_error->>'type' = ? from jobs where id = ?")
+                    .params(PROBLEMS + "azure-unavailable", adopted.job()).query(Boolean.class).single());
+            assertThat(azure.roleAssignmentsOf(existing.id())).isEmpty();
+            azure.clearFaults();
+
+            Principals.awaitJob(jdbc, adopted.job(), "succeeded");
+            Api.reader(mvc).get(adopted.location())
+                    .andExpect(jsonPath("$.status.phase").value("Ready"))
+                    .andExpect(jsonPath("$.credential.verifiedAt").isNotEmpty());
+            assertThat(azure.roleAssignmentsOf(existing.id())).hasSize(1);
+        } finally {
+            azure.clearFaults();
+        }
+    }
+
+    @Test
+    void aNewPasswordEntraRefusesForAnAdoptedPrincipalIsDroppedAndTheCurrentOneStays() throws Exception {
+        GraphServicePrincipal existing = azure.addServicePrincipal("kept-" + UUID.randomUUID());
+        String current = passwordOf(existing).secretText();
+        Principals.Accepted adopted = Principals.created(admin, jdbc, adoptBody(existing.appId(), existing.id(),
+                current), "succeeded");
+        String madeUp = secret();
+
+        UUID job = Registries.jobOf(operator.post(adopted.location() + ":rotate", """
+                        {"password": "%s"}""".formatted(madeUp))
+                .andExpect(status().isAccepted()).andReturn().getResponse());
+        Principals.awaitJob(jdbc, job, "failed");
+
+        Api.reader(mvc).get("/api/v1/jobs/" + job)
+                .andExpect(jsonPath("$.lastError.type").value(PROBLEMS + "service-principal-password-rejected"))
+                .andExpect(jsonPath("$.lastError.detail", containsString("AADSTS7000215")))
+                .andExpect(jsonPath("$.steps[*].name").value(contains("prove-password")));
+        Api.reader(mvc).get(adopted.location())
+                .andExpect(jsonPath("$.credential.fingerprint").value(cipher.fingerprint(current)))
+                .andExpect(jsonPath("$.credential.pending").value(nullValue()))
+                .andExpect(jsonPath("$.credential.previous").value(nullValue()));
+        // Never announced to the users of the credential, so never written into a pull secret.
+        assertThat(users.rotations()).noneMatch(rotated -> rotated.fingerprint().equals(cipher.fingerprint(madeUp)));
+        assertThat(service.pullCredential(adopted.id()).orElseThrow().password()).isEqualTo(current);
+        assertThat(auditActions(adopted.id())).contains("service-principal.password-rejected");
+        assertNoSecretStored(madeUp);
+    }
+
+    @Test
+    void onlyAnAdminMayAdoptAndAnOperatorMayNotGrantOwnerThroughTheAzurePath() throws Exception {
+        GraphServicePrincipal existing = azure.addServicePrincipal("operator-" + UUID.randomUUID());
+        String password = passwordOf(existing).secretText();
+        azure.clearRequests();
+        long jobsBefore = jdbc.sql("select count(*) from jobs").query(Long.class).single();
+
+        operator.post("/api/v1/service-principals", adoptBody(existing.appId(), existing.id(), password))
+                .andExpect(status().isForbidden())
+                .andExpect(jsonPath("$.type").value(PROBLEMS + "forbidden"))
+                .andExpect(content().string(not(containsString(password))));
+        operator.post("/api/v1/service-principals", createBody("owner-" + UUID.randomUUID(), null, "owner"))
+                .andExpect(status().isForbidden());
+        assertThat(azure.callLines()).isEmpty();
+        assertThat(jdbc.sql("select count(*) from jobs").query(Long.class).single()).isEqualTo(jobsBefore);
+        assertThat(azure.issuedTokens()).noneMatch(token -> token.clientId().equals(existing.appId()));
+    }
+
+    // ---- crash windows --------------------------------------------------------------------------------------
+
+    @Test
+    void anApplicationGraphMadeButTheJobNeverRecordedIsFoundAgainByItsTagNotMadeTwice() throws Exception {
+        String name = "lost-app-" + UUID.randomUUID();
+        // Graph makes the application; the job never learns of it (as if it died before recording it).
+        azure.loseNextAnswer(1, "POST", "^/v1\\.0/applications$");
+
+        Principals.Accepted created = Principals.created(operator, jdbc, createBody(name, null, "acrpull"),
+                "succeeded");
+
+        List<GraphApplication> named = azure.applications().stream()
+                .filter(app -> app.displayName().equals(name)).toList();
+        assertThat(named).as("applications named " + name).hasSize(1);
+        GraphApplication application = named.get(0);
+        assertThat(application.tags()).containsExactly("pullbridge:" + created.id());
+        assertThat(azure.callLines()).filteredOn("POST /v1.0/applications"::equals).hasSize(1);
+        String job = Api.reader(mvc).get("/api/v1/jobs/" + created.job())
+                .andExpect(jsonPath("$.failedAttempts").value(1))
+                .andReturn().getResponse().getContentAsString();
+        List<String> found = JsonPath.read(job, "$.steps[?(@.name == 'find-application')].detail");
+        assertThat(found).last().asString().contains("found application " + application.appId())
+                .contains("earlier run");
+        Api.reader(mvc).get(created.location())
+                .andExpect(jsonPath("$.status.phase").value("Ready"))
+                .andExpect(jsonPath("$.appId").value(application.appId()));
+        assertThat(azure.servicePrincipalByAppId(application.appId())).isPresent();
+        assertThat(auditActions(created.id())).contains("service-principal.application-found");
+    }
+
+    @Test
+    void aPasswordGraphAddedButTheJobNeverRecordedIsRemovedBeforeAnotherIsAdded() throws Exception {
+        String name = "lost-password-" + UUID.randomUUID();
+        azure.loseNextAnswer(1, "POST", "addPassword$");
+
+        Principals.Accepted created = Principals.created(operator, jdbc, createBody(name, null, "acrpull"),
+                "succeeded");
+
+        GraphApplication application = azure.applications().stream()
+                .filter(app -> app.displayName().equals(name)).findFirst().orElseThrow();
+        PullCredential recorded = service.pullCredential(created.id()).orElseThrow();
+        // Exactly one valid password: the one recorded. The one whose answer was lost is gone.
+        assertThat(application.passwords()).singleElement().satisfies(password -> {
+            assertThat(password.secretText()).isEqualTo(recorded.password());
+            assertThat(password.displayName()).startsWith("pullbridge:" + created.id() + " ");
+        });
+        List<RecordedRequest> graph = azure.requests(RecordedRequest.Surface.GRAPH);
+        List<String> passwordCalls = graph.stream().map(RecordedRequest::line)
+                .filter(line -> line.contains("Password")).toList();
+        assertThat(passwordCalls).containsExactly(
+                "POST /v1.0/applications/" + application.id() + "/microsoft.graph.addPassword",
+                "POST /v1.0/applications/" + application.id() + "/microsoft.graph.removePassword",
+                "POST /v1.0/applications/" + application.id() + "/microsoft.graph.addPassword");
+        Api.reader(mvc).get("/api/v1/jobs/" + created.job())
+                .andExpect(jsonPath("$.failedAttempts").value(1))
+                .andExpect(jsonPath("$.steps[?(@.name == 'add-password' && @.state == 'succeeded')].detail",
+                        contains(containsString("removed 1 password(s) an earlier run added but never recorded"))));
+        assertThat(auditActions(created.id())).contains("service-principal.password-removed");
+    }
+
+    @Test
+    void aRotationPasswordGraphAddedButTheJobNeverRecordedIsRemovedAndOnlyTheNewOneStays() throws Exception {
+        Principals.Accepted created = Principals.created(operator, jdbc,
+                createBody("lost-rotation-" + UUID.randomUUID(), null, "acrpull"), "succeeded");
+        PullCredential old = service.pullCredential(created.id()).orElseThrow();
+        GraphApplication application = azure.applicationByAppId(old.username()).orElseThrow();
+        azure.loseNextAnswer(1, "POST", "addPassword$");
+
+        Principals.Accepted rotation = Principals.accepted(operator.post(created.location() + ":rotate", ""));
+        Principals.awaitJob(jdbc, rotation.job(), "succeeded");
+
+        PullCredential current = service.pullCredential(created.id()).orElseThrow();
+        assertThat(current.password()).isNotEqualTo(old.password());
+        assertThat(application.passwords()).singleElement()
+                .satisfies(password -> assertThat(password.secretText()).isEqualTo(current.password()));
+        Api.reader(mvc).get("/api/v1/jobs/" + rotation.job())
+                .andExpect(jsonPath("$.failedAttempts").value(1))
+                .andExpect(jsonPath("$.steps[?(@.name == 'add-password' && @.state == 'succeeded')].detail",
+                        contains(containsString("removed 1 password(s) an earlier run added but never recorded"))));
+    }
+
+    @Test
+    void deletingAPrincipalWhoseApplicationWasNeverRecordedDeletesItByItsTag() throws Exception {
+        String name = "lost-then-deleted-" + UUID.randomUUID();
+        azure.loseNextAnswer(1, "POST", "^/v1\\.0/applications$");
+        Principals.Accepted created = Principals.accepted(operator.post("/api/v1/service-principals",
+                createBody(name, null, "acrpull")));
+        Await.until("the create job to stop after Graph made the application", Principals.TIMEOUT,
+                () -> jdbc.sql("select failed_attempts > 0 and state = 'queued' from jobs where id = ?")
+                        .param(created.job()).query(Boolean.class).single());
+        assertThat(azure.applications()).filteredOn(app -> app.displayName().equals(name)).hasSize(1);
+
+        UUID delete = DeleteJobs.accepted(operator.delete(created.location()));
+        DeleteJobs.awaitSucceeded(jdbc, delete);
+
+        assertThat(azure.applications()).filteredOn(app -> app.displayName().equals(name)).isEmpty();
+        Api.reader(mvc).get("/api/v1/jobs/" + delete)
+                .andExpect(jsonPath("$.steps[*].name").value(hasItem("delete-unrecorded-application")));
     }
 
     // ---- role assignments -----------------------------------------------------------------------------------
@@ -362,10 +610,11 @@ class ServicePrincipalAzureIntegrationTests {
         GraphServicePrincipal existing = azure.addServicePrincipal("shared-" + UUID.randomUUID());
         RoleAssignment theirs = azure.addRoleAssignment(registry.resourceId(), UUID.randomUUID().toString(),
                 BuiltInRoles.ACR_PULL, existing.id(), "ServicePrincipal");
-        Principals.Accepted adopted = Principals.created(operator, jdbc, """
+        Principals.Accepted adopted = Principals.created(admin, jdbc, """
                 {"mode": "adopt", "appId": "%s", "objectId": "%s", "password": "%s",
                  "grants": [{"registryId": "%s", "role": "acrpull"}, {"registryId": "%s", "role": "acrpush"}]}"""
-                .formatted(existing.appId(), existing.id(), secret(), registry.id(), registry.id()), "succeeded");
+                .formatted(existing.appId(), existing.id(), passwordOf(existing).secretText(), registry.id(),
+                        registry.id()), "succeeded");
         String ours = assignmentId(registry.resourceId(), existing.id(), BuiltInRoles.ACR_PUSH);
         Api.reader(mvc).get(adopted.location())
                 .andExpect(jsonPath("$.grants[0].status.roleAssignmentId").value(theirs.id()))
@@ -402,7 +651,7 @@ class ServicePrincipalAzureIntegrationTests {
         // Someone else already gave it Owner: the grant PATCHed in adopts that assignment (409 RoleAssignmentExists).
         RoleAssignment owner = azure.addRoleAssignment(registry.resourceId(), UUID.randomUUID().toString(),
                 BuiltInRoles.OWNER, objectId, "ServicePrincipal");
-        Principals.Accepted patched = Principals.accepted(operator.patch(location, """
+        Principals.Accepted patched = Principals.accepted(admin.patch(location, """
                 {"grants": [{"registryId": "%s", "role": "acrpull"}, {"registryId": "%s", "role": "owner"}]}"""
                 .formatted(registry.id(), registry.id())));
         Principals.awaitJob(jdbc, patched.job(), "succeeded");
@@ -432,7 +681,7 @@ class ServicePrincipalAzureIntegrationTests {
         azure.registry(resourceId).orElseThrow().abacEnabled(true);
         Registries.Registered abac = Registries.registered(mvc, jdbc, resourceId);
         String name = "abac-" + UUID.randomUUID();
-        Principals.Accepted created = Principals.created(operator, jdbc, """
+        Principals.Accepted created = Principals.created(admin, jdbc, """
                 {"mode": "create", "displayName": "%s", "grants": [{"registryId": "%s", "role": "acrpull"},
                  {"registryId": "%s", "role": "acrpush"}]}""".formatted(name, abac.id(), abac.id()), "succeeded");
         String objectId = JsonPath.read(Api.reader(mvc).get(created.location()).andReturn().getResponse()
@@ -469,7 +718,7 @@ class ServicePrincipalAzureIntegrationTests {
                 .getContentAsString(), "$.objectId");
         azure.clearRequests();
 
-        MockHttpServletResponse patched = operator.patch(created.location(), """
+        MockHttpServletResponse patched = admin.patch(created.location(), """
                         {"grants": [{"registryId": "%s", "role": "acrpush"}, {"registryId": "%s", "role": "acrpull"}]}"""
                         .formatted(registry.id(), second.id()))
                 .andExpect(status().isAccepted())
@@ -587,9 +836,11 @@ class ServicePrincipalAzureIntegrationTests {
         Principals.awaitJob(jdbc, rotation.job(), "succeeded");
         assertThat(application.passwords()).extracting(PasswordCredential::keyId).containsExactly(added.keyId());
         assertThat(azure.callLines()).containsExactly(
+                "GET /v1.0/applications/" + application.id(),
                 "POST /v1.0/applications/" + application.id() + "/microsoft.graph.addPassword",
-                "POST /v1.0/applications/" + application.id() + "/microsoft.graph.removePassword");
-        assertThat(azure.requests(RecordedRequest.Surface.GRAPH).get(1).body()).contains(oldKeyId);
+                "POST /v1.0/applications/" + application.id() + "/microsoft.graph.removePassword",
+                "GET /v1.0/applications/" + application.id());
+        assertThat(azure.requests(RecordedRequest.Surface.GRAPH).get(2).body()).contains(oldKeyId);
         Api.reader(mvc).get(created.location())
                 .andExpect(jsonPath("$.status.phase").value("Ready"))
                 .andExpect(jsonPath("$.credential.previous").value(nullValue()));
@@ -627,14 +878,15 @@ class ServicePrincipalAzureIntegrationTests {
     }
 
     @Test
-    void anAdoptedPrincipalRotatesToTheGivenPasswordAndLeavesTheOldOneToItsOwner() throws Exception {
+    void anAdoptedPrincipalRotatesToTheGivenPasswordOnceProvenAndLeavesTheOldOneToItsOwner() throws Exception {
         GraphServicePrincipal existing = azure.addServicePrincipal("legacy-" + UUID.randomUUID());
-        String oldPassword = secret();
-        Principals.Accepted adopted = Principals.created(operator, jdbc, """
+        String oldPassword = passwordOf(existing).secretText();
+        Principals.Accepted adopted = Principals.created(admin, jdbc, """
                 {"mode": "adopt", "appId": "%s", "password": "%s", "passwordExpiresAt": "2999-01-01T00:00:00Z",
                  "grants": [{"registryId": "%s", "role": "acrpull"}]}"""
                 .formatted(existing.appId(), oldPassword, registry.id()), "succeeded");
-        String newPassword = secret();
+        // The owner adds the new password in Entra ID, then gives it to PullBridge.
+        String newPassword = passwordOf(existing).secretText();
         azure.clearRequests();
 
         operator.post(adopted.location() + ":rotate", "{}")
@@ -647,11 +899,10 @@ class ServicePrincipalAzureIntegrationTests {
         MockHttpServletResponse accepted = operator.post(adopted.location() + ":rotate", """
                         {"password": "%s", "passwordExpiresAt": "2998-01-01T00:00:00Z"}""".formatted(newPassword))
                 .andExpect(status().isAccepted())
-                .andExpect(jsonPath("$.credential.fingerprint").value(cipher.fingerprint(newPassword)))
-                .andExpect(jsonPath("$.credential.expiresAt").value("2998-01-01T00:00:00Z"))
-                .andExpect(jsonPath("$.credential.keyId").value(nullValue()))
-                .andExpect(jsonPath("$.credential.previous.fingerprint").value(cipher.fingerprint(oldPassword)))
-                .andExpect(jsonPath("$.credential.previous.expiresAt").value("2999-01-01T00:00:00Z"))
+                // Not current before PullBridge signed in with it.
+                .andExpect(jsonPath("$.credential.fingerprint").value(cipher.fingerprint(oldPassword)))
+                .andExpect(jsonPath("$.credential.pending.fingerprint").value(cipher.fingerprint(newPassword)))
+                .andExpect(jsonPath("$.credential.pending.expiresAt").value("2998-01-01T00:00:00Z"))
                 .andExpect(content().string(not(containsString(newPassword))))
                 .andReturn().getResponse();
         UUID job = Registries.jobOf(accepted);
@@ -662,10 +913,16 @@ class ServicePrincipalAzureIntegrationTests {
                 adopted.id()), cipher.fingerprint(newPassword)));
         Api.reader(mvc).get("/api/v1/jobs/" + job)
                 .andExpect(jsonPath("$.type").value("service-principal.rotate"))
-                .andExpect(jsonPath("$.steps[*].name").value(contains("wait-for-users", "finish-rotation")))
-                .andExpect(jsonPath("$.steps[1].detail", containsString("its owner must remove")));
+                .andExpect(jsonPath("$.steps[*].name").value(contains("prove-password", "wait-for-users",
+                        "finish-rotation")))
+                .andExpect(jsonPath("$.steps[2].detail", containsString("its owner must remove")));
         Api.reader(mvc).get(adopted.location())
                 .andExpect(jsonPath("$.status.message", containsString("its owner must remove")))
+                .andExpect(jsonPath("$.credential.fingerprint").value(cipher.fingerprint(newPassword)))
+                .andExpect(jsonPath("$.credential.expiresAt").value("2998-01-01T00:00:00Z"))
+                .andExpect(jsonPath("$.credential.keyId").value(nullValue()))
+                .andExpect(jsonPath("$.credential.verifiedAt").isNotEmpty())
+                .andExpect(jsonPath("$.credential.pending").value(nullValue()))
                 .andExpect(jsonPath("$.credential.previous").value(nullValue()));
         assertThat(service.pullCredential(adopted.id()).orElseThrow().password()).isEqualTo(newPassword);
         assertNoSecretStored(newPassword);
@@ -723,8 +980,8 @@ class ServicePrincipalAzureIntegrationTests {
                 .andExpect(jsonPath("$.status.conditions[0].lastTransitionTime").value(since.toString()));
 
         GraphServicePrincipal existing = azure.addServicePrincipal("noexpiry-" + UUID.randomUUID());
-        Principals.Accepted adopted = Principals.created(operator, jdbc,
-                adoptBody(existing.appId(), existing.id()), "succeeded");
+        Principals.Accepted adopted = Principals.created(admin, jdbc,
+                adoptBody(existing.appId(), existing.id(), passwordOf(existing).secretText()), "succeeded");
         Api.reader(mvc).get(adopted.location())
                 .andExpect(jsonPath("$.status.conditions[0].status").value("Unknown"))
                 .andExpect(jsonPath("$.status.conditions[0].reason").value("ExpiryUnknown"));
@@ -778,11 +1035,16 @@ class ServicePrincipalAzureIntegrationTests {
                         registry.id(), role);
     }
 
-    private String adoptBody(String appId, String objectId) {
+    private String adoptBody(String appId, String objectId, String password) {
         return """
                 {"mode": "adopt", "appId": "%s", "objectId": "%s", "password": "%s",
                  "grants": [{"registryId": "%s", "role": "acrpull"}]}"""
-                .formatted(appId, objectId, secret(), registry.id());
+                .formatted(appId, objectId, password, registry.id());
+    }
+
+    /** A new client secret of the principal's application in Entra ID, as its owner would add one. */
+    private PasswordCredential passwordOf(GraphServicePrincipal principal) {
+        return azure.addPassword(principal, secret(), Instant.now().plus(Duration.ofDays(365)));
     }
 
     private static String secret() {

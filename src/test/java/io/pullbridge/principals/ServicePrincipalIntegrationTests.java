@@ -12,10 +12,13 @@ import io.pullbridge.support.Registries;
 import io.pullbridge.support.azure.AzureEmulator;
 import io.pullbridge.support.azure.GraphServicePrincipal;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,11 +71,14 @@ class ServicePrincipalIntegrationTests {
     ResourceReferences bindings;
 
     Api operator;
+    /** Adopting and granting acrpush or owner are Admin's (pullbridge.security.operator-grantable-roles). */
+    Api admin;
     UUID registryId;
 
     @BeforeEach
     void registry() throws Exception {
         operator = Api.operator(mvc);
+        admin = Api.admin(mvc);
         registryId = newRegistry();
     }
 
@@ -81,7 +87,7 @@ class ServicePrincipalIntegrationTests {
     @Test
     void createsAServicePrincipalWhoseJobMakesItsApplicationPasswordAndRoleAssignments() throws Exception {
         String name = "acr-pull-" + UUID.randomUUID();
-        MockHttpServletResponse created = operator.post("/api/v1/service-principals", """
+        MockHttpServletResponse created = admin.post("/api/v1/service-principals", """
                         {"mode": "create", "displayName": "%s", "passwordLifetime": "P180D",
                          "grants": [{"registryId": "%s", "role": "acrpull"}, {"registryId": "%s", "role": "acrpush"}]}"""
                         .formatted(name, registryId, registryId))
@@ -104,7 +110,7 @@ class ServicePrincipalIntegrationTests {
                 .andExpect(jsonPath("$.grants[0].status.message", containsString("AcrPull")))
                 .andExpect(jsonPath("$.grants[0].status.roleAssignmentId").value(nullValue()))
                 .andExpect(jsonPath("$.grants[1].role").value("acrpush"))
-                .andExpect(jsonPath("$.createdBy").value("user-operator"))
+                .andExpect(jsonPath("$.createdBy").value("user-admin"))
                 .andExpect(jsonPath("$.status.phase").value("Pending"))
                 .andExpect(jsonPath("$.revokingGrants", hasSize(0)))
                 .andExpect(jsonPath("$.password").doesNotExist())
@@ -140,8 +146,9 @@ class ServicePrincipalIntegrationTests {
         GraphServicePrincipal existing = AzureEmulator.shared().addServicePrincipal("legacy-" + UUID.randomUUID());
         UUID appId = UUID.fromString(existing.appId());
         UUID objectId = UUID.fromString(existing.id());
-        String password = secret();
-        MockHttpServletResponse adopted = operator.post("/api/v1/service-principals", """
+        String password = AzureEmulator.shared().addPassword(existing, secret(), Instant.parse("2999-01-01T00:00:00Z"))
+                .secretText();
+        MockHttpServletResponse adopted = admin.post("/api/v1/service-principals", """
                         {"mode": "adopt", "appId": "%s", "objectId": "%s", "password": "%s",
                          "passwordExpiresAt": "2999-01-01T00:00:00Z", "displayName": "legacy ci principal",
                          "grants": [{"registryId": "%s", "role": "owner"}]}"""
@@ -169,7 +176,7 @@ class ServicePrincipalIntegrationTests {
     @Test
     void adoptsAPrincipalOfAnotherTenantWhenTheTenantIsGiven() throws Exception {
         UUID tenant = UUID.randomUUID();
-        settle(operator.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), tenant, secret()))
+        settle(admin.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), tenant, secret()))
                 .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.tenantId").value(tenant.toString()))
                 .andExpect(jsonPath("$.credential.expiresAt").value(nullValue())));
@@ -178,7 +185,7 @@ class ServicePrincipalIntegrationTests {
     @Test
     void theAdoptedPasswordIsNeverReadableThroughTheApiOrTheDatabase() throws Exception {
         String password = secret();
-        String location = settle(operator.post("/api/v1/service-principals",
+        String location = settle(admin.post("/api/v1/service-principals",
                         adoptBody(UUID.randomUUID(), null, password))
                 .andExpect(status().isAccepted())
                 .andExpect(content().string(not(containsString(password)))));
@@ -189,7 +196,7 @@ class ServicePrincipalIntegrationTests {
         reader.get("/api/v1/service-principals?registryId=" + registryId)
                 .andExpect(jsonPath("$.items", hasSize(1)))
                 .andExpect(content().string(not(containsString(password))));
-        settle(operator.patch(location, """
+        settle(admin.patch(location, """
                         {"grants": [{"registryId": "%s", "role": "acrpush"}]}""".formatted(registryId))
                 .andExpect(status().isAccepted())
                 .andExpect(content().string(not(containsString(password)))));
@@ -236,7 +243,7 @@ class ServicePrincipalIntegrationTests {
     void anAdoptedPrincipalMayCarryTheDisplayNameOfACreatedOne() throws Exception {
         String name = "acr-pull-" + UUID.randomUUID();
         settle(operator.post("/api/v1/service-principals", createBody(name)));
-        settle(operator.post("/api/v1/service-principals", """
+        settle(admin.post("/api/v1/service-principals", """
                         {"mode": "adopt", "appId": "%s", "objectId": "%s", "password": "%s", "displayName": "%s",
                          "grants": [{"registryId": "%s", "role": "acrpull"}]}"""
                         .formatted(UUID.randomUUID(), UUID.randomUUID(), secret(), name, registryId)));
@@ -245,16 +252,16 @@ class ServicePrincipalIntegrationTests {
     @Test
     void adoptingTheSameAppIdTwiceInATenantIsRefused() throws Exception {
         UUID appId = UUID.randomUUID();
-        settle(operator.post("/api/v1/service-principals", adoptBody(appId, null, secret())));
+        settle(admin.post("/api/v1/service-principals", adoptBody(appId, null, secret())));
         String before = snapshot();
-        operator.post("/api/v1/service-principals", adoptBody(appId, UUID.fromString(DEFAULT_TENANT), secret()))
+        admin.post("/api/v1/service-principals", adoptBody(appId, UUID.fromString(DEFAULT_TENANT), secret()))
                 .andExpect(status().isConflict())
                 .andExpect(content().contentType("application/problem+json"))
                 .andExpect(jsonPath("$.type").value(PROBLEMS + "already-exists"))
                 .andExpect(jsonPath("$.errors[0].field").value("appId"));
         assertThat(snapshot()).isEqualTo(before);
         // the same application in another tenant is another principal
-        settle(operator.post("/api/v1/service-principals", adoptBody(appId, UUID.randomUUID(), secret())));
+        settle(admin.post("/api/v1/service-principals", adoptBody(appId, UUID.randomUUID(), secret())));
     }
 
     @Test
@@ -404,7 +411,7 @@ class ServicePrincipalIntegrationTests {
         UUID created = idOf(settle(operator.post("/api/v1/service-principals", createBody(name))));
         // No principal has this appId in Entra ID: its adopt job fails.
         UUID appId = UUID.randomUUID();
-        UUID adopted = idOf(settle(operator.post("/api/v1/service-principals", adoptBody(appId, null, secret()))));
+        UUID adopted = idOf(settle(admin.post("/api/v1/service-principals", adoptBody(appId, null, secret()))));
         UUID elsewhere = newRegistry();
         UUID other = idOf(settle(operator.post("/api/v1/service-principals", """
                         {"mode": "create", "displayName": "other-%s", "grants": [{"registryId": "%s", "role": "acrpull"}]}"""
@@ -465,7 +472,7 @@ class ServicePrincipalIntegrationTests {
     @Test
     void changingTheGrantsKeepsTheOnesHeldRevokesTheOthersAndPutsThePrincipalBackToPending() throws Exception {
         UUID second = newRegistry();
-        String location = settle(operator.post("/api/v1/service-principals", """
+        String location = settle(admin.post("/api/v1/service-principals", """
                         {"mode": "create", "displayName": "grants-%s",
                          "grants": [{"registryId": "%s", "role": "acrpull"}, {"registryId": "%s", "role": "acrpush"}]}"""
                         .formatted(UUID.randomUUID(), registryId, registryId)));
@@ -478,7 +485,7 @@ class ServicePrincipalIntegrationTests {
         String keptAssignment = JsonPath.read(ready.getContentAsString(), "$.grants[0].status.roleAssignmentId");
         String revokedAssignment = JsonPath.read(ready.getContentAsString(), "$.grants[1].status.roleAssignmentId");
 
-        MockHttpServletResponse patched = operator.perform(Api.jsonPatch(location, """
+        MockHttpServletResponse patched = admin.perform(Api.jsonPatch(location, """
                         {"grants": [{"registryId": "%s", "role": "acrpull"}, {"registryId": "%s", "role": "owner"}]}"""
                         .formatted(registryId, second)).header("If-Match", etag))
                 .andExpect(status().isAccepted())
@@ -540,7 +547,7 @@ class ServicePrincipalIntegrationTests {
     @ParameterizedTest(name = "{0} is immutable")
     @ValueSource(strings = {"mode", "displayName", "appId", "objectId", "tenantId"})
     void identifyingFieldsCannotChange(String field) throws Exception {
-        String location = settle(operator.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), null, secret())));
+        String location = settle(admin.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), null, secret())));
         String before = snapshot();
         operator.patch(location, "{\"" + field + "\": \"" + UUID.randomUUID() + "\"}")
                 .andExpect(status().isBadRequest())
@@ -553,7 +560,7 @@ class ServicePrincipalIntegrationTests {
 
     @Test
     void thePasswordIsReplacedByRotationNotByPatch() throws Exception {
-        String location = settle(operator.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), null, secret())));
+        String location = settle(admin.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), null, secret())));
         String before = snapshot();
         operator.patch(location, "{\"password\": \"" + SECRET_MARKER + "-new\", \"passwordExpiresAt\": "
                         + "\"2999-01-01T00:00:00Z\"}")
@@ -568,7 +575,7 @@ class ServicePrincipalIntegrationTests {
 
     @Test
     void anAdoptedPrincipalHasNoPasswordLifetimeToChange() throws Exception {
-        String location = settle(operator.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), null, secret())));
+        String location = settle(admin.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), null, secret())));
         operator.patch(location, "{\"passwordLifetime\": \"P90D\"}")
                 .andExpect(status().isBadRequest())
                 .andExpect(content().contentType("application/problem+json"))
@@ -651,7 +658,7 @@ class ServicePrincipalIntegrationTests {
 
     @Test
     void aPrincipalThatABindingUsesCannotBeDeleted() throws Exception {
-        String location = settle(operator.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), null, secret())));
+        String location = settle(admin.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), null, secret())));
         UUID id = idOf(location);
         UUID binding = UUID.randomUUID();
         when(bindings.referencesTo("service-principal", id)).thenReturn(List.of(new Reference("binding", binding)));
@@ -670,7 +677,7 @@ class ServicePrincipalIntegrationTests {
     void aRegistryThatAPrincipalHoldsARoleOnCannotBeDeleted() throws Exception {
         UUID first = idOf(settle(operator.post("/api/v1/service-principals",
                 createBody("hold-" + UUID.randomUUID()))));
-        String second = settle(operator.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), null, secret())));
+        String second = settle(admin.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), null, secret())));
         operator.delete("/api/v1/registries/" + registryId)
                 .andExpect(status().isConflict())
                 .andExpect(content().contentType("application/problem+json"))
@@ -708,7 +715,78 @@ class ServicePrincipalIntegrationTests {
         reader.get(location).andExpect(status().isOk());
     }
 
+    @Test
+    void anOperatorMayGrantOnlyAcrpullAndNeverAdoptWhileAnAdminMayDoBoth() throws Exception {
+        String before = snapshot();
+        for (String role : List.of("acrpush", "owner")) {
+            forbidden(operator.post("/api/v1/service-principals", grantsBody("op-" + role + "-" + UUID.randomUUID(),
+                    "acrpull", role)))
+                    .andExpect(jsonPath("$.detail", containsString("granting " + role + " on a registry is reserved "
+                            + "to Admin")))
+                    .andExpect(jsonPath("$.detail", containsString("Operators may grant only acrpull "
+                            + "(pullbridge.security.operator-grantable-roles)")));
+        }
+        forbidden(operator.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), null, secret())))
+                .andExpect(jsonPath("$.detail", containsString("adopting a service principal is reserved to Admin")))
+                .andExpect(content().string(not(containsString(SECRET_MARKER))));
+        assertThat(snapshot()).isEqualTo(before);
+        assertThat(jdbc.sql("select count(*) from audit_events where action = 'POST /api/v1/service-principals' "
+                        + "and outcome = 'denied' and http_status = 403 and actor = 'user-operator'")
+                .query(Long.class).single()).isGreaterThanOrEqualTo(3);
+
+        settle(operator.post("/api/v1/service-principals", createBody("op-pull-" + UUID.randomUUID()))
+                .andExpect(status().isAccepted()));
+        settle(admin.post("/api/v1/service-principals", grantsBody("admin-" + UUID.randomUUID(), "acrpush", "owner"))
+                .andExpect(status().isAccepted()));
+        settle(admin.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), null, secret()))
+                .andExpect(status().isAccepted()));
+    }
+
+    @Test
+    void aPatchThatAddsAGrantBeyondAcrpullIsAdminsButOneThatKeepsOrDropsItIsAnOperators() throws Exception {
+        String location = settle(admin.post("/api/v1/service-principals",
+                grantsBody("held-" + UUID.randomUUID(), "acrpull", "acrpush")));
+        UUID second = newRegistry();
+
+        String before = snapshot();
+        forbidden(operator.patch(location, """
+                        {"grants": [{"registryId": "%s", "role": "acrpull"}, {"registryId": "%s", "role": "acrpush"},
+                                    {"registryId": "%s", "role": "owner"}]}""".formatted(registryId, registryId, second)))
+                .andExpect(jsonPath("$.detail", containsString("granting owner")));
+        // acrpush on another registry is another grant, even though the principal holds acrpush here.
+        forbidden(operator.patch(location, """
+                        {"grants": [{"registryId": "%s", "role": "acrpull"}, {"registryId": "%s", "role": "acrpush"},
+                                    {"registryId": "%s", "role": "acrpush"}]}""".formatted(registryId, registryId, second)))
+                .andExpect(jsonPath("$.detail", containsString("granting acrpush")));
+        assertThat(snapshot()).isEqualTo(before);
+
+        // Keeping acrpush as it is, while adding acrpull elsewhere: nothing new beyond acrpull.
+        settle(operator.patch(location, """
+                        {"grants": [{"registryId": "%s", "role": "acrpush"}, {"registryId": "%s", "role": "acrpull"},
+                                    {"registryId": "%s", "role": "acrpull"}]}""".formatted(registryId, registryId, second))
+                .andExpect(status().isAccepted()));
+        // Dropping it.
+        settle(operator.patch(location, """
+                        {"grants": [{"registryId": "%s", "role": "acrpull"}]}""".formatted(registryId))
+                .andExpect(status().isAccepted()));
+        // Asking for it back is adding it again.
+        forbidden(operator.patch(location, """
+                        {"grants": [{"registryId": "%s", "role": "acrpull"}, {"registryId": "%s", "role": "acrpush"}]}"""
+                        .formatted(registryId, registryId)));
+        settle(admin.patch(location, """
+                        {"grants": [{"registryId": "%s", "role": "acrpull"}, {"registryId": "%s", "role": "owner"}]}"""
+                        .formatted(registryId, second))
+                .andExpect(status().isAccepted()));
+    }
+
     // ---- helpers --------------------------------------------------------------------------------------------
+
+    private String grantsBody(String displayName, String... roles) {
+        return """
+                {"mode": "create", "displayName": "%s", "grants": [%s]}""".formatted(displayName,
+                Arrays.stream(roles).map(role -> "{\"registryId\": \"" + registryId + "\", \"role\": \"" + role + "\"}")
+                        .collect(Collectors.joining(", ")));
+    }
 
     /** Waits for the job the accepted answer started, so the principal stays still; returns its location. */
     private String settle(ResultActions accepted) throws Exception {
@@ -722,8 +800,8 @@ class ServicePrincipalIntegrationTests {
                 .query(Long.class).single();
     }
 
-    private static void forbidden(ResultActions result) throws Exception {
-        result.andExpect(status().isForbidden())
+    private static ResultActions forbidden(ResultActions result) throws Exception {
+        return result.andExpect(status().isForbidden())
                 .andExpect(content().contentType("application/problem+json"))
                 .andExpect(jsonPath("$.type").value(PROBLEMS + "forbidden"));
     }

@@ -157,7 +157,7 @@ class RegistryTokenAzureIntegrationTests {
         String password1 = registry.token("team-b-pull").password("password1").value();
         int before = tokenCalls().size();
 
-        String job = operator.patch(location, """
+        String job = Api.admin(mvc).patch(location, """
                         {"repositories": {"team-b/app": ["content/read", "content/write"]}}""")
                 .andExpect(status().isAccepted())
                 .andReturn().getResponse().getHeader("Operation-Location");

@@ -224,7 +224,8 @@ class RegistryTokenIntegrationTests {
 
     @Test
     void acceptsRepositoryNamesAndWildcardsAsAcrDoes() throws Exception {
-        String location = create("""
+        // Write and delete actions are Admin's to give (pullbridge.security.operator-token-actions).
+        String location = TokenFixtures.created(Api.admin(mvc), jdbc, registryId, """
                         {"name": "Wide-Reader-01", "repositories": {
                           "hello-world": ["content/read"],
                           "team-a/*": ["content/read", "content/write", "content/delete", "metadata/read", "metadata/write"],
@@ -233,6 +234,45 @@ class RegistryTokenIntegrationTests {
         Api.reader(mvc).get(location)
                 .andExpect(jsonPath("$.name").value("Wide-Reader-01"))
                 .andExpect(jsonPath("$.repositories['team-a/*']", hasSize(5)));
+    }
+
+    @Test
+    void writeDeleteAndMetadataWriteActionsAreAdminsToGiveAndAPatchMayKeepThem() throws Exception {
+        String before = snapshotOf(registryId);
+        for (String action : List.of("content/write", "content/delete", "metadata/write")) {
+            operator.post(tokens, """
+                            {"name": "op-token-%s", "repositories": {"team-a/*": ["content/read", "%s"]}}"""
+                            .formatted(UUID.randomUUID().toString().substring(0, 8), action))
+                    .andExpect(status().isForbidden())
+                    .andExpect(content().contentType("application/problem+json"))
+                    .andExpect(jsonPath("$.type").value(PROBLEMS + "forbidden"))
+                    .andExpect(jsonPath("$.detail", containsString("giving a registry token " + action
+                            + " is reserved to Admin")))
+                    .andExpect(jsonPath("$.detail", containsString("Operators may give only content/read, "
+                            + "metadata/read (pullbridge.security.operator-token-actions)")));
+        }
+        assertThat(snapshotOf(registryId)).isEqualTo(before);
+
+        String location = TokenFixtures.created(Api.admin(mvc), jdbc, registryId, """
+                {"name": "team-a-push", "repositories": {"team-a/*": ["content/read", "content/write"]}}""");
+        // Keeping content/write where it is, adding only reads: an Operator's change.
+        TokenFixtures.awaitSucceeded(jdbc, Registries.jobOf(operator.patch(location, """
+                        {"repositories": {"team-a/*": ["content/write", "content/read", "metadata/read"],
+                                          "team-b/app": ["content/read"]}}""")
+                .andExpect(status().isAccepted()).andReturn().getResponse()));
+        String kept = snapshotOf(registryId);
+        operator.patch(location, """
+                        {"repositories": {"team-a/*": ["content/read", "content/write", "content/delete"]}}""")
+                .andExpect(status().isForbidden())
+                .andExpect(jsonPath("$.detail", containsString("giving a registry token content/delete")));
+        operator.patch(location, """
+                        {"repositories": {"team-a/*": ["content/read", "content/write"], "team-b/app": ["content/write"]}}""")
+                .andExpect(status().isForbidden())
+                .andExpect(jsonPath("$.detail", containsString("giving a registry token content/write")));
+        assertThat(snapshotOf(registryId)).isEqualTo(kept);
+        Api.admin(mvc).patch(location, """
+                        {"repositories": {"team-a/*": ["content/read", "content/write", "content/delete"]}}""")
+                .andExpect(status().isAccepted());
     }
 
     // ---- list -----------------------------------------------------------------------------------------------

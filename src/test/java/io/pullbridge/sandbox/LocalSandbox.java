@@ -3,11 +3,14 @@ package io.pullbridge.sandbox;
 import io.pullbridge.PullBridgeApplication;
 import io.pullbridge.support.TestPlatform;
 import io.pullbridge.support.azure.AzureEmulator;
+import io.pullbridge.support.azure.GraphServicePrincipal;
 import io.pullbridge.support.kube.EmulatedCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,6 +32,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * This must stay the only class with a main method in the test sources: {@code test-run} finds it that way.
  */
 public final class LocalSandbox {
+
+    /** The client secret of the seeded principal {@code legacy-ci}, as the README walkthrough adopts it. */
+    static final String LEGACY_CI_PASSWORD = "example-password-only-for-the-sandbox";
 
     private LocalSandbox() {
     }
@@ -78,8 +84,10 @@ public final class LocalSandbox {
         azure.addRegistry(subscription, "rg-shared", "fabrikamacr").sku("Standard").location("westeurope");
         azure.addManagedCluster(subscription, "rg-aks", "prod-weu");
         azure.addConnectedCluster(subscription, "rg-edge", "edge-1");
-        azure.addServicePrincipal("legacy-ci", "11111111-1111-1111-1111-111111111111",
+        GraphServicePrincipal legacy = azure.addServicePrincipal("legacy-ci", "11111111-1111-1111-1111-111111111111",
                 "22222222-2222-2222-2222-222222222222");
+        // Adopting proves the password by signing in with it: the walkthrough's password is legacy-ci's own.
+        azure.addPassword(legacy, LEGACY_CI_PASSWORD, Instant.now().plus(Duration.ofDays(365)));
     }
 
     /** Starts the sandbox and returns its running application context. */

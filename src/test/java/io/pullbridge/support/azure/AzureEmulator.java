@@ -260,6 +260,27 @@ public final class AzureEmulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds a password with a known secret to the principal's application (to its service principal when it has no
+     * application), as someone who made it in the portal would have: for fixtures that must sign in with a given
+     * secret, like the sandbox's walkthrough.
+     */
+    public PasswordCredential addPassword(GraphServicePrincipal servicePrincipal, String secret, Instant endDateTime) {
+        synchronized (directory) {
+            Instant now = directory.now();
+            // An expired one (an end in the past) was made a year before it expired.
+            Instant start = endDateTime.isAfter(now) ? now.minus(Duration.ofMinutes(5))
+                    : endDateTime.minus(Duration.ofDays(365));
+            PasswordCredential password = new PasswordCredential(UUID.randomUUID().toString(), "seeded", secret,
+                    start, endDateTime);
+            directory.applicationByAppId(servicePrincipal.appId())
+                    .map(GraphApplication::mutablePasswords)
+                    .orElseGet(servicePrincipal::mutablePasswords)
+                    .add(password);
+            return password;
+        }
+    }
+
     /** Adds a user or group that role assignments may name ({@code User}, {@code Group}, {@code ForeignGroup}). */
     public AzureEmulator addPrincipal(String objectId, String principalType) {
         directory.addOtherPrincipal(objectId, principalType);
@@ -525,6 +546,25 @@ public final class AzureEmulator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The next {@code times} matching requests (see {@link #throttleNext}) that succeed are carried out, and then
+     * answered {@code 500} as if the answer had been lost on its way back: what the call made exists, and the caller
+     * never learnt of it. Stands for a caller that dies between Azure acting and recording what it did.
+     */
+    public AzureEmulator loseNextAnswer(int times, String method, String pathPattern) {
+        synchronized (this) {
+            faults.add(new Fault(method, Pattern.compile(pathPattern, Pattern.CASE_INSENSITIVE), times, 500,
+                    "InternalServerError", "The answer was lost on its way back (Azure emulator).", null, true));
+        }
+        return this;
+    }
+
+    /** Forgets every injected failure and lost answer still pending. */
+    public synchronized AzureEmulator clearFaults() {
+        faults.clear();
+        return this;
+    }
+
     // ---- recording
 
     /** Every request received since the start or the last {@link #clearRequests()}, in order. */
@@ -576,6 +616,10 @@ public final class AzureEmulator implements AutoCloseable {
                         reply = caller == null ? unauthenticated(call, surface)
                                 : surface == RecordedRequest.Surface.GRAPH ? graph.handle(call, caller)
                                 : arm.handle(call, caller);
+                        if (caller != null && reply.status() < 400) {
+                            Reply lost = injectedFault(call, surface, true);
+                            reply = lost != null ? lost : reply;
+                        }
                     }
                 }
             } catch (Json.BadJson e) {
@@ -615,8 +659,12 @@ public final class AzureEmulator implements AutoCloseable {
     }
 
     private synchronized Reply injectedFault(Call call, RecordedRequest.Surface surface) {
+        return injectedFault(call, surface, false);
+    }
+
+    private synchronized Reply injectedFault(Call call, RecordedRequest.Surface surface, boolean afterHandling) {
         for (Fault fault : faults) {
-            if (fault.remaining() > 0 && fault.matches(call)) {
+            if (fault.afterHandling() == afterHandling && fault.remaining() > 0 && fault.matches(call)) {
                 fault.use();
                 Reply reply = switch (surface) {
                     case TOKEN -> EntraEndpoint.error(fault.status(), fault.code(), 50196, fault.message());
@@ -700,9 +748,15 @@ public final class AzureEmulator implements AutoCloseable {
         private final String code;
         private final String message;
         private final Duration retryAfter;
+        private final boolean afterHandling;
         private int remaining;
 
         Fault(String method, Pattern path, int times, int status, String code, String message, Duration retryAfter) {
+            this(method, path, times, status, code, message, retryAfter, false);
+        }
+
+        Fault(String method, Pattern path, int times, int status, String code, String message, Duration retryAfter,
+              boolean afterHandling) {
             this.method = method.toUpperCase(Locale.ROOT);
             this.path = path;
             this.remaining = times;
@@ -710,6 +764,12 @@ public final class AzureEmulator implements AutoCloseable {
             this.code = code;
             this.message = message;
             this.retryAfter = retryAfter;
+            this.afterHandling = afterHandling;
+        }
+
+        /** Whether the call is carried out first and only its answer replaced (a lost answer). */
+        boolean afterHandling() {
+            return afterHandling;
         }
 
         boolean matches(Call call) {

@@ -493,6 +493,83 @@ class AzureEmulatorTests {
     }
 
     @Test
+    void theTokenEndpointAcceptsOnlyASecretTheApplicationHoldsAndHasNotExpired() throws Exception {
+        GraphServicePrincipal principal = emulator.addServicePrincipal("adopted");
+        emulator.addPassword(principal, "current-secret", Instant.now().plus(Duration.ofDays(30)));
+        emulator.addPassword(principal, "expired-secret", Instant.now().minus(Duration.ofDays(1)));
+
+        HttpResponse<String> current = signIn(principal.appId(), "current-secret");
+        HttpResponse<String> wrong = signIn(principal.appId(), "made-up-secret");
+        HttpResponse<String> expired = signIn(principal.appId(), "expired-secret");
+        HttpResponse<String> otherApplication = signIn(CLIENT_ID, "current-secret");
+        HttpResponse<String> unknownApplication = signIn(UUID.randomUUID().toString(), "current-secret");
+
+        assertThat(current.statusCode()).isEqualTo(200);
+        assertThat(json(current).at("/access_token").asString()).isNotBlank();
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(json(wrong).at("/error").asString()).isEqualTo("invalid_client");
+        assertThat(json(wrong).at("/error_codes/0").asInt()).isEqualTo(7000215);
+        assertThat(expired.statusCode()).isEqualTo(401);
+        assertThat(json(expired).at("/error").asString()).isEqualTo("invalid_client");
+        assertThat(json(expired).at("/error_codes/0").asInt()).isEqualTo(7000222);
+        assertThat(otherApplication.statusCode()).isEqualTo(401);
+        assertThat(json(otherApplication).at("/error_codes/0").asInt()).isEqualTo(7000215);
+        assertThat(unknownApplication.statusCode()).isEqualTo(400);
+        assertThat(json(unknownApplication).at("/error_codes/0").asInt()).isEqualTo(700016);
+        assertThat(emulator.issuedTokens()).extracting(IssuedToken::clientId).contains(principal.appId());
+    }
+
+    @Test
+    void applicationsCarryTagsThatGraphFiltersByAndListTheirPasswordsWithoutSecrets() throws Exception {
+        String token = accessToken();
+        HttpResponse<String> created = raw("POST", "/v1.0/applications", token,
+                "{\"displayName\":\"tagged\",\"tags\":[\"pullbridge:1234\",\"team-a\"]}");
+        emulator.addServicePrincipal("untagged");
+        String id = json(created).at("/id").asString();
+        raw("POST", "/v1.0/applications/" + id + "/addPassword", token,
+                "{\"passwordCredential\":{\"displayName\":\"pullbridge:1234 2026-01-01\"}}");
+
+        HttpResponse<String> byTag = raw("GET", "/v1.0/applications?$filter="
+                + encode("tags/any(t:t eq 'pullbridge:1234')"), token, null);
+        HttpResponse<String> otherVariable = raw("GET", "/v1.0/applications?$filter="
+                + encode("tags/any(x:x eq 'team-a')"), token, null);
+        HttpResponse<String> noneTagged = raw("GET", "/v1.0/applications?$filter="
+                + encode("tags/any(t:t eq 'pullbridge:5678')"), token, null);
+        HttpResponse<String> read = raw("GET", "/v1.0/applications/" + id, token, null);
+
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(json(created).at("/tags").toString()).isEqualTo("[\"pullbridge:1234\",\"team-a\"]");
+        assertThat(json(byTag).at("/value").size()).isEqualTo(1);
+        assertThat(json(byTag).at("/value/0/id").asString()).isEqualTo(id);
+        assertThat(json(otherVariable).at("/value/0/id").asString()).isEqualTo(id);
+        assertThat(json(noneTagged).at("/value").size()).isZero();
+        assertThat(json(read).at("/passwordCredentials/0/displayName").asString())
+                .isEqualTo("pullbridge:1234 2026-01-01");
+        assertThat(json(read).at("/passwordCredentials/0/keyId").asString()).isNotBlank();
+        assertThat(json(read).at("/passwordCredentials/0/secretText").isNull()).isTrue();
+    }
+
+    @Test
+    void aLostAnswerLeavesWhatTheCallMadeAndTellsTheCallerItFailed() throws Exception {
+        String token = accessToken();
+        emulator.loseNextAnswer(1, "POST", "^/v1\\.0/applications$");
+
+        HttpResponse<String> lost = raw("POST", "/v1.0/applications", token, "{\"displayName\":\"made-anyway\"}");
+        HttpResponse<String> next = raw("POST", "/v1.0/applications", token, "{\"displayName\":\"answered\"}");
+
+        assertThat(lost.statusCode()).isEqualTo(500);
+        assertThat(next.statusCode()).isEqualTo(201);
+        assertThat(emulator.applications()).extracting(GraphApplication::displayName)
+                .contains("made-anyway", "answered");
+    }
+
+    private static HttpResponse<String> signIn(String clientId, String secret) throws Exception {
+        return raw("POST", "/" + emulator.tenantId() + "/oauth2/v2.0/token", null,
+                "grant_type=client_credentials&client_id=" + clientId + "&client_secret=" + encode(secret)
+                        + "&scope=" + encode(emulator.armEndpoint() + ".default"));
+    }
+
+    @Test
     void aCallerWithoutGraphRightsCannotCreateApplicationsButCanStillReadThem() {
         GraphServicePrincipal existing = emulator.addServicePrincipal("adopted");
         emulator.denyGraphWrites(CLIENT_ID);

@@ -12,6 +12,7 @@ public final class GraphApplication {
     private final Instant createdDateTime;
     private final List<PasswordCredential> passwords = new ArrayList<>();
     private String displayName;
+    private List<String> tags = new ArrayList<>();
 
     GraphApplication(String id, String appId, String displayName, Instant createdDateTime) {
         this.id = id;
@@ -36,6 +37,15 @@ public final class GraphApplication {
 
     public Instant createdDateTime() {
         return createdDateTime;
+    }
+
+    /** Its tags: custom strings, as Graph filters by with {@code tags/any(t:t eq '...')}. */
+    public List<String> tags() {
+        return List.copyOf(tags);
+    }
+
+    void tags(List<String> tags) {
+        this.tags = new ArrayList<>(tags);
     }
 
     /** A copy of its passwords, secrets included. */

@@ -12,9 +12,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Microsoft Graph v1.0, the part PullBridge uses: applications and service principals (create, read, filter by
- * {@code displayName} or {@code appId}, update, delete) and their passwords ({@code addPassword} with a
- * server-generated secret, {@code removePassword}), both under the plain and the {@code microsoft.graph.} name.
+ * Microsoft Graph v1.0, the part PullBridge uses: applications and service principals (create with tags, read, filter
+ * by {@code displayName}, {@code appId}, {@code id} or a tag with {@code tags/any(t:t eq '...')}, update, delete) and
+ * their passwords (listed in {@code passwordCredentials} without secrets, {@code addPassword} with a server-generated
+ * secret, {@code removePassword}), both under the plain and the {@code microsoft.graph.} name.
  */
 final class GraphEndpoint {
 
@@ -25,6 +26,9 @@ final class GraphEndpoint {
                     + "(?:/(?:microsoft\\.graph\\.)?(addPassword|removePassword))?$", Pattern.CASE_INSENSITIVE);
     private static final Pattern FILTER = Pattern.compile("^\\s*(displayName|appId|id)\\s+eq\\s+'((?:[^']|'')*)'\\s*$",
             Pattern.CASE_INSENSITIVE);
+    // A lambda over a collection, as Graph spells it: tags/any(t:t eq 'value'), any variable name.
+    private static final Pattern TAG_FILTER = Pattern.compile(
+            "^\\s*tags/any\\(\\s*(\\w+)\\s*:\\s*(\\w+)\\s+eq\\s+'((?:[^']|'')*)'\\s*\\)\\s*$");
 
     private final Directory directory;
     private final String baseUrl;
@@ -84,6 +88,9 @@ final class GraphEndpoint {
                     + "'Application'.");
         }
         GraphApplication application = directory.createApplication(displayName, null);
+        if (body.get("tags") instanceof List<?>) {
+            application.tags(Json.strings(body, "tags"));
+        }
         return Reply.json(201, withContext(application(application), "applications/$entity"))
                 .header("Location", baseUrl + "v1.0/directoryObjects/" + application.id() + "/Microsoft.DirectoryServices.Application");
     }
@@ -109,6 +116,9 @@ final class GraphEndpoint {
                 String displayName = Json.string(body, "displayName");
                 if (displayName != null) {
                     application.displayName(displayName);
+                }
+                if (body.get("tags") instanceof List<?>) {
+                    application.tags(Json.strings(body, "tags"));
                 }
                 yield Reply.empty(204);
             }
@@ -229,7 +239,15 @@ final class GraphEndpoint {
     private Reply list(boolean applications, String filter) {
         String property = null;
         String value = null;
-        if (filter != null) {
+        Matcher tagged = filter == null ? null : TAG_FILTER.matcher(filter);
+        if (tagged != null && tagged.matches()) {
+            if (!tagged.group(1).equals(tagged.group(2))) {
+                return error(400, "BadRequest", "Could not find a property named '" + tagged.group(2) + "' on type "
+                        + "'Edm.String'.");
+            }
+            property = "tags";
+            value = tagged.group(3).replace("''", "'");
+        } else if (filter != null) {
             Matcher matcher = FILTER.matcher(filter);
             if (!matcher.matches()) {
                 return error(400, "Request_UnsupportedQuery", "Unsupported or invalid query filter clause specified "
@@ -241,15 +259,16 @@ final class GraphEndpoint {
         List<Map<String, Object>> items = new ArrayList<>();
         if (applications) {
             for (GraphApplication application : directory.applications()) {
-                if (property == null || matches(property, value, application.id(), application.appId(),
-                        application.displayName())) {
+                if (property == null || (property.equals("tags") ? application.tags().contains(value)
+                        : matches(property, value, application.id(), application.appId(), application.displayName()))) {
                     items.add(application(application));
                 }
             }
         } else {
             for (GraphServicePrincipal servicePrincipal : directory.servicePrincipals()) {
-                if (property == null || matches(property, value, servicePrincipal.id(), servicePrincipal.appId(),
-                        servicePrincipal.displayName())) {
+                if (property == null || (property.equals("tags") ? servicePrincipal.tags().contains(value)
+                        : matches(property, value, servicePrincipal.id(), servicePrincipal.appId(),
+                        servicePrincipal.displayName()))) {
                     items.add(servicePrincipal(servicePrincipal));
                 }
             }
@@ -289,7 +308,7 @@ final class GraphEndpoint {
                 "addIns", List.of(),
                 "publisherDomain", "emulator.onmicrosoft.com",
                 "signInAudience", "AzureADMyOrg",
-                "tags", List.of(),
+                "tags", application.tags(),
                 "tokenEncryptionKeyId", null,
                 "api", Json.obj("requestedAccessTokenVersion", null, "acceptMappedClaims", null,
                         "knownClientApplications", List.of(), "oauth2PermissionScopes", List.of(),
