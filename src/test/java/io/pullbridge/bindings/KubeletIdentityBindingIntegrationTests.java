@@ -284,7 +284,7 @@ class KubeletIdentityBindingIntegrationTests {
     }
 
     private UUID registerCluster(EmulatedManagedCluster cluster) throws Exception {
-        String body = Api.operator(mvc).post("/api/v1/clusters", """
+        String body = Api.admin(mvc).post("/api/v1/clusters", """
                 {"name": "%s", "kind": "aks", "resourceId": "%s"}""".formatted(cluster.name(), cluster.id()))
                 .andExpect(status().isAccepted()).andReturn().getResponse().getContentAsString();
         return UUID.fromString(json.readTree(body).get("id").asText());
