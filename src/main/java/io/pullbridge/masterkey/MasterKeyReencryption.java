@@ -107,9 +107,9 @@ class MasterKeyReencryption implements JobHandler {
                         FailureClass.PERMANENT), null);
             }
             retired.addAll(keys.retireOtherCanaries());
-            return retired.isEmpty() ? "no other key was in use" : "nothing is encrypted under "
+            return "every secret is under " + current + (retired.isEmpty() ? "" : "; nothing is encrypted under "
                     + String.join(", ", retired) + " any more: " + (retired.size() == 1 ? "it" : "they")
-                    + " may be dropped from pullbridge.security.previous-keys";
+                    + " may be dropped from pullbridge.security.previous-keys");
         });
         int total = moved.values().stream().mapToInt(Integer::intValue).sum();
         return JobResult.done(total + " secrets re-encrypted under " + current + " (" + describe(moved) + ")"

@@ -1,22 +1,33 @@
 package io.pullbridge.masterkey;
 
 import io.pullbridge.crypto.MasterKeys;
+import io.pullbridge.crypto.SecretCipher;
 import io.pullbridge.crypto.StoredSecrets;
 import io.pullbridge.support.Api;
 import io.pullbridge.support.Await;
 import io.pullbridge.support.IntegrationTest;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.ResultActions;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,11 +41,16 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 /**
  * {@code /api/v1/admin/master-key} in one running service: its roles, its answers, that the re-encryption misses no
- * encrypted column, and that a secret it cannot decrypt fails the job naming the key and the row, changing nothing.
- * The rotation across restarts is MasterKeyRotationIntegrationTests.
+ * encrypted column, moves secrets under an older key in batches, and fails on a secret it cannot decrypt naming the
+ * key and the row, changing nothing. A database of its own (other classes' fixtures hold made-up ciphertexts), with
+ * batches of two and an older key. The rotation across restarts is MasterKeyRotationIntegrationTests.
  */
 @IntegrationTest
+@TestPropertySource(properties = {"pullbridge.security.reencrypt-batch-size=2",
+        "pullbridge.security.previous-keys[old-key]=" + MasterKeyIntegrationTests.OLD_KEY})
 class MasterKeyIntegrationTests {
+
+    static final String OLD_KEY = "c3RvcmVkIHNlY3JldHMgZm9yIHRoZSBvbGQga2V5ISE=";
 
     private static final String STATUS = "/api/v1/admin/master-key";
     private static final String REENCRYPT = "/api/v1/admin/master-key:reencrypt";
@@ -52,6 +68,12 @@ class MasterKeyIntegrationTests {
 
     @Autowired
     List<StoredSecrets> secrets;
+
+    @Autowired
+    SecretCipher cipher;
+
+    @Autowired
+    TransactionTemplate tx;
 
     @Test
     void onlyAnAdminReadsTheStatusOrAsksForTheReencryption() throws Exception {
@@ -84,8 +106,9 @@ class MasterKeyIntegrationTests {
                 .andReturn().getResponse().getHeader("Operation-Location");
         JsonNode job = awaitJob(location, "succeeded");
         assertThat(job.at("/steps").toString()).contains("nothing to move").doesNotContain("batch");
-        assertThat(jdbc.sql("select count(*) from audit_events where action = 'master-key.reencrypt-requested' "
-                + "and actor = 'user-admin'").query(Long.class).single()).isOne();
+        assertThat(jdbc.sql("select detail from audit_events where action = 'master-key.reencrypt-requested' "
+                        + "and actor = 'user-admin' and request_id = ?").param(job.get("requestId").asString())
+                .query(String.class).list()).containsExactly("under key " + keys.currentKeyId());
     }
 
     @Test
@@ -106,12 +129,7 @@ class MasterKeyIntegrationTests {
     @Test
     void aSecretUnderAKeyThisReplicaLacksFailsTheJobNamingTheKeyAndChangesNothing() throws Exception {
         UUID cluster = UUID.randomUUID();
-        jdbc.sql("""
-                        insert into clusters (id, name, kind, kubeconfig_key_id, kubeconfig_ciphertext, phase, version,
-                          created_at, updated_at, created_by)
-                        values (?, ?, 'kubeconfig', 'k-gone0001', ?, 'Ready', 0, ?, ?, 'fixture')""")
-                .params(cluster, "lost-" + cluster.toString().substring(0, 8), new byte[64],
-                        Timestamp.from(Instant.now()), Timestamp.from(Instant.now())).update();
+        insertCluster(cluster, "k-gone0001", new byte[64]);
         try {
             refusesToMoveIt(cluster);
         } finally {
@@ -137,11 +155,74 @@ class MasterKeyIntegrationTests {
         assertThat(keys.canaryKeyIds()).isEqualTo(canaries);
     }
 
+    @Test
+    void secretsUnderAnOlderKeyMoveInBatchesKeepingTheirRowsAndClearText() throws Exception {
+        Map<UUID, String> kubeconfigs = new LinkedHashMap<>();
+        for (int i = 0; i < 5; i++) {
+            UUID id = UUID.randomUUID();
+            kubeconfigs.put(id, "apiVersion: v1\nkind: Config\n# cluster " + i);
+            insertCluster(id, "old-key", sealUnderOldKey(kubeconfigs.get(id), "cluster/" + id + "/kubeconfig"));
+        }
+        try {
+            Api.admin(mvc).get(STATUS).andExpect(jsonPath("$.keysStillNeeded").value(hasItem("old-key")))
+                    .andExpect(jsonPath("$.secrets[?(@.keyId == 'old-key')].count").value(hasItem(5)));
+
+            String location = Api.admin(mvc).post(REENCRYPT, "").andExpect(status().isAccepted())
+                    .andReturn().getResponse().getHeader("Operation-Location");
+            JsonNode job = awaitJob(location, "succeeded");
+
+            assertThat(job.at("/steps/0/name").asString()).isEqualTo("reencrypt-cluster-kubeconfig");
+            assertThat(job.at("/steps/0/detail").asString()).isEqualTo("5 re-encrypted under " + keys.currentKeyId()
+                    + " in 3 batches");
+            for (UUID id : kubeconfigs.keySet()) {
+                assertThat(jdbc.sql("select kubeconfig_key_id || ' ' || version from clusters where id = ?").param(id)
+                        .query(String.class).single()).as("key id and version of " + id)
+                        .isEqualTo(keys.currentKeyId() + " 1");
+            }
+            Map<UUID, String> decrypted = new LinkedHashMap<>();
+            StoredSecrets stored = secrets.stream().filter(s -> s.kind().equals("cluster-kubeconfig")).findFirst()
+                    .orElseThrow();
+            tx.executeWithoutResult(status -> stored.lockNotUnder("none", 100).stream()
+                    .filter(secret -> kubeconfigs.containsKey(secret.rowId()))
+                    .forEach(secret -> decrypted.put(secret.rowId(), cipher.decrypt(secret.secret(),
+                            secret.context()))));
+            assertThat(decrypted).isEqualTo(kubeconfigs);
+            Api.admin(mvc).get(STATUS).andExpect(jsonPath("$.keysStillNeeded").value(
+                    org.hamcrest.Matchers.contains(keys.currentKeyId())));
+        } finally {
+            kubeconfigs.keySet().forEach(id -> jdbc.sql("delete from clusters where id = ?").param(id).update());
+        }
+    }
+
     private ResultActions forbidden(ResultActions result) throws Exception {
         return result.andExpect(status().isForbidden())
                 .andExpect(content().contentType("application/problem+json"))
                 .andExpect(jsonPath("$.type").value("https://pullbridge.io/problems/forbidden"))
                 .andExpect(jsonPath("$.detail", containsString("do not allow")));
+    }
+
+    private void insertCluster(UUID id, String keyId, byte[] ciphertext) {
+        jdbc.sql("""
+                        insert into clusters (id, name, kind, kubeconfig_key_id, kubeconfig_ciphertext, phase, version,
+                          created_at, updated_at, created_by)
+                        values (?, ?, 'kubeconfig', ?, ?, 'Ready', 0, ?, ?, 'fixture')""")
+                .params(id, "c-" + id, keyId, ciphertext, Timestamp.from(Instant.now()), Timestamp.from(Instant.now()))
+                .update();
+    }
+
+    /** What the service stored under its previous master key: AES-256-GCM, the nonce first, bound to its context. */
+    private static byte[] sealUnderOldKey(String clearText, String context) throws Exception {
+        byte[] nonce = new byte[12];
+        new SecureRandom().nextBytes(nonce);
+        Cipher aes = Cipher.getInstance("AES/GCM/NoPadding");
+        aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(Base64.getDecoder().decode(OLD_KEY), "AES"),
+                new GCMParameterSpec(128, nonce));
+        aes.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+        byte[] sealed = aes.doFinal(clearText.getBytes(StandardCharsets.UTF_8));
+        byte[] stored = new byte[nonce.length + sealed.length];
+        System.arraycopy(nonce, 0, stored, 0, nonce.length);
+        System.arraycopy(sealed, 0, stored, nonce.length, sealed.length);
+        return stored;
     }
 
     private long reencryptionJobs() {
