@@ -78,7 +78,7 @@ class MasterKeyReencryption implements JobHandler {
                 }
                 moved.put(stored.kind(), count);
                 long under = stored.countByKeyId().getOrDefault(current, 0L);
-                return count == 0 ? "nothing to move: all " + under + " are under " + current
+                return count == 0 ? "nothing to move (" + under + " stored, all under " + current + ")"
                         : count + " re-encrypted under " + current + " in " + batches.get() + " batch"
                         + (batches.get() == 1 ? "" : "es");
             });
