@@ -87,8 +87,26 @@ class BindingReferenceRaceIntegrationTests {
         threads.shutdownNow();
     }
 
-    /** What the race is about: a delete of {@code target}, and a binding create that uses it. */
-    record Race(String kind, String table, UUID target, String deletePath, Api deleter, String bindingBody) {
+    /**
+     * What the race is about: a delete of {@code target}, and a binding request that starts using it (a create, or
+     * with {@code changedBinding} a PATCH of that binding's credential), answered 202 when it wins.
+     */
+    record Race(String kind, String table, UUID target, String deletePath, Api deleter, String bindingBody,
+                UUID changedBinding) {
+
+        Race(String kind, String table, UUID target, String deletePath, Api deleter, String bindingBody) {
+            this(kind, table, target, deletePath, deleter, bindingBody, null);
+        }
+
+        String pauseAt() {
+            return changedBinding == null ? "binding.create" : "binding.update";
+        }
+
+        MockHttpServletResponse use(MockMvc mvc) throws Exception {
+            Api operator = Api.operator(mvc);
+            return (changedBinding == null ? operator.post("/api/v1/bindings", bindingBody)
+                    : operator.patch("/api/v1/bindings/" + changedBinding, bindingBody)).andReturn().getResponse();
+        }
     }
 
     @Test
@@ -99,6 +117,16 @@ class BindingReferenceRaceIntegrationTests {
     @Test
     void aBindingWaitsForTheServicePrincipalDeleteAndIsRefused() throws Exception {
         deleteFirst(principalRace());
+    }
+
+    @Test
+    void aServicePrincipalDeleteWaitsForTheBindingSwitchingToItAndIsRefused() throws Exception {
+        bindingFirst(switchingRace());
+    }
+
+    @Test
+    void aBindingSwitchingToAServicePrincipalWaitsForItsDeleteAndIsRefused() throws Exception {
+        deleteFirst(switchingRace());
     }
 
     @Test
@@ -133,9 +161,8 @@ class BindingReferenceRaceIntegrationTests {
 
     private void bindingFirst(Race race) throws Exception {
         String before = row(race);
-        pauseAt.set("binding.create");
-        Future<MockHttpServletResponse> binding = threads.submit(() -> Api.operator(mvc)
-                .post("/api/v1/bindings", race.bindingBody()).andReturn().getResponse());
+        pauseAt.set(race.pauseAt());
+        Future<MockHttpServletResponse> binding = threads.submit(() -> race.use(mvc));
         awaitPaused(binding);
         Future<MockHttpServletResponse> delete = threads.submit(() -> race.deleter().delete(race.deletePath())
                 .andReturn().getResponse());
@@ -145,7 +172,7 @@ class BindingReferenceRaceIntegrationTests {
         MockHttpServletResponse created = binding.get(BOUND.toSeconds(), TimeUnit.SECONDS);
         MockHttpServletResponse refused = delete.get(BOUND.toSeconds(), TimeUnit.SECONDS);
 
-        assertThat(created.getStatus()).as("binding create: %s", created.getContentAsString()).isEqualTo(202);
+        assertThat(created.getStatus()).as("binding: %s", created.getContentAsString()).isEqualTo(202);
         UUID bindingId = UUID.fromString(JSON.readTree(created.getContentAsString()).get("id").asString());
         JsonNode problem = problem(refused, 409, "resource-in-use");
         assertThat(problem.at("/references/0/kind").asString()).isEqualTo("binding");
@@ -159,9 +186,8 @@ class BindingReferenceRaceIntegrationTests {
         Future<MockHttpServletResponse> delete = threads.submit(() -> race.deleter().delete(race.deletePath())
                 .andReturn().getResponse());
         awaitPaused(delete);
-        Future<MockHttpServletResponse> binding = threads.submit(() -> Api.operator(mvc)
-                .post("/api/v1/bindings", race.bindingBody()).andReturn().getResponse());
-        awaitBlocked(binding, "the binding create, while the " + race.kind() + " delete's transaction is open");
+        Future<MockHttpServletResponse> binding = threads.submit(() -> race.use(mvc));
+        awaitBlocked(binding, "the binding request, while the " + race.kind() + " delete's transaction is open");
 
         release.countDown();
         MockHttpServletResponse deleted = delete.get(BOUND.toSeconds(), TimeUnit.SECONDS);
@@ -183,6 +209,21 @@ class BindingReferenceRaceIntegrationTests {
         return new Race("service-principal", "service_principals", principal, "/api/v1/service-principals/"
                 + principal, Api.operator(mvc), pullSecret(registry, cluster, "{\"servicePrincipalId\": \"" + principal
                 + "\"}"));
+    }
+
+    /** A pull-secret binding on one principal, switching to another that is being deleted. */
+    private Race switchingRace() throws Exception {
+        UUID registry = fixtures.registry("race" + shortId());
+        UUID cluster = fixtures.cluster("race-" + shortId(), "kubeconfig", null);
+        UUID first = fixtures.servicePrincipal("race-" + shortId(), registry);
+        UUID second = fixtures.servicePrincipal("race-" + shortId(), registry);
+        MockHttpServletResponse created = Api.operator(mvc).post("/api/v1/bindings", pullSecret(registry, cluster,
+                "{\"servicePrincipalId\": \"" + first + "\"}")).andReturn().getResponse();
+        assertThat(created.getStatus()).as(created.getContentAsString()).isEqualTo(202);
+        UUID binding = UUID.fromString(JSON.readTree(created.getContentAsString()).get("id").asString());
+        return new Race("service-principal", "service_principals", second, "/api/v1/service-principals/" + second,
+                Api.operator(mvc), "{\"pullSecret\": {\"credential\": {\"servicePrincipalId\": \"" + second + "\"}}}",
+                binding);
     }
 
     private Race tokenRace() {
