@@ -32,8 +32,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
@@ -98,7 +100,7 @@ class MasterKeyIntegrationTests {
                 .andExpect(jsonPath("$.fingerprintKeyId").value(keys.currentKeyId()));
         String location = Api.admin(mvc).post(REENCRYPT, "")
                 .andExpect(status().isAccepted())
-                .andExpect(header().string("Operation-Location", org.hamcrest.Matchers.startsWith("/api/v1/jobs/")))
+                .andExpect(header().string("Operation-Location", startsWith("/api/v1/jobs/")))
                 .andExpect(jsonPath("$.type").value("master-key.reencrypt"))
                 .andExpect(jsonPath("$.target.kind").value("master-key"))
                 .andExpect(jsonPath("$.requestedBy").value("user-admin"))
@@ -188,7 +190,7 @@ class MasterKeyIntegrationTests {
                             secret.context()))));
             assertThat(decrypted).isEqualTo(kubeconfigs);
             Api.admin(mvc).get(STATUS).andExpect(jsonPath("$.keysStillNeeded").value(
-                    org.hamcrest.Matchers.contains(keys.currentKeyId())));
+                    contains(keys.currentKeyId())));
         } finally {
             kubeconfigs.keySet().forEach(id -> jdbc.sql("delete from clusters where id = ?").param(id).update());
         }
