@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
+import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 
 interface BindingRepository extends JpaRepository<Binding, UUID>, JpaSpecificationExecutor<Binding> {
@@ -45,4 +46,24 @@ interface BindingRepository extends JpaRepository<Binding, UUID>, JpaSpecificati
     @Query("select b.id from Binding b where b.method in ?1 and b.status.phase <> io.pullbridge.common.Phase.Deleting "
             + "order by b.createdAt")
     List<UUID> findReconcilable(java.util.Collection<BindingMethod> methods);
+
+    /**
+     * Waits for, then holds until the transaction ends, the advisory lock of one kubelet role assignment; see
+     * {@link KubeletIdentityAccess}.
+     */
+    @Query(value = "select count(*) from (select pg_advisory_xact_lock(?1)) locked", nativeQuery = true)
+    long lockKubeletAssignment(long key);
+
+    /** Records the assignment a kubelet-identity binding's attach made or found, before its job records it. */
+    @Modifying
+    @Query(value = "update bindings set kubelet_claim = ?2 where id = ?1", nativeQuery = true)
+    int claimKubeletAssignment(UUID bindingId, String assignmentId);
+
+    /** The other live (not Deleting) bindings that claim or hold this role assignment. */
+    @Query(value = """
+            select cast(id as text) from bindings
+            where method = 'kubelet-identity' and id <> ?2 and phase <> 'Deleting'
+              and (lower(kubelet_claim) = lower(?1) or lower(kubelet_assignment ->> 'assignmentId') = lower(?1))
+            order by created_at, id""", nativeQuery = true)
+    List<String> findOtherKubeletHolders(String assignmentId, UUID bindingId);
 }

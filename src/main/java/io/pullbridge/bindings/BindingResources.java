@@ -44,7 +44,7 @@ class BindingResources extends RepositoryResources<Binding> {
         BindingSnapshot binding = found.get();
         if (binding.method() == BindingMethod.KUBELET_IDENTITY) {
             job.step("detach", () -> {
-                String detail = kubelet.detach(binding.kubelet());
+                String detail = kubelet.detach(id, binding.kubelet());
                 job.fenced(() -> repository.findById(id).ifPresent(row -> row.setKubeletAssignment(null)));
                 return detail;
             });

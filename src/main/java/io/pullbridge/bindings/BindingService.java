@@ -95,9 +95,11 @@ public class BindingService {
         }
         violations.throwIfAny();
 
-        RegistryView registry = registries.find(request.registryId()).orElseThrow(() ->
+        // Every resource the binding names stays locked FOR SHARE until this commits: their deletes lock them FOR
+        // UPDATE before looking for references, so either the delete sees this binding or this sees them Deleting.
+        RegistryView registry = registries.findForUse(request.registryId()).orElseThrow(() ->
                 ApiException.unknownReference("registryId", ResourceKinds.REGISTRY, request.registryId()));
-        ClusterView cluster = clusters.find(request.clusterId()).orElseThrow(() ->
+        ClusterView cluster = clusters.findForUse(request.clusterId()).orElseThrow(() ->
                 ApiException.unknownReference("clusterId", ResourceKinds.CLUSTER, request.clusterId()));
         if (registry.deleting()) {
             throw ApiException.deleting("registryId", ResourceKinds.REGISTRY, registry.id());
@@ -316,7 +318,7 @@ public class BindingService {
 
     private void checkCredential(Binding.PullSecretSpec spec, RegistryView registry, String path) {
         if (spec.servicePrincipalId() != null) {
-            ServicePrincipalView principal = principals.find(spec.servicePrincipalId()).orElseThrow(() ->
+            ServicePrincipalView principal = principals.findForUse(spec.servicePrincipalId()).orElseThrow(() ->
                     ApiException.unknownReference(path + ".servicePrincipalId", ResourceKinds.SERVICE_PRINCIPAL,
                             spec.servicePrincipalId()));
             if (principal.deleting()) {
@@ -328,7 +330,7 @@ public class BindingService {
                         + " has no grant on registry " + registry.name() + "; add one to the service principal first");
             }
         } else {
-            RegistryTokenView token = tokens.find(spec.tokenId()).orElseThrow(() ->
+            RegistryTokenView token = tokens.findForUse(spec.tokenId()).orElseThrow(() ->
                     ApiException.unknownReference(path + ".tokenId", ResourceKinds.REGISTRY_TOKEN, spec.tokenId()));
             if (token.deleting()) {
                 throw ApiException.deleting(path + ".tokenId", ResourceKinds.REGISTRY_TOKEN, token.id());

@@ -13,12 +13,19 @@ import io.pullbridge.jobs.JobProblem;
 import io.pullbridge.registries.RegistryDirectory;
 import io.pullbridge.registries.RegistryService;
 import io.pullbridge.registries.RegistryView;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * AKS attach-acr as PullBridge does it: the cluster's current kubelet identity gets AcrPull (or, on a registry with
@@ -29,6 +36,14 @@ import org.springframework.stereotype.Component;
  * Attach is level-triggered, so the same steps repair drift: an assignment someone removed is made again, and when
  * the cluster's kubelet identity or the registry's role model changed, the new assignment is made first and the
  * stale one (if PullBridge made it) removed after, so pulls keep working throughout.
+ * <p>
+ * Bindings can share one assignment: clusters that share a kubelet identity (AKS lets several clusters use one
+ * user-assigned kubelet identity) bound to one registry land on the same deterministic assignment name. The
+ * assignment is therefore reference-counted: it goes only with the last live binding that claims or holds it. The
+ * count and the Azure call it guards run under a transaction-level advisory lock on (scope, principal, role), taken
+ * by every assign and every removal, so a removal can never pass an assign that has just made (or found) the
+ * assignment: the assign writes its claim on the binding row before that lock is released. Database locks, so two
+ * replicas are covered too.
  */
 @Component
 class KubeletIdentityAccess {
@@ -40,15 +55,20 @@ class KubeletIdentityAccess {
     private final ManagedClusterDirectory managedClusters;
     private final RegistryDirectory registryDirectory;
     private final RoleAssignments assignments;
+    private final BindingRepository bindings;
+    private final TransactionTemplate tx;
     private final Clock clock;
 
     KubeletIdentityAccess(ClusterService clusters, RegistryService registries, ManagedClusterDirectory managedClusters,
-                          RegistryDirectory registryDirectory, RoleAssignments assignments, Clock clock) {
+                          RegistryDirectory registryDirectory, RoleAssignments assignments, BindingRepository bindings,
+                          TransactionTemplate tx, Clock clock) {
         this.clusters = clusters;
         this.registries = registries;
         this.managedClusters = managedClusters;
         this.registryDirectory = registryDirectory;
         this.assignments = assignments;
+        this.bindings = bindings;
+        this.tx = tx;
         this.clock = clock;
     }
 
@@ -82,8 +102,13 @@ class KubeletIdentityAccess {
         }
         AtomicReference<KubeletAssignment> made = new AtomicReference<>();
         job.step("assign-role", () -> {
-            RoleAssignments.Assignment assignment = assignments.assign(target.scope(), target.kubeletObjectId(),
-                    RoleAssignments.PrincipalType.ServicePrincipal, target.role());
+            RoleAssignments.Assignment assignment = tx.execute(status -> {
+                lock(target.scope(), target.kubeletObjectId(), target.role().roleName());
+                RoleAssignments.Assignment assigned = assignments.assign(target.scope(), target.kubeletObjectId(),
+                        RoleAssignments.PrincipalType.ServicePrincipal, target.role());
+                bindings.claimKubeletAssignment(binding.id(), assigned.id());
+                return assigned;
+            });
             boolean sameAsRecorded = recorded != null && recorded.assignmentId().equalsIgnoreCase(assignment.id());
             // An assignment adopted once stays adopted: PullBridge must never come to think it may remove it.
             boolean ours = assignment.createdByPullBridge() && !(sameAsRecorded && !recorded.createdByPullBridge());
@@ -94,17 +119,20 @@ class KubeletIdentityAccess {
                     + "detach will leave it in place)");
         });
         if (recorded != null && !recorded.assignmentId().equalsIgnoreCase(made.get().assignmentId())) {
-            job.step("remove-stale-assignment", () -> detachDetail(recorded));
+            job.step("remove-stale-assignment", () -> detachDetail(binding.id(), recorded));
         }
         return new Attached(made.get(), drift);
     }
 
-    /** Removes the binding's assignment if PullBridge made it; says what it did either way. */
-    String detach(KubeletAssignment recorded) {
+    /**
+     * Removes the binding's assignment if PullBridge made it and no other live binding claims or holds it; says what
+     * it did either way.
+     */
+    String detach(UUID bindingId, KubeletAssignment recorded) {
         if (recorded == null) {
             return "no role assignment was made for this binding";
         }
-        return detachDetail(recorded);
+        return detachDetail(bindingId, recorded);
     }
 
     /**
@@ -145,17 +173,40 @@ class KubeletIdentityAccess {
         return problems;
     }
 
-    private String detachDetail(KubeletAssignment recorded) {
+    private String detachDetail(UUID bindingId, KubeletAssignment recorded) {
+        String assignment = "role assignment " + recorded.assignmentId() + " (" + recorded.role() + " for "
+                + recorded.principalObjectId() + ")";
         if (!recorded.createdByPullBridge()) {
-            return "left role assignment " + recorded.assignmentId() + " (" + recorded.role() + " for "
-                    + recorded.principalObjectId() + ") in place: it existed before PullBridge adopted it";
+            return "left " + assignment + " in place: it existed before PullBridge adopted it";
         }
-        assignments.remove(recorded.assignmentId());
-        return "removed role assignment " + recorded.assignmentId() + " (" + recorded.role() + " for "
-                + recorded.principalObjectId() + "), which PullBridge had created";
+        return tx.execute(status -> {
+            lock(recorded.scope(), recorded.principalObjectId(), recorded.role());
+            List<String> others = bindings.findOtherKubeletHolders(recorded.assignmentId(), bindingId);
+            if (!others.isEmpty()) {
+                return "left " + assignment + " in place: " + (others.size() == 1 ? "binding " + others.get(0)
+                        + " still needs it" : others.size() + " other bindings still need it ("
+                        + String.join(", ", others) + ")") + "; it goes with the last of them";
+            }
+            assignments.remove(recorded.assignmentId());
+            return "removed " + assignment + ", which PullBridge had created";
+        });
     }
 
-    private record Target(String scope, String registryName, AzureRole role, java.util.UUID kubeletObjectId) {
+    /**
+     * Takes the transaction-level advisory lock of one (scope, principal, role) assignment. The key is the first 64
+     * bits of a SHA-256 of them: a collision only makes two unrelated assignments wait for each other.
+     */
+    private void lock(String scope, UUID principalObjectId, String roleName) {
+        String key = strip(scope).toLowerCase(Locale.ROOT) + "|" + principalObjectId + "|" + roleName;
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            bindings.lockKubeletAssignment(ByteBuffer.wrap(digest).getLong());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private record Target(String scope, String registryName, AzureRole role, UUID kubeletObjectId) {
     }
 
     private Target target(JobContext job, BindingSnapshot binding) throws Exception {

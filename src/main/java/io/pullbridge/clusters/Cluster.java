@@ -236,7 +236,11 @@ class Cluster extends ResourceEntity {
 
     /** The context that binds this cluster's kubeconfig ciphertext to this row. */
     String kubeconfigContext() {
-        return "cluster/" + getId() + "/kubeconfig";
+        return kubeconfigContext(getId());
+    }
+
+    static String kubeconfigContext(UUID id) {
+        return "cluster/" + id + "/kubeconfig";
     }
 
     ClusterView view() {

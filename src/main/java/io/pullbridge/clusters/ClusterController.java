@@ -3,6 +3,8 @@ package io.pullbridge.clusters;
 import io.pullbridge.common.Phase;
 import io.pullbridge.web.PageRequest;
 import io.pullbridge.web.PageResponse;
+import io.pullbridge.web.RequestContext;
+import io.pullbridge.web.Role;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -31,8 +33,20 @@ import static io.pullbridge.web.ETags.of;
 @RestController
 @RequestMapping("/api/v1/clusters")
 @Tag(name = "Clusters", description = "Kubernetes clusters PullBridge gives pull access in: AKS, kubeconfig or "
-        + "Arc-connected")
+        + "Arc-connected. Registering, changing and removing a cluster is reserved to Admin; Readers and Operators "
+        + "read them, and Operators bind registries to them.")
 class ClusterController {
+
+    /*
+     * A cluster is where PullBridge writes credentials, so every write to one is an Admin's: its kubeconfig, kind and
+     * resource id say where secrets go; its service CIDR is the fence a connected registry's clusterIP is checked
+     * against; its name is how people and automation find the cluster to bind to, so a rename can redirect a binding
+     * as surely as a new kubeconfig. The checks come first, before anything is read or stored.
+     */
+    static final String REGISTER_RULE = "registering a cluster is reserved to Admin (a cluster is where PullBridge "
+            + "writes credentials)";
+    static final String CHANGE_RULE = "changing a cluster (its kubeconfig, name or service CIDR) is reserved to Admin";
+    static final String REMOVE_RULE = "removing a cluster is reserved to Admin";
 
     private final ClusterService clusters;
 
@@ -41,15 +55,17 @@ class ClusterController {
     }
 
     @PostMapping
-    @Operation(operationId = "createCluster", summary = "Register a cluster", description = "aks: the managed cluster's resource id (credentials "
+    @Operation(operationId = "createCluster", summary = "Register a cluster (Admin)", description = "aks: the managed cluster's resource id (credentials "
             + "come from Azure). kubeconfig: a write-only kubeconfig. arc: the connected cluster's resource id and "
             + "a kubeconfig. The kubeconfig's server must be https and must not be a loopback, link-local or "
             + "metadata address unless pullbridge.clusters.allowed-hosts lets it through.")
     @ApiResponse(responseCode = "202", description = "Registered; its cluster.connect job (Operation-Location) "
             + "connects to the API server, and status.phase follows it")
     @ApiResponse(responseCode = "400", description = "Invalid fields, all of them listed in errors[]")
+    @ApiResponse(responseCode = "403", description = "The caller is not an Admin")
     @ApiResponse(responseCode = "409", description = "The name or the resource id is already registered")
     ResponseEntity<ClusterResponse> create(@RequestBody CreateClusterRequest request) {
+        RequestContext.require(Role.ADMIN, REGISTER_RULE);
         Cluster cluster = clusters.create(request);
         return ResponseEntity.accepted()
                 .location(URI.create("/api/v1/clusters/" + cluster.getId()))
@@ -78,18 +94,20 @@ class ClusterController {
     }
 
     @PatchMapping("/{id}")
-    @Operation(operationId = "updateCluster", summary = "Change a cluster", description = "Changes the name, the service CIDR or (not for aks) "
+    @Operation(operationId = "updateCluster", summary = "Change a cluster (Admin)", description = "Changes the name, the service CIDR or (not for aks) "
             + "the kubeconfig. A new kubeconfig answers 202 and puts the cluster back to Pending until PullBridge "
             + "has connected with it; other changes answer 200. kind and resourceId cannot be changed.")
     @ApiResponse(responseCode = "200", description = "Changed")
     @ApiResponse(responseCode = "202", description = "Changed; PullBridge connects again with the new kubeconfig "
             + "(its cluster.connect job is at Operation-Location)")
     @ApiResponse(responseCode = "400", description = "Invalid fields, all of them listed in errors[]")
+    @ApiResponse(responseCode = "403", description = "The caller is not an Admin")
     @ApiResponse(responseCode = "409", description = "The new name is taken")
     @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<ClusterResponse> update(@PathVariable UUID id, @RequestBody UpdateClusterRequest request,
                                            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
                                            String ifMatch) {
+        RequestContext.require(Role.ADMIN, CHANGE_RULE);
         ClusterService.Updated updated = clusters.update(id, request, ifMatch);
         ResponseEntity.BodyBuilder response = ResponseEntity.status(updated.reconnecting() ? HttpStatus.ACCEPTED
                 : HttpStatus.OK);
@@ -102,14 +120,16 @@ class ClusterController {
     // A job may write the row (its status) between this request's read and write: read again and retry.
     @Retryable(includes = OptimisticLockingFailureException.class, maxRetries = 4, delay = 20, jitter = 10)
     @DeleteMapping("/{id}")
-    @Operation(operationId = "deleteCluster", summary = "Remove a cluster", description = "Refused with 409 while bindings use it; the problem "
+    @Operation(operationId = "deleteCluster", summary = "Remove a cluster (Admin)", description = "Refused with 409 while bindings use it; the problem "
             + "document lists them.")
     @ApiResponse(responseCode = "202", description = "Deleting: the resource is Deleting until its delete job "
             + "has removed what PullBridge created; follow Operation-Location")
+    @ApiResponse(responseCode = "403", description = "The caller is not an Admin")
     @ApiResponse(responseCode = "409", description = "Still in use")
     @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<ClusterResponse> delete(@PathVariable UUID id,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+        RequestContext.require(Role.ADMIN, REMOVE_RULE);
         var deletion = clusters.delete(id, ifMatch);
         return ResponseEntity.accepted()
                 .header("Operation-Location", deletion.job().location())

@@ -20,4 +20,15 @@ interface ClusterRepository extends JpaRepository<Cluster, UUID>, JpaSpecificati
     /** Clusters in one of the phases whose last probe was before {@code due} (or that were never probed). */
     @Query("select c.id from Cluster c where c.status.phase in ?1 and (c.probedAt is null or c.probedAt < ?2)")
     List<UUID> findDueForProbe(List<Phase> phases, Instant due);
+
+    /**
+     * Locks the row until the transaction ends, as a delete does before it looks for references: whatever is about
+     * to reference the row ({@link #lockForUse}) waits for the delete to commit, or the delete waits for it.
+     */
+    @Query(value = "select cast(id as text) from clusters where id = ?1 for update", nativeQuery = true)
+    Optional<String> lockForDelete(UUID id);
+
+    /** Locks the row FOR SHARE until the transaction ends, as a resource about to reference it does. */
+    @Query(value = "select cast(id as text) from clusters where id = ?1 for share", nativeQuery = true)
+    Optional<String> lockForUse(UUID id);
 }

@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.data.jpa.domain.Specification;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
@@ -201,6 +202,7 @@ public class ClusterService {
     /** Marks the cluster Deleting and enqueues its delete job; refused while a binding uses it. */
     @Transactional
     ResourceLifecycle.Deletion<Cluster> delete(UUID id, String ifMatch) {
+        clusters.lockForDelete(id);
         Cluster cluster = get(id);
         ResourceLifecycle.Deletion<Cluster> deletion = lifecycle.delete(ResourceKinds.CLUSTER, cluster, ifMatch);
         clusters.saveAndFlush(cluster);
@@ -210,6 +212,19 @@ public class ClusterService {
     /** The cluster with this id, for features that reference clusters. */
     @Transactional(readOnly = true)
     public Optional<ClusterView> find(UUID id) {
+        return clusters.findById(id).map(Cluster::view);
+    }
+
+    /**
+     * The cluster with this id, for a resource about to reference it, in the caller's transaction: the row stays locked
+     * FOR SHARE until that transaction ends, so a concurrent delete (which locks the row FOR UPDATE before it looks
+     * for references) either waits for it and then sees the new reference, or committed first and this sees the
+     * cluster Deleting. Database locks, so replicas are covered too. Call it before anything in the transaction loads
+     * the cluster: a row already loaded is not read again.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Optional<ClusterView> findForUse(UUID id) {
+        clusters.lockForUse(id);
         return clusters.findById(id).map(Cluster::view);
     }
 

@@ -449,7 +449,11 @@ class ServicePrincipal extends ResourceEntity {
 
     /** The context that binds this principal's password ciphertext to this row. */
     String credentialContext() {
-        return "service-principal/" + getId() + "/password";
+        return credentialContext(getId());
+    }
+
+    static String credentialContext(UUID id) {
+        return "service-principal/" + id + "/password";
     }
 
     ServicePrincipalView view() {

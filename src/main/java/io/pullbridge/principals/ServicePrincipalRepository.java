@@ -37,4 +37,15 @@ interface ServicePrincipalRepository extends JpaRepository<ServicePrincipal, UUI
 
     record PasswordAge(UUID id, Instant createdAt, Instant expiresAt) {
     }
+
+    /**
+     * Locks the row until the transaction ends, as a delete does before it looks for references: whatever is about
+     * to reference the row ({@link #lockForUse}) waits for the delete to commit, or the delete waits for it.
+     */
+    @Query(value = "select cast(id as text) from service_principals where id = ?1 for update", nativeQuery = true)
+    Optional<String> lockForDelete(UUID id);
+
+    /** Locks the row FOR SHARE until the transaction ends, as a resource about to reference it does. */
+    @Query(value = "select cast(id as text) from service_principals where id = ?1 for share", nativeQuery = true)
+    Optional<String> lockForUse(UUID id);
 }

@@ -37,6 +37,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.data.jpa.domain.Specification;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
@@ -273,6 +274,7 @@ public class ServicePrincipalService {
     /** Marks the principal Deleting and enqueues its delete job; refused while a binding uses it. */
     @Transactional
     ResourceLifecycle.Deletion<ServicePrincipal> delete(UUID id, String ifMatch) {
+        principals.lockForDelete(id);
         ServicePrincipal principal = get(id);
         ResourceLifecycle.Deletion<ServicePrincipal> deletion = lifecycle.delete(ResourceKinds.SERVICE_PRINCIPAL, principal, ifMatch);
         principals.saveAndFlush(principal);
@@ -282,6 +284,19 @@ public class ServicePrincipalService {
     /** The principal with this id, for features that reference principals. */
     @Transactional(readOnly = true)
     public Optional<ServicePrincipalView> find(UUID id) {
+        return principals.findById(id).map(ServicePrincipal::view);
+    }
+
+    /**
+     * The service principal with this id, for a resource about to reference it, in the caller's transaction: the row stays locked
+     * FOR SHARE until that transaction ends, so a concurrent delete (which locks the row FOR UPDATE before it looks
+     * for references) either waits for it and then sees the new reference, or committed first and this sees the
+     * service principal Deleting. Database locks, so replicas are covered too. Call it before anything in the transaction loads
+     * the service principal: a row already loaded is not read again.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Optional<ServicePrincipalView> findForUse(UUID id) {
+        principals.lockForUse(id);
         return principals.findById(id).map(ServicePrincipal::view);
     }
 
@@ -329,7 +344,8 @@ public class ServicePrincipalService {
         List<FieldViolation> unknown = new ArrayList<>();
         for (int i = 0; i < grants.size(); i++) {
             UUID registryId = grants.get(i).registryId();
-            if (registries.find(registryId).map(RegistryView::deleting).orElse(false)) {
+            // Locked until this transaction ends, so the registry's delete sees the grant or this sees it Deleting.
+            if (registries.findForUse(registryId).map(RegistryView::deleting).orElse(false)) {
                 throw ApiException.deleting("grants[" + i + "].registryId", ResourceKinds.REGISTRY, registryId);
             }
             if (!known.computeIfAbsent(registryId, key -> registries.find(key).isPresent())) {

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.data.jpa.domain.Specification;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /** Registries known to PullBridge: the scopes every grant and binding points at. */
@@ -127,6 +128,7 @@ public class RegistryService {
     /** Marks the registry Deleting and enqueues its delete job; refused while anything uses it. */
     @Transactional
     ResourceLifecycle.Deletion<Registry> delete(UUID id, String ifMatch) {
+        registries.lockForDelete(id);
         Registry registry = get(id);
         ResourceLifecycle.Deletion<Registry> deletion = lifecycle.delete(ResourceKinds.REGISTRY, registry, ifMatch);
         registries.saveAndFlush(registry);
@@ -136,6 +138,19 @@ public class RegistryService {
     /** The registry with this id, for features that reference registries. */
     @Transactional(readOnly = true)
     public Optional<RegistryView> find(UUID id) {
+        return registries.findById(id).map(RegistryService::view);
+    }
+
+    /**
+     * The registry with this id, for a resource about to reference it, in the caller's transaction: the row stays locked
+     * FOR SHARE until that transaction ends, so a concurrent delete (which locks the row FOR UPDATE before it looks
+     * for references) either waits for it and then sees the new reference, or committed first and this sees the
+     * registry Deleting. Database locks, so replicas are covered too. Call it before anything in the transaction loads
+     * the registry: a row already loaded is not read again.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Optional<RegistryView> findForUse(UUID id) {
+        registries.lockForUse(id);
         return registries.findById(id).map(RegistryService::view);
     }
 

@@ -185,7 +185,11 @@ class RegistryToken extends ResourceEntity {
     }
 
     String credentialContext() {
-        return "registry-token/" + getId() + "/password";
+        return credentialContext(getId());
+    }
+
+    static String credentialContext(UUID id) {
+        return "registry-token/" + id + "/password";
     }
 
     RegistryTokenView view() {

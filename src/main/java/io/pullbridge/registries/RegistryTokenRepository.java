@@ -28,4 +28,15 @@ interface RegistryTokenRepository extends JpaRepository<RegistryToken, UUID>, Jp
                   <= cast(?2 as timestamptz)
             order by credential_expires_at, id""")
     List<UUID> findIdsDueForRotation(double fraction, Instant now);
+
+    /**
+     * Locks the row until the transaction ends, as a delete does before it looks for references: whatever is about
+     * to reference the row ({@link #lockForUse}) waits for the delete to commit, or the delete waits for it.
+     */
+    @Query(value = "select cast(id as text) from registry_tokens where id = ?1 for update", nativeQuery = true)
+    Optional<String> lockForDelete(UUID id);
+
+    /** Locks the row FOR SHARE until the transaction ends, as a resource about to reference it does. */
+    @Query(value = "select cast(id as text) from registry_tokens where id = ?1 for share", nativeQuery = true)
+    Optional<String> lockForUse(UUID id);
 }

@@ -36,6 +36,7 @@ import java.util.stream.Collectors;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.jpa.domain.Specification;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -101,6 +102,8 @@ public class RegistryTokenService {
 
     @Transactional
     RegistryToken create(UUID registryId, CreateRegistryTokenRequest request) {
+        // The token's scope map and password live in the registry: a delete of the registry must not pass it by.
+        registries.lockForUse(registryId);
         requireRegistry(registryId);
         registries.findById(registryId).filter(registry -> registry.getStatus().phase() == Phase.Deleting)
                 .ifPresent(registry -> {
@@ -300,6 +303,7 @@ public class RegistryTokenService {
     /** Marks the token Deleting and enqueues its delete job; refused while a binding uses it. */
     @Transactional
     ResourceLifecycle.Deletion<RegistryToken> delete(UUID registryId, UUID tokenId, String ifMatch) {
+        tokens.lockForDelete(tokenId);
         RegistryToken token = get(registryId, tokenId);
         ResourceLifecycle.Deletion<RegistryToken> deletion = lifecycle.delete(ResourceKinds.REGISTRY_TOKEN, token, ifMatch);
         tokens.saveAndFlush(token);
@@ -309,6 +313,19 @@ public class RegistryTokenService {
     /** The token with this id, for features that reference tokens. */
     @Transactional(readOnly = true)
     public Optional<RegistryTokenView> find(UUID id) {
+        return tokens.findById(id).map(RegistryToken::view);
+    }
+
+    /**
+     * The token with this id, for a resource about to reference it, in the caller's transaction: the row stays locked
+     * FOR SHARE until that transaction ends, so a concurrent delete (which locks the row FOR UPDATE before it looks
+     * for references) either waits for it and then sees the new reference, or committed first and this sees the
+     * token Deleting. Database locks, so replicas are covered too. Call it before anything in the transaction loads
+     * the token: a row already loaded is not read again.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Optional<RegistryTokenView> findForUse(UUID id) {
+        tokens.lockForUse(id);
         return tokens.findById(id).map(RegistryToken::view);
     }
 

@@ -148,9 +148,13 @@ class JobEngineBenchmark {
                 MAX_IN_FLIGHT_PER_JOB.get(), RUNS.values().stream().filter(runs -> runs.get() != 1).count());
     }
 
+    // Replicas of one service share its master key: a replica with another key is refused at start.
+    private static final String MASTER_KEY = TestPlatform.randomKey();
+
     private static ConfigurableApplicationContext start(String database, String name) {
         Map<String, Object> properties = new HashMap<>(TestPlatform.properties("bench_unused"));
         properties.put("spring.datasource.url", database);
+        properties.put("pullbridge.security.master-key", MASTER_KEY);
         properties.put("server.port", "0");
         properties.put("db-scheduler.scheduler-name", name);
         properties.put("logging.level.root", "WARN");

@@ -393,7 +393,7 @@ class ConnectedRegistryBindingIntegrationTests {
     }
 
     private UUID arcCluster(String resourceId, String kubeconfig) throws Exception {
-        var created = Api.operator(mvc).post("/api/v1/clusters", json.writeValueAsString(Map.of("name",
+        var created = Api.admin(mvc).post("/api/v1/clusters", json.writeValueAsString(Map.of("name",
                         "edge-" + shortId(), "kind", "arc", "resourceId", resourceId, "kubeconfig", kubeconfig,
                         "serviceCidr", "10.0.0.0/16")))
                 .andExpect(status().isAccepted()).andReturn().getResponse();

@@ -210,6 +210,89 @@ class KubeletIdentityBindingIntegrationTests {
     }
 
     @Test
+    void clustersSharingAKubeletIdentityShareOneAssignmentWhichGoesWithTheLastBinding() throws Exception {
+        EmulatedManagedCluster twin = azure.addManagedCluster(subscription, "rg-aks", "twin-" + aks.name());
+        twin.kubeletIdentity(aks.kubeletClientId(), aks.kubeletObjectId());
+        UUID twinCluster = registerCluster(twin);
+        UUID first = bind();
+        awaitLatestJob(first, "succeeded");
+        UUID second = bind(twinCluster);
+        awaitLatestJob(second, "succeeded");
+        RoleAssignment shared = azure.roleAssignmentsOf(aks.kubeletObjectId()).get(0);
+        assertThat(azure.roleAssignmentsOf(aks.kubeletObjectId())).as("one assignment for both").hasSize(1);
+        for (UUID binding : List.of(first, second)) {
+            Api.reader(mvc).get("/api/v1/bindings/" + binding)
+                    .andExpect(jsonPath("$.status.roleAssignment.id").value(shared.id()))
+                    .andExpect(jsonPath("$.status.roleAssignment.createdByPullBridge").value(true));
+        }
+
+        UUID firstDelete = DeleteJobs.accepted(Api.operator(mvc).delete("/api/v1/bindings/" + first));
+        DeleteJobs.awaitSucceeded(jdbc, firstDelete);
+
+        assertThat(azure.roleAssignmentsOf(aks.kubeletObjectId())).as("the assignment the other binding needs")
+                .extracting(RoleAssignment::id).containsExactly(shared.id());
+        Api.reader(mvc).get("/api/v1/jobs/" + firstDelete)
+                .andExpect(jsonPath("$.steps[?(@.name == 'detach')].detail").value(org.hamcrest.Matchers.contains(
+                        containsString("in place: binding " + second + " still needs it"))));
+        String verify = Api.operator(mvc).post("/api/v1/bindings/" + second + ":verify", "")
+                .andExpect(status().isAccepted()).andReturn().getResponse().getHeader("Operation-Location");
+        awaitJob(verify, "succeeded");
+
+        UUID secondDelete = DeleteJobs.accepted(Api.operator(mvc).delete("/api/v1/bindings/" + second));
+        DeleteJobs.awaitSucceeded(jdbc, secondDelete);
+
+        assertThat(azure.roleAssignmentsOf(aks.kubeletObjectId())).as("after the last binding went").isEmpty();
+        Api.reader(mvc).get("/api/v1/jobs/" + secondDelete)
+                .andExpect(jsonPath("$.steps[?(@.name == 'detach')].detail").value(org.hamcrest.Matchers.contains(
+                        containsString("which PullBridge had created"))));
+    }
+
+    @Test
+    void anAssignmentAnotherBindingHasClaimedButNotYetRecordedStays() throws Exception {
+        EmulatedManagedCluster twin = azure.addManagedCluster(subscription, "rg-aks", "twin-" + aks.name());
+        twin.kubeletIdentity(aks.kubeletClientId(), aks.kubeletObjectId());
+        UUID first = bind();
+        awaitLatestJob(first, "succeeded");
+        UUID second = bind(registerCluster(twin));
+        awaitLatestJob(second, "succeeded");
+        // As the second binding's job leaves it between its assign-role step (which claims the assignment under the
+        // assignment's lock) and its record step.
+        jdbc.sql("update bindings set kubelet_assignment = null where id = ?").param(second).update();
+
+        UUID firstDelete = DeleteJobs.accepted(Api.operator(mvc).delete("/api/v1/bindings/" + first));
+        DeleteJobs.awaitSucceeded(jdbc, firstDelete);
+
+        assertThat(azure.roleAssignmentsOf(aks.kubeletObjectId())).hasSize(1);
+    }
+
+    @Test
+    void aKubeletIdentityThatMovesOnLeavesTheOldAssignmentToTheBindingStillUsingIt() throws Exception {
+        EmulatedManagedCluster twin = azure.addManagedCluster(subscription, "rg-aks", "twin-" + aks.name());
+        String sharedObjectId = aks.kubeletObjectId();
+        twin.kubeletIdentity(aks.kubeletClientId(), sharedObjectId);
+        UUID twinCluster = registerCluster(twin);
+        UUID first = bind();
+        awaitLatestJob(first, "succeeded");
+        UUID second = bind(twinCluster);
+        awaitLatestJob(second, "succeeded");
+        String newObjectId = UUID.randomUUID().toString();
+        aks.kubeletIdentity(UUID.randomUUID().toString(), newObjectId);
+
+        String job = reconcile(first);
+
+        assertThat(azure.roleAssignmentsOf(newObjectId)).hasSize(1);
+        assertThat(azure.roleAssignmentsOf(sharedObjectId)).as("the twin cluster's binding still needs it").hasSize(1);
+        Api.reader(mvc).get(job)
+                .andExpect(jsonPath("$.steps[?(@.name == 'remove-stale-assignment')].detail").value(
+                        org.hamcrest.Matchers.contains(containsString("binding " + second + " still needs it"))));
+
+        UUID secondDelete = DeleteJobs.accepted(Api.operator(mvc).delete("/api/v1/bindings/" + second));
+        DeleteJobs.awaitSucceeded(jdbc, secondDelete);
+        assertThat(azure.roleAssignmentsOf(sharedObjectId)).isEmpty();
+        assertThat(azure.roleAssignmentsOf(newObjectId)).as("the first binding's own").hasSize(1);
+    }
+
+    @Test
     void aServicePrincipalClusterGrantsTheRoleToItsPrincipalResolvedThroughGraph() throws Exception {
         GraphServicePrincipal principal = azure.addServicePrincipal("aks-sp-" + UUID.randomUUID());
         aks.servicePrincipal(principal.appId());
@@ -284,26 +367,31 @@ class KubeletIdentityBindingIntegrationTests {
     }
 
     private UUID registerCluster(EmulatedManagedCluster cluster) throws Exception {
-        String body = Api.operator(mvc).post("/api/v1/clusters", """
+        String body = Api.admin(mvc).post("/api/v1/clusters", """
                 {"name": "%s", "kind": "aks", "resourceId": "%s"}""".formatted(cluster.name(), cluster.id()))
                 .andExpect(status().isAccepted()).andReturn().getResponse().getContentAsString();
         return UUID.fromString(json.readTree(body).get("id").asText());
     }
 
     private UUID bind() throws Exception {
+        return bind(clusterId);
+    }
+
+    private UUID bind(UUID cluster) throws Exception {
         String body = Api.operator(mvc).post("/api/v1/bindings", """
                 {"registryId": "%s", "clusterId": "%s", "method": "kubelet-identity"}""".formatted(registryId,
-                clusterId))
+                cluster))
                 .andExpect(status().isAccepted())
                 .andExpect(header().string("Operation-Location", org.hamcrest.Matchers.startsWith("/api/v1/jobs/")))
                 .andReturn().getResponse().getContentAsString();
         return UUID.fromString(json.readTree(body).get("id").asText());
     }
 
-    private void reconcile(UUID binding) throws Exception {
+    private String reconcile(UUID binding) throws Exception {
         UUID job = tx.execute(status -> jobs.enqueue(JobRequest.of(BindingJobs.RECONCILE, ResourceKinds.BINDING,
                 binding)).id());
         awaitJob("/api/v1/jobs/" + job, "succeeded");
+        return "/api/v1/jobs/" + job;
     }
 
     private JsonNode latestJob(UUID binding) throws Exception {

@@ -29,14 +29,14 @@ class ClusterAllowedHostsIntegrationTests {
     MockMvc mvc;
 
     private void accepted(String name, String server) throws Exception {
-        Api.operator(mvc).post("/api/v1/clusters", json("name", name, "kind", "kubeconfig",
+        Api.admin(mvc).post("/api/v1/clusters", json("name", name, "kind", "kubeconfig",
                         "kubeconfig", TestKubeconfigs.withServer(server)))
                 .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.kubeconfig.server").value(server));
     }
 
     private void refused(String name, String server, String message) throws Exception {
-        Api.operator(mvc).post("/api/v1/clusters", json("name", name, "kind", "kubeconfig",
+        Api.admin(mvc).post("/api/v1/clusters", json("name", name, "kind", "kubeconfig",
                         "kubeconfig", TestKubeconfigs.withServer(server)))
                 .andExpect(status().isBadRequest())
                 .andExpect(content().contentType("application/problem+json"))

@@ -64,7 +64,7 @@ class ClusterConnectIntegrationTests {
     }
 
     private MockHttpServletResponse register(String body) throws Exception {
-        return Api.operator(mvc).post("/api/v1/clusters", body)
+        return Api.admin(mvc).post("/api/v1/clusters", body)
                 .andExpect(status().isAccepted())
                 .andExpect(header().string("Operation-Location", org.hamcrest.Matchers.startsWith("/api/v1/jobs/")))
                 .andReturn().getResponse();

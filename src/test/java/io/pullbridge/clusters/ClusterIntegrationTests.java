@@ -117,7 +117,7 @@ class ClusterIntegrationTests {
 
     /** Registers a kubeconfig cluster and waits for its connect job to end, so its ETag stays still. */
     private String createKubeconfigCluster(String name, String kubeconfig) throws Exception {
-        ResultActions result = Api.operator(mvc).post("/api/v1/clusters",
+        ResultActions result = Api.admin(mvc).post("/api/v1/clusters",
                         json("name", name, "kind", "kubeconfig", "kubeconfig", kubeconfig))
                 .andExpect(status().isAccepted());
         body(result);
@@ -127,7 +127,7 @@ class ClusterIntegrationTests {
 
     /** Registers an aks cluster that is not in Azure; its connect job fails, and the test goes on when it has. */
     private String createAksCluster(String name) throws Exception {
-        ResultActions result = Api.operator(mvc).post("/api/v1/clusters",
+        ResultActions result = Api.admin(mvc).post("/api/v1/clusters",
                         json("name", name, "kind", "aks", "resourceId", AKS_ID + name))
                 .andExpect(status().isAccepted());
         awaitJob(result);
@@ -150,7 +150,7 @@ class ClusterIntegrationTests {
 
     private ResultActions refused(String json, String... fields) throws Exception {
         Timestamp since = Timestamp.from(Instant.now());
-        ResultActions result = Api.operator(mvc).post("/api/v1/clusters", json)
+        ResultActions result = Api.admin(mvc).post("/api/v1/clusters", json)
                 .andExpect(status().isBadRequest())
                 .andExpect(content().contentType(PROBLEM))
                 .andExpect(jsonPath("$.type").value(VALIDATION_FAILED))
@@ -163,7 +163,7 @@ class ClusterIntegrationTests {
     @Test
     void registersAnAksClusterFromItsResourceId() throws Exception {
         String name = unique("prod-weu");
-        String location = Api.operator(mvc).post("/api/v1/clusters", """
+        String location = Api.admin(mvc).post("/api/v1/clusters", """
                         {"name": "%s", "kind": "aks",
                          "resourceId": "/subscriptions/1D3C5A4B-0000-4000-8000-000000000001/resourcegroups/rg-aks/providers/microsoft.containerservice/managedclusters/%s",
                          "serviceCidr": "10.0.0.0/16"}""".formatted(name, name))
@@ -177,7 +177,7 @@ class ClusterIntegrationTests {
                 .andExpect(jsonPath("$.resourceGroup").value("rg-aks"))
                 .andExpect(jsonPath("$.serviceCidr").value("10.0.0.0/16"))
                 .andExpect(jsonPath("$.kubeconfig").doesNotExist())
-                .andExpect(jsonPath("$.createdBy").value("user-operator"))
+                .andExpect(jsonPath("$.createdBy").value("user-admin"))
                 .andExpect(jsonPath("$.status.phase").value("Pending"))
                 .andExpect(header().string("Operation-Location", startsWith("/api/v1/jobs/")))
                 .andReturn().getResponse().getHeader("Location");
@@ -196,7 +196,7 @@ class ClusterIntegrationTests {
     @Test
     void registersAKubeconfigClusterWithoutEverShowingOrStoringTheKubeconfigInClearText() throws Exception {
         String name = unique("onprem");
-        ResultActions created = Api.operator(mvc).post("/api/v1/clusters",
+        ResultActions created = Api.admin(mvc).post("/api/v1/clusters",
                         json("name", name, "kind", "kubeconfig", "kubeconfig", emulated()))
                 .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.kind").value("kubeconfig"))
@@ -232,7 +232,7 @@ class ClusterIntegrationTests {
     @Test
     void registersAnArcClusterWithItsKubeconfigAndServiceCidr() throws Exception {
         String name = unique("edge");
-        body(Api.operator(mvc).post("/api/v1/clusters", json("name", name, "kind", "arc", "resourceId", ARC_ID + name,
+        body(Api.admin(mvc).post("/api/v1/clusters", json("name", name, "kind", "arc", "resourceId", ARC_ID + name,
                         "kubeconfig", emulated(),
                         "serviceCidr", "fd00:10:0:0::/108"))
                 .andExpect(status().isAccepted())
@@ -368,13 +368,13 @@ class ClusterIntegrationTests {
         String name = unique("dup");
         createAksCluster(name);
         Timestamp since = Timestamp.from(Instant.now());
-        Api.operator(mvc).post("/api/v1/clusters", json("name", name, "kind", "kubeconfig",
+        Api.admin(mvc).post("/api/v1/clusters", json("name", name, "kind", "kubeconfig",
                         "kubeconfig", TestKubeconfigs.valid()))
                 .andExpect(status().isConflict())
                 .andExpect(content().contentType(PROBLEM))
                 .andExpect(jsonPath("$.type").value("https://pullbridge.io/problems/already-exists"))
                 .andExpect(jsonPath("$.errors[0].field").value("name"));
-        Api.operator(mvc).post("/api/v1/clusters", json("name", unique("other"), "kind", "aks",
+        Api.admin(mvc).post("/api/v1/clusters", json("name", unique("other"), "kind", "aks",
                         "resourceId", (AKS_ID + name).toUpperCase()))
                 .andExpect(status().isConflict())
                 .andExpect(jsonPath("$.type").value("https://pullbridge.io/problems/already-exists"))
@@ -386,7 +386,7 @@ class ClusterIntegrationTests {
     void answers404ForAnUnknownCluster() throws Exception {
         String location = "/api/v1/clusters/" + UUID.randomUUID();
         for (ResultActions result : List.of(Api.reader(mvc).get(location),
-                Api.operator(mvc).patch(location, json("name", "x")), Api.operator(mvc).delete(location))) {
+                Api.admin(mvc).patch(location, json("name", "x")), Api.admin(mvc).delete(location))) {
             result.andExpect(status().isNotFound())
                     .andExpect(content().contentType(PROBLEM))
                     .andExpect(jsonPath("$.type").value("https://pullbridge.io/problems/not-found"));
@@ -431,21 +431,21 @@ class ClusterIntegrationTests {
         String location = createAksCluster(unique("rename"));
         String newName = unique("renamed");
         String etag = etag(location);
-        Api.operator(mvc).perform(Api.jsonPatch(location, json("name", newName)).header(HttpHeaders.IF_MATCH, "\"77\""))
+        Api.admin(mvc).perform(Api.jsonPatch(location, json("name", newName)).header(HttpHeaders.IF_MATCH, "\"77\""))
                 .andExpect(status().isPreconditionFailed())
                 .andExpect(content().contentType(PROBLEM))
                 .andExpect(jsonPath("$.type").value("https://pullbridge.io/problems/precondition-failed"));
-        Api.operator(mvc).perform(Api.jsonPatch(location, json("name", newName, "serviceCidr", "10.96.0.0/12"))
+        Api.admin(mvc).perform(Api.jsonPatch(location, json("name", newName, "serviceCidr", "10.96.0.0/12"))
                         .header(HttpHeaders.IF_MATCH, etag))
                 .andExpect(status().isOk())
                 .andExpect(header().string("ETag", next(etag, 1)))
                 .andExpect(jsonPath("$.name").value(newName))
                 .andExpect(jsonPath("$.serviceCidr").value("10.96.0.0/12"))
                 .andExpect(jsonPath("$.status.phase").value("Failed"));
-        Api.operator(mvc).patch(location, json("serviceCidr", ""))
+        Api.admin(mvc).patch(location, json("serviceCidr", ""))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.serviceCidr").value(is((Object) null)));
-        Api.operator(mvc).patch(location, json("kind", "aks")).andExpect(status().isOk())
+        Api.admin(mvc).patch(location, json("kind", "aks")).andExpect(status().isOk())
                 .andExpect(header().string("ETag", next(etag, 2)));
         assertThat(jdbc.sql("select detail from audit_events where action = 'cluster.update' and resource_id = ? "
                         + "order by occurred_at").param(location.substring(location.lastIndexOf('/') + 1))
@@ -462,13 +462,13 @@ class ClusterIntegrationTests {
         String etag = etag(location);
 
         // The same kubeconfig again changes nothing: no new ETag, no reconnection.
-        body(Api.operator(mvc).perform(Api.jsonPatch(location, json("kubeconfig", emulated())))
+        body(Api.admin(mvc).perform(Api.jsonPatch(location, json("kubeconfig", emulated())))
                 .andExpect(status().isOk())
                 .andExpect(header().string("ETag", etag))
                 .andExpect(jsonPath("$.status.phase").value("Ready")));
 
         String replacement = EmulatedCluster.shared().kubeconfig(TOKEN + "-rotated");
-        body(Api.operator(mvc).perform(Api.jsonPatch(location, json("kubeconfig", replacement))
+        body(Api.admin(mvc).perform(Api.jsonPatch(location, json("kubeconfig", replacement))
                         .header(HttpHeaders.IF_MATCH, etag))
                 .andExpect(status().isAccepted())
                 .andExpect(header().string("ETag", next(etag, 1)))
@@ -490,7 +490,7 @@ class ClusterIntegrationTests {
         String row = jdbc.sql("select row_to_json(c)::text from clusters c where id = ?").param(id)
                 .query(String.class).single();
 
-        body(Api.operator(mvc).patch(kubeconfigCluster, json("name", "Not Valid", "kind", "aks",
+        body(Api.admin(mvc).patch(kubeconfigCluster, json("name", "Not Valid", "kind", "aks",
                         "resourceId", AKS_ID + "x", "serviceCidr", "10.0.0.1/8",
                         "kubeconfig", TestKubeconfigs.withServer("https://169.254.169.254")))
                 .andExpect(status().isBadRequest())
@@ -502,23 +502,23 @@ class ClusterIntegrationTests {
                         contains("cannot be changed; register the cluster anew under the other kind")))
                 .andExpect(jsonPath("$.errors[?(@.field == 'resourceId')].message",
                         contains("cannot be changed; register the other cluster on its own"))));
-        body(Api.operator(mvc).patch(kubeconfigCluster, json("kubeconfig", TestKubeconfigs.brokenYaml()))
+        body(Api.admin(mvc).patch(kubeconfigCluster, json("kubeconfig", TestKubeconfigs.brokenYaml()))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.errors[0].message").value("is not valid YAML (line 9)")));
         assertThat(jdbc.sql("select row_to_json(c)::text from clusters c where id = ?").param(id)
                 .query(String.class).single()).isEqualTo(row);
 
         String aks = createAksCluster(unique("aks"));
-        Api.operator(mvc).patch(aks, json("kubeconfig", TestKubeconfigs.valid()))
+        Api.admin(mvc).patch(aks, json("kubeconfig", TestKubeconfigs.valid()))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.errors[0].field").value("kubeconfig"))
                 .andExpect(jsonPath("$.errors[0].message")
                         .value("must not be set for kind aks: PullBridge fetches AKS credentials through Azure"));
-        Api.operator(mvc).patch(aks, json("resourceId", AKS_ID + "other"))
+        Api.admin(mvc).patch(aks, json("resourceId", AKS_ID + "other"))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.errors[0].field").value("resourceId"));
         String taken = JSON.readTree(body(Api.reader(mvc).get(kubeconfigCluster))).get("name").asString();
-        Api.operator(mvc).patch(aks, json("name", taken))
+        Api.admin(mvc).patch(aks, json("name", taken))
                 .andExpect(status().isConflict())
                 .andExpect(jsonPath("$.type").value("https://pullbridge.io/problems/already-exists"))
                 .andExpect(jsonPath("$.errors[0].field").value("name"));
@@ -531,7 +531,7 @@ class ClusterIntegrationTests {
         UUID binding = UUID.randomUUID();
         references.byCluster.put(id, List.of(new Reference(ResourceKinds.BINDING, binding)));
 
-        Api.operator(mvc).delete(location)
+        Api.admin(mvc).delete(location)
                 .andExpect(status().isConflict())
                 .andExpect(content().contentType(PROBLEM))
                 .andExpect(jsonPath("$.type").value("https://pullbridge.io/problems/resource-in-use"))
@@ -539,11 +539,11 @@ class ClusterIntegrationTests {
                 .andExpect(jsonPath("$.references[0].id").value(binding.toString()));
         references.byCluster.clear();
 
-        Api.operator(mvc).perform(Api.deleteRequest(location).header(HttpHeaders.IF_MATCH, "\"99\""))
+        Api.admin(mvc).perform(Api.deleteRequest(location).header(HttpHeaders.IF_MATCH, "\"99\""))
                 .andExpect(status().isPreconditionFailed());
         assertThat(clusterCountById(id)).isEqualTo(1);
 
-        UUID job = DeleteJobs.accepted(Api.operator(mvc).perform(Api.deleteRequest(location)
+        UUID job = DeleteJobs.accepted(Api.admin(mvc).perform(Api.deleteRequest(location)
                 .header(HttpHeaders.IF_MATCH, etag(location))));
         DeleteJobs.awaitSucceeded(jdbc, job);
         assertThat(clusterCountById(id)).isZero();
@@ -557,9 +557,9 @@ class ClusterIntegrationTests {
     void anIdempotentRegistrationKeepsNoClearTextEither() throws Exception {
         String request = json("name", unique("idem"), "kind", "kubeconfig", "kubeconfig", emulated());
         String key = UUID.randomUUID().toString();
-        String first = body(Api.operator(mvc).perform(Api.jsonPost("/api/v1/clusters", request)
+        String first = body(Api.admin(mvc).perform(Api.jsonPost("/api/v1/clusters", request)
                 .header("Idempotency-Key", key)).andExpect(status().isAccepted()));
-        String replay = body(Api.operator(mvc).perform(Api.jsonPost("/api/v1/clusters", request)
+        String replay = body(Api.admin(mvc).perform(Api.jsonPost("/api/v1/clusters", request)
                 .header("Idempotency-Key", key)).andExpect(status().isAccepted()));
         assertThat(replay).isEqualTo(first);
         for (String row : jdbc.sql("select row_to_json(i)::text from idempotency_records i").query(String.class).list()) {

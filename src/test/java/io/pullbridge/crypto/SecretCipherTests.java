@@ -2,6 +2,7 @@ package io.pullbridge.crypto;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -30,7 +31,21 @@ class SecretCipherTests {
     }
 
     private static SecretCipher cipher(String masterKey) {
-        return new SecretCipher(new CryptoProperties(masterKey, null, Map.of()));
+        return cipher(new CryptoProperties(masterKey, null, Map.of(), 200));
+    }
+
+    /** A cipher on a database of its own. */
+    static SecretCipher cipher(CryptoProperties properties) {
+        return cipher(properties, new InMemoryKeyRecords());
+    }
+
+    /** A cipher on the given database, as a replica starting with these properties. */
+    static SecretCipher cipher(CryptoProperties properties, KeyRecords database) {
+        return new SecretCipher(new MasterKeys(properties, database, Clock.systemUTC()));
+    }
+
+    static CryptoProperties properties(String masterKey, String masterKeyId, Map<String, String> previousKeys) {
+        return new CryptoProperties(masterKey, masterKeyId, previousKeys, 200);
     }
 
     @Test
@@ -110,9 +125,9 @@ class SecretCipherTests {
     @Test
     void refusesAPreviousKeyUnderTheCurrentKeyIdWithOtherKeyMaterial() {
         String key = newKey();
-        CryptoProperties clash = new CryptoProperties(newKey(), "2026-01", Map.of("2026-01", key));
+        CryptoProperties clash = properties(newKey(), "2026-01", Map.of("2026-01", key));
 
-        assertThatIllegalStateException().isThrownBy(() -> new SecretCipher(clash))
+        assertThatIllegalStateException().isThrownBy(() -> cipher(clash))
                 .withMessageContaining("pullbridge.security.previous-keys.2026-01")
                 .withMessageContaining("pullbridge.security.master-key-id")
                 .withMessageNotContaining(key);
@@ -121,28 +136,28 @@ class SecretCipherTests {
     @Test
     void acceptsTheCurrentKeyRepeatedAmongThePreviousKeys() {
         String key = newKey();
-        SecretCipher cipher = new SecretCipher(new CryptoProperties(key, "2026-01", Map.of("2026-01", key)));
+        SecretCipher cipher = cipher(properties(key, "2026-01", Map.of("2026-01", key)));
 
         assertThat(cipher.decrypt(cipher.encrypt(PASSWORD, CONTEXT), CONTEXT)).isEqualTo(PASSWORD);
     }
 
     @Test
     void aSecretDoesNotDecryptUnderAnotherKeyWithTheSameId() {
-        CryptoProperties first = new CryptoProperties(newKey(), "k1", Map.of());
-        CryptoProperties second = new CryptoProperties(newKey(), "k1", Map.of());
-        EncryptedSecret secret = new SecretCipher(first).encrypt(PASSWORD, CONTEXT);
+        CryptoProperties first = properties(newKey(), "k1", Map.of());
+        CryptoProperties second = properties(newKey(), "k1", Map.of());
+        EncryptedSecret secret = cipher(first).encrypt(PASSWORD, CONTEXT);
 
-        assertThatIllegalStateException().isThrownBy(() -> new SecretCipher(second).decrypt(secret, CONTEXT));
+        assertThatIllegalStateException().isThrownBy(() -> cipher(second).decrypt(secret, CONTEXT));
     }
 
     @Test
     void afterRotationOldSecretsStillDecryptAndNewOnesUseTheNewKey() {
         String oldKey = newKey();
         String newKey = newKey();
-        SecretCipher before = new SecretCipher(new CryptoProperties(oldKey, "2025-01", Map.of()));
+        SecretCipher before = cipher(properties(oldKey, "2025-01", Map.of()));
         EncryptedSecret old = before.encrypt(PASSWORD, CONTEXT);
 
-        SecretCipher after = new SecretCipher(new CryptoProperties(newKey, "2026-01", Map.of("2025-01", oldKey)));
+        SecretCipher after = cipher(properties(newKey, "2026-01", Map.of("2025-01", oldKey)));
         EncryptedSecret fresh = after.encrypt("new-password", CONTEXT);
 
         assertThat(old.keyId()).isEqualTo("2025-01");
@@ -160,7 +175,7 @@ class SecretCipherTests {
         SecretCipher before = cipher(oldKey);
         EncryptedSecret old = before.encrypt(PASSWORD, CONTEXT);
 
-        SecretCipher after = new SecretCipher(new CryptoProperties(newKey(), null, Map.of(old.keyId(), oldKey)));
+        SecretCipher after = cipher(properties(newKey(), null, Map.of(old.keyId(), oldKey)));
 
         assertThat(old.keyId()).matches("k-[0-9a-f]{8}");
         assertThat(after.currentKeyId()).isNotEqualTo(old.keyId()).matches("k-[0-9a-f]{8}");
@@ -217,23 +232,28 @@ class SecretCipherTests {
     @Test
     void refusesABadPreviousKeyNamingIt() {
         assertThatIllegalStateException()
-                .isThrownBy(() -> new SecretCipher(new CryptoProperties(newKey(), null, Map.of("2025-01", "c2hvcnQ="))))
+                .isThrownBy(() -> cipher(properties(newKey(), null, Map.of("2025-01", "c2hvcnQ="))))
                 .withMessageContaining("pullbridge.security.previous-keys.2025-01")
                 .withMessageContaining("32 bytes");
     }
 
     @Test
-    void fingerprintsAreStableForOneKeyAndDifferAcrossKeys() {
+    void fingerprintsAreStableInOneDatabaseWhateverItsMasterKeyAndDifferAcrossDatabases() {
         String key = newKey();
-        SecretCipher cipher = cipher(key);
+        InMemoryKeyRecords database = new InMemoryKeyRecords();
+        SecretCipher cipher = cipher(properties(key, null, Map.of()), database);
 
         String fingerprint = cipher.fingerprint(PASSWORD);
 
         assertThat(fingerprint).matches("sha256:[0-9a-f]{64}").doesNotContain(PASSWORD);
         assertThat(cipher.fingerprint(PASSWORD)).isEqualTo(fingerprint);
-        assertThat(cipher(key).fingerprint(PASSWORD)).isEqualTo(fingerprint);
+        assertThat(cipher(properties(key, null, Map.of()), database).fingerprint(PASSWORD)).isEqualTo(fingerprint);
         assertThat(cipher.fingerprint(PASSWORD + "x")).isNotEqualTo(fingerprint);
-        assertThat(cipher(newKey()).fingerprint(PASSWORD)).isNotEqualTo(fingerprint);
+        String oldKeyId = cipher.currentKeyId();
+        assertThat(cipher(properties(newKey(), null, Map.of(oldKeyId, key)), database).fingerprint(PASSWORD))
+                .as("after a change of master key").isEqualTo(fingerprint);
+        assertThat(cipher(properties(key, null, Map.of()), new InMemoryKeyRecords()).fingerprint(PASSWORD))
+                .as("another database, same master key").isNotEqualTo(fingerprint);
     }
 
     @Test

@@ -163,18 +163,19 @@ class ResourceLifecycleIntegrationTests {
     @Test
     void aDeletingClusterOrServicePrincipalCannotBeChanged() throws Exception {
         Api operator = Api.operator(mvc);
+        Api admin = Api.admin(mvc);
         UUID cluster = createAksCluster();
         UUID principal = createPrincipal(createRegistry());
         String clusterLocation = "/api/v1/clusters/" + cluster;
         String principalLocation = "/api/v1/service-principals/" + principal;
-        UUID clusterJob = DeleteJobs.accepted(operator.delete(clusterLocation));
+        UUID clusterJob = DeleteJobs.accepted(admin.delete(clusterLocation));
         UUID principalJob = DeleteJobs.accepted(operator.delete(principalLocation));
         String clusterBefore = row("clusters", cluster);
         String principalBefore = row("service_principals", principal);
 
-        problem(operator.patch(clusterLocation, "{\"name\": \"renamed-" + shortId() + "\"}"))
+        problem(admin.patch(clusterLocation, "{\"name\": \"renamed-" + shortId() + "\"}"))
                 .andExpect(jsonPath("$.detail", containsString("cluster " + cluster + " is being deleted")));
-        problem(operator.perform(Api.jsonPatch(clusterLocation, "{\"serviceCidr\": \"10.0.0.0/16\"}")
+        problem(admin.perform(Api.jsonPatch(clusterLocation, "{\"serviceCidr\": \"10.0.0.0/16\"}")
                 .header(HttpHeaders.IF_MATCH, etag(clusterLocation))));
         problem(operator.patch(principalLocation, "{\"passwordLifetime\": \"P30D\"}"))
                 .andExpect(jsonPath("$.detail", containsString("service-principal " + principal + " is being deleted")));
@@ -198,7 +199,7 @@ class ResourceLifecycleIntegrationTests {
         UUID registry = createRegistry();
         UUID cluster = createAksCluster();
         String location = "/api/v1/clusters/" + cluster;
-        UUID job = DeleteJobs.accepted(operator.delete(location));
+        UUID job = DeleteJobs.accepted(Api.admin(mvc).delete(location));
         // A binding that slipped in after the DELETE was accepted (say, from an older replica).
         UUID binding = insertBinding(registry, cluster);
 
@@ -317,7 +318,7 @@ class ResourceLifecycleIntegrationTests {
 
     private UUID createAksCluster() throws Exception {
         String name = "gone-" + shortId();
-        return idOf(Api.operator(mvc).post("/api/v1/clusters", """
+        return idOf(Api.admin(mvc).post("/api/v1/clusters", """
                         {"name": "%s", "kind": "aks",
                          "resourceId": "/subscriptions/%s/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/%s"}"""
                         .formatted(name, SUBSCRIPTION, name))

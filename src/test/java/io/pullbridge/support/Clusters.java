@@ -38,7 +38,7 @@ public final class Clusters {
     /** Registers a kubeconfig cluster with this kubeconfig and waits for its connect job to succeed. */
     public static Registered registered(MockMvc mvc, JdbcClient jdbc, String name, String kubeconfig)
             throws Exception {
-        MockHttpServletResponse created = Api.operator(mvc).post("/api/v1/clusters", JSON.writeValueAsString(
+        MockHttpServletResponse created = Api.admin(mvc).post("/api/v1/clusters", JSON.writeValueAsString(
                         java.util.Map.of("name", name, "kind", "kubeconfig", "kubeconfig", kubeconfig)))
                 .andExpect(status().isAccepted())
                 .andReturn().getResponse();
