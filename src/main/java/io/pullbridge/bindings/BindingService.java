@@ -6,6 +6,7 @@ import io.pullbridge.clusters.ClusterKind;
 import io.pullbridge.clusters.ClusterService;
 import io.pullbridge.clusters.ClusterView;
 import io.pullbridge.common.Cidr;
+import io.pullbridge.common.EscalationProperties;
 import io.pullbridge.common.Phase;
 import io.pullbridge.common.ResourceKinds;
 import io.pullbridge.jobs.JobRef;
@@ -23,12 +24,14 @@ import io.pullbridge.web.PageRequest;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.ProblemType;
 import io.pullbridge.web.RequestContext;
+import io.pullbridge.web.Role;
 import io.pullbridge.web.Violations;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.springframework.data.jpa.domain.Specification;
 import org.springframework.stereotype.Service;
@@ -50,11 +53,13 @@ public class BindingService {
     private final ResourceLifecycle lifecycle;
     private final JobService jobs;
     private final AuditLog audit;
+    private final EscalationProperties escalation;
     private final Clock clock;
 
     BindingService(BindingRepository bindings, RegistryService registries, RegistryTokenService tokens,
                    ClusterService clusters, ServicePrincipalService principals, ResourceLifecycle lifecycle,
-                   JobService jobs, AuditLog audit, Clock clock) {
+                   JobService jobs, AuditLog audit, EscalationProperties escalation, Clock clock) {
+        this.escalation = escalation;
         this.jobs = jobs;
         this.bindings = bindings;
         this.registries = registries;
@@ -64,6 +69,24 @@ public class BindingService {
         this.lifecycle = lifecycle;
         this.audit = audit;
         this.clock = clock;
+    }
+
+    /**
+     * A connected registry's sync token gets its mode's actions on the synced repositories, and its password goes to
+     * the cluster (the Arc extension's protected settings): a {@code ReadWrite} one can push. Those actions are the
+     * Admin's to give, as they are on a registry token, unless {@code pullbridge.security.operator-token-actions}
+     * lets Operators give them.
+     */
+    private void requireSyncActions(ConnectedRegistryMode mode) {
+        List<String> reserved = ConnectedRegistries.repositoryActions(mode).stream()
+                .filter(action -> !escalation.operatorTokenActions().contains(action)).sorted().toList();
+        if (!reserved.isEmpty()) {
+            RequestContext.require(Role.ADMIN, "a " + mode + " connected registry's sync token gets "
+                    + String.join(", ", reserved) + ", which is reserved to Admin; Operators may give only "
+                    + (escalation.operatorTokenActions().isEmpty() ? "no action"
+                    : String.join(", ", new TreeSet<>(escalation.operatorTokenActions())))
+                    + " (" + EscalationProperties.TOKEN_ACTIONS + ")");
+        }
     }
 
     @Transactional
@@ -94,6 +117,9 @@ public class BindingService {
             }
         }
         violations.throwIfAny();
+        if (connected != null) {
+            requireSyncActions(connected.mode());
+        }
 
         // Every resource the binding names stays locked FOR SHARE until this commits: their deletes lock them FOR
         // UPDATE before looking for references, so either the delete sees this binding or this sees them Deleting.

@@ -228,6 +228,7 @@ class ServicePrincipalJobs implements JobHandler {
                 Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
                 EntraDirectory.NewPassword password = directory.addPassword(applicationObjectId,
                         passwordName(id, now), now.plus(lifetime));
+                context.protect(password.secret());
                 records.update(context, id, p -> {
                     p.setCredential(cipher.encrypt(password.secret(), p.credentialContext()),
                             cipher.fingerprint(password.secret()), password.keyId(), now, password.expiresAt());
@@ -256,8 +257,9 @@ class ServicePrincipalJobs implements JobHandler {
                         422, "The adopted principal has no password stored; delete it and adopt it again with its "
                                 + "client secret", FailureClass.PERMANENT), null);
             }
-            directory.provePossession(principal.getTenantId(), principal.getAppId(),
-                    cipher.decrypt(principal.getCredential(), principal.credentialContext()));
+            String password = cipher.decrypt(principal.getCredential(), principal.credentialContext());
+            context.protect(password);
+            directory.provePossession(principal.getTenantId(), principal.getAppId(), password);
             records.update(context, id, p -> {
                 p.credentialVerified(fingerprint, clock.instant());
                 audit.recordedBy(context.requestedBy(), "service-principal.password-proven",

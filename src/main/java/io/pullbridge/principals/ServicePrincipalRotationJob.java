@@ -132,6 +132,7 @@ class ServicePrincipalRotationJob implements JobHandler {
             Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
             EntraDirectory.NewPassword password = directory.addPassword(applicationObjectId,
                     ServicePrincipalJobs.passwordName(id, now), now.plus(lifetime));
+            context.protect(password.secret());
             String fingerprint = cipher.fingerprint(password.secret());
             records.update(context, id, p -> {
                 p.beginRotation(cipher.encrypt(password.secret(), p.credentialContext()), fingerprint,
@@ -158,8 +159,9 @@ class ServicePrincipalRotationJob implements JobHandler {
         String fingerprint = principal.getPendingFingerprint();
         context.step("prove-password", () -> {
             try {
-                directory.provePossession(principal.getTenantId(), principal.getAppId(),
-                        cipher.decrypt(principal.getPending(), principal.credentialContext()));
+                String pending = cipher.decrypt(principal.getPending(), principal.credentialContext());
+                context.protect(pending);
+                directory.provePossession(principal.getTenantId(), principal.getAppId(), pending);
             } catch (JobFailure failure) {
                 if (!failure.isTransient()) {
                     records.update(context, id, p -> {

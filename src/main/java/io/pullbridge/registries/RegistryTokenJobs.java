@@ -128,6 +128,7 @@ class RegistryTokenJobs implements JobHandler {
             Instant now = clock.instant();
             GeneratedPassword generated = store.generatePassword(token.registryResourceId(), token.name(),
                     PasswordSlot.PASSWORD1, expiry(now, token.lifetime()));
+            context.protect(generated.value());
             String fingerprint = context.fenced(() -> tokens.findById(token.id()).map(row -> {
                 String value = cipher.fingerprint(generated.value());
                 row.storeFirstPassword(cipher.encrypt(generated.value(), row.credentialContext()), generated.slot(),
@@ -159,6 +160,7 @@ class RegistryTokenJobs implements JobHandler {
                 Instant now = clock.instant();
                 GeneratedPassword generated = store.generatePassword(token.registryResourceId(), token.name(), next,
                         expiry(now, token.lifetime()));
+                context.protect(generated.value());
                 String fingerprint = cipher.fingerprint(generated.value());
                 context.fenced(() -> tokens.findById(token.id()).ifPresent(row -> {
                     row.rotatedTo(cipher.encrypt(generated.value(), row.credentialContext()), generated.slot(), now,

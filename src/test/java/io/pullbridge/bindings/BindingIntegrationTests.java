@@ -13,6 +13,7 @@ import org.springframework.test.web.servlet.ResultActions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
@@ -229,6 +230,31 @@ class BindingIntegrationTests {
                 .andExpect(jsonPath("$.errors[0].message").value("is taken in this cluster"));
         UUID otherArc = fixtures.cluster("edge-" + shortId(), "arc", "10.0.0.0/16");
         api.post("/api/v1/bindings", body.formatted(otherRegistry, otherArc, "edge1cr", "10.0.0.50", "regcred"))
+                .andExpect(status().isAccepted());
+    }
+
+    @Test
+    void aReadWriteConnectedRegistryCanPushSoItIsAnAdminsToAsk() throws Exception {
+        UUID arc = fixtures.cluster("edge-" + shortId(), "arc", "10.0.0.0/16");
+        String body = """
+                {"registryId": "%s", "clusterId": "%s", "method": "connected-registry",
+                 "connectedRegistry": {"name": "edgerw1", "mode": "%s", "repositories": ["hello-world"],
+                                       "clusterIP": "10.0.0.60"}}""";
+        long before = jdbc.sql("select count(*) from bindings where cluster_id = ?").param(arc).query(Long.class)
+                .single();
+
+        problem(api.post("/api/v1/bindings", body.formatted(registry, arc, "ReadWrite")), 403, "forbidden")
+                .andExpect(jsonPath("$.detail").value(containsString("a ReadWrite connected registry's sync token "
+                        + "gets content/delete, content/write, metadata/write, which is reserved to Admin")))
+                .andExpect(jsonPath("$.detail").value(containsString("pullbridge.security.operator-token-actions")));
+        assertThat(jdbc.sql("select count(*) from bindings where cluster_id = ?").param(arc).query(Long.class)
+                .single()).as("the refused binding was not stored").isEqualTo(before);
+
+        Api.admin(mvc).post("/api/v1/bindings", body.formatted(registry, arc, "ReadWrite"))
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.connectedRegistry.mode").value("ReadWrite"));
+        api.post("/api/v1/bindings", body.formatted(otherRegistry, arc, "ReadOnly").replace("edgerw1", "edgero1")
+                        .replace("10.0.0.60", "10.0.0.61"))
                 .andExpect(status().isAccepted());
     }
 
