@@ -103,7 +103,9 @@ class MonitoringIntegrationTests {
         awaitPhase("registry_tokens", tokenId, "Ready");
         GraphServicePrincipal adopted = azure.addServicePrincipal("metrics-" + UUID.randomUUID());
         Instant expires = Instant.now().plus(10, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
-        UUID principalId = Principals.created(operator, jdbc, """
+        // Adopting is an Admin's, and the password must be one Entra ID accepts for that principal.
+        azure.addPassword(adopted, PASSWORD, expires);
+        UUID principalId = Principals.created(Api.admin(mvc), jdbc, """
                 {"mode": "adopt", "appId": "%s", "password": "%s", "passwordExpiresAt": "%s",
                  "grants": [{"registryId": "%s", "role": "acrpull"}]}""".formatted(adopted.appId(), PASSWORD, expires,
                 registry.id()), "succeeded").id();
