@@ -23,7 +23,8 @@ public final class EmbeddedDatabase {
     public static synchronized EmbeddedPostgres server() {
         if (server == null) {
             try {
-                server = EmbeddedPostgres.builder().start();
+                // Spring caches up to 32 test contexts, each with its own pool and job threads: leave room for them.
+                server = EmbeddedPostgres.builder().setServerConfig("max_connections", "800").start();
             } catch (IOException e) {
                 throw new UncheckedIOException("Could not start embedded PostgreSQL", e);
             }
