@@ -41,7 +41,7 @@ public class TestPlatform implements ApplicationContextInitializer<ConfigurableA
         // A cached context that waits for its next test class holds no more connections than it uses: Hikari keeps
         // the pool's maximum open otherwise, and dozens of cached contexts would exhaust the server.
         properties.put("spring.datasource.hikari.minimum-idle", "1");
-        properties.put("spring.datasource.hikari.idle-timeout", "10s");
+        properties.put("spring.datasource.hikari.idle-timeout", "10000");
         properties.put("spring.security.oauth2.resourceserver.jwt.issuer-uri", TestTokens.instance().issuer());
         properties.put("spring.security.oauth2.resourceserver.jwt.audiences", TestTokens.AUDIENCE);
         properties.put("pullbridge.security.master-key", randomKey());
