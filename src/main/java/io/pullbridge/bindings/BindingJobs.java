@@ -1,8 +1,6 @@
 package io.pullbridge.bindings;
 
 import io.pullbridge.clusters.ClusterApi;
-import io.pullbridge.clusters.ServerHostPolicy;
-import io.pullbridge.common.AzureProperties;
 import io.pullbridge.common.Condition;
 import io.pullbridge.common.Phase;
 import io.pullbridge.common.ResourceStatus;
@@ -13,6 +11,10 @@ import io.pullbridge.jobs.JobFailure;
 import io.pullbridge.jobs.JobHandler;
 import io.pullbridge.jobs.JobProblem;
 import io.pullbridge.jobs.JobResult;
+import io.pullbridge.registry.ImageReference;
+import io.pullbridge.registry.PullCheck;
+import io.pullbridge.registry.RegistryHandshake;
+import io.pullbridge.registry.RegistryLogin;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,12 +54,10 @@ class BindingJobs implements JobHandler {
     private final Clock clock;
 
     BindingJobs(BindingRepository bindings, KubeletIdentityAccess kubelet, PullSecrets pullSecrets,
-                ConnectedRegistryDeployment connectedRegistries, BindingsProperties properties,
-                ServerHostPolicy hosts, AzureProperties azure, TransactionTemplate tx, Clock clock) {
+                ConnectedRegistryDeployment connectedRegistries, RegistryHandshake handshake,
+                BindingsProperties properties, TransactionTemplate tx, Clock clock) {
         this.connectedRegistries = connectedRegistries;
-        this.handshake = new RegistryHandshake(RegistryHandshake.Settings.defaults()
-                .withTimeouts(properties.verifyTimeout(), properties.verifyTimeout()),
-                RegistryDestinations.of(hosts, properties.tokenRealmHosts(), azure));
+        this.handshake = handshake;
         this.properties = properties;
         this.bindings = bindings;
         this.kubelet = kubelet;

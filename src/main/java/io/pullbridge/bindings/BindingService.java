@@ -1,7 +1,6 @@
 package io.pullbridge.bindings;
 
 import io.pullbridge.audit.AuditLog;
-import io.pullbridge.lifecycle.ResourceLifecycle;
 import io.pullbridge.clusters.ClusterKind;
 import io.pullbridge.clusters.ClusterService;
 import io.pullbridge.clusters.ClusterView;
@@ -12,12 +11,14 @@ import io.pullbridge.common.ResourceKinds;
 import io.pullbridge.jobs.JobRef;
 import io.pullbridge.jobs.JobRequest;
 import io.pullbridge.jobs.JobService;
+import io.pullbridge.lifecycle.ResourceLifecycle;
 import io.pullbridge.principals.ServicePrincipalService;
 import io.pullbridge.principals.ServicePrincipalView;
 import io.pullbridge.registries.RegistryService;
 import io.pullbridge.registries.RegistryTokenService;
 import io.pullbridge.registries.RegistryTokenView;
 import io.pullbridge.registries.RegistryView;
+import io.pullbridge.registry.ImageReference;
 import io.pullbridge.web.ApiException;
 import io.pullbridge.web.ETags;
 import io.pullbridge.web.PageRequest;

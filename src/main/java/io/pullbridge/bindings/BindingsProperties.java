@@ -1,6 +1,7 @@
 package io.pullbridge.bindings;
 
 import io.pullbridge.clusters.HostList;
+import io.pullbridge.registry.RegistryDestinations;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;

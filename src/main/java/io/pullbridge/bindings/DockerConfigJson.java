@@ -1,5 +1,6 @@
 package io.pullbridge.bindings;
 
+import io.pullbridge.registry.RegistryLogin;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
