@@ -2,9 +2,12 @@ package io.pullbridge.jobs;
 
 import io.pullbridge.common.SecretMask;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -25,6 +28,12 @@ public final class JobContext {
     @FunctionalInterface
     public interface Step {
         String run() throws Exception;
+    }
+
+    /** One step's work that hands what it made or found to the steps after it. */
+    @FunctionalInterface
+    public interface ValueStep<T> {
+        T run() throws Exception;
     }
 
     private final JobStore.Snapshot job;
@@ -118,6 +127,22 @@ public final class JobContext {
             throw e instanceof JobFailure failure ? failure.masked(secrets) : e;
         }
         store.finishStep(job.id(), token, "succeeded", mask.apply(detail), clock.instant());
+    }
+
+    /**
+     * Runs one named step that returns a value, as {@link #step(String, Step)} does; {@code detail} says what the
+     * value was, for the job record (short and secret-free; it may return null).
+     *
+     * @return what the step returned
+     */
+    public <T> T step(String name, ValueStep<T> step, Function<? super T, String> detail) throws Exception {
+        List<T> value = new ArrayList<>(1);
+        step(name, () -> {
+            T made = step.run();
+            value.add(made);
+            return detail.apply(made);
+        });
+        return value.get(0);
     }
 
     /**

@@ -27,6 +27,11 @@ public class JobFailure extends RuntimeException {
         return new JobFailure(problem, null, cause);
     }
 
+    /** A permanent failure with a problem of its own: {@code slug} is the last part of its type URI. */
+    public static JobFailure permanent(String slug, String title, int status, String detail) {
+        return permanent(JobProblem.of(slug, title, status, detail, FailureClass.PERMANENT), null);
+    }
+
     public JobProblem problem() {
         return problem;
     }

@@ -179,6 +179,35 @@ class JobEngineTests {
     }
 
     @Test
+    void aStepHandsItsValueToTheNextAndRecordsWhatItSays() throws Exception {
+        UUID target = UUID.randomUUID();
+        script.behaviours.put(target, context -> {
+            int replicas = context.step("count", () -> 3, count -> count + " replicas");
+            context.step("check", () -> {
+                if (replicas != 3) {
+                    throw new IllegalStateException("got " + replicas);
+                }
+                throw JobFailure.permanent("quota-exceeded", "The quota is used up", 409, replicas + " is too many");
+            });
+            return JobResult.done();
+        });
+        UUID id = enqueue("test.scripted", target);
+
+        scheduler.runAnyDueExecutions();
+
+        Api.reader(mvc).get("/api/v1/jobs/" + id)
+                .andExpect(jsonPath("$.state").value("failed"))
+                .andExpect(jsonPath("$.steps[0].name").value("count"))
+                .andExpect(jsonPath("$.steps[0].state").value("succeeded"))
+                .andExpect(jsonPath("$.steps[0].detail").value("3 replicas"))
+                .andExpect(jsonPath("$.steps[1].detail").value("3 is too many"))
+                .andExpect(jsonPath("$.failureClass").value("permanent"))
+                .andExpect(jsonPath("$.lastError.type").value("https://pullbridge.io/problems/quota-exceeded"))
+                .andExpect(jsonPath("$.lastError.title").value("The quota is used up"))
+                .andExpect(jsonPath("$.lastError.status").value(409));
+    }
+
+    @Test
     void whatAJobRecordsIsMaskedForTheSecretsItSaysItHolds(CapturedOutput output) throws Exception {
         String secret = "s3cret-Pa55word/+=";
         String encoded = java.util.Base64.getEncoder().encodeToString(secret.getBytes(
