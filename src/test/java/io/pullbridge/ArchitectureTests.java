@@ -72,6 +72,24 @@ class ArchitectureTests {
     }
 
     @Test
+    void bindingMethodPackagesAreUsedOnlyFromBindings() {
+        noClasses().that().resideOutsideOfPackage("io.pullbridge.bindings..")
+                .should().dependOnClassesThat().resideInAPackage("io.pullbridge.bindings.*..")
+                .because("a binding method's package is reached through bindings' handler registry, never directly")
+                .allowEmptyShould(true)
+                .check(main);
+    }
+
+    @Test
+    void bindingMethodPackagesDoNotUseEachOther() {
+        assertThat(main.contain("io.pullbridge.bindings.pullsecret.PullSecretHandler")).isTrue();
+        slices().matching("io.pullbridge.bindings.(*)..")
+                .should().notDependOnEachOther()
+                .because("what methods share lives in bindings; a new method is one new package")
+                .check(main);
+    }
+
+    @Test
     void controllersAreNotPublic() {
         classes().that().areAnnotatedWith(RestController.class)
                 .should().notBePublic()

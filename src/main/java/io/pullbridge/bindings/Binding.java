@@ -18,7 +18,7 @@ import org.hibernate.type.SqlTypes;
 
 @Entity
 @Table(name = "bindings")
-class Binding extends ResourceEntity {
+class Binding extends ResourceEntity implements BindingRow {
 
     @Column(name = "registry_id", nullable = false, updatable = false)
     private UUID registryId;
@@ -119,11 +119,6 @@ class Binding extends ResourceEntity {
         return binding;
     }
 
-    /** Where a pull-secret binding writes its secret, and which ServiceAccounts get it. */
-    record PullSecretSpec(UUID servicePrincipalId, UUID tokenId, String secretName, List<String> namespaces,
-                          String namespaceSelector, List<String> excludeNamespaces, List<String> serviceAccounts) {
-    }
-
     void applyTargets(PullSecretSpec spec) {
         this.namespaces = new ArrayList<>(spec.namespaces());
         this.namespaceSelector = spec.namespaceSelector();
@@ -178,7 +173,8 @@ class Binding extends ResourceEntity {
         return kubeletAssignment;
     }
 
-    void setKubeletAssignment(KubeletAssignment kubeletAssignment) {
+    @Override
+    public void setKubeletAssignment(KubeletAssignment kubeletAssignment) {
         this.kubeletAssignment = kubeletAssignment;
     }
 
@@ -186,15 +182,18 @@ class Binding extends ResourceEntity {
         return pullSecretStatus;
     }
 
-    void setPullSecretStatus(PullSecretStatus pullSecretStatus) {
+    @Override
+    public void setPullSecretStatus(PullSecretStatus pullSecretStatus) {
         this.pullSecretStatus = pullSecretStatus;
     }
 
-    ConnectedRegistryStatus getConnectedRegistryStatus() {
+    @Override
+    public ConnectedRegistryStatus getConnectedRegistryStatus() {
         return connectedRegistryStatus;
     }
 
-    void setConnectedRegistryStatus(ConnectedRegistryStatus connectedRegistryStatus) {
+    @Override
+    public void setConnectedRegistryStatus(ConnectedRegistryStatus connectedRegistryStatus) {
         this.connectedRegistryStatus = connectedRegistryStatus;
     }
 
@@ -203,12 +202,14 @@ class Binding extends ResourceEntity {
         return clientTokenPassword != null && clientTokenPassword.isSet() ? clientTokenPassword : null;
     }
 
-    void setClientTokenPassword(EncryptedSecret clientTokenPassword) {
+    @Override
+    public void setClientTokenPassword(EncryptedSecret clientTokenPassword) {
         this.clientTokenPassword = clientTokenPassword;
     }
 
     /** What the client token's password is bound to: a ciphertext copied into another row does not decrypt. */
-    String clientTokenContext() {
+    @Override
+    public String clientTokenContext() {
         return clientTokenContext(getId());
     }
 
@@ -224,13 +225,13 @@ class Binding extends ResourceEntity {
         return List.copyOf(drift);
     }
 
-    /** Records the drift a pass has repaired so far, before it waits (not a finished pass). */
-    void drifted(List<String> found) {
+    @Override
+    public void drifted(List<String> found) {
         this.drift = new ArrayList<>(found);
     }
 
-    /** Records a pass that compared the binding with the world, and the drift it found (empty: none). */
-    void reconciled(Instant when, List<String> found) {
+    @Override
+    public void reconciled(Instant when, List<String> found) {
         this.reconciledAt = when;
         this.drift = new ArrayList<>(found);
     }

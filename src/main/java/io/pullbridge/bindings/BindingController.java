@@ -73,14 +73,7 @@ class BindingController {
             + "not fit the method (e.g. clusterIP outside the service CIDR)")
     ResponseEntity<BindingResponse> create(@RequestBody CreateBindingRequest request) {
         Binding binding = bindings.create(request);
-        ResponseEntity.BodyBuilder accepted = ResponseEntity.accepted()
-                .location(URI.create("/api/v1/bindings/" + binding.getId()));
-        if (binding.getStatus().jobId() != null) {
-            accepted.header("Operation-Location", "/api/v1/jobs/" + binding.getStatus().jobId());
-        }
-        return accepted
-                .eTag(of(binding.getVersion()))
-                .body(BindingResponse.of(binding));
+        return accepted(binding);
     }
 
     @GetMapping
@@ -113,12 +106,7 @@ class BindingController {
     ResponseEntity<BindingResponse> update(@PathVariable UUID id, @RequestBody UpdateBindingRequest request,
                                            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         Binding binding = bindings.update(id, request, ifMatch);
-        ResponseEntity.BodyBuilder accepted = ResponseEntity.accepted()
-                .location(URI.create("/api/v1/bindings/" + binding.getId()));
-        if (binding.getStatus().jobId() != null) {
-            accepted.header("Operation-Location", "/api/v1/jobs/" + binding.getStatus().jobId());
-        }
-        return accepted.eTag(of(binding.getVersion())).body(BindingResponse.of(binding));
+        return accepted(binding);
     }
 
     // A job may write the row (its status) between this request's read and write: read again and retry.
@@ -174,5 +162,14 @@ class BindingController {
     ResponseEntity<JobResponse> rotate(@PathVariable UUID id) {
         JobRef job = bindings.rotate(id);
         return jobs.accepted(job);
+    }
+
+    /** A create or an update: every one enqueues the binding's apply job. */
+    private static ResponseEntity<BindingResponse> accepted(Binding binding) {
+        return ResponseEntity.accepted()
+                .location(URI.create("/api/v1/bindings/" + binding.getId()))
+                .header("Operation-Location", "/api/v1/jobs/" + binding.getStatus().jobId())
+                .eTag(of(binding.getVersion()))
+                .body(BindingResponse.of(binding));
     }
 }

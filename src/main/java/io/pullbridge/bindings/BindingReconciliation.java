@@ -13,19 +13,17 @@ import org.springframework.stereotype.Component;
 @Component
 class BindingReconciliation implements ReconcileSource {
 
-    /** The methods whose bindings PullBridge keeps true today. */
-    static final List<BindingMethod> RECONCILED = List.of(BindingMethod.KUBELET_IDENTITY, BindingMethod.PULL_SECRET,
-            BindingMethod.CONNECTED_REGISTRY);
-
     private final BindingRepository bindings;
+    private final BindingMethodHandlers handlers;
 
-    BindingReconciliation(BindingRepository bindings) {
+    BindingReconciliation(BindingRepository bindings, BindingMethodHandlers handlers) {
         this.bindings = bindings;
+        this.handlers = handlers;
     }
 
     @Override
     public List<JobRequest> reconcileRequests() {
-        return bindings.findReconcilable(RECONCILED).stream()
+        return bindings.findReconcilable(handlers.methods()).stream()
                 .map(id -> JobRequest.of(BindingJobs.RECONCILE, ResourceKinds.BINDING, id))
                 .toList();
     }

@@ -1,5 +1,6 @@
 package io.pullbridge.bindings;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -45,11 +46,11 @@ interface BindingRepository extends JpaRepository<Binding, UUID>, JpaSpecificati
     /** Bindings that reconciliation keeps true: every method that has jobs, unless being deleted. */
     @Query("select b.id from Binding b where b.method in ?1 and b.status.phase <> io.pullbridge.common.Phase.Deleting "
             + "order by b.createdAt")
-    List<UUID> findReconcilable(java.util.Collection<BindingMethod> methods);
+    List<UUID> findReconcilable(Collection<BindingMethod> methods);
 
     /**
      * Waits for, then holds until the transaction ends, the advisory lock of one kubelet role assignment; see
-     * {@link KubeletIdentityAccess}.
+     * {@code bindings.kubelet.KubeletIdentityAccess}.
      */
     @Query(value = "select count(*) from (select pg_advisory_xact_lock(?1)) locked", nativeQuery = true)
     long lockKubeletAssignment(long key);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.pullbridge.common.Condition;
 import io.pullbridge.common.Phase;
 import io.pullbridge.common.ResourceStatus;
+import io.pullbridge.registries.RegistryTokenStore.PasswordSlot;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
@@ -16,8 +17,8 @@ public record BindingResponse(UUID id, UUID registryId, UUID clusterId, BindingM
 
     static BindingResponse of(Binding binding) {
         PullSecretOptions pullSecret = null;
-        if (binding.getMethod() == BindingMethod.PULL_SECRET) {
-            Binding.PullSecretSpec spec = binding.pullSecretSpec();
+        PullSecretSpec spec = binding.pullSecretSpec();
+        if (spec.servicePrincipalId() != null || spec.tokenId() != null) {
             pullSecret = new PullSecretOptions(new CredentialReference(spec.servicePrincipalId(), spec.tokenId()),
                     spec.secretName(), spec.namespaces(), spec.namespaceSelector(), spec.excludeNamespaces(),
                     spec.serviceAccounts());
@@ -46,9 +47,9 @@ public record BindingResponse(UUID id, UUID registryId, UUID clusterId, BindingM
                     status.jobId(), binding.getReconciledAt(), binding.getDrift(), kubelet == null ? null
                     : new RoleAssignment(kubelet.assignmentId(), kubelet.principalObjectId(), kubelet.role(),
                     kubelet.scope(), kubelet.createdByPullBridge()), Namespaces.of(binding.getPullSecretStatus()),
-                    binding.getMethod() == BindingMethod.CONNECTED_REGISTRY
-                            ? ConnectedRegistry.of(binding.getConnectedRegistry(),
-                            binding.getConnectedRegistryStatus()) : null);
+                    binding.getConnectedRegistry() == null ? null
+                            : ConnectedRegistry.of(binding.getConnectedRegistry(),
+                            binding.getConnectedRegistryStatus()));
         }
     }
 
@@ -82,7 +83,7 @@ public record BindingResponse(UUID id, UUID registryId, UUID clusterId, BindingM
         static ConnectedRegistry of(ConnectedRegistrySpec spec, ConnectedRegistryStatus status) {
             ConnectedRegistryStatus.Observed seen = status == null ? null : status.observed();
             ConnectedRegistryStatus.Credentials credentials = status == null ? null : status.credentials();
-            return new ConnectedRegistry(spec.name(), ConnectedRegistryDeployment.extensionName(spec.name()),
+            return new ConnectedRegistry(spec.name(), ConnectedRegistries.extensionName(spec.name()),
                     seen == null ? null : seen.extensionProvisioningState(),
                     seen == null ? null : seen.extensionVersion(), seen == null ? null : seen.extensionError(),
                     seen == null ? null : seen.provisioningState(), seen == null ? null : seen.connectionState(),
@@ -94,15 +95,15 @@ public record BindingResponse(UUID id, UUID registryId, UUID clusterId, BindingM
                     new TokenPassword(ConnectedRegistries.syncTokenName(spec.name()), credentials == null ? null
                             : slot(credentials.syncSlot()), credentials == null ? null
                             : slot(credentials.syncRetiring())),
-                    new TokenPassword(ConnectedRegistryDeployment.clientTokenName(spec.name()),
+                    new TokenPassword(ConnectedRegistries.clientTokenName(spec.name()),
                             credentials == null ? null : slot(credentials.clientSlot()), credentials == null ? null
                             : slot(credentials.clientRetiring())),
                     credentials == null ? null : credentials.clientFingerprint(),
                     seen == null ? null : seen.observedAt());
         }
 
-        private static String slot(io.pullbridge.registries.RegistryTokenStore.PasswordSlot slot) {
-            return slot == null ? null : ConnectedRegistryDeployment.slotName(slot);
+        private static String slot(PasswordSlot slot) {
+            return slot == null ? null : ConnectedRegistries.slotName(slot);
         }
     }
 

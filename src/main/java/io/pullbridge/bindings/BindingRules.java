@@ -35,7 +35,7 @@ final class BindingRules {
     }
 
     /** @return the pull-secret spec with defaults, or null when {@code options} is invalid (violations say why) */
-    static Binding.PullSecretSpec pullSecret(PullSecretOptions options, String path, Violations violations,
+    static PullSecretSpec pullSecret(PullSecretOptions options, String path, Violations violations,
                                              boolean requireCredential) {
         CredentialReference credential = options.credential();
         if (credential == null) {
@@ -69,7 +69,7 @@ final class BindingRules {
                     path + ".serviceAccounts[" + i + "]", KubernetesNames.SUBDOMAIN_RULE);
         }
         noDuplicates(serviceAccounts, path + ".serviceAccounts", violations);
-        return new Binding.PullSecretSpec(credential == null ? null : credential.servicePrincipalId(),
+        return new PullSecretSpec(credential == null ? null : credential.servicePrincipalId(),
                 credential == null ? null : credential.tokenId(), secretName, namespaces, selector, excluded,
                 serviceAccounts);
     }

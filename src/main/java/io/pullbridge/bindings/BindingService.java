@@ -1,25 +1,28 @@
 package io.pullbridge.bindings;
 
 import io.pullbridge.audit.AuditLog;
-import io.pullbridge.lifecycle.ResourceLifecycle;
 import io.pullbridge.clusters.ClusterKind;
 import io.pullbridge.clusters.ClusterService;
 import io.pullbridge.clusters.ClusterView;
 import io.pullbridge.common.Cidr;
 import io.pullbridge.common.EscalationProperties;
 import io.pullbridge.common.Phase;
+import io.pullbridge.common.Reference;
 import io.pullbridge.common.ResourceKinds;
 import io.pullbridge.jobs.JobRef;
 import io.pullbridge.jobs.JobRequest;
 import io.pullbridge.jobs.JobService;
+import io.pullbridge.lifecycle.ResourceLifecycle;
 import io.pullbridge.principals.ServicePrincipalService;
 import io.pullbridge.principals.ServicePrincipalView;
 import io.pullbridge.registries.RegistryService;
 import io.pullbridge.registries.RegistryTokenService;
 import io.pullbridge.registries.RegistryTokenView;
 import io.pullbridge.registries.RegistryView;
+import io.pullbridge.registry.ImageReference;
 import io.pullbridge.web.ApiException;
 import io.pullbridge.web.ETags;
+import io.pullbridge.web.FieldViolation;
 import io.pullbridge.web.PageRequest;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.ProblemType;
@@ -28,6 +31,7 @@ import io.pullbridge.web.Role;
 import io.pullbridge.web.Violations;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,11 +58,14 @@ public class BindingService {
     private final JobService jobs;
     private final AuditLog audit;
     private final EscalationProperties escalation;
+    private final BindingMethodHandlers handlers;
     private final Clock clock;
 
     BindingService(BindingRepository bindings, RegistryService registries, RegistryTokenService tokens,
                    ClusterService clusters, ServicePrincipalService principals, ResourceLifecycle lifecycle,
-                   JobService jobs, AuditLog audit, EscalationProperties escalation, Clock clock) {
+                   JobService jobs, AuditLog audit, EscalationProperties escalation, BindingMethodHandlers handlers,
+                   Clock clock) {
+        this.handlers = handlers;
         this.escalation = escalation;
         this.jobs = jobs;
         this.bindings = bindings;
@@ -103,7 +110,7 @@ public class BindingService {
         if (method != BindingMethod.CONNECTED_REGISTRY && request.connectedRegistry() != null) {
             violations.add("connectedRegistry", "goes only with method connected-registry");
         }
-        Binding.PullSecretSpec pullSecret = null;
+        PullSecretSpec pullSecret = null;
         ConnectedRegistrySpec connected = null;
         if (method == BindingMethod.PULL_SECRET) {
             if (violations.check(request.pullSecret() != null, "pullSecret", "is required for method pull-secret")) {
@@ -155,12 +162,10 @@ public class BindingService {
             throw new ApiException(ProblemType.ALREADY_EXISTS, "Binding " + existing.getId() + " already binds "
                     + "this cluster to this registry by " + method + (existing.getSecretName() == null ? ""
                     : " with secret " + existing.getSecretName()), List.of(),
-                    List.of(new io.pullbridge.common.Reference(ResourceKinds.BINDING, existing.getId())));
+                    List.of(new Reference(ResourceKinds.BINDING, existing.getId())));
         });
-        if (BindingReconciliation.RECONCILED.contains(method)) {
-            JobRef job = jobs.enqueue(JobRequest.of(BindingJobs.APPLY, ResourceKinds.BINDING, binding.getId()));
-            binding.getStatus().trackJob(job.id());
-        }
+        binding.getStatus().trackJob(jobs.enqueue(JobRequest.of(BindingJobs.APPLY, ResourceKinds.BINDING,
+                binding.getId())).id());
         bindings.saveAndFlush(binding);
         audit.recorded("binding.create", ResourceKinds.BINDING, binding.getId(),
                 method + " registry=" + registry.name() + " cluster=" + cluster.name());
@@ -205,10 +210,8 @@ public class BindingService {
             case CONNECTED_REGISTRY -> updateConnectedRegistry(binding, request, violations);
         }
         binding.getStatus().moveTo(Phase.Pending, "Waiting for PullBridge to apply the changed spec");
-        if (BindingReconciliation.RECONCILED.contains(binding.getMethod())) {
-            binding.getStatus().trackJob(jobs.enqueue(JobRequest.of(BindingJobs.APPLY, ResourceKinds.BINDING,
-                    binding.getId())).id());
-        }
+        binding.getStatus().trackJob(jobs.enqueue(JobRequest.of(BindingJobs.APPLY, ResourceKinds.BINDING,
+                binding.getId())).id());
         binding.touched(clock.instant());
         bindings.saveAndFlush(binding);
         audit.recorded("binding.update", ResourceKinds.BINDING, binding.getId(), binding.getMethod().value());
@@ -222,10 +225,11 @@ public class BindingService {
     @Transactional
     JobRef verify(UUID id, VerifyBindingRequest request) {
         Binding binding = get(id);
+        BindingMethodHandler handler = handlers.of(binding.getMethod());
         String image = request == null || request.image() == null || request.image().isBlank() ? null
                 : request.image().strip();
         if (image != null) {
-            if (binding.getMethod() != BindingMethod.PULL_SECRET) {
+            if (!handler.verifiesImages()) {
                 throw ApiException.invalid("image", "goes only with pull-secret bindings: a kubelet-identity "
                         + "binding is verified by its role assignment");
             }
@@ -239,10 +243,10 @@ public class BindingService {
         if (binding.getStatus().phase() == Phase.Deleting) {
             throw ApiException.deleting(null, ResourceKinds.BINDING, id);
         }
-        if (binding.getMethod() == BindingMethod.CONNECTED_REGISTRY) {
+        handler.verifyRefusal().ifPresent(why -> {
             throw new ApiException(ProblemType.INVALID_STATE, "PullBridge cannot verify " + binding.getMethod()
-                    + " bindings yet: their status.connectedRegistry reports the connection state and last sync");
-        }
+                    + " bindings yet: " + why);
+        });
         JobRef job = jobs.enqueue(new JobRequest(BindingJobs.VERIFY, ResourceKinds.BINDING, id,
                 image == null ? Map.of() : Map.of(BindingJobs.IMAGE, image)));
         audit.recorded("binding.verify-requested", ResourceKinds.BINDING, id, binding.getMethod().value());
@@ -251,7 +255,7 @@ public class BindingService {
 
     /**
      * Enqueues a job that rotates a connected-registry binding's sync and client token passwords (see
-     * {@link ConnectedRegistryDeployment#rotate}). Other methods have no credential of their own: their service
+     * the connected-registry handler). Other methods have no credential of their own: their service
      * principal or registry token is rotated instead.
      */
     @Transactional
@@ -260,14 +264,10 @@ public class BindingService {
         if (binding.getStatus().phase() == Phase.Deleting) {
             throw ApiException.deleting(null, ResourceKinds.BINDING, id);
         }
-        if (binding.getMethod() != BindingMethod.CONNECTED_REGISTRY) {
+        handlers.of(binding.getMethod()).rotateRefusal().ifPresent(uses -> {
             throw new ApiException(ProblemType.INVALID_STATE, "Only connected-registry bindings have credentials "
-                    + "of their own to rotate; this " + binding.getMethod() + " binding uses "
-                    + (binding.getMethod() == BindingMethod.PULL_SECRET
-                    ? "a service principal or registry token: rotate that (POST /api/v1/service-principals/{id}:rotate"
-                    + " or /api/v1/registries/{registryId}/tokens/{tokenId}:rotate)"
-                    : "the cluster's kubelet identity, which Azure manages"));
-        }
+                    + "of their own to rotate; this " + binding.getMethod() + " binding uses " + uses);
+        });
         JobRef job = jobs.enqueue(JobRequest.of(BindingJobs.ROTATE, ResourceKinds.BINDING, id));
         audit.recorded("binding.rotate-requested", ResourceKinds.BINDING, id, binding.getMethod().value());
         return job;
@@ -289,7 +289,7 @@ public class BindingService {
             violations.throwIfAny();
         }
         PullSecretOptions changes = request.pullSecret();
-        Binding.PullSecretSpec current = binding.pullSecretSpec();
+        PullSecretSpec current = binding.pullSecretSpec();
         violations.check(changes.secretName() == null || changes.secretName().equals(current.secretName()),
                 "pullSecret.secretName", "cannot change; create another binding for another secret name");
         PullSecretOptions merged = new PullSecretOptions(
@@ -301,7 +301,7 @@ public class BindingService {
                         : current.namespaceSelector(),
                 changes.excludeNamespaces() != null ? changes.excludeNamespaces() : current.excludeNamespaces(),
                 changes.serviceAccounts() != null ? changes.serviceAccounts() : current.serviceAccounts());
-        Binding.PullSecretSpec spec = BindingRules.pullSecret(merged, "pullSecret", violations, true);
+        PullSecretSpec spec = BindingRules.pullSecret(merged, "pullSecret", violations, true);
         violations.throwIfAny();
         if (changes.credential() != null) {
             RegistryView registry = registries.find(binding.getRegistryId()).orElseThrow();
@@ -342,7 +342,7 @@ public class BindingService {
         binding.applyConnectedRegistry(spec);
     }
 
-    private void checkCredential(Binding.PullSecretSpec spec, RegistryView registry, String path) {
+    private void checkCredential(PullSecretSpec spec, RegistryView registry, String path) {
         if (spec.servicePrincipalId() != null) {
             ServicePrincipalView principal = principals.findForUse(spec.servicePrincipalId()).orElseThrow(() ->
                     ApiException.unknownReference(path + ".servicePrincipalId", ResourceKinds.SERVICE_PRINCIPAL,
@@ -388,7 +388,7 @@ public class BindingService {
         InetAddress network = cidr.network();
         byte[] first = network.getAddress();
         first[first.length - 1] |= 1;
-        if (address.equals(network) || java.util.Arrays.equals(address.getAddress(), first)) {
+        if (address.equals(network) || Arrays.equals(address.getAddress(), first)) {
             throw ApiException.semantic(path, clusterIp + " is reserved in " + cluster.serviceCidr()
                     + " (the network address, or the first address, which the kubernetes Service holds)");
         }
@@ -399,8 +399,8 @@ public class BindingService {
         if (!sameName.isEmpty()) {
             throw new ApiException(ProblemType.ALREADY_EXISTS, "Registry " + registry.name()
                     + " already has a connected registry named " + spec.name(),
-                    List.of(new io.pullbridge.web.FieldViolation("connectedRegistry.name", "is taken in this registry")),
-                    List.of(new io.pullbridge.common.Reference(ResourceKinds.BINDING, UUID.fromString(sameName.get(0)))));
+                    List.of(new FieldViolation("connectedRegistry.name", "is taken in this registry")),
+                    List.of(new Reference(ResourceKinds.BINDING, UUID.fromString(sameName.get(0)))));
         }
         // The Arc extension is named after the connected registry, and extension names are unique per cluster: two
         // connected registries of one name (from two registries) would fight over one extension.
@@ -409,16 +409,16 @@ public class BindingService {
             throw new ApiException(ProblemType.ALREADY_EXISTS, "Cluster " + cluster.name() + " already runs a "
                     + "connected registry named " + spec.name() + " (from another registry): its Arc extension "
                     + "takes that name",
-                    List.of(new io.pullbridge.web.FieldViolation("connectedRegistry.name", "is taken in this cluster")),
-                    List.of(new io.pullbridge.common.Reference(ResourceKinds.BINDING,
+                    List.of(new FieldViolation("connectedRegistry.name", "is taken in this cluster")),
+                    List.of(new Reference(ResourceKinds.BINDING,
                             UUID.fromString(sameExtension.get(0)))));
         }
         List<String> sameIp = bindings.findConnectedRegistryByClusterIp(cluster.id(), spec.clusterIP());
         if (!sameIp.isEmpty()) {
             throw new ApiException(ProblemType.ALREADY_EXISTS, "Cluster " + cluster.name() + " already has a "
                     + "connected registry at " + spec.clusterIP(),
-                    List.of(new io.pullbridge.web.FieldViolation("connectedRegistry.clusterIP", "is taken in this cluster")),
-                    List.of(new io.pullbridge.common.Reference(ResourceKinds.BINDING, UUID.fromString(sameIp.get(0)))));
+                    List.of(new FieldViolation("connectedRegistry.clusterIP", "is taken in this cluster")),
+                    List.of(new Reference(ResourceKinds.BINDING, UUID.fromString(sameIp.get(0)))));
         }
     }
 

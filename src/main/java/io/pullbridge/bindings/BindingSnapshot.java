@@ -1,13 +1,16 @@
 package io.pullbridge.bindings;
 
+import io.pullbridge.common.Phase;
 import io.pullbridge.crypto.EncryptedSecret;
 import java.time.Instant;
 import java.util.UUID;
 
 /** The parts of a binding its jobs work from, read in one transaction so steps can run outside it. */
-record BindingSnapshot(UUID id, UUID registryId, UUID clusterId, BindingMethod method, KubeletAssignment kubelet,
-                       Binding.PullSecretSpec pullSecret, Instant reconciledAt, ConnectedRegistrySpec connectedRegistry,
-                       ConnectedRegistryStatus connectedRegistryStatus, EncryptedSecret clientTokenPassword) {
+public record BindingSnapshot(UUID id, UUID registryId, UUID clusterId, BindingMethod method, KubeletAssignment kubelet,
+                       PullSecretSpec pullSecret,
+                              Instant reconciledAt, ConnectedRegistrySpec connectedRegistry,
+                       ConnectedRegistryStatus connectedRegistryStatus, EncryptedSecret clientTokenPassword,
+                              Phase phase) {
 
     /**
      * @return for a connected-registry binding, {@link #pullSecret} is where the client token's pull secret goes (no
@@ -16,16 +19,21 @@ record BindingSnapshot(UUID id, UUID registryId, UUID clusterId, BindingMethod m
     static BindingSnapshot of(Binding binding) {
         return new BindingSnapshot(binding.getId(), binding.getRegistryId(), binding.getClusterId(),
                 binding.getMethod(), binding.getKubeletAssignment(),
-                binding.getMethod() != BindingMethod.KUBELET_IDENTITY ? binding.pullSecretSpec() : null,
+                binding.getSecretName() != null ? binding.pullSecretSpec() : null,
                 binding.getReconciledAt(), binding.getConnectedRegistry(), binding.getConnectedRegistryStatus(),
-                binding.getClientTokenPassword());
+                binding.getClientTokenPassword(), binding.getStatus().phase());
     }
 
-    UUID servicePrincipalId() {
+    public UUID servicePrincipalId() {
         return pullSecret == null ? null : pullSecret.servicePrincipalId();
     }
 
-    UUID tokenId() {
+    public UUID tokenId() {
         return pullSecret == null ? null : pullSecret.tokenId();
+    }
+
+    /** What a connected-registry binding's client token password is encrypted under. */
+    public static String clientTokenContext(UUID id) {
+        return Binding.clientTokenContext(id);
     }
 }

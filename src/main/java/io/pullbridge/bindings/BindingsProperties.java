@@ -1,6 +1,7 @@
 package io.pullbridge.bindings;
 
 import io.pullbridge.clusters.HostList;
+import io.pullbridge.registry.RegistryDestinations;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -19,7 +20,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param connectedRegistry how connected-registry bindings deploy their Arc extension
  */
 @ConfigurationProperties("pullbridge.bindings")
-record BindingsProperties(@DefaultValue("16") int writeParallelism,
+public record BindingsProperties(@DefaultValue("16") int writeParallelism,
                           @DefaultValue("5") int verifySample,
                           @DefaultValue("PT10S") Duration verifyTimeout,
                           List<String> tokenRealmHosts,
@@ -39,7 +40,7 @@ record BindingsProperties(@DefaultValue("16") int writeParallelism,
      * @param logLevel                the connected registry's log level: Debug, Information, Warning, Error or None
      * @param retiredPasswordLifetime a retired password is replaced by one nobody sees, expiring after this long
      */
-    record ConnectedRegistry(@DefaultValue("PT30M") Duration extensionTimeout,
+    public record ConnectedRegistry(@DefaultValue("PT30M") Duration extensionTimeout,
                              @DefaultValue("PT15S") Duration pollInterval,
                              @DefaultValue("") String storageClassName,
                              @DefaultValue("250Gi") String storageRequest,
@@ -48,11 +49,11 @@ record BindingsProperties(@DefaultValue("16") int writeParallelism,
                              @DefaultValue("Information") String logLevel,
                              @DefaultValue("P1D") Duration retiredPasswordLifetime) {
 
-        ConnectedRegistry {
+        public ConnectedRegistry {
             logLevel(logLevel);
         }
 
-        ConnectedRegistries.LogLevel level() {
+        public ConnectedRegistries.LogLevel level() {
             return logLevel(logLevel);
         }
 
@@ -67,7 +68,7 @@ record BindingsProperties(@DefaultValue("16") int writeParallelism,
         }
     }
 
-    BindingsProperties {
+    public BindingsProperties {
         if (writeParallelism < 1 || writeParallelism > 256) {
             throw new IllegalArgumentException("pullbridge.bindings.write-parallelism must be 1 to 256");
         }

@@ -2,10 +2,12 @@ package io.pullbridge.bindings;
 
 import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.jobs.JobProblem;
+import io.pullbridge.registries.RegistryTokenStore.PasswordSlot;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -83,6 +85,37 @@ public interface ConnectedRegistries {
     void deleteExtension(String connectedClusterResourceId, String extensionName);
 
     // ---- naming and content rules of az acr connected-registry
+
+    /** The client token and its scope map are named after the connected registry with this suffix. */
+    String CLIENT_SUFFIX = "-client";
+
+    /** What the client token may do on each synced repository: pull. */
+    List<String> CLIENT_ACTIONS = List.of("content/read", "metadata/read");
+
+    /** The client token, which the pull secrets hold, is named after the connected registry. */
+    static String clientTokenName(String connectedRegistryName) {
+        return connectedRegistryName + CLIENT_SUFFIX;
+    }
+
+    /** ... and its scope map too. */
+    static String clientScopeMapName(String connectedRegistryName) {
+        return connectedRegistryName + CLIENT_SUFFIX;
+    }
+
+    /** The Arc extension is named after the connected registry, in lower case. */
+    static String extensionName(String connectedRegistryName) {
+        return connectedRegistryName.toLowerCase(Locale.ROOT);
+    }
+
+    /** A token's other password slot. */
+    static PasswordSlot other(PasswordSlot slot) {
+        return slot == PasswordSlot.PASSWORD1 ? PasswordSlot.PASSWORD2 : PasswordSlot.PASSWORD1;
+    }
+
+    /** {@code password1}, {@code password2}, as ACR names a token's slots. */
+    static String slotName(PasswordSlot slot) {
+        return slot == null ? "no password" : slot.name().toLowerCase(Locale.ROOT);
+    }
 
     /** {@code az acr connected-registry create --repository} names the sync token after the connected registry. */
     static String syncTokenName(String connectedRegistryName) {
@@ -330,7 +363,7 @@ public interface ConnectedRegistries {
 
         public ExtensionFacts {
             configurationSettings = configurationSettings == null ? Map.of()
-                    : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(configurationSettings));
+                    : Collections.unmodifiableMap(new LinkedHashMap<>(configurationSettings));
             statuses = statuses == null ? List.of() : List.copyOf(statuses);
         }
 

@@ -13,26 +13,26 @@ import java.util.UUID;
  * @param credentials which password slot of each token is current, and the one a rotation still has to retire
  * @param progress    when the extension's deployment or deletion began, and by which job (their waits are bounded)
  */
-record ConnectedRegistryStatus(Observed observed, Credentials credentials, Progress progress) {
+public record ConnectedRegistryStatus(Observed observed, Credentials credentials, Progress progress) {
 
-    static ConnectedRegistryStatus empty() {
+    public static ConnectedRegistryStatus empty() {
         return new ConnectedRegistryStatus(null, Credentials.NONE, Progress.NONE);
     }
 
-    ConnectedRegistryStatus {
+    public ConnectedRegistryStatus {
         credentials = credentials == null ? Credentials.NONE : credentials;
         progress = progress == null ? Progress.NONE : progress;
     }
 
-    ConnectedRegistryStatus with(Observed value) {
+    public ConnectedRegistryStatus with(Observed value) {
         return new ConnectedRegistryStatus(value, credentials, progress);
     }
 
-    ConnectedRegistryStatus with(Credentials value) {
+    public ConnectedRegistryStatus with(Credentials value) {
         return new ConnectedRegistryStatus(observed, value, progress);
     }
 
-    ConnectedRegistryStatus with(Progress value) {
+    public ConnectedRegistryStatus with(Progress value) {
         return new ConnectedRegistryStatus(observed, credentials, value);
     }
 
@@ -45,16 +45,16 @@ record ConnectedRegistryStatus(Observed observed, Credentials credentials, Progr
      * @param activationStatus           {@code Active} once the in-cluster instance connected with the sync token
      * @param statusDetails              the connected registry's own status lines ({@code code: description})
      */
-    record Observed(String extensionName, String extensionProvisioningState, String extensionVersion,
+    public record Observed(String extensionName, String extensionProvisioningState, String extensionVersion,
                     String extensionError, String provisioningState, String connectionState, String activationStatus,
                     String version, Instant lastSyncTime, Instant lastActivityTime, String syncSchedule,
                     String syncWindow, String loginServerHost, List<String> statusDetails, Instant observedAt) {
 
-        Observed {
+        public Observed {
             statusDetails = statusDetails == null ? List.of() : List.copyOf(statusDetails);
         }
 
-        boolean online() {
+        public boolean online() {
             return "Online".equalsIgnoreCase(connectionState);
         }
     }
@@ -66,18 +66,18 @@ record ConnectedRegistryStatus(Observed observed, Credentials credentials, Progr
      * @param clientRetiring    during a client token rotation, the slot of the previous password (still valid)
      * @param clientFingerprint the keyed fingerprint of the client token's current password
      */
-    record Credentials(PasswordSlot syncSlot, PasswordSlot syncRetiring, PasswordSlot clientSlot,
+    public record Credentials(PasswordSlot syncSlot, PasswordSlot syncRetiring, PasswordSlot clientSlot,
                        PasswordSlot clientRetiring, String clientFingerprint, Instant clientPasswordCreatedAt,
                        Instant syncPasswordCreatedAt) {
 
-        static final Credentials NONE = new Credentials(null, null, null, null, null, null, null);
+        public static final Credentials NONE = new Credentials(null, null, null, null, null, null, null);
 
-        Credentials sync(PasswordSlot slot, PasswordSlot retiring, Instant createdAt) {
+        public Credentials sync(PasswordSlot slot, PasswordSlot retiring, Instant createdAt) {
             return new Credentials(slot, retiring, clientSlot, clientRetiring, clientFingerprint,
                     clientPasswordCreatedAt, createdAt == null ? syncPasswordCreatedAt : createdAt);
         }
 
-        Credentials client(PasswordSlot slot, PasswordSlot retiring, String fingerprint, Instant createdAt) {
+        public Credentials client(PasswordSlot slot, PasswordSlot retiring, String fingerprint, Instant createdAt) {
             return new Credentials(syncSlot, syncRetiring, slot, retiring, fingerprint,
                     createdAt == null ? clientPasswordCreatedAt : createdAt, syncPasswordCreatedAt);
         }
@@ -88,8 +88,8 @@ record ConnectedRegistryStatus(Observed observed, Credentials credentials, Progr
      * @param deployJobId     the job that sent it: that job reports the extension's failure, a later one retries it
      * @param deleteStartedAt when the delete job asked Azure to delete the extension
      */
-    record Progress(Instant deployStartedAt, UUID deployJobId, Instant deleteStartedAt) {
+    public record Progress(Instant deployStartedAt, UUID deployJobId, Instant deleteStartedAt) {
 
-        static final Progress NONE = new Progress(null, null, null);
+        public static final Progress NONE = new Progress(null, null, null);
     }
 }

@@ -1,5 +1,6 @@
 package io.pullbridge.bindings;
 
+import io.pullbridge.registry.RegistryLogin;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
@@ -21,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  * wrong with it is said by position only, never by quoting it (a JSON parser's message quotes the text it choked on,
  * which here is a password).
  */
-final class DockerConfigJson {
+public final class DockerConfigJson {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -31,7 +32,7 @@ final class DockerConfigJson {
     }
 
     /** The document's bytes (UTF-8); they hold the password, so never log them. */
-    static byte[] of(String server, String username, String password) {
+    public static byte[] of(String server, String username, String password) {
         String auth = Base64.getEncoder().encodeToString((username + ":" + password)
                 .getBytes(StandardCharsets.UTF_8));
         StringBuilder json = new StringBuilder(128 + server.length() + 3 * (username.length() + password.length()));
@@ -54,7 +55,7 @@ final class DockerConfigJson {
      * @return empty when the document holds no complete login for that server
      * @throws InvalidException when the document is not JSON or its {@code auth} not base64, saying where, never what
      */
-    static Optional<RegistryLogin> login(byte[] config, String server) {
+    public static Optional<RegistryLogin> login(byte[] config, String server) {
         JsonNode document;
         try {
             document = JSON.readTree(config);
@@ -93,7 +94,7 @@ final class DockerConfigJson {
     }
 
     /** A {@code .dockerconfigjson} that cannot be read; the message says where, never what. */
-    static final class InvalidException extends RuntimeException {
+    public static final class InvalidException extends RuntimeException {
 
         InvalidException(String message) {
             super(message, null, false, false);

@@ -12,6 +12,6 @@ import java.util.UUID;
  * @param createdByPullBridge false when PullBridge found the assignment already there and adopted it; detach
  *                            leaves such an assignment alone
  */
-record KubeletAssignment(String assignmentId, UUID principalObjectId, String role, String scope,
+public record KubeletAssignment(String assignmentId, UUID principalObjectId, String role, String scope,
                          boolean createdByPullBridge, Instant assignedAt) {
 }

@@ -17,17 +17,17 @@ import java.util.List;
  * @param credentialFingerprint the fingerprint of the password every ready namespace holds; a rotation retires the
  *                              old password only once this is the new one and nothing is pending or failed
  */
-record PullSecretStatus(int targeted, int ready, int pending, int failed, int conflicts, List<Issue> issues,
+public record PullSecretStatus(int targeted, int ready, int pending, int failed, int conflicts, List<Issue> issues,
                         String credentialFingerprint) {
 
     /** How many issues a status keeps: enough to act on, few enough to read. */
     static final int MAX_ISSUES = 10;
 
     /** @param state {@code pending}, {@code failed} or {@code conflict} */
-    record Issue(String namespace, String state, String reason) {
+    public record Issue(String namespace, String state, String reason) {
     }
 
-    boolean complete() {
+    public boolean complete() {
         return pending == 0 && failed == 0 && conflicts == 0;
     }
 }

@@ -6,10 +6,8 @@ import io.pullbridge.clusters.ClusterProblems;
 import io.pullbridge.common.LabelSelector;
 import io.pullbridge.common.PullCredential;
 import io.pullbridge.common.SecretMask;
-import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.jobs.JobContext;
 import io.pullbridge.jobs.JobFailure;
-import io.pullbridge.jobs.JobProblem;
 import io.pullbridge.principals.ServicePrincipalService;
 import io.pullbridge.registries.RegistryService;
 import io.pullbridge.registries.RegistryTokenService;
@@ -18,20 +16,24 @@ import jakarta.annotation.PreDestroy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.springframework.stereotype.Component;
 
@@ -48,13 +50,13 @@ import org.springframework.stereotype.Component;
  * entries; a missing ServiceAccount is reported, not created.
  */
 @Component
-class PullSecrets {
+public class PullSecrets {
 
     static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     static final String MANAGER = "pullbridge";
     static final String BINDING_LABEL = "pullbridge.io/binding";
     static final String FINGERPRINT_ANNOTATION = "pullbridge.io/credential-fingerprint";
-    static final String DOCKER_CONFIG_KEY = ".dockerconfigjson";
+    public static final String DOCKER_CONFIG_KEY = ".dockerconfigjson";
 
     private final ClusterConnections connections;
     private final RegistryService registries;
@@ -87,11 +89,11 @@ class PullSecrets {
     }
 
     /** The outcome of a pass: what the cluster holds now, and the drift that was repaired. */
-    record Pass(PullSecretStatus status, List<String> drift) {
+    public record Pass(PullSecretStatus status, List<String> drift) {
     }
 
     /** What a pass is to write: the registry's login server and the credential's current password. */
-    record Desired(String server, PullCredential credential) {
+    public record Desired(String server, PullCredential credential) {
     }
 
     /**
@@ -99,7 +101,7 @@ class PullSecrets {
      *
      * @return empty while the service principal or token has no usable password yet (still being created)
      */
-    Optional<Desired> desired(BindingSnapshot binding) {
+    public Optional<Desired> desired(BindingSnapshot binding) {
         RegistryView registry = registries.find(binding.registryId()).orElseThrow(() -> gone("registry"));
         Optional<PullCredential> credential = binding.servicePrincipalId() != null
                 ? principals.pullCredential(binding.servicePrincipalId())
@@ -108,7 +110,7 @@ class PullSecrets {
     }
 
     /** The login server the binding's secrets are for. */
-    String server(BindingSnapshot binding) {
+    public String server(BindingSnapshot binding) {
         return registries.find(binding.registryId()).orElseThrow(() -> gone("registry")).loginServer();
     }
 
@@ -117,41 +119,40 @@ class PullSecrets {
      *
      * @param firstPass true when the binding has never been applied: what it writes then is not drift
      */
-    Pass apply(JobContext job, BindingSnapshot binding, Desired desired, boolean firstPass) throws Exception {
-        Binding.PullSecretSpec spec = binding.pullSecret();
+    public Pass apply(JobContext job, BindingSnapshot binding, Desired desired, boolean firstPass) throws Exception {
+        PullSecretSpec spec = binding.pullSecret();
         byte[] config = DockerConfigJson.of(desired.server(), desired.credential().username(),
                 desired.credential().password());
         // An API server's or an admission webhook's refusal may quote the object it was sent.
         job.protect(desired.credential().password(), SecretMask.basicCredentials(desired.credential().username(),
                 desired.credential().password()), new String(config, StandardCharsets.UTF_8));
-        AtomicReference<ClusterApi> api = new AtomicReference<>();
         Map<String, ClusterApi.Namespace> namespaces = new TreeMap<>();
         Map<String, ClusterApi.Secret> held = new HashMap<>();
         Map<String, ClusterApi.ServiceAccount> accounts = new HashMap<>();
-        job.step("read-cluster", () -> {
-            api.set(connections.open(binding.clusterId()));
-            api.get().namespaces(null).forEach(namespace -> namespaces.put(namespace.name(), namespace));
-            api.get().secrets(selector(binding)).stream()
+        ClusterApi api = job.step("read-cluster", () -> {
+            ClusterApi cluster = connections.open(binding.clusterId());
+            cluster.namespaces(null).forEach(namespace -> namespaces.put(namespace.name(), namespace));
+            cluster.secrets(selector(binding)).stream()
                     .filter(secret -> secret.name().equals(spec.secretName()))
                     .forEach(secret -> held.put(secret.namespace(), secret));
             if (!spec.serviceAccounts().isEmpty()) {
-                api.get().serviceAccounts().stream()
+                cluster.serviceAccounts().stream()
                         .filter(account -> spec.serviceAccounts().contains(account.name()))
                         .forEach(account -> accounts.put(account.namespace() + "/" + account.name(), account));
             }
-            return namespaces.size() + " namespaces, the binding's secret in " + held.size();
-        });
+            return cluster;
+        }, cluster -> namespaces.size() + " namespaces, the binding's secret in " + held.size());
 
         Targets targets = targets(spec, namespaces);
         Tally tally = new Tally(targets.missing());
-        List<String> drift = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> drift = Collections.synchronizedList(new ArrayList<>());
         String fingerprint = desired.credential().fingerprint();
 
         job.step("write-secrets", () -> {
             runAll(targets.namespaces(), namespace -> {
                 ClusterApi.Secret want = secret(binding, spec.secretName(), namespace, config, fingerprint);
                 try {
-                    writeSecret(api.get(), want, held.get(namespace), firstPass ? null : drift, tally);
+                    writeSecret(api, want, held.get(namespace), firstPass ? null : drift, tally);
                 } catch (JobFailure failure) {
                     tally.failed(namespace, job.mask().apply(reason(failure)));
                 }
@@ -173,7 +174,7 @@ class PullSecrets {
                         ClusterApi.ServiceAccount account = accounts.get(namespace + "/" + name);
                         try {
                             if (account == null) {
-                                account = api.get().serviceAccount(namespace, name).orElse(null);
+                                account = api.serviceAccount(namespace, name).orElse(null);
                             }
                             if (account == null) {
                                 tally.failed(namespace, "ServiceAccount " + name + " does not exist; PullBridge does "
@@ -181,7 +182,7 @@ class PullSecrets {
                                 continue;
                             }
                             if (!account.pullsWith(spec.secretName())) {
-                                api.get().addImagePullSecret(account, spec.secretName());
+                                api.addImagePullSecret(account, spec.secretName());
                                 patched.incrementAndGet();
                                 if (!firstPass && !tally.isNew(namespace)) {
                                     drift.add("ServiceAccount " + namespace + "/" + name + " had lost its "
@@ -204,7 +205,7 @@ class PullSecrets {
         if (!stale.isEmpty()) {
             job.step("remove-untargeted", () -> {
                 runAll(stale, namespace -> {
-                    removeFrom(api.get(), binding, namespace, accounts, held.get(namespace));
+                    removeFrom(api, binding, namespace, accounts, held.get(namespace));
                     return null;
                 });
                 return "removed the secret from " + stale.size() + " namespace" + (stale.size() == 1 ? "" : "s")
@@ -215,8 +216,8 @@ class PullSecrets {
     }
 
     /** Removes the binding's secrets and its ServiceAccount entries from the cluster; others' entries stay. */
-    int remove(JobContext job, BindingSnapshot binding) throws Exception {
-        Binding.PullSecretSpec spec = binding.pullSecret();
+    public int remove(JobContext job, BindingSnapshot binding) throws Exception {
+        PullSecretSpec spec = binding.pullSecret();
         AtomicInteger removed = new AtomicInteger();
         job.step("remove-secrets", () -> {
             ClusterApi api = connections.open(binding.clusterId());
@@ -244,8 +245,8 @@ class PullSecrets {
      * The binding's secrets as the cluster holds them now, decoded, for verification: each target namespace's, or
      * at most {@code sample} of them when {@code sample > 0}.
      */
-    List<ClusterApi.Secret> readBack(BindingSnapshot binding, int sample) {
-        Binding.PullSecretSpec spec = binding.pullSecret();
+    public List<ClusterApi.Secret> readBack(BindingSnapshot binding, int sample) {
+        PullSecretSpec spec = binding.pullSecret();
         ClusterApi api = connections.open(binding.clusterId());
         Map<String, ClusterApi.Namespace> namespaces = new TreeMap<>();
         api.namespaces(null).forEach(namespace -> namespaces.put(namespace.name(), namespace));
@@ -316,7 +317,7 @@ class PullSecrets {
 
     private void removeFrom(ClusterApi api, BindingSnapshot binding, String namespace,
                             Map<String, ClusterApi.ServiceAccount> accounts, ClusterApi.Secret secret) {
-        Binding.PullSecretSpec spec = binding.pullSecret();
+        PullSecretSpec spec = binding.pullSecret();
         for (String name : spec.serviceAccounts()) {
             ClusterApi.ServiceAccount account = accounts.get(namespace + "/" + name);
             if (account != null && account.pullsWith(spec.secretName())) {
@@ -346,8 +347,9 @@ class PullSecrets {
                 && want.labels().get(BINDING_LABEL).equals(secret.labels().get(BINDING_LABEL));
     }
 
-    private static ClusterApi.Secret secret(BindingSnapshot binding, String name, String namespace, byte[] config,
-                                            String fingerprint) {
+    /** The secret a binding wants in one namespace: its credential's docker config, labelled as the binding's. */
+    static ClusterApi.Secret secret(BindingSnapshot binding, String name, String namespace, byte[] config,
+                                    String fingerprint) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(MANAGED_BY, MANAGER);
         labels.put(BINDING_LABEL, binding.id().toString());
@@ -363,7 +365,7 @@ class PullSecrets {
     record Targets(Set<String> namespaces, Map<String, String> missing) {
     }
 
-    static Targets targets(Binding.PullSecretSpec spec, Map<String, ClusterApi.Namespace> namespaces) {
+    static Targets targets(PullSecretSpec spec, Map<String, ClusterApi.Namespace> namespaces) {
         Set<String> wanted = new LinkedHashSet<>();
         Map<String, String> missing = new TreeMap<>();
         Set<String> excluded = Set.copyOf(spec.excludeNamespaces());
@@ -395,7 +397,7 @@ class PullSecrets {
      * failure wins. The workers are this pass's own, so passes on other clusters never queue behind this one.
      */
     private <T> void runAll(Collection<T> items, Function<T, Void> work) throws Exception {
-        java.util.Queue<T> queue = new java.util.concurrent.ConcurrentLinkedQueue<>(items);
+        Queue<T> queue = new ConcurrentLinkedQueue<>(items);
         List<Future<Void>> futures = new ArrayList<>();
         for (int i = 0; i < Math.min(parallelism, items.size()); i++) {
             futures.add(writers.submit(() -> {
@@ -446,16 +448,16 @@ class PullSecrets {
     }
 
     private static JobFailure gone(String what) {
-        return JobFailure.permanent(JobProblem.of("invalid-state", "The binding's " + what + " is gone", 409,
-                "The " + what + " this binding names is no longer registered", FailureClass.PERMANENT), null);
+        return JobFailure.permanent("invalid-state", "The binding's " + what + " is gone", 409,
+                "The " + what + " this binding names is no longer registered");
     }
 
     /** Counts per namespace, from several writer threads. */
     private static final class Tally {
 
-        private final Map<String, PullSecretStatus.Issue> issues = new java.util.concurrent.ConcurrentSkipListMap<>();
-        private final Set<String> ready = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        private final Set<String> created = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final Map<String, PullSecretStatus.Issue> issues = new ConcurrentSkipListMap<>();
+        private final Set<String> ready = ConcurrentHashMap.newKeySet();
+        private final Set<String> created = ConcurrentHashMap.newKeySet();
         private final AtomicInteger written = new AtomicInteger();
 
         Tally(Map<String, String> missing) {

@@ -3,5 +3,10 @@
  * secret backed by a service principal or registry token in chosen namespaces, or an ACR connected registry on
  * an Arc-enabled cluster. Bindings reference registries, clusters, principals and tokens through those
  * features' public services, and keep them from being removed while in use.
+ * <p>
+ * This package holds what every method shares: the entity, repository, controller, service, requests and responses,
+ * the spec rules, the jobs, the pull secrets writer and the ports. Each method is one sub-package with one
+ * {@link io.pullbridge.bindings.BindingMethodHandler} ({@code kubelet}, {@code pullsecret}, {@code connected}), found
+ * only through {@code BindingMethodHandlers}; the sub-packages use this package, never each other.
  */
 package io.pullbridge.bindings;

@@ -18,7 +18,10 @@ import io.pullbridge.support.SecretForms;
 import io.pullbridge.support.azure.AzureEmulator;
 import io.pullbridge.support.azure.GraphServicePrincipal;
 import io.pullbridge.support.kube.EmulatedCluster;
+import io.pullbridge.registry.HandshakeAssertions;
+import io.pullbridge.support.azure.AzureEmulatorTrust;
 import io.pullbridge.support.registry.DistributionRegistry;
+import io.pullbridge.support.registry.ScriptedServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -460,10 +463,10 @@ class PullSecretBindingIntegrationTests {
 
     @Test
     void verificationSendsNoCredentialToATokenRealmOnAnotherHostAndSaysSo() throws Exception {
-        ScriptedServer collector = new ScriptedServer(io.pullbridge.support.azure.AzureEmulatorTrust
+        ScriptedServer collector = new ScriptedServer(AzureEmulatorTrust
                 .trustedServerContext(), (method, path, headers) -> new ScriptedServer.Answer(200, Map.of(),
                 "{\"token\":\"collected\"}"));
-        ScriptedServer registry = new ScriptedServer(io.pullbridge.support.azure.AzureEmulatorTrust
+        ScriptedServer registry = new ScriptedServer(AzureEmulatorTrust
                 .trustedServerContext(), (method, path, headers) -> new ScriptedServer.Answer(401, Map.of(
                 "WWW-Authenticate", "Bearer realm=\"" + collector.url("localhost", "/token") + "\""), ""));
         try {

@@ -1,12 +1,13 @@
 package io.pullbridge.bindings;
 
 import io.pullbridge.common.AzureProperties;
+import io.pullbridge.registry.RegistryDestinations;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 
-import static io.pullbridge.bindings.HandshakeAssertions.loopbackPolicy;
+import static io.pullbridge.registry.HandshakeAssertions.loopbackPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code pullbridge.bindings.token-realm-hosts}: its default follows the cloud, an operator's list replaces it. */

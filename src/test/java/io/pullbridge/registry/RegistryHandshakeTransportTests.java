@@ -1,8 +1,9 @@
-package io.pullbridge.bindings;
+package io.pullbridge.registry;
 
-import io.pullbridge.bindings.PullCheck.Reason;
-import io.pullbridge.bindings.ScriptedServer.Answer;
-import io.pullbridge.bindings.ScriptedServer.Route;
+import io.pullbridge.registry.PullCheck.Reason;
+import io.pullbridge.support.registry.ScriptedServer;
+import io.pullbridge.support.registry.ScriptedServer.Answer;
+import io.pullbridge.support.registry.ScriptedServer.Route;
 import io.pullbridge.support.azure.AzureEmulatorTrust;
 import io.pullbridge.support.registry.SelfSignedIdentity;
 import java.io.IOException;
@@ -16,8 +17,8 @@ import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import static io.pullbridge.bindings.HandshakeAssertions.assertKeepsSecret;
-import static io.pullbridge.bindings.HandshakeAssertions.onLoopback;
+import static io.pullbridge.registry.HandshakeAssertions.assertKeepsSecret;
+import static io.pullbridge.registry.HandshakeAssertions.onLoopback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 

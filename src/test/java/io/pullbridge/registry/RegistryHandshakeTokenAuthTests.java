@@ -1,7 +1,7 @@
-package io.pullbridge.bindings;
+package io.pullbridge.registry;
 
-import io.pullbridge.bindings.PullCheck.Exchange;
-import io.pullbridge.bindings.PullCheck.Reason;
+import io.pullbridge.registry.PullCheck.Exchange;
+import io.pullbridge.registry.PullCheck.Reason;
 import io.pullbridge.support.registry.DistributionRegistry;
 import io.pullbridge.support.registry.TokenServer;
 import io.pullbridge.support.registry.TokenServer.TokenRequest;
@@ -11,8 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import static io.pullbridge.bindings.HandshakeAssertions.assertKeepsSecret;
-import static io.pullbridge.bindings.HandshakeAssertions.onLoopback;
+import static io.pullbridge.registry.HandshakeAssertions.assertKeepsSecret;
+import static io.pullbridge.registry.HandshakeAssertions.onLoopback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,7 +1,8 @@
-package io.pullbridge.bindings;
+package io.pullbridge.registry;
 
 import java.util.List;
 import java.util.Map;
+import okhttp3.Headers;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,11 +70,8 @@ class AuthChallengeTests {
     }
 
     @Test
-    void anUnterminatedQuoteRunsToTheEndInsteadOfSwallowingAnotherChallenge() {
-        AuthChallenge challenge = AuthChallenge.parse("Bearer realm=\"https://r/token, service=r").get(0);
-
-        assertThat(challenge.param("realm")).hasValue("https://r/token, service=r");
-        assertThat(challenge.param("service")).isEmpty();
+    void anUnterminatedQuoteIsNoChallengeInsteadOfSwallowingAnotherOne() {
+        assertThat(AuthChallenge.parse("Bearer realm=\"https://r/token, service=r")).isEmpty();
     }
 
     @Test
@@ -84,8 +82,14 @@ class AuthChallengeTests {
     }
 
     @Test
-    void aRepeatedParameterKeepsItsFirstValue() {
-        assertThat(AuthChallenge.parse("Bearer realm=\"https://first\", REALM=\"https://second\"").get(0)
-                .param("realm")).hasValue("https://first");
+    void aParameterGivenTwiceMakesTheChallengeMalformed() {
+        assertThat(AuthChallenge.parse("Bearer realm=\"https://first\", realm=\"https://second\"")).isEmpty();
+    }
+
+    @Test
+    void readsTheChallengesOfAnyStatusFromTheResponseHeaders() {
+        assertThat(AuthChallenge.of(Headers.of("WWW-Authenticate", "Bearer realm=\"https://r/token\",error=denied",
+                "Content-Type", "application/json"))).extracting(challenge -> challenge.param("error").orElseThrow())
+                .containsExactly("denied");
     }
 }

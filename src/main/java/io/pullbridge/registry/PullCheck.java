@@ -1,4 +1,4 @@
-package io.pullbridge.bindings;
+package io.pullbridge.registry;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.pullbridge.bindings;
+package io.pullbridge.registry;
 
 import java.util.Locale;
 import java.util.regex.Pattern;

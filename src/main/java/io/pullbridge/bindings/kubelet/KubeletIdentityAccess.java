@@ -1,15 +1,16 @@
-package io.pullbridge.bindings;
+package io.pullbridge.bindings.kubelet;
 
+import io.pullbridge.bindings.BindingRecords;
+import io.pullbridge.bindings.BindingSnapshot;
+import io.pullbridge.bindings.KubeletAssignment;
 import io.pullbridge.clusters.ClusterService;
 import io.pullbridge.clusters.ClusterView;
 import io.pullbridge.clusters.ManagedClusterDirectory;
 import io.pullbridge.common.ArmResourceId;
 import io.pullbridge.common.AzureRole;
 import io.pullbridge.common.RoleAssignments;
-import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.jobs.JobContext;
 import io.pullbridge.jobs.JobFailure;
-import io.pullbridge.jobs.JobProblem;
 import io.pullbridge.registries.RegistryDirectory;
 import io.pullbridge.registries.RegistryService;
 import io.pullbridge.registries.RegistryView;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -55,12 +55,12 @@ class KubeletIdentityAccess {
     private final ManagedClusterDirectory managedClusters;
     private final RegistryDirectory registryDirectory;
     private final RoleAssignments assignments;
-    private final BindingRepository bindings;
+    private final BindingRecords bindings;
     private final TransactionTemplate tx;
     private final Clock clock;
 
     KubeletIdentityAccess(ClusterService clusters, RegistryService registries, ManagedClusterDirectory managedClusters,
-                          RegistryDirectory registryDirectory, RoleAssignments assignments, BindingRepository bindings,
+                          RegistryDirectory registryDirectory, RoleAssignments assignments, BindingRecords bindings,
                           TransactionTemplate tx, Clock clock) {
         this.clusters = clusters;
         this.registries = registries;
@@ -100,8 +100,7 @@ class KubeletIdentityAccess {
                 return drift.isEmpty() ? "assignment " + recorded.assignmentId() + " is in place" : drift.get(0);
             });
         }
-        AtomicReference<KubeletAssignment> made = new AtomicReference<>();
-        job.step("assign-role", () -> {
+        KubeletAssignment made = job.step("assign-role", () -> {
             RoleAssignments.Assignment assignment = tx.execute(status -> {
                 lock(target.scope(), target.kubeletObjectId(), target.role().roleName());
                 RoleAssignments.Assignment assigned = assignments.assign(target.scope(), target.kubeletObjectId(),
@@ -112,16 +111,15 @@ class KubeletIdentityAccess {
             boolean sameAsRecorded = recorded != null && recorded.assignmentId().equalsIgnoreCase(assignment.id());
             // An assignment adopted once stays adopted: PullBridge must never come to think it may remove it.
             boolean ours = assignment.createdByPullBridge() && !(sameAsRecorded && !recorded.createdByPullBridge());
-            made.set(new KubeletAssignment(assignment.id(), target.kubeletObjectId(), target.role().roleName(),
-                    target.scope(), ours, sameAsRecorded ? recorded.assignedAt() : clock.instant()));
-            return target.role().roleName() + " for kubelet identity " + target.kubeletObjectId() + " on registry "
-                    + target.registryName() + (ours ? "" : " (the assignment already existed: adopted, and "
-                    + "detach will leave it in place)");
-        });
-        if (recorded != null && !recorded.assignmentId().equalsIgnoreCase(made.get().assignmentId())) {
+            return new KubeletAssignment(assignment.id(), target.kubeletObjectId(), target.role().roleName(),
+                    target.scope(), ours, sameAsRecorded ? recorded.assignedAt() : clock.instant());
+        }, assigned -> target.role().roleName() + " for kubelet identity " + target.kubeletObjectId() + " on registry "
+                + target.registryName() + (assigned.createdByPullBridge() ? "" : " (the assignment already existed: "
+                + "adopted, and detach will leave it in place)"));
+        if (recorded != null && !recorded.assignmentId().equalsIgnoreCase(made.assignmentId())) {
             job.step("remove-stale-assignment", () -> detachDetail(binding.id(), recorded));
         }
-        return new Attached(made.get(), drift);
+        return new Attached(made, drift);
     }
 
     /**
@@ -181,7 +179,7 @@ class KubeletIdentityAccess {
         }
         return tx.execute(status -> {
             lock(recorded.scope(), recorded.principalObjectId(), recorded.role());
-            List<String> others = bindings.findOtherKubeletHolders(recorded.assignmentId(), bindingId);
+            List<String> others = bindings.otherKubeletHolders(recorded.assignmentId(), bindingId);
             if (!others.isEmpty()) {
                 return "left " + assignment + " in place: " + (others.size() == 1 ? "binding " + others.get(0)
                         + " still needs it" : others.size() + " other bindings still need it ("
@@ -212,30 +210,25 @@ class KubeletIdentityAccess {
     private Target target(JobContext job, BindingSnapshot binding) throws Exception {
         ClusterView cluster = clusters.find(binding.clusterId()).orElseThrow(() -> gone("cluster"));
         RegistryView registry = registries.find(binding.registryId()).orElseThrow(() -> gone("registry"));
-        AtomicReference<ManagedClusterDirectory.KubeletIdentity> identity = new AtomicReference<>();
-        job.step("read-cluster", () -> {
+        ManagedClusterDirectory.KubeletIdentity identity = job.step("read-cluster", () -> {
             ManagedClusterDirectory.ManagedClusterFacts facts = managedClusters.read(cluster.resourceId())
                     .orElseThrow(() -> clusterNotFound(cluster.resourceId()));
             if (facts.kubeletIdentity() == null || facts.kubeletIdentity().objectId() == null) {
-                throw JobFailure.permanent(JobProblem.of("kubelet-identity-missing", "The cluster has no kubelet "
-                        + "identity", 422, "Azure reports no kubelet identity for cluster " + cluster.name()
+                throw JobFailure.permanent("kubelet-identity-missing", "The cluster has no kubelet identity", 422,
+                        "Azure reports no kubelet identity for cluster " + cluster.name()
                         + " (identityProfile.kubeletidentity); attach-acr needs a managed identity cluster or a "
-                        + "service principal cluster whose principal exists", FailureClass.PERMANENT), null);
+                        + "service principal cluster whose principal exists");
             }
-            identity.set(facts.kubeletIdentity());
-            return "kubelet identity " + facts.kubeletIdentity().objectId()
-                    + (facts.kubeletIdentity().servicePrincipal() ? " (the cluster's service principal)"
-                    : " (managed identity)");
-        });
-        AtomicReference<AzureRole> role = new AtomicReference<>();
-        job.step("read-registry", () -> {
+            return facts.kubeletIdentity();
+        }, kubelet -> "kubelet identity " + kubelet.objectId() + (kubelet.servicePrincipal()
+                ? " (the cluster's service principal)" : " (managed identity)"));
+        AzureRole role = job.step("read-registry", () -> {
             RegistryDirectory.RegistryFacts facts = registryDirectory.read(registry.resourceId())
                     .orElseThrow(() -> registryNotFound(registry.resourceId()));
-            role.set(facts.abacEnabled() ? AzureRole.REPOSITORY_READER : AzureRole.ACR_PULL);
-            return registry.name() + " needs " + role.get().roleName()
-                    + (facts.abacEnabled() ? " (ABAC repository permissions)" : "");
-        });
-        return new Target(registry.resourceId(), registry.name(), role.get(), identity.get().objectId());
+            return facts.abacEnabled() ? AzureRole.REPOSITORY_READER : AzureRole.ACR_PULL;
+        }, needed -> registry.name() + " needs " + needed.roleName()
+                + (needed == AzureRole.REPOSITORY_READER ? " (ABAC repository permissions)" : ""));
+        return new Target(registry.resourceId(), registry.name(), role, identity.objectId());
     }
 
     private static boolean sameScope(String a, String b) {
@@ -247,23 +240,22 @@ class KubeletIdentityAccess {
     }
 
     private static JobFailure gone(String what) {
-        return JobFailure.permanent(JobProblem.of("invalid-state", "The binding's " + what + " is gone", 409,
-                "The " + what + " this binding names is no longer registered", FailureClass.PERMANENT), null);
+        return JobFailure.permanent("invalid-state", "The binding's " + what + " is gone", 409,
+                "The " + what + " this binding names is no longer registered");
     }
 
     private static JobFailure clusterNotFound(String resourceId) {
         ArmResourceId id = ArmResourceId.parse(resourceId, ArmResourceId.ResourceType.MANAGED_CLUSTER);
-        return JobFailure.permanent(JobProblem.of("azure-cluster-not-found", "The AKS cluster does not exist", 404,
+        return JobFailure.permanent("azure-cluster-not-found", "The AKS cluster does not exist", 404,
                 "No managed cluster " + id.name() + " in resource group " + id.resourceGroup() + " of subscription "
                         + id.subscriptionId() + ", or PullBridge's identity may not read it (it needs Reader on the "
-                        + "cluster)", FailureClass.PERMANENT), null);
+                        + "cluster)");
     }
 
     private static JobFailure registryNotFound(String resourceId) {
         ArmResourceId id = ArmResourceId.parse(resourceId, ArmResourceId.ResourceType.CONTAINER_REGISTRY);
-        return JobFailure.permanent(JobProblem.of("azure-registry-not-found", "The registry does not exist", 404,
+        return JobFailure.permanent("azure-registry-not-found", "The registry does not exist", 404,
                 "No registry " + id.name() + " in resource group " + id.resourceGroup() + " of subscription "
-                        + id.subscriptionId() + ", or PullBridge's identity may not read it",
-                FailureClass.PERMANENT), null);
+                        + id.subscriptionId() + ", or PullBridge's identity may not read it");
     }
 }

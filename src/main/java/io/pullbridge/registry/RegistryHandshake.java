@@ -1,7 +1,7 @@
-package io.pullbridge.bindings;
+package io.pullbridge.registry;
 
-import io.pullbridge.bindings.PullCheck.Exchange;
-import io.pullbridge.bindings.PullCheck.Reason;
+import io.pullbridge.registry.PullCheck.Exchange;
+import io.pullbridge.registry.PullCheck.Reason;
 import io.pullbridge.common.SecretMask;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import okhttp3.Credentials;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -36,6 +37,7 @@ import okhttp3.ResponseBody;
 import okio.BufferedSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -210,7 +212,7 @@ public final class RegistryHandshake {
             this.login = login;
             this.endpoint = endpoint;
             this.image = image;
-            this.basicAuthorization = "Basic " + SecretMask.basicCredentials(login.username(), login.password());
+            this.basicAuthorization = Credentials.basic(login.username(), login.password(), StandardCharsets.UTF_8);
             this.secrets = SecretMask.ofLogin(login.username(), login.password());
         }
 
@@ -290,7 +292,7 @@ public final class RegistryHandshake {
         }
 
         private List<AuthChallenge> challenges(Reply reply) throws Concluded {
-            List<AuthChallenge> challenges = AuthChallenge.parseAll(reply.headers().values("WWW-Authenticate"));
+            List<AuthChallenge> challenges = reply.challenges();
             if (challenges.isEmpty()) {
                 throw conclude(Reason.UNEXPECTED_RESPONSE, "%s answered %d to %s without a WWW-Authenticate "
                         + "challenge.", endpoint.authority(), reply.status(), reply.exchange().url());
@@ -434,7 +436,7 @@ public final class RegistryHandshake {
                     throw conclude(Reason.UNEXPECTED_RESPONSE, "%s %s answered %d with a body longer than %d bytes.",
                             method, where, response.code(), settings.maxResponseBytes());
                 }
-                return new Reply(exchange, uri, response.headers(), body);
+                return new Reply(exchange, uri, response.headers(), AuthChallenge.of(response.headers()), body);
             } catch (IOException e) {
                 throw transportFailure(method, uri, e);
             }
@@ -520,7 +522,7 @@ public final class RegistryHandshake {
                 String description = json.path("error_description").stringValue(null);
                 parts.add(error == null ? description : description == null ? error : error + ": " + description);
             }
-            for (AuthChallenge challenge : AuthChallenge.parseAll(reply.headers().values("WWW-Authenticate"))) {
+            for (AuthChallenge challenge : reply.challenges()) {
                 challenge.param("error").ifPresent(error -> parts.add("error=" + error
                         + challenge.param("error_description").map(d -> ": " + d).orElse("")));
             }
@@ -632,11 +634,7 @@ public final class RegistryHandshake {
     }
 
     private static Throwable rootCause(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root;
+        return NestedExceptionUtils.getMostSpecificCause(error);
     }
 
     private static String describe(Throwable error) {
@@ -649,7 +647,7 @@ public final class RegistryHandshake {
         return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
     }
 
-    private record Reply(Exchange exchange, URI uri, Headers headers, byte[] body) {
+    private record Reply(Exchange exchange, URI uri, Headers headers, List<AuthChallenge> challenges, byte[] body) {
 
         int status() {
             return exchange.status();

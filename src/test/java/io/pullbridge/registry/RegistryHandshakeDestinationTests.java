@@ -1,8 +1,9 @@
-package io.pullbridge.bindings;
+package io.pullbridge.registry;
 
-import io.pullbridge.bindings.PullCheck.Reason;
-import io.pullbridge.bindings.ScriptedServer.Answer;
-import io.pullbridge.bindings.ScriptedServer.Route;
+import io.pullbridge.registry.PullCheck.Reason;
+import io.pullbridge.support.registry.ScriptedServer;
+import io.pullbridge.support.registry.ScriptedServer.Answer;
+import io.pullbridge.support.registry.ScriptedServer.Route;
 import io.pullbridge.support.azure.AzureEmulatorTrust;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -12,10 +13,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import static io.pullbridge.bindings.HandshakeAssertions.assertKeepsSecret;
-import static io.pullbridge.bindings.HandshakeAssertions.basic;
-import static io.pullbridge.bindings.HandshakeAssertions.loopback;
-import static io.pullbridge.bindings.HandshakeAssertions.loopbackPolicy;
+import static io.pullbridge.registry.HandshakeAssertions.assertKeepsSecret;
+import static io.pullbridge.registry.HandshakeAssertions.basic;
+import static io.pullbridge.registry.HandshakeAssertions.loopback;
+import static io.pullbridge.registry.HandshakeAssertions.loopbackPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

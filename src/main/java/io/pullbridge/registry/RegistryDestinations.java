@@ -1,4 +1,4 @@
-package io.pullbridge.bindings;
+package io.pullbridge.registry;
 
 import io.pullbridge.clusters.ClustersProperties;
 import io.pullbridge.clusters.HostList;
@@ -28,7 +28,7 @@ import org.springframework.util.unit.DataSize;
  */
 public final class RegistryDestinations {
 
-    static final String REALM_HOSTS_PROPERTY = "pullbridge.bindings.token-realm-hosts";
+    public static final String REALM_HOSTS_PROPERTY = "pullbridge.bindings.token-realm-hosts";
 
     /** Resolves a host name to its addresses; {@link InetAddress#getAllByName} outside tests. */
     @FunctionalInterface
@@ -64,13 +64,13 @@ public final class RegistryDestinations {
     }
 
     /** The configured realm hosts, or else the configured cloud's registry domain ({@code *.azurecr.io} and so on). */
-    static RegistryDestinations of(ServerHostPolicy addresses, List<String> configuredRealmHosts,
+    public static RegistryDestinations of(ServerHostPolicy addresses, List<String> configuredRealmHosts,
                                    AzureProperties azure) {
         return new RegistryDestinations(addresses, configuredRealmHosts != null ? configuredRealmHosts
                 : List.of("*" + azure.registrySuffix()));
     }
 
-    List<String> realmHosts() {
+    public List<String> realmHosts() {
         return realmHostEntries;
     }
 
@@ -83,7 +83,7 @@ public final class RegistryDestinations {
      * Why PullBridge does not send a login for the registry on {@code registryHost} to a token realm on
      * {@code realmHost}, or empty. Never resolves either.
      */
-    Optional<String> realmRefusal(String registryHost, String realmHost) {
+    public Optional<String> realmRefusal(String registryHost, String realmHost) {
         if (!sameHost(registryHost, realmHost) && !realmHosts.matches(realmHost)) {
             return Optional.of("the token realm's host " + realmHost + " is neither the registry's own host ("
                     + registryHost + ") nor listed in " + REALM_HOSTS_PROPERTY + " (" + (realmHostEntries.isEmpty()

@@ -1,4 +1,4 @@
-package io.pullbridge.bindings;
+package io.pullbridge.support.registry;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -17,21 +17,21 @@ import javax.net.ssl.SSLContext;
  * An HTTPS server on loopback, standing in for a registry or a token service, that answers as its route says and
  * records each request as {@code "METHOD path auth-scheme"} and each {@code Authorization} header it was sent.
  */
-final class ScriptedServer {
+public final class ScriptedServer {
 
     /** How the server answers a request. */
-    interface Route {
+    public interface Route {
         Answer answer(String method, String path, Headers requestHeaders);
     }
 
-    record Answer(int status, Map<String, String> headers, String body) {
+    public record Answer(int status, Map<String, String> headers, String body) {
     }
 
     private final HttpsServer server;
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
 
-    ScriptedServer(SSLContext tls, Route route) {
+    public ScriptedServer(SSLContext tls, Route route) {
         try {
             server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
@@ -60,33 +60,33 @@ final class ScriptedServer {
     }
 
     /** {@code 127.0.0.1:<port>}, as a login's server. */
-    String server() {
+    public String server() {
         return server("127.0.0.1");
     }
 
     /** {@code <host>:<port>}: the same server under another name ({@code localhost} names it too). */
-    String server(String host) {
+    public String server(String host) {
         return host + ":" + server.getAddress().getPort();
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "https://" + server() + path;
     }
 
-    String url(String host, String path) {
+    public String url(String host, String path) {
         return "https://" + server(host) + path;
     }
 
-    List<String> requests() {
+    public List<String> requests() {
         return List.copyOf(requests);
     }
 
     /** Every {@code Authorization} header value the server received. */
-    List<String> authorizations() {
+    public List<String> authorizations() {
         return List.copyOf(authorizations);
     }
 
-    void close() {
+    public void close() {
         server.stop(0);
     }
 }

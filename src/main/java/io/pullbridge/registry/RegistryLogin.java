@@ -1,4 +1,4 @@
-package io.pullbridge.bindings;
+package io.pullbridge.registry;
 
 /**
  * What a pull secret's {@code .dockerconfigjson} holds for one registry: the server as written there

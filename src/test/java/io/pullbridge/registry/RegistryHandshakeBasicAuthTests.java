@@ -1,16 +1,16 @@
-package io.pullbridge.bindings;
+package io.pullbridge.registry;
 
-import io.pullbridge.bindings.PullCheck.Exchange;
-import io.pullbridge.bindings.PullCheck.Reason;
+import io.pullbridge.registry.PullCheck.Exchange;
+import io.pullbridge.registry.PullCheck.Reason;
 import io.pullbridge.support.registry.DistributionRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import static io.pullbridge.bindings.HandshakeAssertions.assertKeepsSecret;
-import static io.pullbridge.bindings.HandshakeAssertions.basic;
-import static io.pullbridge.bindings.HandshakeAssertions.onLoopback;
+import static io.pullbridge.registry.HandshakeAssertions.assertKeepsSecret;
+import static io.pullbridge.registry.HandshakeAssertions.basic;
+import static io.pullbridge.registry.HandshakeAssertions.onLoopback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 

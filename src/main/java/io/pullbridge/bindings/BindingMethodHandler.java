@@ -1,0 +1,82 @@
+package io.pullbridge.bindings;
+
+import io.pullbridge.jobs.JobContext;
+import io.pullbridge.jobs.JobFailure;
+import io.pullbridge.jobs.JobResult;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one binding method does in the world: the work of a binding's jobs, as named steps. One implementation per
+ * method, each in its own sub-package ({@code kubelet}, {@code pullsecret}, {@code connected}); {@link BindingJobs},
+ * {@link BindingResources} and {@link BindingService} reach it only through {@link BindingMethodHandlers}, the one
+ * place that picks a handler by {@link BindingMethod}. A new method is one new package with one of these.
+ */
+public interface BindingMethodHandler {
+
+    /** Job data of {@code binding.verify}: the image to check pull access to, if the request named one. */
+    String VERIFY_IMAGE = "image";
+
+    BindingMethod method();
+
+    /** The type of the status condition the method's passes set on the binding. */
+    String condition();
+
+    /**
+     * {@code binding.apply}: makes the world match the binding's spec, records what it found on the binding (its
+     * condition, drift and method status) and says what it did. Level-triggered and idempotent.
+     */
+    JobResult apply(JobContext job, BindingSnapshot binding) throws Exception;
+
+    /** {@code binding.reconcile}: the recurring pass; the same level-triggered steps as {@link #apply}. */
+    default JobResult reconcile(JobContext job, BindingSnapshot binding) throws Exception {
+        return apply(job, binding);
+    }
+
+    /** {@code binding.verify}: proves, changing nothing, that access is effective. */
+    Verification verify(JobContext job, BindingSnapshot binding) throws Exception;
+
+    /** {@code binding.rotate}: rotates the binding's own credentials; most methods have none. */
+    default JobResult rotate(JobContext job, BindingSnapshot binding) throws Exception {
+        throw JobFailure.permanent("invalid-state", "Nothing to rotate", 409,
+                "Only connected-registry bindings have credentials of their own");
+    }
+
+    /**
+     * The delete job's clean-up: removes what the binding made, or says how long to wait before looking again (the
+     * job then runs this again).
+     */
+    Optional<JobResult.RetryAfter> remove(JobContext job, BindingSnapshot binding) throws Exception;
+
+    /** Why a {@code :verify} of such a binding is refused (409), or empty when it can be verified. */
+    default Optional<String> verifyRefusal() {
+        return Optional.empty();
+    }
+
+    /** Whether a {@code :verify} may name an image whose pull is to be proven. */
+    default boolean verifiesImages() {
+        return false;
+    }
+
+    /** What such a binding uses instead of credentials of its own, when {@code :rotate} is refused; empty to rotate. */
+    default Optional<String> rotateRefusal() {
+        return Optional.empty();
+    }
+
+    /**
+     * What a verification found.
+     *
+     * @param problems why access is not effective; empty when it is
+     * @param remedy   what PullBridge does about it by itself, appended to the failure (empty for nothing)
+     */
+    record Verification(List<String> problems, String remedy) {
+
+        public Verification {
+            problems = List.copyOf(problems);
+        }
+
+        public boolean effective() {
+            return problems.isEmpty();
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.pullbridge.bindings;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+
+/** The one place a binding's method picks the code that does its work: a handler per {@link BindingMethod}. */
+@Component
+class BindingMethodHandlers {
+
+    private final Map<BindingMethod, BindingMethodHandler> handlers = new EnumMap<>(BindingMethod.class);
+
+    BindingMethodHandlers(List<BindingMethodHandler> all) {
+        for (BindingMethodHandler handler : all) {
+            if (handlers.putIfAbsent(handler.method(), handler) != null) {
+                throw new IllegalStateException("Two handlers for binding method " + handler.method());
+            }
+        }
+        for (BindingMethod method : BindingMethod.values()) {
+            if (!handlers.containsKey(method)) {
+                throw new IllegalStateException("No handler for binding method " + method);
+            }
+        }
+    }
+
+    BindingMethodHandler of(BindingMethod method) {
+        return handlers.get(method);
+    }
+
+    /** The methods that have a handler: every one. */
+    Set<BindingMethod> methods() {
+        return Collections.unmodifiableSet(handlers.keySet());
+    }
+}

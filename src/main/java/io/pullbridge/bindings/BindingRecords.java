@@ -1,0 +1,58 @@
+package io.pullbridge.bindings;
+
+import io.pullbridge.jobs.JobContext;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** How a method's job reads its binding again and records what it made or found on the binding's row. */
+@Component
+public class BindingRecords {
+
+    private final BindingRepository bindings;
+    private final TransactionTemplate tx;
+
+    BindingRecords(BindingRepository bindings, TransactionTemplate tx) {
+        this.bindings = bindings;
+        this.tx = tx;
+    }
+
+    /** The binding as it is now, read in one transaction; empty when it is gone. */
+    public Optional<BindingSnapshot> find(UUID id) {
+        return tx.execute(status -> bindings.findById(id).map(BindingSnapshot::of));
+    }
+
+    /** The drift the binding's row holds now. */
+    public List<String> drift(UUID id) {
+        return tx.execute(status -> bindings.findById(id).map(Binding::getDrift).orElse(List.of()));
+    }
+
+    /**
+     * Changes the binding's row, fenced by the job's run token (see {@link JobContext#fenced}); nothing when the row
+     * is gone. Whatever else {@code change} writes joins the same transaction.
+     */
+    public void update(JobContext job, UUID id, Consumer<BindingRow> change) {
+        job.fenced(() -> bindings.findById(id).ifPresent(change));
+    }
+
+    /**
+     * Takes, until the caller's transaction ends, the advisory lock of one kubelet role assignment, keyed by
+     * {@code key}.
+     */
+    public void lockKubeletAssignment(long key) {
+        bindings.lockKubeletAssignment(key);
+    }
+
+    /** Records, in the caller's transaction, the assignment a kubelet-identity binding's attach made or found. */
+    public void claimKubeletAssignment(UUID bindingId, String assignmentId) {
+        bindings.claimKubeletAssignment(bindingId, assignmentId);
+    }
+
+    /** The other live bindings that claim or hold this role assignment. */
+    public List<String> otherKubeletHolders(String assignmentId, UUID bindingId) {
+        return bindings.findOtherKubeletHolders(assignmentId, bindingId);
+    }
+}

@@ -1,0 +1,125 @@
+package io.pullbridge.bindings.connected;
+
+import io.pullbridge.bindings.BindingsProperties;
+import io.pullbridge.bindings.ConnectedRegistries;
+import io.pullbridge.bindings.ConnectedRegistries.ConnectedRegistryFacts;
+import io.pullbridge.bindings.ConnectedRegistries.ExtensionFacts;
+import io.pullbridge.bindings.ConnectedRegistryStatus;
+import io.pullbridge.bindings.ConnectedRegistryStatus.Progress;
+import io.pullbridge.jobs.FailureClass;
+import io.pullbridge.jobs.JobContext;
+import io.pullbridge.jobs.JobFailure;
+import io.pullbridge.jobs.JobProblem;
+import io.pullbridge.jobs.JobResult;
+import io.pullbridge.registries.RegistryTokenStore;
+import io.pullbridge.registries.RegistryTokenStore.GeneratedPassword;
+import io.pullbridge.registries.RegistryTokenStore.PasswordSlot;
+import java.time.Clock;
+import java.time.Instant;
+import org.springframework.stereotype.Component;
+
+import static io.pullbridge.bindings.ConnectedRegistries.slotName;
+import static io.pullbridge.bindings.connected.ConnectedRegistryChecks.PROBLEMS;
+
+/**
+ * The Arc extension that runs a connected registry: deployed with a connection string that holds a new sync token
+ * password (which exists only in memory and in the extension's protected settings), and waited for without blocking a
+ * worker, within {@code pullbridge.bindings.connected-registry.extension-timeout}.
+ */
+@Component
+class ConnectedRegistryExtension {
+
+    private final ConnectedRegistries connected;
+    private final RegistryTokenStore tokens;
+    private final ConnectedRegistryRecords records;
+    private final BindingsProperties.ConnectedRegistry settings;
+    private final Clock clock;
+
+    ConnectedRegistryExtension(ConnectedRegistries connected, RegistryTokenStore tokens,
+                               ConnectedRegistryRecords records, BindingsProperties properties, Clock clock) {
+        this.connected = connected;
+        this.tokens = tokens;
+        this.records = records;
+        this.settings = properties.connectedRegistry();
+        this.clock = clock;
+    }
+
+    /**
+     * Gives the extension a connection string with a new password of the sync token (in its current slot, so the
+     * other slot, if a rotation still needs it, keeps working), and records that this job deployed it.
+     */
+    void deploy(JobContext job, ConnectedRegistryTarget target) {
+        ConnectedRegistryStatus status = records.status(target.binding().id());
+        PasswordSlot slot = status.credentials().syncSlot() == null ? PasswordSlot.PASSWORD1
+                : status.credentials().syncSlot();
+        deployWithNewPassword(job, target, slot, status.credentials().syncRetiring());
+    }
+
+    /** Gives the extension a new password of the sync token in {@code slot}; {@code retiring} still works. */
+    void deployWithNewPassword(JobContext job, ConnectedRegistryTarget target, PasswordSlot slot,
+                               PasswordSlot retiring) {
+        ConnectedRegistryFacts facts = connected.read(target.registryId(), target.name()).orElseThrow(() ->
+                JobFailure.transientFailure(JobProblem.of(PROBLEMS + "not-found", "The connected registry is not "
+                        + "there yet", 409, "Connected registry " + target.name() + " is not readable yet",
+                        FailureClass.TRANSIENT), settings.pollInterval(), null));
+        if (facts.gatewayEndpoint() == null || facts.gatewayEndpoint().isBlank()) {
+            throw JobFailure.permanent(PROBLEMS + "data-endpoint-disabled",
+                    "The registry's dedicated data endpoint is disabled", 422, "Connected registry " + target.name()
+                            + " has no parent gateway endpoint; enable the registry's dedicated data endpoint: az acr "
+                            + "update -n " + target.registry().name() + " --data-endpoint-enabled");
+        }
+        Instant now = clock.instant();
+        GeneratedPassword password = tokens.generatePassword(target.registryId(), target.syncToken(), slot, null);
+        String connectionString = ConnectedRegistries.connectionString(target.name(), target.syncToken(),
+                password.value(), facts.gatewayEndpoint());
+        job.protect(password.value(), connectionString);
+        connected.putExtension(target.clusterResourceId(), target.extension(), extensionSettings(target,
+                connectionString));
+        records.record(job, target.binding().id(), status -> status
+                .with(status.credentials().sync(slot, retiring, now))
+                .with(new Progress(now, job.jobId(), null)));
+        records.audit(job, "binding.extension-deployed", target.binding().id(), "extension " + target.extension()
+                + " on " + target.cluster().name() + " given a connection string with a new " + slotName(slot)
+                + " of sync token " + target.syncToken());
+    }
+
+    /** A wait for the extension's operation, or a failure once it has taken longer than the timeout. */
+    JobResult waitFor(JobContext job, ConnectedRegistryTarget target, ExtensionFacts facts,
+                      ConnectedRegistryStatus status) {
+        Instant now = clock.instant();
+        Instant began = status.progress().deployStartedAt();
+        if (began == null || !job.jobId().equals(status.progress().deployJobId())) {
+            // An operation this job did not start (an upgrade, another job's deploy): this job's wait begins now.
+            records.record(job, target.binding().id(), current -> current.with(new Progress(now, job.jobId(),
+                    current.progress().deleteStartedAt())));
+            began = now;
+        }
+        records.record(job, target.binding().id(), current -> current.with(records.observed(job.mask(), target,
+                facts, null, current.observed())));
+        if (!now.isBefore(began.plus(settings.extensionTimeout()))) {
+            throw JobFailure.permanent(PROBLEMS + "extension-timeout",
+                    "The Arc extension did not finish in time", 504, "Extension " + target.extension() + " on "
+                            + target.cluster().name() + " is still " + facts.provisioningState() + " after "
+                            + settings.extensionTimeout() + " (pullbridge.bindings.connected-registry."
+                            + "extension-timeout); see az k8s-extension show, then retry the job");
+        }
+        return pollAgain("waiting for extension " + target.extension() + " (" + facts.provisioningState() + ") on "
+                + target.cluster().name());
+    }
+
+    /** A wait of the poll interval. */
+    JobResult.RetryAfter pollAgain(String why) {
+        return new JobResult.RetryAfter(settings.pollInterval(), why);
+    }
+
+    private ConnectedRegistries.ExtensionSettings extensionSettings(ConnectedRegistryTarget target,
+                                                                    String connectionString) {
+        return new ConnectedRegistries.ExtensionSettings(target.spec().clusterIP(),
+                blankToNull(settings.storageClassName()), blankToNull(settings.storageRequest()), null, null,
+                settings.autoUpgradeMinorVersion(), blankToNull(settings.releaseTrain()), connectionString);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}
