@@ -8,9 +8,7 @@ import io.pullbridge.clusters.ClusterCredentials;
 import io.pullbridge.clusters.ClusterProblems;
 import io.pullbridge.clusters.KubernetesClusters;
 import io.pullbridge.clusters.ServerHostPolicy;
-import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.jobs.JobFailure;
-import io.pullbridge.jobs.JobProblem;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -85,9 +83,8 @@ final class KubernetesClients implements KubernetesClusters, DisposableBean {
         try {
             hostPolicy.check(credentials.serverHost());
         } catch (IllegalArgumentException refused) {
-            throw JobFailure.permanent(JobProblem.of(ClusterProblems.SERVER_REFUSED, "The cluster's API server is "
-                    + "refused", 403, "PullBridge refused to connect to " + server + ": " + refused.getMessage(),
-                    FailureClass.PERMANENT), null);
+            throw JobFailure.permanent(ClusterProblems.SERVER_REFUSED, "The cluster's API server is "
+                    + "refused", 403, "PullBridge refused to connect to " + server + ": " + refused.getMessage());
         }
         ApiClient api;
         try {
@@ -109,9 +106,9 @@ final class KubernetesClients implements KubernetesClusters, DisposableBean {
         } catch (RuntimeException e) {
             // Never the exception's message: it may quote what could not be parsed.
             log.warn("Cannot build a client for cluster {}: {}", credentials.clusterId(), e.getClass().getName());
-            throw JobFailure.permanent(JobProblem.of(ClusterProblems.KUBECONFIG_INVALID, "The cluster's kubeconfig "
+            throw JobFailure.permanent(ClusterProblems.KUBECONFIG_INVALID, "The cluster's kubeconfig "
                     + "cannot be used", 422, "The kubeconfig's certificate-authority-data, client certificate or "
-                    + "client key cannot be read (they must be PEM, base64-encoded)", FailureClass.PERMANENT), null);
+                    + "client key cannot be read (they must be PEM, base64-encoded)");
         }
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(properties.maxConcurrentCallsPerCluster());
