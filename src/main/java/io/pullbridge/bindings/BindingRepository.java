@@ -16,12 +16,6 @@ interface BindingRepository extends JpaRepository<Binding, UUID>, JpaSpecificati
             and coalesce(b.secretName, '') = coalesce(?4, '')""")
     Optional<Binding> findTarget(UUID registryId, UUID clusterId, BindingMethod method, String secretName);
 
-    @Query("select b.id from Binding b where b.registryId = ?1 order by b.createdAt")
-    List<UUID> findIdsByRegistryId(UUID registryId);
-
-    @Query("select b.id from Binding b where b.clusterId = ?1 order by b.createdAt")
-    List<UUID> findIdsByClusterId(UUID clusterId);
-
     @Query("select b.id from Binding b where b.servicePrincipalId = ?1 order by b.createdAt")
     List<UUID> findIdsByServicePrincipalId(UUID servicePrincipalId);
 

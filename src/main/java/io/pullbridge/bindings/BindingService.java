@@ -162,7 +162,8 @@ public class BindingService {
             throw new ApiException(ProblemType.ALREADY_EXISTS, "Binding " + existing.getId() + " already binds "
                     + "this cluster to this registry by " + method + (existing.getSecretName() == null ? ""
                     : " with secret " + existing.getSecretName()), List.of(),
-                    List.of(new Reference(ResourceKinds.BINDING, existing.getId())));
+                    List.of(new Reference(ResourceKinds.BINDING, existing.getId(), BindingReferences.name(
+                            registry.name(), cluster.name(), method.value(), existing.getSecretName()))));
         });
         binding.getStatus().trackJob(jobs.enqueue(JobRequest.of(BindingJobs.APPLY, ResourceKinds.BINDING,
                 binding.getId())).id());

@@ -22,8 +22,6 @@ class ServicePrincipalReferences implements ResourceReferences {
         if (!ResourceKinds.REGISTRY.equals(kind)) {
             return List.of();
         }
-        return principals.findIdsGrantedOn(id).stream()
-                .map(principalId -> new Reference(ResourceKinds.SERVICE_PRINCIPAL, principalId))
-                .toList();
+        return principals.findReferencesGrantedOn(id);
     }
 }

@@ -1,5 +1,6 @@
 package io.pullbridge.principals;
 
+import io.pullbridge.common.Reference;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -24,8 +25,11 @@ interface ServicePrincipalRepository extends JpaRepository<ServicePrincipal, UUI
             + "and p.mode = io.pullbridge.principals.PrincipalMode.CREATE")
     Optional<ServicePrincipal> findCreatedByDisplayName(UUID tenantId, String displayName);
 
-    @Query("select distinct p.id from ServicePrincipal p join p.grants g where g.registryId = ?1")
-    List<UUID> findIdsGrantedOn(UUID registryId);
+    // An adopted principal may have no display name: its application id names it then.
+    @Query("select distinct new io.pullbridge.common.Reference('service-principal', p.id, "
+            + "coalesce(p.displayName, cast(p.appId as string))) from ServicePrincipal p join p.grants g "
+            + "where g.registryId = ?1")
+    List<Reference> findReferencesGrantedOn(UUID registryId);
 
     /** The current password's age of every Ready principal PullBridge created, with no rotation in progress. */
     @Query("select new io.pullbridge.principals.ServicePrincipalRepository$PasswordAge(p.id, p.credentialCreatedAt, "

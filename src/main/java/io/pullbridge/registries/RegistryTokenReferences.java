@@ -26,8 +26,6 @@ class RegistryTokenReferences implements ResourceReferences {
         if (!ResourceKinds.REGISTRY.equals(kind)) {
             return List.of();
         }
-        return tokens.findIdsByRegistryId(id).stream()
-                .map(tokenId -> new Reference(ResourceKinds.REGISTRY_TOKEN, tokenId))
-                .toList();
+        return tokens.findReferencesByRegistryId(id);
     }
 }

@@ -1,5 +1,6 @@
 package io.pullbridge.registries;
 
+import io.pullbridge.common.Reference;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -13,8 +14,9 @@ interface RegistryTokenRepository extends JpaRepository<RegistryToken, UUID>, Jp
     @Query("select t from RegistryToken t where t.registryId = ?1 and lower(t.name) = lower(?2)")
     Optional<RegistryToken> findByRegistryIdAndNameIgnoreCase(UUID registryId, String name);
 
-    @Query("select t.id from RegistryToken t where t.registryId = ?1")
-    List<UUID> findIdsByRegistryId(UUID registryId);
+    @Query("select new io.pullbridge.common.Reference('registry-token', t.id, t.name) from RegistryToken t "
+            + "where t.registryId = ?1 order by t.createdAt, t.id")
+    List<Reference> findReferencesByRegistryId(UUID registryId);
 
     /**
      * Tokens whose current password has lived {@code fraction} of its lifetime by {@code now}, and that are not

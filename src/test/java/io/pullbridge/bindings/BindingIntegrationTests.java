@@ -38,6 +38,7 @@ class BindingIntegrationTests {
     Api api;
     UUID registry;
     UUID otherRegistry;
+    String otherRegistryName;
 
     @BeforeEach
     void setUp() {
@@ -45,7 +46,8 @@ class BindingIntegrationTests {
         api = Api.operator(mvc);
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         registry = fixtures.registry("contoso" + suffix);
-        otherRegistry = fixtures.registry("fabrikam" + suffix);
+        otherRegistryName = "fabrikam" + suffix;
+        otherRegistry = fixtures.registry(otherRegistryName);
     }
 
     @Test
@@ -324,14 +326,17 @@ class BindingIntegrationTests {
 
     @Test
     void aRegistryInUseCannotBeDeletedAndTheRefusalNamesTheBinding() throws Exception {
-        UUID aks = fixtures.cluster("aks-" + shortId(), "aks", null);
+        String aksName = shortId();
+        UUID aks = fixtures.cluster("aks-" + aksName, "aks", null);
         String location = api.post("/api/v1/bindings", """
                         {"registryId": "%s", "clusterId": "%s", "method": "kubelet-identity"}""".formatted(otherRegistry, aks))
                 .andExpect(status().isAccepted()).andReturn().getResponse().getHeader("Location");
         String bindingId = location.substring(location.lastIndexOf('/') + 1);
 
         problem(api.delete("/api/v1/registries/" + otherRegistry), 409, "resource-in-use")
-                .andExpect(jsonPath("$.references[*].id", hasItem(bindingId)));
+                .andExpect(jsonPath("$.references[*].id", hasItem(bindingId)))
+                .andExpect(jsonPath("$.references[?(@.id == '" + bindingId + "')].name").value(
+                        hasItem(otherRegistryName + " on aks-" + aksName + " (kubelet-identity)")));
 
         // The binding holds the registry until its delete job has removed it.
         UUID bindingJob = DeleteJobs.accepted(api.delete(location));

@@ -675,16 +675,19 @@ class ServicePrincipalIntegrationTests {
 
     @Test
     void aRegistryThatAPrincipalHoldsARoleOnCannotBeDeleted() throws Exception {
-        UUID first = idOf(settle(operator.post("/api/v1/service-principals",
-                createBody("hold-" + UUID.randomUUID()))));
-        String second = settle(admin.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), null, secret())));
+        String displayName = "hold-" + UUID.randomUUID();
+        UUID first = idOf(settle(operator.post("/api/v1/service-principals", createBody(displayName))));
+        UUID appId = UUID.randomUUID();
+        String second = settle(admin.post("/api/v1/service-principals", adoptBody(appId, null, secret())));
         operator.delete("/api/v1/registries/" + registryId)
                 .andExpect(status().isConflict())
                 .andExpect(content().contentType("application/problem+json"))
                 .andExpect(jsonPath("$.type").value(PROBLEMS + "resource-in-use"))
                 .andExpect(jsonPath("$.references[*].kind", containsInAnyOrder("service-principal", "service-principal")))
                 .andExpect(jsonPath("$.references[*].id", containsInAnyOrder(first.toString(),
-                        idOf(second).toString())));
+                        idOf(second).toString())))
+                // An adopted principal without a display name is named by its application id.
+                .andExpect(jsonPath("$.references[*].name", containsInAnyOrder(displayName, appId.toString())));
         assertThat(jdbc.sql("select count(*) from registries where id = ?").param(registryId)
                 .query(Long.class).single()).isOne();
 

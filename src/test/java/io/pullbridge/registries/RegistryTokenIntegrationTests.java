@@ -446,7 +446,8 @@ class RegistryTokenIntegrationTests {
                 .andExpect(content().contentType("application/problem+json"))
                 .andExpect(jsonPath("$.type").value(PROBLEMS + "resource-in-use"))
                 .andExpect(jsonPath("$.references[*].kind", containsInAnyOrder("registry-token", "registry-token")))
-                .andExpect(jsonPath("$.references[*].id", containsInAnyOrder(first.toString(), second.toString())));
+                .andExpect(jsonPath("$.references[*].id", containsInAnyOrder(first.toString(), second.toString())))
+                .andExpect(jsonPath("$.references[*].name", containsInAnyOrder("keeps-registry-1", "keeps-registry-2")));
         // The tokens hold the registry until their delete jobs have removed them.
         UUID firstJob = DeleteJobs.accepted(operator.delete(tokens + "/" + first));
         UUID secondJob = DeleteJobs.accepted(operator.delete(tokens + "/" + second));
