@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import okhttp3.ConnectionPool;
@@ -41,6 +42,12 @@ final class KubernetesClients implements KubernetesClusters, DisposableBean {
     private final KubernetesProperties properties;
     private final ServerHostPolicy hostPolicy;
     private final Map<UUID, KubernetesClusterApi> clients = new ConcurrentHashMap<>();
+    /*
+     * One pool for every cluster's client: a pool per client kept up to maxIdleConnections open to each cluster, so a
+     * fleet's sweep left thousands of idle connections (and file descriptors) open for keepAlive. Connections are
+     * only reused by the client that made them (their address includes its TLS settings); the pool bounds the sum.
+     */
+    private final ConnectionPool connections;
     private final LongSupplier nanoTime;
     private final AtomicLong nextIdleSweep;
 
@@ -54,6 +61,8 @@ final class KubernetesClients implements KubernetesClusters, DisposableBean {
         this.hostPolicy = hostPolicy;
         this.nanoTime = nanoTime;
         this.nextIdleSweep = new AtomicLong(nanoTime.getAsLong());
+        this.connections = new ConnectionPool(properties.maxIdleConnections(), properties.keepAlive().toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -88,10 +97,16 @@ final class KubernetesClients implements KubernetesClusters, DisposableBean {
         return clients.size();
     }
 
+    /** The idle connections kept to all clusters, for tests. */
+    int idleConnections() {
+        return connections.idleConnectionCount();
+    }
+
     @Override
     public void destroy() {
         clients.values().forEach(KubernetesClients::close);
         clients.clear();
+        connections.evictAll();
     }
 
     private KubernetesClusterApi build(ClusterCredentials credentials) {
@@ -130,8 +145,7 @@ final class KubernetesClients implements KubernetesClusters, DisposableBean {
         dispatcher.setMaxRequests(properties.maxConcurrentCallsPerCluster());
         dispatcher.setMaxRequestsPerHost(properties.maxConcurrentCallsPerCluster());
         OkHttpClient http = api.getHttpClient().newBuilder()
-                .connectionPool(new ConnectionPool(properties.maxIdleConnections(),
-                        properties.keepAlive().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+                .connectionPool(connections)
                 .dispatcher(dispatcher)
                 .socketFactory(new PolicySocketFactory(hostPolicy, credentials.serverHost()))
                 .connectTimeout(properties.connectTimeout())
@@ -195,8 +209,8 @@ final class KubernetesClients implements KubernetesClusters, DisposableBean {
     }
 
     private static void close(KubernetesClusterApi client) {
-        // In-flight calls finish on their connections; idle ones close now, the rest when released.
-        client.http().connectionPool().evictAll();
+        // In-flight calls finish. Its idle connections stay in the shared pool, which no other client reuses, until
+        // keepAlive or the pool's bound closes them.
         client.http().dispatcher().executorService().shutdown();
     }
 }

@@ -18,7 +18,8 @@ import org.springframework.validation.annotation.Validated;
  *                           and {@code qps} caps what is sustained beyond it
  * @param connectTimeout     how long connecting to an API server may take
  * @param callTimeout        how long one call may take in all (connect, send, wait, read)
- * @param maxIdleConnections idle connections kept open to one cluster
+ * @param maxIdleConnections idle connections kept open, to all clusters together (one pool per replica; each
+ *                           cluster's calls reuse only its own connections)
  * @param keepAlive          how long an idle connection is kept
  * @param clientIdleTimeout  a cluster's client (and the credentials in it) is dropped after this long unused
  * @param maxClients         clients kept at most; beyond it the least recently used is dropped (and built again when
@@ -33,7 +34,7 @@ public record KubernetesProperties(
         @DefaultValue("1000") @Min(1) int burst,
         @DefaultValue("PT10S") Duration connectTimeout,
         @DefaultValue("PT30S") Duration callTimeout,
-        @DefaultValue("4") @Min(0) int maxIdleConnections,
+        @DefaultValue("64") @Min(0) int maxIdleConnections,
         @DefaultValue("PT5M") Duration keepAlive,
         @DefaultValue("PT30M") Duration clientIdleTimeout,
         @DefaultValue("5000") @Min(1) int maxClients) {
@@ -41,6 +42,6 @@ public record KubernetesProperties(
     /** The defaults, for tests. */
     static KubernetesProperties defaults() {
         return new KubernetesProperties(8, Duration.ofSeconds(30), 200, 1000, Duration.ofSeconds(10),
-                Duration.ofSeconds(30), 4, Duration.ofMinutes(5), Duration.ofMinutes(30), 5000);
+                Duration.ofSeconds(30), 64, Duration.ofMinutes(5), Duration.ofMinutes(30), 5000);
     }
 }

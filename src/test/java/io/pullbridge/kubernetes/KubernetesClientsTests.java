@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pullbridge.clusters.ClusterApi;
 import io.pullbridge.clusters.ClusterCredentials;
 import io.pullbridge.jobs.JobFailure;
+import io.pullbridge.support.kube.EmulatedCluster;
 import java.net.URI;
 import java.time.Duration;
 import java.util.UUID;
@@ -69,6 +70,28 @@ class KubernetesClientsTests {
         assertThat(clients.cached(oldest.clusterId(), "v1")).isEmpty();
         assertThat(clients.cached(used.clusterId(), "v1")).isPresent();
         assertThat(clients.cached(newest.clusterId(), "v1")).isPresent();
+    }
+
+    @Test
+    void idleConnectionsToAllClustersTogetherStayWithinTheBound() {
+        try (EmulatedCluster first = EmulatedCluster.start("team-a"); EmulatedCluster second = EmulatedCluster.start()) {
+            KubernetesProperties defaults = KubernetesProperties.defaults();
+            KubernetesClients clients = new KubernetesClients(new KubernetesProperties(
+                    defaults.maxConcurrentCallsPerCluster(), defaults.busyWait(), defaults.qps(), defaults.burst(),
+                    defaults.connectTimeout(), defaults.callTimeout(), 1, defaults.keepAlive(),
+                    defaults.clientIdleTimeout(), defaults.maxClients()), KubernetesClusterApiTests.LOOPBACK_ALLOWED);
+            ClusterApi one = clients.connect(KubernetesClusterApiTests.credentials(first, EmulatedCluster.TOKEN));
+            ClusterApi two = clients.connect(KubernetesClusterApiTests.credentials(second, EmulatedCluster.TOKEN));
+
+            assertThat(one.namespaces(null)).isNotEmpty();
+            assertThat(two.namespaces(null)).isNotEmpty();
+
+            assertThat(clients.idleConnections()).as("one pool for both clusters, holding at most one").isEqualTo(1);
+            assertThat(((KubernetesClusterApi) one).http().connectionPool())
+                    .isSameAs(((KubernetesClusterApi) two).http().connectionPool());
+            clients.destroy();
+            assertThat(clients.idleConnections()).isZero();
+        }
     }
 
     /** A call: the server is not there, but the client counts as used. */
