@@ -19,9 +19,7 @@ import com.azure.resourcemanager.resources.fluent.models.GenericResourceInner;
 import io.pullbridge.bindings.ConnectedRegistries;
 import io.pullbridge.common.ArmResourceId;
 import io.pullbridge.common.SecretMask;
-import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.jobs.JobFailure;
-import io.pullbridge.jobs.JobProblem;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -144,10 +142,9 @@ final class AzureConnectedRegistries implements ConnectedRegistries {
                     + "(az acr update --data-endpoint-enabled true)";
         }
         if (why != null) {
-            throw JobFailure.permanent(JobProblem.of(CONNECTED_REGISTRY_UNSUPPORTED,
+            throw JobFailure.permanent(CONNECTED_REGISTRY_UNSUPPORTED,
                     "The registry cannot have connected registries", 409, "Registry " + registry
-                            + " cannot hold connected registry " + connectedRegistry + ": " + why,
-                    FailureClass.PERMANENT), null);
+                            + " cannot hold connected registry " + connectedRegistry + ": " + why);
         }
     }
 

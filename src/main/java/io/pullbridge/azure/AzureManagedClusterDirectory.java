@@ -7,9 +7,7 @@ import com.azure.resourcemanager.containerservice.fluent.models.ManagedClusterIn
 import com.azure.resourcemanager.containerservice.models.UserAssignedIdentity;
 import io.pullbridge.clusters.ManagedClusterDirectory;
 import io.pullbridge.common.ArmResourceId;
-import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.jobs.JobFailure;
-import io.pullbridge.jobs.JobProblem;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.UUID;
@@ -44,8 +42,8 @@ final class AzureManagedClusterDirectory implements ManagedClusterDirectory {
                 () -> managedClusters(id).listClusterUserCredentials(id.resourceGroup(), id.name()));
         if (credentials.kubeconfigs() == null || credentials.kubeconfigs().isEmpty()
                 || credentials.kubeconfigs().get(0).value() == null) {
-            throw JobFailure.permanent(JobProblem.of(AzureFailures.NOT_FOUND, "The Azure resource does not exist",
-                    404, "AKS returned no user kubeconfig for " + id, FailureClass.PERMANENT), null);
+            throw JobFailure.permanent(AzureFailures.NOT_FOUND, "The Azure resource does not exist",
+                    404, "AKS returned no user kubeconfig for " + id);
         }
         return new String(credentials.kubeconfigs().get(0).value(), StandardCharsets.UTF_8);
     }
@@ -68,9 +66,9 @@ final class AzureManagedClusterDirectory implements ManagedClusterDirectory {
                         null, "appId eq '" + clientId.replace("'", "''") + "'", null, null, null, null, Context.NONE).stream()
                         .findFirst().map(principal -> principal.id()).orElse(null));
         if (objectId == null) {
-            throw JobFailure.permanent(JobProblem.of(AzureFailures.NOT_FOUND, "The Azure resource does not exist",
+            throw JobFailure.permanent(AzureFailures.NOT_FOUND, "The Azure resource does not exist",
                     404, "The service principal " + clientId + " of AKS cluster " + id + " is not in the tenant's "
-                            + "directory", FailureClass.PERMANENT), null);
+                            + "directory");
         }
         return new KubeletIdentity(UUID.fromString(objectId), UUID.fromString(clientId), true);
     }

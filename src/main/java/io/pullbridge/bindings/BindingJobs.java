@@ -39,11 +39,6 @@ class BindingJobs implements JobHandler {
     }
 
     @Override
-    public String type() {
-        return APPLY;
-    }
-
-    @Override
     public Set<String> types() {
         return Set.of(APPLY, RECONCILE, VERIFY, ROTATE);
     }

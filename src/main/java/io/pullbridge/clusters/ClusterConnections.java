@@ -3,9 +3,7 @@ package io.pullbridge.clusters;
 import io.pullbridge.common.Phase;
 import io.pullbridge.crypto.EncryptedSecret;
 import io.pullbridge.crypto.SecretCipher;
-import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.jobs.JobFailure;
-import io.pullbridge.jobs.JobProblem;
 import java.util.Objects;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
@@ -100,15 +98,13 @@ public class ClusterConnections {
         } catch (InvalidKubeconfigException e) {
             boolean refusedHost = e.problems().stream().anyMatch(problem -> problem.startsWith("server host "));
             String slug = refusedHost ? ClusterProblems.SERVER_REFUSED : ClusterProblems.KUBECONFIG_INVALID;
-            throw JobFailure.permanent(JobProblem.of(slug, refusedHost ? "The cluster's API server is refused"
+            throw JobFailure.permanent(slug, refusedHost ? "The cluster's API server is refused"
                             : "The cluster's kubeconfig cannot be used", 422,
-                    what + " cannot be used: " + e.getMessage() + (refusedHost ? "" : hint), FailureClass.PERMANENT),
-                    null);
+                    what + " cannot be used: " + e.getMessage() + (refusedHost ? "" : hint));
         }
     }
 
     private static JobFailure unavailable(String detail) {
-        return JobFailure.permanent(JobProblem.of("cluster-unavailable", "The cluster cannot be used", 409, detail,
-                FailureClass.PERMANENT), null);
+        return JobFailure.permanent("cluster-unavailable", "The cluster cannot be used", 409, detail);
     }
 }

@@ -3,11 +3,9 @@ package io.pullbridge.clusters;
 import io.pullbridge.common.ArmResourceId;
 import io.pullbridge.common.Phase;
 import io.pullbridge.common.ResourceKinds;
-import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.jobs.JobContext;
 import io.pullbridge.jobs.JobFailure;
 import io.pullbridge.jobs.JobHandler;
-import io.pullbridge.jobs.JobProblem;
 import io.pullbridge.jobs.JobRequest;
 import io.pullbridge.jobs.JobResult;
 import io.pullbridge.jobs.ReconcileSource;
@@ -54,11 +52,6 @@ class ClusterJobs implements JobHandler, ReconcileSource {
         this.properties = properties;
         this.tx = tx;
         this.clock = clock;
-    }
-
-    @Override
-    public String type() {
-        return CONNECT;
     }
 
     @Override
@@ -177,9 +170,9 @@ class ClusterJobs implements JobHandler, ReconcileSource {
     private static JobFailure notInAzure(String resourceId, ArmResourceId.ResourceType type, String what,
                                          String role) {
         ArmResourceId id = ArmResourceId.parse(resourceId, type);
-        return JobFailure.permanent(JobProblem.of("azure-cluster-not-found", "The cluster does not exist in Azure", 404,
+        return JobFailure.permanent("azure-cluster-not-found", "The cluster does not exist in Azure", 404,
                 "No " + what + " " + id.name() + " in resource group " + id.resourceGroup() + " of subscription "
                         + id.subscriptionId() + ", or PullBridge's identity may not read it (it needs " + role
-                        + " on the cluster); check the resource id, then retry the job", FailureClass.PERMANENT), null);
+                        + " on the cluster); check the resource id, then retry the job");
     }
 }

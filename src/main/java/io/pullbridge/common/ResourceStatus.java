@@ -77,45 +77,60 @@ public class ResourceStatus {
         this.jobId = jobId;
     }
 
-    /**
-     * Follows the resource's latest job: running work is {@code Provisioning}, success is {@code Ready}, failure
-     * {@code Failed}; a resource being deleted stays {@code Deleting} whatever its delete job does, with the job's
-     * outcome in the message. A successful job leaves the resource {@code Degraded} while {@link #degraded()}.
-     *
-     * @param jobState {@code queued}, {@code running}, {@code succeeded}, {@code failed} or {@code cancelled}
-     * @param message  what the job said (a failure's detail, a wait's reason), or null
+    /*
+     * The job* methods make the status follow the resource's latest job: running work is Provisioning, success is
+     * Ready (or Degraded while degraded()), failure Failed; a resource being deleted stays Deleting whatever its
+     * delete job does, with the job's outcome in the message.
      */
-    public void followJob(UUID jobId, String jobState, String message, Instant now) {
+
+    /** Its latest job runs. */
+    public void jobRunning(UUID jobId, Instant now) {
+        follow(jobId, now);
+        if (phase != Phase.Deleting) {
+            phase = Phase.Provisioning;
+        }
+        this.message = phase == Phase.Deleting ? "Removing what PullBridge created" : "PullBridge is working on it";
+    }
+
+    /** Its latest job succeeded, saying {@code message}. */
+    public void jobSucceeded(UUID jobId, String message, Instant now) {
+        follow(jobId, now);
+        if (phase != Phase.Deleting) {
+            phase = degraded() ? Phase.Degraded : Phase.Ready;
+        }
+        this.message = message;
+    }
+
+    /** Its latest job failed for good, for the reason {@code message}. */
+    public void jobFailed(UUID jobId, String message, Instant now) {
+        follow(jobId, now);
+        boolean deleting = phase == Phase.Deleting;
+        if (!deleting) {
+            phase = Phase.Failed;
+        }
+        this.message = (deleting ? "Delete failed: " : "") + message;
+    }
+
+    /** Its latest job was cancelled. */
+    public void jobCancelled(UUID jobId, Instant now) {
+        follow(jobId, now);
+        if (phase == Phase.Provisioning) {
+            phase = Phase.Pending;
+        }
+        this.message = phase == Phase.Deleting ? "Delete cancelled; delete again to retry" : "The job was cancelled";
+    }
+
+    /** Its latest job is queued again (a retry, a wait); {@code message} says why, or is null to keep the message. */
+    public void jobQueued(UUID jobId, String message, Instant now) {
+        follow(jobId, now);
+        if (message != null) {
+            this.message = "Waiting: " + message;
+        }
+    }
+
+    private void follow(UUID jobId, Instant now) {
         this.jobId = jobId;
         this.observedAt = now;
-        boolean deleting = phase == Phase.Deleting;
-        switch (jobState) {
-            case "running" -> {
-                if (!deleting) {
-                    phase = Phase.Provisioning;
-                }
-                this.message = deleting ? "Removing what PullBridge created" : "PullBridge is working on it";
-            }
-            case "succeeded" -> {
-                if (!deleting) {
-                    phase = degraded() ? Phase.Degraded : Phase.Ready;
-                }
-                this.message = message;
-            }
-            case "failed" -> {
-                if (!deleting) {
-                    phase = Phase.Failed;
-                }
-                this.message = (deleting ? "Delete failed: " : "") + message;
-            }
-            case "cancelled" -> {
-                if (phase == Phase.Provisioning) {
-                    phase = Phase.Pending;
-                }
-                this.message = deleting ? "Delete cancelled; delete again to retry" : "The job was cancelled";
-            }
-            default -> this.message = message == null ? this.message : "Waiting: " + message;
-        }
     }
 
     /**

@@ -98,6 +98,9 @@ class JobRunner {
             }
             return outcome;
         });
+        if (claimed.outcome() == JobStore.Claim.CANCELLED) {
+            JobLog.finished(claimed.job(), JobState.CANCELLED, null, claimed.job().attempts(), claimedAt);
+        }
         JobStore.Snapshot job = claimed.job();
         switch (claimed.outcome()) {
             case BUSY:
@@ -124,12 +127,18 @@ class JobRunner {
             metrics.lost(job.type());
             return (complete, operations) -> { };
         } catch (JobContext.Cancelled e) {
-            tx.executeWithoutResult(status -> {
-                if (store.cancelRunning(jobId, token, clock.instant())) {
+            Instant now = clock.instant();
+            boolean cancelled = Boolean.TRUE.equals(tx.execute(status -> {
+                boolean done = store.cancelRunning(jobId, token, now);
+                if (done) {
                     events.ended(job, JobState.CANCELLED, null, "cancelled at a step boundary");
                 }
-            });
-            metrics.finished(job.type(), JobState.CANCELLED, claimedAt, clock.instant());
+                return done;
+            }));
+            if (cancelled) {
+                JobLog.finished(job, JobState.CANCELLED, null, job.attempts() + 1, now);
+            }
+            metrics.finished(job.type(), JobState.CANCELLED, claimedAt, now);
             return remove();
         } catch (JobContext.ShuttingDown e) {
             tx.executeWithoutResult(status -> {
@@ -182,6 +191,9 @@ class JobRunner {
             return done;
         }));
         metrics.retried(job.type());
+        if (requeued) {
+            JobLog.attemptFailed(job, job.attempts() + 1, problem, Duration.between(now, next));
+        }
         return requeued ? reschedule(next) : (complete, operations) -> { };
     }
 
@@ -219,6 +231,11 @@ class JobRunner {
             log.warn("Job {} was taken over by another runner before it could record {}", job.id(), state.value());
             return (complete, operations) -> { };
         }
+        int attempt = job.attempts() + 1;
+        if (state == JobState.FAILED) {
+            JobLog.attemptFailed(job, attempt, problem, null);
+        }
+        JobLog.finished(job, state, problem, attempt, now);
         metrics.finished(job.type(), state, claimedAt, now);
         return remove();
     }

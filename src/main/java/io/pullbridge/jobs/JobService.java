@@ -119,6 +119,7 @@ public class JobService {
                     log.debug("Execution of cancelled job {} could not be removed: {}", id, pickedMeanwhile.toString());
                 }
                 events.ended(job, JobState.CANCELLED, null, "cancelled before it started");
+                JobLog.finished(job, JobState.CANCELLED, null, job.attempts(), now);
             }
             case REQUESTED -> { }
             case NOT_FOUND -> throw ApiException.notFound("job", id);

@@ -8,15 +8,16 @@ import io.pullbridge.clusters.ClusterCredentials;
 import io.pullbridge.clusters.ClusterProblems;
 import io.pullbridge.clusters.KubernetesClusters;
 import io.pullbridge.clusters.ServerHostPolicy;
-import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.jobs.JobFailure;
-import io.pullbridge.jobs.JobProblem;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
@@ -27,7 +28,9 @@ import org.springframework.beans.factory.DisposableBean;
 
 /**
  * One client per cluster, kept while the cluster's credentials keep their version and dropped when the server refuses
- * them (401), is not trusted, or the client goes unused for {@code pullbridge.kubernetes.client-idle-timeout}. Each
+ * them (401), is not trusted, or the client goes unused for {@code pullbridge.kubernetes.client-idle-timeout} (looked
+ * for at most every tenth of it, whenever a client is asked for). At most {@code pullbridge.kubernetes.max-clients}
+ * are kept: beyond, the least recently used goes. Each
  * client has its own bounded connection pool, timeouts, a bound on calls in flight and a rate limit
  * ({@link KubernetesProperties}), and connects only to addresses {@link ServerHostPolicy} accepts.
  */
@@ -38,14 +41,24 @@ final class KubernetesClients implements KubernetesClusters, DisposableBean {
     private final KubernetesProperties properties;
     private final ServerHostPolicy hostPolicy;
     private final Map<UUID, KubernetesClusterApi> clients = new ConcurrentHashMap<>();
+    private final LongSupplier nanoTime;
+    private final AtomicLong nextIdleSweep;
 
     KubernetesClients(KubernetesProperties properties, ServerHostPolicy hostPolicy) {
+        this(properties, hostPolicy, System::nanoTime);
+    }
+
+    /** @param nanoTime the monotonic clock clients' last use is measured on, as {@link System#nanoTime()} */
+    KubernetesClients(KubernetesProperties properties, ServerHostPolicy hostPolicy, LongSupplier nanoTime) {
         this.properties = properties;
         this.hostPolicy = hostPolicy;
+        this.nanoTime = nanoTime;
+        this.nextIdleSweep = new AtomicLong(nanoTime.getAsLong());
     }
 
     @Override
     public Optional<ClusterApi> cached(UUID clusterId, String version) {
+        dropIdle();
         KubernetesClusterApi client = clients.get(clusterId);
         return client != null && client.version().equals(version) ? Optional.of(client) : Optional.empty();
     }
@@ -58,6 +71,7 @@ final class KubernetesClients implements KubernetesClusters, DisposableBean {
         if (previous != null) {
             close(previous);
         }
+        dropLeastRecentlyUsed();
         return built;
     }
 
@@ -85,9 +99,8 @@ final class KubernetesClients implements KubernetesClusters, DisposableBean {
         try {
             hostPolicy.check(credentials.serverHost());
         } catch (IllegalArgumentException refused) {
-            throw JobFailure.permanent(JobProblem.of(ClusterProblems.SERVER_REFUSED, "The cluster's API server is "
-                    + "refused", 403, "PullBridge refused to connect to " + server + ": " + refused.getMessage(),
-                    FailureClass.PERMANENT), null);
+            throw JobFailure.permanent(ClusterProblems.SERVER_REFUSED, "The cluster's API server is "
+                    + "refused", 403, "PullBridge refused to connect to " + server + ": " + refused.getMessage());
         }
         ApiClient api;
         try {
@@ -109,9 +122,9 @@ final class KubernetesClients implements KubernetesClusters, DisposableBean {
         } catch (RuntimeException e) {
             // Never the exception's message: it may quote what could not be parsed.
             log.warn("Cannot build a client for cluster {}: {}", credentials.clusterId(), e.getClass().getName());
-            throw JobFailure.permanent(JobProblem.of(ClusterProblems.KUBECONFIG_INVALID, "The cluster's kubeconfig "
+            throw JobFailure.permanent(ClusterProblems.KUBECONFIG_INVALID, "The cluster's kubeconfig "
                     + "cannot be used", 422, "The kubeconfig's certificate-authority-data, client certificate or "
-                    + "client key cannot be read (they must be PEM, base64-encoded)", FailureClass.PERMANENT), null);
+                    + "client key cannot be read (they must be PEM, base64-encoded)");
         }
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(properties.maxConcurrentCallsPerCluster());
@@ -132,7 +145,7 @@ final class KubernetesClients implements KubernetesClusters, DisposableBean {
         CallGuard guard = new CallGuard(properties.maxConcurrentCallsPerCluster(), properties.busyWait(),
                 TokenBucket.of(properties.qps(), properties.burst()));
         return new KubernetesClusterApi(credentials.clusterId(), credentials.version(), base, http,
-                authorization(credentials.credential()), guard, this::refused);
+                authorization(credentials.credential()), guard, this::refused, nanoTime);
     }
 
     private static String authorization(ClusterCredentials.Credential credential) {
@@ -153,9 +166,14 @@ final class KubernetesClients implements KubernetesClusters, DisposableBean {
         }
     }
 
+    /** Drops the clients unused for the idle timeout; a sweep over all of them at most every tenth of it. */
     private void dropIdle() {
         long idle = properties.clientIdleTimeout().toNanos();
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
+        long due = nextIdleSweep.get();
+        if (now - due < 0 || !nextIdleSweep.compareAndSet(due, now + Math.max(1, idle / 10))) {
+            return;
+        }
         clients.values().removeIf(client -> {
             boolean drop = now - client.lastUsed() > idle;
             if (drop) {
@@ -163,6 +181,17 @@ final class KubernetesClients implements KubernetesClusters, DisposableBean {
             }
             return drop;
         });
+    }
+
+    private void dropLeastRecentlyUsed() {
+        while (clients.size() > properties.maxClients()) {
+            clients.values().stream().min(Comparator.comparingLong(KubernetesClusterApi::lastUsed))
+                    .ifPresent(oldest -> {
+                        if (clients.remove(oldest.clusterId(), oldest)) {
+                            close(oldest);
+                        }
+                    });
+        }
     }
 
     private static void close(KubernetesClusterApi client) {

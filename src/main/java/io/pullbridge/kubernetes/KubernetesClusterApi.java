@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -46,14 +47,16 @@ final class KubernetesClusterApi implements ClusterApi {
     private final String authorization;
     private final CallGuard guard;
     private final Consumer<KubernetesClusterApi> refused;
-    private volatile long lastUsed = System.nanoTime();
+    private final LongSupplier nanoTime;
+    private volatile long lastUsed;
 
     /**
      * @param authorization the {@code Authorization} header value, or null (client certificate or anonymous)
      * @param refused       told when the server refused the credentials or was not trusted, to drop this client
+     * @param nanoTime      the monotonic clock its last use is read from, as {@link System#nanoTime()}
      */
     KubernetesClusterApi(UUID clusterId, String version, HttpUrl base, OkHttpClient http, String authorization,
-                         CallGuard guard, Consumer<KubernetesClusterApi> refused) {
+                         CallGuard guard, Consumer<KubernetesClusterApi> refused, LongSupplier nanoTime) {
         this.clusterId = clusterId;
         this.version = version;
         this.base = base;
@@ -62,6 +65,8 @@ final class KubernetesClusterApi implements ClusterApi {
         this.authorization = authorization;
         this.guard = guard;
         this.refused = refused;
+        this.nanoTime = nanoTime;
+        this.lastUsed = nanoTime.getAsLong();
     }
 
     @Override
@@ -282,7 +287,7 @@ final class KubernetesClusterApi implements ClusterApi {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        lastUsed = System.nanoTime();
+        lastUsed = nanoTime.getAsLong();
         try {
             return guard.call(action, () -> {
                 try (Response response = http.newCall(request.build()).execute()) {

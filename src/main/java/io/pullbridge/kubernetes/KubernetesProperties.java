@@ -21,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxIdleConnections idle connections kept open to one cluster
  * @param keepAlive          how long an idle connection is kept
  * @param clientIdleTimeout  a cluster's client (and the credentials in it) is dropped after this long unused
+ * @param maxClients         clients kept at most; beyond it the least recently used is dropped (and built again when
+ *                           its cluster is next called). Above the fleet's size, so a reconcile pass reuses them all
  */
 @Validated
 @ConfigurationProperties("pullbridge.kubernetes")
@@ -33,11 +35,12 @@ public record KubernetesProperties(
         @DefaultValue("PT30S") Duration callTimeout,
         @DefaultValue("4") @Min(0) int maxIdleConnections,
         @DefaultValue("PT5M") Duration keepAlive,
-        @DefaultValue("PT30M") Duration clientIdleTimeout) {
+        @DefaultValue("PT30M") Duration clientIdleTimeout,
+        @DefaultValue("5000") @Min(1) int maxClients) {
 
     /** The defaults, for tests. */
     static KubernetesProperties defaults() {
         return new KubernetesProperties(8, Duration.ofSeconds(30), 200, 1000, Duration.ofSeconds(10),
-                Duration.ofSeconds(30), 4, Duration.ofMinutes(5), Duration.ofMinutes(30));
+                Duration.ofSeconds(30), 4, Duration.ofMinutes(5), Duration.ofMinutes(30), 5000);
     }
 }

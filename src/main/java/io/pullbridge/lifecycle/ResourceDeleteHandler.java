@@ -4,11 +4,9 @@ import io.pullbridge.audit.AuditLog;
 import io.pullbridge.common.Reference;
 import io.pullbridge.common.ResourceEntity;
 import io.pullbridge.common.ResourceReferences;
-import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.jobs.JobContext;
 import io.pullbridge.jobs.JobFailure;
 import io.pullbridge.jobs.JobHandler;
-import io.pullbridge.jobs.JobProblem;
 import io.pullbridge.jobs.JobResult;
 import java.util.List;
 import java.util.Map;
@@ -37,11 +35,6 @@ class ResourceDeleteHandler implements JobHandler {
     }
 
     @Override
-    public String type() {
-        return "resource.delete";
-    }
-
-    @Override
     public Set<String> types() {
         return kinds.keySet().stream().map(ResourceLifecycle::deleteType).collect(Collectors.toSet());
     }
@@ -55,10 +48,9 @@ class ResourceDeleteHandler implements JobHandler {
                     .flatMap(source -> source.referencesTo(context.targetKind(), id).stream())
                     .toList();
             if (!blockers.isEmpty()) {
-                throw JobFailure.permanent(JobProblem.of("resource-in-use", "The resource is in use", 409,
+                throw JobFailure.permanent("resource-in-use", "The resource is in use", 409,
                         "Still used by " + blockers.stream().map(b -> b.kind() + " " + b.id())
-                                .collect(Collectors.joining(", ")) + "; remove them, then retry this job",
-                        FailureClass.PERMANENT), null);
+                                .collect(Collectors.joining(", ")) + "; remove them, then retry this job");
             }
             return null;
         });

@@ -5,6 +5,7 @@ import io.pullbridge.common.Phase;
 import io.pullbridge.common.Reference;
 import io.pullbridge.common.ResourceEntity;
 import io.pullbridge.common.ResourceReferences;
+import io.pullbridge.common.ResourceStatus;
 import io.pullbridge.jobs.JobRef;
 import io.pullbridge.jobs.JobRequest;
 import io.pullbridge.jobs.JobService;
@@ -12,6 +13,7 @@ import io.pullbridge.jobs.JobStateChanged;
 import io.pullbridge.web.ApiException;
 import io.pullbridge.web.ETags;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -97,8 +99,18 @@ public class ResourceLifecycle {
                 // (its create, say) must not show as the resource's latest.
                 .filter(resource -> resource.getStatus().phase() != Phase.Deleting
                         || event.jobId().equals(resource.getStatus().jobId()))
-                .ifPresent(resource ->
-                        resource.getStatus().followJob(event.jobId(), event.state().value(), message, clock.instant()));
+                .ifPresent(resource -> follow(resource.getStatus(), event, message, clock.instant()));
+    }
+
+    private static void follow(ResourceStatus status, JobStateChanged event, String message, Instant now) {
+        UUID job = event.jobId();
+        switch (event.state()) {
+            case QUEUED -> status.jobQueued(job, message, now);
+            case RUNNING -> status.jobRunning(job, now);
+            case SUCCEEDED -> status.jobSucceeded(job, message, now);
+            case FAILED -> status.jobFailed(job, message, now);
+            case CANCELLED -> status.jobCancelled(job, now);
+        }
     }
 
     /** @throws io.pullbridge.web.ApiException 409 when other resources use this one, naming them */

@@ -4,17 +4,16 @@ import io.pullbridge.crypto.CryptoProperties;
 import io.pullbridge.crypto.MasterKeys;
 import io.pullbridge.crypto.SecretCipher;
 import io.pullbridge.crypto.StoredSecrets;
-import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.jobs.JobContext;
 import io.pullbridge.jobs.JobFailure;
 import io.pullbridge.jobs.JobHandler;
-import io.pullbridge.jobs.JobProblem;
 import io.pullbridge.jobs.JobResult;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
@@ -48,8 +47,8 @@ class MasterKeyReencryption implements JobHandler {
     }
 
     @Override
-    public String type() {
-        return TYPE;
+    public Set<String> types() {
+        return Set.of(TYPE);
     }
 
     @Override
@@ -57,11 +56,10 @@ class MasterKeyReencryption implements JobHandler {
         String current = keys.currentKeyId();
         String asked = context.data().get(KEY_ID);
         if (asked != null && !asked.equals(current)) {
-            throw JobFailure.permanent(JobProblem.of("master-key-mismatch", "This replica has another master key",
+            throw JobFailure.permanent("master-key-mismatch", "This replica has another master key",
                     409, "The re-encryption was asked for under key " + asked + ", but the replica that ran it has "
                             + current + " as its master key. Give every replica the same pullbridge.security.master-key"
-                            + " (keeping the old one under previous-keys), then ask again", FailureClass.PERMANENT),
-                    null);
+                            + " (keeping the old one under previous-keys), then ask again");
         }
         Map<String, Integer> moved = new LinkedHashMap<>();
         for (StoredSecrets stored : secrets) {
@@ -99,12 +97,11 @@ class MasterKeyReencryption implements JobHandler {
                 }
             }
             if (!left.isEmpty()) {
-                throw JobFailure.permanent(JobProblem.of("master-key-still-in-use", "Secrets were written under "
+                throw JobFailure.permanent("master-key-still-in-use", "Secrets were written under "
                                 + "another key meanwhile", 409, "While this job ran, secrets were stored under a key "
                                 + "other than " + current + " (" + describe(left) + "): a replica still encrypts with "
                                 + "an older master key. Give every replica " + current + " as its master key, then "
-                                + "retry this job; the older keys stay needed until it succeeds",
-                        FailureClass.PERMANENT), null);
+                                + "retry this job; the older keys stay needed until it succeeds");
             }
             retired.addAll(keys.retireOtherCanaries());
             return "every secret is under " + current + (retired.isEmpty() ? "" : "; nothing is encrypted under "
@@ -123,10 +120,10 @@ class MasterKeyReencryption implements JobHandler {
                 stored.replace(secret.rowId(), cipher.reencrypt(secret.secret(), secret.context()));
             } catch (IllegalStateException e) {
                 // The cipher's message names the key id and the row's context, never the secret.
-                throw JobFailure.permanent(JobProblem.of("master-key-reencryption-failed", "A stored secret could "
+                throw JobFailure.permanent("master-key-reencryption-failed", "A stored secret could "
                         + "not be decrypted", 422, stored.kind() + " of row " + secret.rowId() + ": "
                         + e.getMessage() + ". Configure the key it names under pullbridge.security.previous-keys, "
-                        + "then retry this job", FailureClass.PERMANENT), null);
+                        + "then retry this job");
             }
         }
         return batch.size();

@@ -86,11 +86,6 @@ class ServicePrincipalJobs implements JobHandler {
     }
 
     @Override
-    public String type() {
-        return CREATE;
-    }
-
-    @Override
     public Set<String> types() {
         return Set.of(CREATE, ADOPT, GRANTS);
     }
@@ -172,13 +167,12 @@ class ServicePrincipalJobs implements JobHandler {
             applicationMadeNow = true;
             context.step("check-display-name", () -> {
                 if (directory.applicationExists(name)) {
-                    throw JobFailure.permanent(JobProblem.of("service-principal-name-taken",
+                    throw JobFailure.permanent("service-principal-name-taken",
                             "The display name is taken in the tenant", 409, "An application named '" + name
                                     + "' already exists in tenant " + tenant + ", and display names "
                                     + "must be unique, as 'az ad sp create-for-rbac' requires. To give PullBridge that "
                                     + "principal, delete this one and register it with mode adopt (its appId or "
-                                    + "objectId, and its password); or create one with another display name.",
-                            FailureClass.PERMANENT), null);
+                                    + "objectId, and its password); or create one with another display name.");
                 }
                 return "no application is named '" + name + "' in tenant " + tenant;
             });
@@ -253,9 +247,9 @@ class ServicePrincipalJobs implements JobHandler {
         String fingerprint = principal.getCredentialFingerprint();
         context.step("prove-password", () -> {
             if (!principal.hasCredential()) {
-                throw JobFailure.permanent(JobProblem.of(EntraDirectory.PASSWORD_REJECTED, "No password to prove",
+                throw JobFailure.permanent(EntraDirectory.PASSWORD_REJECTED, "No password to prove",
                         422, "The adopted principal has no password stored; delete it and adopt it again with its "
-                                + "client secret", FailureClass.PERMANENT), null);
+                                + "client secret");
             }
             String password = cipher.decrypt(principal.getCredential(), principal.credentialContext());
             context.protect(password);
@@ -305,21 +299,21 @@ class ServicePrincipalJobs implements JobHandler {
                     ? directory.findByAppId(appId).orElseThrow(() -> notInEntra("appId " + appId))
                     : directory.findByObjectId(objectId).orElseThrow(() -> notInEntra("objectId " + objectId));
             if (objectId != null && !objectId.equals(found.servicePrincipalObjectId())) {
-                throw JobFailure.permanent(JobProblem.of("service-principal-ids-mismatch",
+                throw JobFailure.permanent("service-principal-ids-mismatch",
                         "appId and objectId name different principals", 422, "The service principal of appId " + appId
                                 + " has objectId " + found.servicePrincipalObjectId() + ", not " + objectId
                                 + "; delete this principal and adopt it again with the right objectId (or only one "
-                                + "of the two)", FailureClass.PERMANENT), null);
+                                + "of the two)");
             }
             Optional<ServicePrincipal> known = repository.findByTenantIdAndAppId(principal.getTenantId(), found.appId())
                     .or(() -> repository.findByTenantIdAndObjectId(principal.getTenantId(),
                             found.servicePrincipalObjectId()))
                     .filter(other -> !other.getId().equals(id));
             if (known.isPresent()) {
-                throw JobFailure.permanent(JobProblem.of("service-principal-already-known",
+                throw JobFailure.permanent("service-principal-already-known",
                         "PullBridge already knows this principal", 409, "The service principal with appId "
                                 + found.appId() + " is already known to PullBridge as " + known.get().getId()
-                                + "; delete this one and change the grants there", FailureClass.PERMANENT), null);
+                                + "; delete this one and change the grants there");
             }
             records.update(context, id, p -> p.recordLookup(found.appId(), found.servicePrincipalObjectId(),
                     found.applicationObjectId(), found.displayName(), clock.instant()));
@@ -570,9 +564,9 @@ class ServicePrincipalJobs implements JobHandler {
     }
 
     private static JobFailure registryNotKnown(ServicePrincipalGrant grant) {
-        return JobFailure.permanent(JobProblem.of("registry-not-found", "The registry is not known to PullBridge", 404,
+        return JobFailure.permanent("registry-not-found", "The registry is not known to PullBridge", 404,
                 "The grant names registry " + grant.getRegistryId() + ", which PullBridge does not know (any more); "
-                        + "remove the grant with PATCH", FailureClass.PERMANENT), null);
+                        + "remove the grant with PATCH");
     }
 
     /** ARM's 404 at the registry's scope: the registry itself is gone from Azure. */
@@ -587,10 +581,9 @@ class ServicePrincipalJobs implements JobHandler {
     }
 
     private static JobFailure notInEntra(String what) {
-        return JobFailure.permanent(JobProblem.of("service-principal-not-found",
+        return JobFailure.permanent("service-principal-not-found",
                 "The service principal does not exist in Entra ID", 404, "Entra ID has no service principal with "
                         + what + " in the tenant PullBridge signs in to; check the id (the enterprise application's "
-                        + "object id, not the app registration's), then delete this principal and adopt it again",
-                FailureClass.PERMANENT), null);
+                        + "object id, not the app registration's), then delete this principal and adopt it again");
     }
 }

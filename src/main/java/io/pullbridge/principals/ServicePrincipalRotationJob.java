@@ -71,8 +71,8 @@ class ServicePrincipalRotationJob implements JobHandler {
     }
 
     @Override
-    public String type() {
-        return ROTATE;
+    public Set<String> types() {
+        return Set.of(ROTATE);
     }
 
     @Override

@@ -4,11 +4,9 @@ import io.pullbridge.audit.AuditLog;
 import io.pullbridge.common.ArmResourceId;
 import io.pullbridge.common.Phase;
 import io.pullbridge.common.ResourceKinds;
-import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.jobs.JobContext;
 import io.pullbridge.jobs.JobFailure;
 import io.pullbridge.jobs.JobHandler;
-import io.pullbridge.jobs.JobProblem;
 import io.pullbridge.jobs.JobResult;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -42,11 +40,6 @@ class RegistryJobs implements JobHandler {
         this.directory = directory;
         this.audit = audit;
         this.clock = clock;
-    }
-
-    @Override
-    public String type() {
-        return CREATE;
     }
 
     @Override
@@ -121,9 +114,9 @@ class RegistryJobs implements JobHandler {
 
     private static JobFailure notFound(String resourceId) {
         ArmResourceId id = ArmResourceId.parse(resourceId, ArmResourceId.ResourceType.CONTAINER_REGISTRY);
-        return JobFailure.permanent(JobProblem.of("azure-registry-not-found", "The registry does not exist", 404,
+        return JobFailure.permanent("azure-registry-not-found", "The registry does not exist", 404,
                 "No registry " + id.name() + " in resource group " + id.resourceGroup() + " of subscription "
                         + id.subscriptionId() + ", or PullBridge's identity may not read it (it needs Reader on the "
-                        + "registry); check the resource id, then retry the job", FailureClass.PERMANENT), null);
+                        + "registry); check the resource id, then retry the job");
     }
 }

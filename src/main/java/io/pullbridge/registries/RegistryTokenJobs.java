@@ -7,11 +7,9 @@ import io.pullbridge.common.Phase;
 import io.pullbridge.common.Reference;
 import io.pullbridge.common.ResourceKinds;
 import io.pullbridge.crypto.SecretCipher;
-import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.jobs.JobContext;
 import io.pullbridge.jobs.JobFailure;
 import io.pullbridge.jobs.JobHandler;
-import io.pullbridge.jobs.JobProblem;
 import io.pullbridge.jobs.JobResult;
 import io.pullbridge.registries.RegistryTokenStore.GeneratedPassword;
 import io.pullbridge.registries.RegistryTokenStore.PasswordSlot;
@@ -81,11 +79,6 @@ class RegistryTokenJobs implements JobHandler {
     }
 
     @Override
-    public String type() {
-        return CREATE;
-    }
-
-    @Override
     public Set<String> types() {
         return Set.of(CREATE, UPDATE, ROTATE);
     }
@@ -148,10 +141,9 @@ class RegistryTokenJobs implements JobHandler {
 
     private JobResult rotate(JobContext context, Target token) throws Exception {
         if (!token.hasCredential()) {
-            throw JobFailure.permanent(JobProblem.of("registry-token-without-password",
+            throw JobFailure.permanent("registry-token-without-password",
                     "The token has no password to rotate", 409, "Token " + token.name() + " has no password yet: its "
-                            + "create job has not generated one; retry that job, then rotate", FailureClass.PERMANENT),
-                    null);
+                            + "create job has not generated one; retry that job, then rotate");
         }
         AtomicReference<Target> current = new AtomicReference<>(token);
         if (token.retiring() == null) {
@@ -196,13 +188,13 @@ class RegistryTokenJobs implements JobHandler {
             Duration timeout = properties.tokenRotation().switchTimeout();
             Instant began = rotating.rotationStartedAt() != null ? rotating.rotationStartedAt() : clock.instant();
             if (!clock.instant().isBefore(began.plus(timeout))) {
-                throw JobFailure.permanent(JobProblem.of("credential-users-not-switched",
+                throw JobFailure.permanent("credential-users-not-switched",
                         "Users of the credential still hold the previous password", 409,
                         summary(waiting) + " after " + timeout + "; the previous password ("
                                 + RegistryToken.slotName(rotating.retiring()) + ") keeps working and the new one ("
                                 + RegistryToken.slotName(rotating.slot()) + ") is current. Once they hold the new "
                                 + "one, ask for the rotation again: it waits again, without generating another "
-                                + "password", FailureClass.PERMANENT), null);
+                                + "password");
             }
             return summary(waiting);
         });

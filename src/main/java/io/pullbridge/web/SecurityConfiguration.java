@@ -22,6 +22,8 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.AndRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -42,6 +44,11 @@ class SecurityConfiguration {
 
     static final String PROMETHEUS = "/actuator/prometheus";
 
+    private static final String[] ACCESS_PAGE = {"/ui/access", "/ui/access.html", "/ui/access.js", "/ui/access.css"};
+    // Only its own script, style and API: a name that slipped through as markup could neither run nor send anything.
+    private static final String ACCESS_PAGE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+            + "connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
     /**
      * @param audience not used here: asking for it makes the filter chain, and so the service, refuse to exist
      *                 without an audience check
@@ -59,6 +66,9 @@ class SecurityConfiguration {
         http
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .headers(headers -> headers.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
+                        PathPatternRequestMatcher.withDefaults().matcher("/ui/**"),
+                        new StaticHeadersWriter("Content-Security-Policy", ACCESS_PAGE_POLICY))))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
                         // Scraped without a token on the management port, which only the cluster reaches; never
@@ -69,6 +79,8 @@ class SecurityConfiguration {
                         .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html",
                                 "/swagger-ui/**").permitAll()
                         .requestMatchers("/error").permitAll()
+                        // The access page holds no data: its script reads the API with the token pasted into it.
+                        .requestMatchers(HttpMethod.GET, ACCESS_PAGE).permitAll()
                         .requestMatchers("/api/v1/audit-events", "/api/v1/audit-events/**").hasRole(ADMIN)
                         .requestMatchers(HttpMethod.GET, "/api/**").hasRole(READER)
                         .requestMatchers(HttpMethod.HEAD, "/api/**").hasRole(READER)

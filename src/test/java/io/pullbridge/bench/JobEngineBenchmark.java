@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -183,8 +184,8 @@ class JobEngineBenchmark {
         JobHandler noOpHandler() {
             return new JobHandler() {
                 @Override
-                public String type() {
-                    return "bench.noop";
+                public Set<String> types() {
+                    return Set.of("bench.noop");
                 }
 
                 @Override

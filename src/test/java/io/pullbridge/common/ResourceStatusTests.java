@@ -2,9 +2,12 @@ package io.pullbridge.common;
 
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,7 +22,7 @@ class ResourceStatusTests {
     void aRunningJobMakesTheResourceProvisioning() {
         ResourceStatus status = ResourceStatus.pending("Waiting for PullBridge");
 
-        status.followJob(job, "running", null, NOW);
+        status.jobRunning(job, NOW);
 
         assertThat(status.phase()).isEqualTo(Phase.Provisioning);
         assertThat(status.message()).isEqualTo("PullBridge is working on it");
@@ -32,11 +35,11 @@ class ResourceStatusTests {
         ResourceStatus status = ResourceStatus.pending("Waiting for PullBridge");
         status.setCondition(new Condition(ResourceStatus.DEGRADED, "True", "SecretConflict", "1 namespace", NOW));
 
-        status.followJob(job, "succeeded", "written to 9 of 10 namespaces", NOW);
+        status.jobSucceeded(job, "written to 9 of 10 namespaces", NOW);
         assertThat(status.phase()).isEqualTo(Phase.Degraded);
 
         status.setCondition(new Condition(ResourceStatus.DEGRADED, "False", "AllWritten", "10 namespaces", NOW));
-        status.followJob(job, "succeeded", "written to 10 namespaces", NOW);
+        status.jobSucceeded(job, "written to 10 namespaces", NOW);
         assertThat(status.phase()).isEqualTo(Phase.Ready);
         assertThat(status.conditions()).extracting(Condition::type).containsOnlyOnce(ResourceStatus.DEGRADED);
     }
@@ -44,9 +47,9 @@ class ResourceStatusTests {
     @Test
     void aSucceededJobMakesTheResourceReadyWithWhatTheJobSaid() {
         ResourceStatus status = ResourceStatus.pending("Waiting for PullBridge");
-        status.followJob(job, "running", null, NOW);
+        status.jobRunning(job, NOW);
 
-        status.followJob(job, "succeeded", "registry found", NOW.plusSeconds(5));
+        status.jobSucceeded(job, "registry found", NOW.plusSeconds(5));
 
         assertThat(status.phase()).isEqualTo(Phase.Ready);
         assertThat(status.message()).isEqualTo("registry found");
@@ -57,9 +60,9 @@ class ResourceStatusTests {
     @Test
     void aFailedJobMakesTheResourceFailedAndSaysWhy() {
         ResourceStatus status = ResourceStatus.pending("Waiting for PullBridge");
-        status.followJob(job, "running", null, NOW);
+        status.jobRunning(job, NOW);
 
-        status.followJob(job, "failed", "The registry does not exist", NOW);
+        status.jobFailed(job, "The registry does not exist", NOW);
 
         assertThat(status.phase()).isEqualTo(Phase.Failed);
         assertThat(status.message()).isEqualTo("The registry does not exist");
@@ -69,9 +72,9 @@ class ResourceStatusTests {
     @Test
     void aJobCancelledWhileProvisioningPutsTheResourceBackToPending() {
         ResourceStatus status = ResourceStatus.pending("Waiting for PullBridge");
-        status.followJob(job, "running", null, NOW);
+        status.jobRunning(job, NOW);
 
-        status.followJob(job, "cancelled", null, NOW);
+        status.jobCancelled(job, NOW);
 
         assertThat(status.phase()).isEqualTo(Phase.Pending);
         assertThat(status.message()).isEqualTo("The job was cancelled");
@@ -83,7 +86,7 @@ class ResourceStatusTests {
         ResourceStatus status = ResourceStatus.pending("Waiting for PullBridge");
         status.moveTo(Phase.Ready, "registry found");
 
-        status.followJob(job, "cancelled", null, NOW);
+        status.jobCancelled(job, NOW);
 
         assertThat(status.phase()).isEqualTo(Phase.Ready);
         assertThat(status.message()).isEqualTo("The job was cancelled");
@@ -93,22 +96,32 @@ class ResourceStatusTests {
     void aQueuedJobSaysWhatItWaitsForAndKeepsTheMessageWhenItSaysNothing() {
         ResourceStatus status = ResourceStatus.pending("Waiting for PullBridge");
 
-        status.followJob(job, "queued", null, NOW);
+        status.jobQueued(job, null, NOW);
         assertThat(status.phase()).isEqualTo(Phase.Pending);
         assertThat(status.message()).isEqualTo("Waiting for PullBridge");
 
-        status.followJob(job, "queued", "Azure throttled the request", NOW);
+        status.jobQueued(job, "Azure throttled the request", NOW);
         assertThat(status.phase()).isEqualTo(Phase.Pending);
         assertThat(status.message()).isEqualTo("Waiting: Azure throttled the request");
         assertThat(status.jobId()).isEqualTo(job);
     }
 
+    static Stream<Named<BiConsumer<ResourceStatus, UUID>>> everyJobOutcome() {
+        String message = "Still used by binding 42";
+        return Stream.of(
+                Named.of("queued", (status, job) -> status.jobQueued(job, message, NOW)),
+                Named.of("running", (status, job) -> status.jobRunning(job, NOW)),
+                Named.of("succeeded", (status, job) -> status.jobSucceeded(job, message, NOW)),
+                Named.of("failed", (status, job) -> status.jobFailed(job, message, NOW)),
+                Named.of("cancelled", (status, job) -> status.jobCancelled(job, NOW)));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"queued", "running", "succeeded", "failed", "cancelled"})
-    void aResourceBeingDeletedStaysDeletingWhateverItsJobDoes(String jobState) {
+    @MethodSource("everyJobOutcome")
+    void aResourceBeingDeletedStaysDeletingWhateverItsJobDoes(BiConsumer<ResourceStatus, UUID> outcome) {
         ResourceStatus status = deleting();
 
-        status.followJob(job, jobState, "Still used by binding 42", NOW);
+        outcome.accept(status, job);
 
         assertThat(status.phase()).isEqualTo(Phase.Deleting);
         assertThat(status.jobId()).isEqualTo(job);
@@ -118,10 +131,10 @@ class ResourceStatusTests {
     @Test
     void aFailedDeleteSaysSoInTheMessage() {
         ResourceStatus status = deleting();
-        status.followJob(job, "running", null, NOW);
+        status.jobRunning(job, NOW);
         assertThat(status.message()).isEqualTo("Removing what PullBridge created");
 
-        status.followJob(job, "failed", "Still used by binding 42", NOW);
+        status.jobFailed(job, "Still used by binding 42", NOW);
 
         assertThat(status.phase()).isEqualTo(Phase.Deleting);
         assertThat(status.message()).isEqualTo("Delete failed: Still used by binding 42");
@@ -131,7 +144,7 @@ class ResourceStatusTests {
     void aCancelledDeleteSaysHowToRetry() {
         ResourceStatus status = deleting();
 
-        status.followJob(job, "cancelled", null, NOW);
+        status.jobCancelled(job, NOW);
 
         assertThat(status.phase()).isEqualTo(Phase.Deleting);
         assertThat(status.message()).isEqualTo("Delete cancelled; delete again to retry");

@@ -3,6 +3,7 @@ package io.pullbridge.jobs;
 import io.pullbridge.support.ManualScheduling;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -31,8 +32,8 @@ class ManualJobEngine {
     JobHandler scriptedHandler(Script script) {
         return new JobHandler() {
             @Override
-            public String type() {
-                return "test.scripted";
+            public Set<String> types() {
+                return Set.of("test.scripted");
             }
 
             @Override
@@ -46,8 +47,8 @@ class ManualJobEngine {
     JobHandler otherHandler(Script script) {
         return new JobHandler() {
             @Override
-            public String type() {
-                return "test.other";
+            public Set<String> types() {
+                return Set.of("test.other");
             }
 
             @Override
