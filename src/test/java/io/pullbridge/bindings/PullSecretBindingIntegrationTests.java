@@ -33,6 +33,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -355,7 +356,11 @@ class PullSecretBindingIntegrationTests {
                 .isAfterOrEqualTo(bindingWrote);
     }
 
+    // Disabled, not aborted, without the binary: an aborted test's MockMvc requests (this class's setup adopts a
+    // principal with its password) are printed, and the output capture of the tests after it would hold them.
     @Test
+    @EnabledIf(value = "io.pullbridge.support.registry.DistributionRegistry#installed",
+            disabledReason = DistributionRegistry.NOT_INSTALLED)
     void verificationReadsTheSecretBackAndPullsWithItFromARealRegistry() throws Exception {
         DistributionRegistry.assumeInstalled();
         try (DistributionRegistry real = DistributionRegistry.builder().user(principal.appId(), PASSWORD).start()) {
