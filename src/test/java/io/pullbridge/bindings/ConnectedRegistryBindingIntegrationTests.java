@@ -133,7 +133,7 @@ class ConnectedRegistryBindingIntegrationTests {
         assertThat(stepNames("/api/v1/jobs/" + latestJob(binding).get("id").asText())).containsExactly(
                 "check-registry", "check-cluster", "check-cluster-ip", "put-sync-scope-map", "put-sync-token",
                 "put-client-scope-map", "put-client-token", "put-connected-registry", "deploy-extension",
-                "await-extension", "await-extension", "client-password", "read-cluster", "write-secrets",
+                "await-extension", "client-password", "read-cluster", "write-secrets",
                 "read-status", "record");
 
         // The connected registry, its tokens and scope maps, as az acr connected-registry create makes them.
