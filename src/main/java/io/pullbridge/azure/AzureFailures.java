@@ -8,6 +8,7 @@ import com.azure.core.management.exception.ManagementError;
 import com.azure.core.management.exception.ManagementException;
 import com.microsoft.aad.msal4j.MsalException;
 import com.microsoft.aad.msal4j.MsalServiceException;
+import io.pullbridge.common.Causes;
 import io.pullbridge.common.SecretMask;
 import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.principals.EntraDirectory;
@@ -100,7 +101,7 @@ final class AzureFailures {
 
     /** Whether the SDK's exception, or a cause of it, quotes one of the secrets (its message holds the response). */
     private static boolean quotesASecret(Throwable e, SecretMask secrets) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.chain(e)) {
             String message = t.getMessage();
             if (message != null && !secrets.apply(message).equals(message)) {
                 return true;
@@ -302,7 +303,7 @@ final class AzureFailures {
             }
         }
         // Entra's AADSTS code and description; never the request, which holds the client secret or assertion.
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.chain(e)) {
             Matcher aadsts = t.getMessage() == null ? null : AADSTS.matcher(t.getMessage());
             if (aadsts != null && aadsts.find()) {
                 reason = aadsts.group(1) + (aadsts.group(2) == null ? "" : ": " + aadsts.group(2).strip());
@@ -339,10 +340,11 @@ final class AzureFailures {
                     retryAfter.orElse(null), null);
         }
         String code = null;
-        for (Throwable t = e; t != null && code == null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.chain(e)) {
             Matcher aadsts = t.getMessage() == null ? null : AADSTS.matcher(t.getMessage());
             if (aadsts != null && aadsts.find()) {
                 code = aadsts.group(1);
+                break;
             }
         }
         if (msal == null && code == null) {
@@ -384,25 +386,17 @@ final class AzureFailures {
     }
 
     private static Throwable credentialFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ClientAuthenticationException || t instanceof MsalException) {
-                return t;
-            }
-        }
-        return null;
+        return Causes.chain(e).stream()
+                .filter(t -> t instanceof ClientAuthenticationException || t instanceof MsalException)
+                .findFirst().orElse(null);
     }
 
     static boolean hasIoCause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof IOException || t instanceof UncheckedIOException || t instanceof TimeoutException) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.any(e, IOException.class, UncheckedIOException.class, TimeoutException.class);
     }
 
     private static String ioKind(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.chain(e)) {
             if (t instanceof java.net.http.HttpTimeoutException || t instanceof java.net.SocketTimeoutException
                     || t instanceof TimeoutException) {
                 return "timed out";
@@ -421,12 +415,7 @@ final class AzureFailures {
     }
 
     private static <T extends Throwable> T find(Throwable e, Class<T> type) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
+        return Causes.find(e, type).orElse(null);
     }
 
     static String requestId(HttpHeaders headers, Api api) {

@@ -4,6 +4,7 @@ import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.RetryStrategy;
 import io.pullbridge.common.AzureProperties;
+import io.pullbridge.common.Causes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -48,16 +49,13 @@ final class BoundedRetryStrategy implements RetryStrategy {
 
     @Override
     public boolean shouldRetryException(Throwable throwable) {
-        for (Throwable t = throwable; t != null; t = t.getCause()) {
+        for (Throwable t : Causes.chain(throwable)) {
             if (t instanceof ClientAuthenticationException) {
                 // A refused credential stays refused; an unreachable authority host is I/O below it.
                 return AzureFailures.hasIoCause(t);
             }
             if (t instanceof IOException || t instanceof UncheckedIOException || t instanceof TimeoutException) {
                 return true;
-            }
-            if (t.getCause() == t) {
-                break;
             }
         }
         return false;

@@ -1,11 +1,12 @@
 package io.pullbridge.common;
 
+import com.google.common.net.InetAddresses;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
-import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * An IPv4 or IPv6 network in CIDR notation ({@code 10.0.0.0/16}, {@code fd00::/8}). Parsing is strict: the
@@ -17,6 +18,8 @@ public final class Cidr {
 
     private static final int IPV4_BYTES = 4;
     private static final int IPV6_BYTES = 16;
+    private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f.:]+");
+    private static final byte[] MAPPED_PREFIX = mapped(new byte[IPV4_BYTES]);
 
     private final byte[] network;
     private final int prefixLength;
@@ -118,12 +121,7 @@ public final class Cidr {
 
     /** The network address (host bits all zero). Never an {@link Inet4Address} for an IPv6 network. */
     public InetAddress network() {
-        try {
-            return isIpv4() ? InetAddress.getByAddress(network.clone())
-                    : Inet6Address.getByAddress(null, network.clone(), -1);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("a 4- or 16-byte address was refused", e);
-        }
+        return isIpv4() ? ipv4(network.clone()) : ipv6(network.clone());
     }
 
     public int prefixLength() {
@@ -162,152 +160,43 @@ public final class Cidr {
         return bytes;
     }
 
-    /** The address's bytes, or null when {@code text} is not a strict IPv4 or IPv6 literal. */
-    private static byte[] parseBytes(String text) {
-        if (text == null || text.isEmpty()) {
-            return null;
-        }
-        return text.indexOf(':') >= 0 ? parseIpv6(text) : parseIpv4(text);
-    }
-
-    private static byte[] parseIpv4(String text) {
-        String[] parts = text.split("\\.", -1);
-        if (parts.length != 4) {
-            return null;
-        }
-        byte[] bytes = new byte[IPV4_BYTES];
-        for (int i = 0; i < 4; i++) {
-            String part = parts[i];
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')
-                    || (part.length() > 1 && part.charAt(0) == '0')) {
-                return null;
-            }
-            int value = Integer.parseInt(part);
-            if (value > 255) {
-                return null;
-            }
-            bytes[i] = (byte) value;
-        }
-        return bytes;
-    }
-
-    private static byte[] parseIpv6(String text) {
-        if (text.length() > 45) {
-            return null;
-        }
-        int doubleColon = text.indexOf("::");
-        if (doubleColon >= 0 && text.indexOf("::", doubleColon + 1) >= 0) {
-            return null;
-        }
-        String head = doubleColon >= 0 ? text.substring(0, doubleColon) : text;
-        String tail = doubleColon >= 0 ? text.substring(doubleColon + 2) : "";
-        int[] headGroups = groups(head, doubleColon < 0);
-        int[] tailGroups = groups(tail, true);
-        if (headGroups == null || tailGroups == null) {
-            return null;
-        }
-        int explicit = headGroups.length + tailGroups.length;
-        if (doubleColon < 0 ? explicit != 8 : explicit > 7) {
-            return null;
-        }
-        int[] all = new int[8];
-        System.arraycopy(headGroups, 0, all, 0, headGroups.length);
-        System.arraycopy(tailGroups, 0, all, 8 - tailGroups.length, tailGroups.length);
-        byte[] bytes = new byte[IPV6_BYTES];
-        for (int i = 0; i < 8; i++) {
-            bytes[2 * i] = (byte) (all[i] >> 8);
-            bytes[2 * i + 1] = (byte) all[i];
-        }
-        return bytes;
-    }
-
     /**
-     * The 16-bit groups of a colon-separated run; an embedded IPv4 address is allowed as the last element when
-     * {@code last} says this run ends the address.
+     * The address's bytes, or null when {@code text} is not a strict IPv4 or IPv6 literal. Guava refuses IPv4
+     * shorthand (octal, hex, fewer than four parts, leading zeros) and never looks anything up; the characters are
+     * checked first because it would take a zone id ({@code %eth0}) and digits of other scripts.
      */
-    private static int[] groups(String run, boolean last) {
-        if (run.isEmpty()) {
-            return new int[0];
+    private static byte[] parseBytes(String text) {
+        if (text == null || !LITERAL.matcher(text).matches() || !InetAddresses.isInetAddress(text)) {
+            return null;
         }
-        String[] parts = run.split(":", -1);
-        int[] groups = new int[parts.length * 2];
-        int count = 0;
-        for (int i = 0; i < parts.length; i++) {
-            String part = parts[i];
-            if (last && i == parts.length - 1 && part.indexOf('.') >= 0) {
-                byte[] ipv4 = parseIpv4(part);
-                if (ipv4 == null) {
-                    return null;
-                }
-                groups[count++] = ((ipv4[0] & 0xFF) << 8) | (ipv4[1] & 0xFF);
-                groups[count++] = ((ipv4[2] & 0xFF) << 8) | (ipv4[3] & 0xFF);
-                continue;
-            }
-            if (part.isEmpty() || part.length() > 4) {
-                return null;
-            }
-            int value = 0;
-            for (int j = 0; j < part.length(); j++) {
-                char c = part.charAt(j);
-                boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-                if (!hex) {
-                    return null;
-                }
-                value = value * 16 + Character.digit(c, 16);
-            }
-            groups[count++] = value;
-        }
-        return Arrays.copyOf(groups, count);
+        byte[] bytes = InetAddresses.forString(text).getAddress();
+        // Guava, like the JDK, answers an IPv4-mapped IPv6 address with the IPv4 address it reaches.
+        return bytes.length == IPV4_BYTES && text.indexOf(':') >= 0 ? mapped(bytes) : bytes;
     }
 
     /** Dotted decimal for IPv4; RFC 5952 for IPv6 (lower case, longest zero run compressed, mapped IPv4 dotted). */
     private static String format(byte[] address) {
         if (address.length == IPV4_BYTES) {
-            return (address[0] & 0xFF) + "." + (address[1] & 0xFF) + "." + (address[2] & 0xFF) + "."
-                    + (address[3] & 0xFF);
+            return InetAddresses.toAddrString(ipv4(address));
         }
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((address[2 * i] & 0xFF) << 8) | (address[2 * i + 1] & 0xFF);
+        boolean ipv4Mapped = Arrays.equals(address, 0, 12, MAPPED_PREFIX, 0, 12);
+        return ipv4Mapped ? "::ffff:" + InetAddresses.toAddrString(ipv4(Arrays.copyOfRange(address, 12, 16)))
+                : InetAddresses.toAddrString(ipv6(address));
+    }
+
+    private static InetAddress ipv4(byte[] address) {
+        try {
+            return InetAddress.getByAddress(address);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("a 4-byte address was refused", e);
         }
-        boolean ipv4Mapped = groups[0] == 0 && groups[1] == 0 && groups[2] == 0 && groups[3] == 0
-                && groups[4] == 0 && groups[5] == 0xFFFF;
-        int hexGroups = ipv4Mapped ? 6 : 8;
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < hexGroups; ) {
-            if (groups[i] != 0) {
-                i++;
-                continue;
-            }
-            int start = i;
-            while (i < hexGroups && groups[i] == 0) {
-                i++;
-            }
-            if (i - start > bestLength) {
-                bestStart = start;
-                bestLength = i - start;
-            }
+    }
+
+    private static Inet6Address ipv6(byte[] address) {
+        try {
+            return Inet6Address.getByAddress(null, address, -1);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("a 16-byte address was refused", e);
         }
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < hexGroups; i++) {
-            if (i == bestStart) {
-                text.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (!text.isEmpty() && text.charAt(text.length() - 1) != ':') {
-                text.append(':');
-            }
-            text.append(Integer.toHexString(groups[i]));
-        }
-        if (ipv4Mapped) {
-            if (text.charAt(text.length() - 1) != ':') {
-                text.append(':');
-            }
-            text.append(address[12] & 0xFF).append('.').append(address[13] & 0xFF).append('.')
-                    .append(address[14] & 0xFF).append('.').append(address[15] & 0xFF);
-        }
-        return text.toString().toLowerCase(Locale.ROOT);
     }
 }

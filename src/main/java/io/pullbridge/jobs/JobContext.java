@@ -2,9 +2,9 @@ package io.pullbridge.jobs;
 
 import io.pullbridge.common.SecretMask;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -44,10 +44,13 @@ public final class JobContext {
     private final BooleanSupplier shuttingDown;
     private final TransactionTemplate tx;
     private volatile SecretMask mask = SecretMask.none();
+    private JobStore.Resume resume;
+    private int resumeCursor;
 
-    JobContext(JobStore.Snapshot job, UUID token, JobStore store, JobEvents events, Clock clock,
+    JobContext(JobStore.Snapshot job, JobStore.Resume resume, UUID token, JobStore store, JobEvents events, Clock clock,
                BooleanSupplier shuttingDown, TransactionTemplate tx) {
         this.job = job;
+        this.resume = resume;
         this.token = token;
         this.store = store;
         this.events = events;
@@ -101,20 +104,53 @@ public final class JobContext {
 
     /**
      * Runs one named step and records its start, end and outcome on the job. Steps must be idempotent.
+     * <p>
+     * A job that waited resumes where it waited: a step that finished before the one it waits in is neither run nor
+     * recorded again, and the step it waits in runs again in its place, counting its polls. Resuming stops at the
+     * first step that is not the next one recorded; from there on, steps are run and recorded as usual.
      *
      * @throws JobFailure or whatever the step threw, after recording the step as failed
      */
     public void step(String name, Step step) throws Exception {
+        run(name, step::run, detail -> detail, true);
+    }
+
+    /**
+     * Runs one named step that returns a value, as {@link #step(String, Step)} does; {@code detail} says what the
+     * value was, for the job record (short and secret-free; it may return null). A job keeps no values between runs,
+     * so when a job resumes after a wait such a step runs again (in its place, not recorded twice).
+     *
+     * @return what the step returned
+     */
+    public <T> T step(String name, ValueStep<T> step, Function<? super T, String> detail) throws Exception {
+        return run(name, step, detail, false);
+    }
+
+    private <T> T run(String name, ValueStep<T> step, Function<? super T, String> describe, boolean skippable)
+            throws Exception {
         if (shuttingDown.getAsBoolean()) {
             throw new ShuttingDown();
         }
-        if (!store.startStep(job.id(), token, name, clock.instant())) {
+        int recorded = resumeAt(name);
+        if (recorded >= 0 && skippable && recorded < resume.waitingAt()) {
+            return null;
+        }
+        boolean poll = recorded >= 0 && recorded == resume.waitingAt();
+        if (poll) {
+            resume = null;
+        }
+        Optional<Integer> index = recorded >= 0
+                ? Optional.of(recorded).filter(at -> store.restartStep(job.id(), token, at, poll, clock.instant()))
+                : store.startStep(job.id(), token, name, clock.instant());
+        if (index.isEmpty()) {
             ensureStillOurs();
             throw new LostOwnership();
         }
+        T value;
         String detail;
         try {
-            detail = step.run();
+            value = step.run();
+            detail = describe.apply(value);
         } catch (LostOwnership e) {
             // Nothing more to write: the job is another runner's now.
             throw e;
@@ -122,27 +158,34 @@ public final class JobContext {
             SecretMask secrets = mask;
             String reason = secrets.apply(e instanceof JobFailure failure ? failure.problem().detail()
                     : Failures.describe(e));
-            store.finishStep(job.id(), token, "failed", reason, clock.instant());
+            store.finishStep(job.id(), token, index.get(), "failed", reason, clock.instant());
             events.stepFailed(job, name, reason);
             throw e instanceof JobFailure failure ? failure.masked(secrets) : e;
         }
-        store.finishStep(job.id(), token, "succeeded", mask.apply(detail), clock.instant());
+        store.finishStep(job.id(), token, index.get(), "succeeded", mask.apply(detail), clock.instant());
+        return value;
     }
 
     /**
-     * Runs one named step that returns a value, as {@link #step(String, Step)} does; {@code detail} says what the
-     * value was, for the job record (short and secret-free; it may return null).
-     *
-     * @return what the step returned
+     * Where a step of this name stands in the steps recorded before the wait this run resumes from: its index when
+     * it is the next one recorded (a step that finished, or the one the job waits in), or -1 to record it anew.
      */
-    public <T> T step(String name, ValueStep<T> step, Function<? super T, String> detail) throws Exception {
-        List<T> value = new ArrayList<>(1);
-        step(name, () -> {
-            T made = step.run();
-            value.add(made);
-            return detail.apply(made);
-        });
-        return value.get(0);
+    private int resumeAt(String name) {
+        if (resume == null) {
+            return -1;
+        }
+        List<JobStore.RecordedStep> recorded = resume.steps();
+        for (int at = resumeCursor; at < resume.waitingAt(); at++) {
+            if (recorded.get(at).name().equals(name) && recorded.get(at).state().equals("succeeded")) {
+                resumeCursor = at + 1;
+                return at;
+            }
+        }
+        if (recorded.get(resume.waitingAt()).name().equals(name)) {
+            return resume.waitingAt();
+        }
+        resume = null;
+        return -1;
     }
 
     /**

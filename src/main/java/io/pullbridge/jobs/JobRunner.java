@@ -117,7 +117,7 @@ class JobRunner {
                     "This PullBridge version has no handler for job type " + job.type(), FailureClass.PERMANENT);
             return finish(job, token, JobState.FAILED, problem, null, claimedAt);
         }
-        JobContext context = new JobContext(job, token, store, events, clock,
+        JobContext context = new JobContext(job, claimed.resume(), token, store, events, clock,
                 () -> execution.getSchedulerState().isShuttingDown(), tx);
         JobResult result;
         try {

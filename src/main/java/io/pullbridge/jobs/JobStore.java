@@ -1,5 +1,8 @@
 package io.pullbridge.jobs;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -29,6 +32,7 @@ class JobStore {
     }
 
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() { };
+    private static final TypeReference<List<RecordedStep>> STEP_LIST = new TypeReference<>() { };
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -72,7 +76,7 @@ class JobStore {
                 .optional();
     }
 
-    private Snapshot snapshot(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+    private Snapshot snapshot(ResultSet rs, int row) throws SQLException {
         return new Snapshot(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getObject(4, UUID.class),
                 JobState.fromValue(rs.getString(5)), rs.getInt(6), rs.getInt(7),
                 json.readValue(rs.getString(8), STRING_MAP), rs.getString(9), rs.getString(10),
@@ -84,12 +88,24 @@ class JobStore {
      * no longer lets it write. A job waits (BUSY) while another job runs on its target or an older one is queued
      * for it, so jobs on one target run one at a time, in order.
      */
-    record Claimed(Claim outcome, Snapshot job) {
+    record Claimed(Claim outcome, Snapshot job, Resume resume) {
+
+        Claimed(Claim outcome, Snapshot job) {
+            this(outcome, job, null);
+        }
+    }
+
+    /** The steps a job recorded before it waited, and the index of the one it waits in. */
+    record Resume(List<RecordedStep> steps, int waitingAt) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record RecordedStep(String name, String state) {
     }
 
     Claimed claim(UUID id, UUID token, String runner, Instant now) {
         try {
-            Optional<Snapshot> claimed = jdbc.sql("""
+            Optional<Claimed> claimed = jdbc.sql("""
                             update jobs set state = 'running', run_token = ?, runner = ?, attempts = attempts + 1,
                               started_at = coalesce(started_at, ?), next_attempt_at = null
                             where id = ? and state in ('queued', 'running') and not cancel_requested
@@ -97,12 +113,12 @@ class JobStore {
                                               where older.target_id = jobs.target_id and older.state = 'queued'
                                                 and (older.created_at, older.id) < (jobs.created_at, jobs.id))
                             returning id, type, target_kind, target_id, state, attempts - 1, failed_attempts, data,
-                              requested_by, request_id, created_at""")
+                              requested_by, request_id, created_at, steps, resume_step""")
                     .params(token, runner, ts(now), id)
-                    .query(this::snapshot)
+                    .query((rs, row) -> new Claimed(Claim.CLAIMED, snapshot(rs, row), resume(rs)))
                     .optional();
             if (claimed.isPresent()) {
-                return new Claimed(Claim.CLAIMED, claimed.get());
+                return claimed.get();
             }
         } catch (DuplicateKeyException anotherJobRunsOnTheTarget) {
             return new Claimed(Claim.BUSY, null);
@@ -120,23 +136,52 @@ class JobStore {
         return new Claimed(state.equals("queued") ? Claim.BUSY : Claim.GONE, null);
     }
 
-    boolean startStep(UUID id, UUID token, String name, Instant now) {
+    private Resume resume(ResultSet rs) throws SQLException {
+        int waitingAt = rs.getInt(13);
+        if (rs.wasNull()) {
+            return null;
+        }
+        List<RecordedStep> steps = json.readValue(rs.getString(12), STEP_LIST);
+        return waitingAt < steps.size() ? new Resume(steps, waitingAt) : null;
+    }
+
+    /** Appends a running step; returns its index, or empty when the runner no longer owns the job. */
+    Optional<Integer> startStep(UUID id, UUID token, String name, Instant now) {
         return jdbc.sql("""
                         update jobs set steps = steps || jsonb_build_array(jsonb_build_object(
                           'name', ?::text, 'state', 'running', 'startedAt', ?::text))
-                        where id = ? and run_token = ? and state = 'running' and not cancel_requested""")
+                        where id = ? and run_token = ? and state = 'running' and not cancel_requested
+                        returning jsonb_array_length(steps) - 1""")
                 .params(name, now.toString(), id, token)
+                .query(Integer.class)
+                .optional();
+    }
+
+    /**
+     * Runs a recorded step again in its place: running from now, without the detail of its last run; a poll (the
+     * step a job waited in) also counts one more poll.
+     */
+    boolean restartStep(UUID id, UUID token, int index, boolean poll, Instant now) {
+        return jdbc.sql("""
+                        update jobs set steps = jsonb_set(steps, array[?::text],
+                          (steps -> ?) - 'finishedAt' - 'detail'
+                            || jsonb_build_object('state', 'running', 'startedAt', ?::text)
+                            || case when ? then jsonb_build_object('polls',
+                                 coalesce((steps -> ? ->> 'polls')::int, 1) + 1) else '{}'::jsonb end)
+                        where id = ? and run_token = ? and state = 'running' and not cancel_requested
+                          and jsonb_array_length(steps) > ?""")
+                .params(index, index, now.toString(), poll, index, id, token, index)
                 .update() == 1;
     }
 
-    boolean finishStep(UUID id, UUID token, String state, String detail, Instant now) {
+    boolean finishStep(UUID id, UUID token, int index, String state, String detail, Instant now) {
         return jdbc.sql("""
-                        update jobs set steps = jsonb_set(steps, array[(jsonb_array_length(steps) - 1)::text],
-                          (steps -> (jsonb_array_length(steps) - 1))
+                        update jobs set steps = jsonb_set(steps, array[?::text],
+                          (steps -> ?)
                             || jsonb_strip_nulls(jsonb_build_object('state', ?::text, 'finishedAt', ?::text,
                                                                     'detail', ?::text)))
-                        where id = ? and run_token = ? and jsonb_array_length(steps) > 0""")
-                .params(state, now.toString(), detail, id, token)
+                        where id = ? and run_token = ? and jsonb_array_length(steps) > ?""")
+                .params(index, index, state, now.toString(), detail, id, token, index)
                 .update() == 1;
     }
 
@@ -172,16 +217,21 @@ class JobStore {
                 .update() == 1;
     }
 
-    /** Back to the queue until {@code nextAttempt}; a failure counts against the retry budget, a wait does not. */
+    /**
+     * Back to the queue until {@code nextAttempt}; a failure counts against the retry budget, a wait does not. A wait
+     * remembers the step it waits in (the last one recorded), where the next run resumes; a failure starts over.
+     */
     boolean requeue(UUID id, UUID token, Instant nextAttempt, JobProblem failure) {
         return jdbc.sql("""
                         update jobs set state = 'queued', run_token = null, next_attempt_at = ?,
                           last_error = coalesce(?::jsonb, last_error),
                           failure_class = coalesce(?, failure_class),
-                          failed_attempts = failed_attempts + ?
+                          failed_attempts = failed_attempts + ?,
+                          resume_step = case when ? then nullif(jsonb_array_length(steps) - 1, -1) end
                         where id = ? and run_token = ? and state = 'running'""")
                 .params(ts(nextAttempt), failure == null ? null : json.writeValueAsString(failure.toMap()),
-                        failure == null ? null : failure.failureClass().value(), failure == null ? 0 : 1, id, token)
+                        failure == null ? null : failure.failureClass().value(), failure == null ? 0 : 1,
+                        failure == null, id, token)
                 .update() == 1;
     }
 
@@ -220,7 +270,7 @@ class JobStore {
     boolean requeueForRetry(UUID id, Instant now) {
         return jdbc.sql("""
                         update jobs set state = 'queued', attempts = 0, failed_attempts = 0, cancel_requested = false,
-                          finished_at = null, next_attempt_at = ?, run_token = null
+                          finished_at = null, next_attempt_at = ?, run_token = null, resume_step = null
                         where id = ? and state in ('failed', 'cancelled')""")
                 .params(ts(now), id).update() == 1;
     }

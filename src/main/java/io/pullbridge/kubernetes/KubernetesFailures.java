@@ -1,6 +1,7 @@
 package io.pullbridge.kubernetes;
 
 import io.pullbridge.clusters.ClusterProblems;
+import io.pullbridge.common.Causes;
 import io.pullbridge.common.SecretMask;
 import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.jobs.JobFailure;
@@ -218,12 +219,7 @@ final class KubernetesFailures {
     }
 
     private static <T extends Throwable> T find(Throwable e, Class<T> type) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
+        return Causes.find(e, type).orElse(null);
     }
 
     private static JobProblem problem(String slug, String title, int status, String detail, FailureClass failureClass) {

@@ -1,5 +1,6 @@
 package io.pullbridge.web;
 
+import io.pullbridge.common.Causes;
 import java.io.IOException;
 
 /** Thrown while a request body is read, when it grows past {@code pullbridge.web.max-request-body}. */
@@ -23,11 +24,6 @@ class RequestBodyTooLargeException extends IOException {
 
     /** The exception among {@code e} and its causes, or null. */
     static RequestBodyTooLargeException in(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof RequestBodyTooLargeException tooLarge) {
-                return tooLarge;
-            }
-        }
-        return null;
+        return Causes.find(e, RequestBodyTooLargeException.class).orElse(null);
     }
 }

@@ -2,6 +2,7 @@ package io.pullbridge.web;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pullbridge.common.Causes;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,7 +55,7 @@ class UnauthenticatedRequests {
                 return MISSING_TOKEN;
             }
             boolean decoded = false;
-            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            for (Throwable cause : Causes.chain(e)) {
                 if (cause instanceof JwtValidationException invalid) {
                     for (OAuth2Error error : invalid.getErrors()) {
                         String description = error.getDescription() == null ? "" : error.getDescription();

@@ -3,6 +3,7 @@ package io.pullbridge.bindings;
 import io.pullbridge.support.Api;
 import io.pullbridge.support.DeleteJobs;
 import io.pullbridge.support.IntegrationTest;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
@@ -302,8 +304,7 @@ class BindingIntegrationTests {
         // The binding's apply job writes its status: the fixture token has no password, so the job waits for one
         // (every 10 s); the ETag to send is the one after its first wait.
         UUID id = UUID.fromString(location.substring(location.lastIndexOf('/') + 1));
-        io.pullbridge.support.Await.until("the binding's apply job to wait", java.time.Duration.ofSeconds(60),
-                () -> jdbc.sql("""
+        await("the binding's apply job to wait").atMost(Duration.ofSeconds(60)).until(() -> jdbc.sql("""
                         select count(*) from jobs where target_id = ? and state = 'queued'
                         and steps::text like '%read-credential%'""").param(id).query(Long.class).single() == 1);
         String etag = api.get(location).andReturn().getResponse().getHeader("ETag");

@@ -2,7 +2,6 @@ package io.pullbridge.bindings;
 
 import io.pullbridge.audit.AuditLog;
 import io.pullbridge.support.Api;
-import io.pullbridge.support.Await;
 import io.pullbridge.support.IntegrationTest;
 import io.pullbridge.support.ManualScheduling;
 import java.time.Duration;
@@ -27,6 +26,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.doAnswer;
@@ -261,7 +261,8 @@ class BindingReferenceRaceIntegrationTests {
     }
 
     private void awaitPaused(Future<MockHttpServletResponse> first) throws Exception {
-        Await.until("the first transaction to pass its checks", BOUND, () -> paused.getCount() == 0 || first.isDone());
+        await("the first transaction to pass its checks").atMost(BOUND)
+                .until(() -> paused.getCount() == 0 || first.isDone());
         if (first.isDone()) {
             MockHttpServletResponse response = first.get();
             throw new AssertionError("the first request ended without reaching its pause: " + response.getStatus()
@@ -271,7 +272,7 @@ class BindingReferenceRaceIntegrationTests {
 
     /** Waits until the second request waits on a row lock; fails at once if it ended instead. */
     private void awaitBlocked(Future<?> second, String what) {
-        Await.until(what + " to wait on a lock or end", BOUND, () -> second.isDone() || waitingOnLocks() > 0);
+        await(what + " to wait on a lock or end").atMost(BOUND).until(() -> second.isDone() || waitingOnLocks() > 0);
         assertThat(second.isDone()).as(what + " went through instead of waiting for the other transaction").isFalse();
     }
 

@@ -6,7 +6,6 @@ import io.pullbridge.common.ResourceKinds;
 import io.pullbridge.jobs.JobRequest;
 import io.pullbridge.jobs.JobService;
 import io.pullbridge.support.Api;
-import io.pullbridge.support.Await;
 import io.pullbridge.support.Clusters;
 import io.pullbridge.support.IntegrationTest;
 import io.pullbridge.support.JobsApi;
@@ -133,7 +132,7 @@ class ConnectedRegistryBindingIntegrationTests {
         assertThat(stepNames("/api/v1/jobs/" + latestJob(binding).get("id").asText())).containsExactly(
                 "check-registry", "check-cluster", "check-cluster-ip", "put-sync-scope-map", "put-sync-token",
                 "put-client-scope-map", "put-client-token", "put-connected-registry", "deploy-extension",
-                "await-extension", "await-extension", "client-password", "read-cluster", "write-secrets",
+                "await-extension", "client-password", "read-cluster", "write-secrets",
                 "read-status", "record");
 
         // The connected registry, its tokens and scope maps, as az acr connected-registry create makes them.

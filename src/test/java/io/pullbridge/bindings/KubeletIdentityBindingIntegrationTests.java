@@ -4,7 +4,6 @@ import io.pullbridge.common.ResourceKinds;
 import io.pullbridge.jobs.JobRequest;
 import io.pullbridge.jobs.JobService;
 import io.pullbridge.support.Api;
-import io.pullbridge.support.Await;
 import io.pullbridge.support.DeleteJobs;
 import io.pullbridge.support.IntegrationTest;
 import io.pullbridge.support.Registries;
@@ -26,6 +25,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
@@ -403,7 +403,7 @@ class KubeletIdentityBindingIntegrationTests {
 
     private String awaitLatestJob(UUID binding, String state) throws Exception {
         String[] location = new String[1];
-        Await.until("the binding's job to end " + state, TIMEOUT, () -> {
+        await("the binding's job to end " + state).atMost(TIMEOUT).until(() -> {
             try {
                 JsonNode job = latestJob(binding);
                 location[0] = "/api/v1/jobs/" + job.get("id").asText();
@@ -423,7 +423,7 @@ class KubeletIdentityBindingIntegrationTests {
 
     private JsonNode awaitJob(String location, String state) {
         JsonNode[] job = new JsonNode[1];
-        Await.until("job " + location + " to end " + state, TIMEOUT, () -> {
+        await("job " + location + " to end " + state).atMost(TIMEOUT).until(() -> {
             try {
                 job[0] = json.readTree(Api.reader(mvc).get(location).andReturn().getResponse().getContentAsString());
             } catch (Exception e) {

@@ -8,7 +8,6 @@ import io.pullbridge.common.ResourceKinds;
 import io.pullbridge.jobs.JobRequest;
 import io.pullbridge.jobs.JobService;
 import io.pullbridge.support.Api;
-import io.pullbridge.support.Await;
 import io.pullbridge.support.Clusters;
 import io.pullbridge.support.IntegrationTest;
 import io.pullbridge.support.JobsApi;
@@ -46,6 +45,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
@@ -229,7 +229,7 @@ class PullSecretBindingIntegrationTests {
                             .formatted(registryId, slowCluster, principalId))
                     .andExpect(status().isAccepted()).andReturn().getResponse().getContentAsString();
             UUID held = UUID.fromString(json.readTree(body).get("id").asText());
-            Await.until("the slow cluster's first write", TIMEOUT, () -> slow.requests().stream()
+            await("the slow cluster's first write").atMost(TIMEOUT).until(() -> slow.requests().stream()
                     .anyMatch(request -> request.startsWith("POST")));
 
             // 40 namespaces are more than the writers of a pass: with writers shared by all passes, this binding's
@@ -237,7 +237,7 @@ class PullSecretBindingIntegrationTests {
             UUID binding = bind("""
                     {"credential": {"servicePrincipalId": "%s"}, "secretName": "acr-secret", "namespaces": ["team-a"],
                      "serviceAccounts": []}""".formatted(principalId));
-            Await.until("the binding on the other cluster to be Ready", Duration.ofSeconds(20), () ->
+            await("the binding on the other cluster to be Ready").atMost(Duration.ofSeconds(20)).until(() ->
                     "succeeded".equals(latestJob(binding).get("state").asText()));
             assertThat(cluster.client().secrets().inNamespace("team-a").withName("acr-secret").get()).isNotNull();
             assertThat(latestJob(held).get("state").asText()).as("the slow cluster's job, still writing")
@@ -537,7 +537,7 @@ class PullSecretBindingIntegrationTests {
                  "passwordLifetime": "P90D"}""").andExpect(status().isAccepted()).andReturn().getResponse()
                 .getContentAsString();
         UUID token = UUID.fromString(json.readTree(created).get("id").asText());
-        Await.until("the token to be Ready", TIMEOUT, () -> tokenJson(token).at("/status/phase").asText()
+        await("the token to be Ready").atMost(TIMEOUT).until(() -> tokenJson(token).at("/status/phase").asText()
                 .equals("Ready"));
         String fingerprint = tokenJson(token).at("/credential/fingerprint").asText();
 

@@ -4,7 +4,6 @@ import io.pullbridge.jobs.JobRequest;
 import io.pullbridge.jobs.JobService;
 import io.pullbridge.common.ResourceKinds;
 import io.pullbridge.support.Api;
-import io.pullbridge.support.Await;
 import io.pullbridge.support.Clusters;
 import io.pullbridge.support.IntegrationTest;
 import io.pullbridge.support.Registries;
@@ -27,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static io.pullbridge.clusters.ClusterIntegrationTests.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -184,8 +184,8 @@ class ClusterConnectIntegrationTests {
         MockHttpServletResponse created = register(json("name", unique("down"), "kind", "kubeconfig",
                 "kubeconfig", kubeconfig));
         UUID job = Registries.jobOf(created);
-        Await.until("the first attempt to fail", Clusters.TIMEOUT,
-                () -> jdbc.sql("select failed_attempts from jobs where id = ?").param(job).query(Integer.class)
+        await("the first attempt to fail").atMost(Clusters.TIMEOUT)
+                .until(() -> jdbc.sql("select failed_attempts from jobs where id = ?").param(job).query(Integer.class)
                         .single() > 0);
         JsonNode failed = job(job);
         assertThat(failed.get("failureClass").asString()).isEqualTo("transient");

@@ -4,7 +4,6 @@ import io.pullbridge.common.Reference;
 import io.pullbridge.common.ResourceKinds;
 import io.pullbridge.common.ResourceReferences;
 import io.pullbridge.support.Api;
-import io.pullbridge.support.Await;
 import io.pullbridge.support.Clusters;
 import io.pullbridge.support.Registries;
 import io.pullbridge.support.kube.EmulatedCluster;
@@ -31,6 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static io.pullbridge.clusters.TestKubeconfigs.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
@@ -136,8 +136,8 @@ class ClusterIntegrationTests {
 
     private void awaitJob(ResultActions created) {
         UUID job = Registries.jobOf(created.andReturn().getResponse());
-        Await.until("the connect job " + job + " to end", Clusters.TIMEOUT,
-                () -> List.of("succeeded", "failed", "cancelled").contains(Clusters.state(jdbc, job)));
+        await("the connect job " + job + " to end").atMost(Clusters.TIMEOUT)
+                .until(() -> List.of("succeeded", "failed", "cancelled").contains(Clusters.state(jdbc, job)));
     }
 
     private String etag(String location) throws Exception {
@@ -183,7 +183,7 @@ class ClusterIntegrationTests {
                 .andReturn().getResponse().getHeader("Location");
 
         // The subscription is not in (emulated) Azure: the connect job says so, and the cluster is Failed.
-        Await.until("the connect job to fail", Clusters.TIMEOUT, () -> "Failed".equals(jdbc.sql(
+        await("the connect job to fail").atMost(Clusters.TIMEOUT).until(() -> "Failed".equals(jdbc.sql(
                 "select phase from clusters where id = ?::uuid").param(location.substring(location.lastIndexOf('/') + 1))
                 .query(String.class).single()));
         Api.reader(mvc).get(location)

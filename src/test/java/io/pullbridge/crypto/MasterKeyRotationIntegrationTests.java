@@ -1,7 +1,6 @@
 package io.pullbridge.crypto;
 
 import io.pullbridge.PullBridgeApplication;
-import io.pullbridge.support.Await;
 import io.pullbridge.support.EmbeddedDatabase;
 import io.pullbridge.support.Registries;
 import io.pullbridge.support.TestPlatform;
@@ -31,6 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The master key across restarts of the whole service on one database, as an operator rotates it: start with key
@@ -287,7 +287,7 @@ class MasterKeyRotationIntegrationTests {
 
     private static JsonNode awaitJob(ConfigurableApplicationContext context, String location, String state) {
         JsonNode[] job = new JsonNode[1];
-        Await.until("job " + location + " to end " + state, BOUND, () -> {
+        await("job " + location + " to end " + state).atMost(BOUND).until(() -> {
             try {
                 job[0] = JSON.readTree(call(context, "GET", location, null, Map.of()).body());
             } catch (Exception e) {

@@ -303,6 +303,84 @@ class JobEngineTests {
     }
 
     @Test
+    void aJobThatWaitsResumesAtTheStepItWaitsInAndShowsItOnceWithItsPolls() throws Exception {
+        UUID target = UUID.randomUUID();
+        AtomicInteger prepared = new AtomicInteger();
+        AtomicInteger read = new AtomicInteger();
+        AtomicInteger polls = new AtomicInteger();
+        script.behaviours.put(target, context -> {
+            context.step("prepare", () -> "prepared " + prepared.incrementAndGet() + " time(s)");
+            String name = context.step("read-name", () -> "name-" + read.incrementAndGet(), value -> "read " + value);
+            boolean installed = context.step("await-install", () -> polls.incrementAndGet() >= 3,
+                    done -> done ? "installed as " + name : "still installing (poll " + polls.get() + ")");
+            if (!installed) {
+                return JobResult.retryAfter(Duration.ofSeconds(30), "waiting for the install");
+            }
+            context.step("finish", () -> "finished " + name);
+            return JobResult.done();
+        });
+        UUID id = enqueue("test.scripted", target);
+
+        for (int run = 0; run < 3; run++) {
+            scheduler.runAnyDueExecutions();
+            clock.tick(Duration.ofSeconds(30));
+        }
+
+        assertThat(state(id)).isEqualTo("succeeded");
+        assertThat(prepared).hasValue(1);
+        assertThat(polls).hasValue(3);
+        Api.reader(mvc).get("/api/v1/jobs/" + id)
+                .andExpect(jsonPath("$.steps.length()").value(4))
+                .andExpect(jsonPath("$.steps[0].name").value("prepare"))
+                .andExpect(jsonPath("$.steps[0].detail").value("prepared 1 time(s)"))
+                .andExpect(jsonPath("$.steps[0].polls").doesNotExist())
+                .andExpect(jsonPath("$.steps[1].name").value("read-name"))
+                .andExpect(jsonPath("$.steps[1].detail").value("read name-3"))
+                .andExpect(jsonPath("$.steps[1].polls").doesNotExist())
+                .andExpect(jsonPath("$.steps[2].name").value("await-install"))
+                .andExpect(jsonPath("$.steps[2].state").value("succeeded"))
+                .andExpect(jsonPath("$.steps[2].detail").value("installed as name-3"))
+                .andExpect(jsonPath("$.steps[2].polls").value(3))
+                .andExpect(jsonPath("$.steps[3].name").value("finish"))
+                .andExpect(jsonPath("$.steps[3].detail").value("finished name-3"));
+    }
+
+    @Test
+    void aJobThatFailedStartsOverInsteadOfResuming() throws Exception {
+        UUID target = UUID.randomUUID();
+        AtomicInteger runs = new AtomicInteger();
+        script.behaviours.put(target, context -> {
+            int run = runs.incrementAndGet();
+            context.step("prepare", () -> "run " + run);
+            if (run == 1) {
+                return JobResult.retryAfter(Duration.ofSeconds(1), "waiting");
+            }
+            context.step("call", () -> {
+                if (run == 2) {
+                    throw new IOException("connection reset");
+                }
+                return "called";
+            });
+            return JobResult.done();
+        });
+        UUID id = enqueue("test.scripted", target);
+
+        for (int run = 0; run < 3; run++) {
+            scheduler.runAnyDueExecutions();
+            clock.tick(Duration.ofMinutes(1));
+        }
+
+        assertThat(state(id)).isEqualTo("succeeded");
+        Api.reader(mvc).get("/api/v1/jobs/" + id)
+                .andExpect(jsonPath("$.steps[*].name").value(org.hamcrest.Matchers.contains("prepare", "call",
+                        "prepare", "call")))
+                .andExpect(jsonPath("$.steps[0].detail").value("run 2"))
+                .andExpect(jsonPath("$.steps[0].polls").value(2))
+                .andExpect(jsonPath("$.steps[1].state").value("failed"))
+                .andExpect(jsonPath("$.steps[2].detail").value("run 3"));
+    }
+
+    @Test
     void jobsOnOneTargetRunOneAtATimeInOrderWhileOtherTargetsGoOn() throws Exception {
         UUID target = UUID.randomUUID();
         UUID elsewhere = UUID.randomUUID();

@@ -9,7 +9,6 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.transaction.support.TransactionTemplate;
 import com.jayway.jsonpath.JsonPath;
 import io.pullbridge.support.Api;
-import io.pullbridge.support.Await;
 import io.pullbridge.support.DeleteJobs;
 import io.pullbridge.support.IntegrationTest;
 import io.pullbridge.support.ManualScheduling;
@@ -36,6 +35,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
@@ -254,8 +254,8 @@ class ResourceLifecycleIntegrationTests {
             }
             try {
                 run = background.submit(scheduler::runAnyDueExecutions);
-                Await.until("delete job " + job + " to start removing the record", Duration.ofSeconds(10),
-                        () -> count("""
+                await("delete job " + job + " to start removing the record").atMost(Duration.ofSeconds(10))
+                        .until(() -> count("""
                                 select count(*) from jobs, jsonb_array_elements(steps) step
                                 where id = ? and step->>'name' = 'remove-record' and step->>'state' = 'running'""",
                                 job) == 1);

@@ -4,7 +4,6 @@ import io.pullbridge.crypto.MasterKeys;
 import io.pullbridge.crypto.SecretCipher;
 import io.pullbridge.crypto.StoredSecrets;
 import io.pullbridge.support.Api;
-import io.pullbridge.support.Await;
 import io.pullbridge.support.IntegrationTest;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -32,6 +31,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
@@ -238,7 +238,7 @@ class MasterKeyIntegrationTests {
 
     private JsonNode awaitJob(String location, String state) {
         JsonNode[] job = new JsonNode[1];
-        Await.until("job " + location + " to end " + state, BOUND, () -> {
+        await("job " + location + " to end " + state).atMost(BOUND).until(() -> {
             try {
                 job[0] = JSON.readTree(Api.reader(mvc).get(location).andReturn().getResponse().getContentAsString());
             } catch (Exception e) {

@@ -2,12 +2,12 @@ package io.pullbridge.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.pullbridge.support.Api;
 import io.pullbridge.support.TestTokens;
-import io.pullbridge.support.Await;
 import io.pullbridge.support.Clusters;
 import io.pullbridge.support.IntegrationTest;
 import io.pullbridge.support.Principals;
@@ -179,7 +179,7 @@ class MonitoringIntegrationTests {
         String deleted = operator.delete(token).andExpect(status().isAccepted()).andReturn().getResponse()
                 .getHeader("Operation-Location");
         assertThat(deleted).isNotNull();
-        Await.until("token " + tokenId + " to be deleted", TIMEOUT, () -> jdbc.sql(
+        await("token " + tokenId + " to be deleted").atMost(TIMEOUT).until(() -> jdbc.sql(
                 "select count(*) from registry_tokens where id = ?").param(tokenId).query(Long.class).single() == 0);
         gauges.refreshAll();
         assertThat(scrape()).noneMatch(sample -> tokenId.toString().equals(sample.labels().get("credential_id")));
@@ -282,7 +282,7 @@ class MonitoringIntegrationTests {
     }
 
     private void awaitPhase(String table, UUID id, String phase) {
-        Await.until(table + " " + id + " to be " + phase, TIMEOUT, () -> phase.equals(jdbc.sql(
+        await(table + " " + id + " to be " + phase).atMost(TIMEOUT).until(() -> phase.equals(jdbc.sql(
                 "select phase from " + table + " where id = ?").param(id).query(String.class).optional().orElse(null)));
     }
 }

@@ -1,7 +1,6 @@
 package io.pullbridge.registries;
 
 import io.pullbridge.support.Api;
-import io.pullbridge.support.Await;
 import io.pullbridge.support.IntegrationTest;
 import io.pullbridge.support.azure.AzureEmulator;
 import java.time.Duration;
@@ -12,6 +11,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasSize;
@@ -164,7 +164,7 @@ class RegistryAzureIntegrationTests {
 
     private void awaitJob(String jobLocation, String state) {
         UUID id = UUID.fromString(jobLocation.substring(jobLocation.lastIndexOf('/') + 1));
-        Await.until("job " + id + " " + state, TIMEOUT, () -> state.equals(
+        await("job " + id + " " + state).atMost(TIMEOUT).until(() -> state.equals(
                 jdbc.sql("select state from jobs where id = ?").param(id).query(String.class).single()));
     }
 }

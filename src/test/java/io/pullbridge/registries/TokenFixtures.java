@@ -1,7 +1,6 @@
 package io.pullbridge.registries;
 
 import io.pullbridge.support.Api;
-import io.pullbridge.support.Await;
 import io.pullbridge.support.Registries;
 import java.time.Duration;
 import java.util.Set;
@@ -11,6 +10,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockHttpServletResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
@@ -49,7 +49,7 @@ final class TokenFixtures {
 
     /** Waits for the job to end and returns its final state. */
     static String awaitEnded(JdbcClient jdbc, UUID job) {
-        Await.until("job " + job + " to end", TIMEOUT, () -> ENDED.contains(state(jdbc, job)));
+        await("job " + job + " to end").atMost(TIMEOUT).until(() -> ENDED.contains(state(jdbc, job)));
         return state(jdbc, job);
     }
 

@@ -11,6 +11,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
@@ -53,7 +54,7 @@ public final class Clusters {
 
     /** Waits for the job to end, and checks how. */
     public static void awaitEnded(JdbcClient jdbc, UUID job, String expected) {
-        Await.until("job " + job + " to end", TIMEOUT, () -> ENDED.contains(state(jdbc, job)));
+        await("job " + job + " to end").atMost(TIMEOUT).until(() -> ENDED.contains(state(jdbc, job)));
         String lastError = jdbc.sql("select last_error::text from jobs where id = ?").param(job)
                 .query(String.class).optional().orElse(null);
         assertThat(state(jdbc, job)).as("job %s (last error: %s)", job, lastError).isEqualTo(expected);

@@ -10,6 +10,7 @@ import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.servlet.ResultActions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -49,7 +50,7 @@ public final class DeleteJobs {
 
     /** Waits for the delete job to end, and checks that it succeeded (so the resource is gone). */
     public static void awaitSucceeded(JdbcClient jdbc, UUID job) {
-        Await.until("delete job " + job + " to end", TIMEOUT, () -> ENDED.contains(row(jdbc, job).get("state")));
+        await("delete job " + job + " to end").atMost(TIMEOUT).until(() -> ENDED.contains(row(jdbc, job).get("state")));
         Map<String, Object> ended = row(jdbc, job);
         assertThat(ended.get("state")).as("delete job %s (last error: %s)", job, ended.get("last_error"))
                 .isEqualTo("succeeded");

@@ -3,6 +3,7 @@ package io.pullbridge.support;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -30,8 +31,8 @@ public final class JobsApi {
 
     /** Waits for the target's newest job to end and asserts how it ended. */
     public static JsonNode awaitLatest(MockMvc mvc, ObjectMapper json, UUID target, String state, Duration timeout) {
-        Await.until("the latest job of " + target + " to end", timeout,
-                () -> ENDED.contains(latest(mvc, json, target).get("state").asText()));
+        Awaitility.await("the latest job of " + target + " to end").atMost(timeout)
+                .until(() -> ENDED.contains(latest(mvc, json, target).get("state").asText()));
         JsonNode job = latest(mvc, json, target);
         assertThat(job.get("state").asText()).as("job %s", job).isEqualTo(state);
         return job;
@@ -40,7 +41,7 @@ public final class JobsApi {
     /** Waits for the job at {@code location} ({@code /api/v1/jobs/{id}}) to end and asserts how it ended. */
     public static JsonNode await(MockMvc mvc, ObjectMapper json, String location, String state, Duration timeout) {
         JsonNode[] job = new JsonNode[1];
-        Await.until("job " + location + " to end", timeout, () -> {
+        Awaitility.await("job " + location + " to end").atMost(timeout).until(() -> {
             try {
                 job[0] = json.readTree(Api.reader(mvc).get(location).andReturn().getResponse().getContentAsString());
             } catch (Exception e) {

@@ -10,6 +10,7 @@ import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.servlet.ResultActions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
@@ -57,7 +58,7 @@ public final class Principals {
 
     /** Waits for the job to end, whatever its outcome, and returns its state. */
     public static String awaitEnded(JdbcClient jdbc, UUID job) {
-        Await.until("job " + job + " to end", TIMEOUT, () -> ENDED.contains(state(jdbc, job)));
+        await("job " + job + " to end").atMost(TIMEOUT).until(() -> ENDED.contains(state(jdbc, job)));
         return state(jdbc, job);
     }
 

@@ -10,6 +10,7 @@ import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
@@ -81,7 +82,7 @@ public final class Registries {
 
     /** Waits for a registry's create job to end, and checks that it succeeded (the registry is {@code Ready}). */
     public static void awaitSucceeded(JdbcClient jdbc, UUID job) {
-        Await.until("registry create job " + job + " to end", TIMEOUT, () -> ENDED.contains(state(jdbc, job)));
+        await("registry create job " + job + " to end").atMost(TIMEOUT).until(() -> ENDED.contains(state(jdbc, job)));
         String lastError = jdbc.sql("select last_error::text from jobs where id = ?").param(job)
                 .query(String.class).optional().orElse(null);
         assertThat(state(jdbc, job)).as("registry create job %s (last error: %s)", job, lastError)

@@ -2,7 +2,6 @@ package io.pullbridge.web;
 
 import com.jayway.jsonpath.JsonPath;
 import io.pullbridge.support.Api;
-import io.pullbridge.support.Await;
 import io.pullbridge.support.IntegrationTest;
 import io.pullbridge.support.Registries;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +18,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasSize;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
@@ -223,7 +223,7 @@ class PaginationIntegrationTests {
                 .andExpect(status().isAccepted())
                 .andReturn().getResponse();
         UUID job = Registries.jobOf(created);
-        Await.until("registry create job " + job + " to fail", Registries.TIMEOUT, () -> "failed".equals(
+        await("registry create job " + job + " to fail").atMost(Registries.TIMEOUT).until(() -> "failed".equals(
                 jdbc.sql("select state from jobs where id = ?").param(job).query(String.class).single()));
         String location = created.getHeader(HttpHeaders.LOCATION);
         return location.substring(location.lastIndexOf('/') + 1);
