@@ -46,14 +46,17 @@ final class KubernetesClusterApi implements ClusterApi {
     private final String authorization;
     private final CallGuard guard;
     private final Consumer<KubernetesClusterApi> refused;
+    private final String grantAdvice;
     private volatile long lastUsed = System.nanoTime();
 
     /**
      * @param authorization the {@code Authorization} header value, or null (client certificate or anonymous)
      * @param refused       told when the server refused the credentials or was not trusted, to drop this client
+     * @param grantAdvice   what to grant PullBridge's Entra identity when the server refuses it, or null
      */
     KubernetesClusterApi(UUID clusterId, String version, HttpUrl base, OkHttpClient http, String authorization,
-                         CallGuard guard, Consumer<KubernetesClusterApi> refused) {
+                         CallGuard guard, Consumer<KubernetesClusterApi> refused, String grantAdvice) {
+        this.grantAdvice = grantAdvice;
         this.clusterId = clusterId;
         this.version = version;
         this.base = base;
@@ -317,7 +320,7 @@ final class KubernetesClusterApi implements ClusterApi {
             // Not a Status document (a proxy's error page, say): only the code is used.
         }
         JobFailure failure = KubernetesFailures.status(answer.code(), status, answer.retryAfter(), server, action,
-                namespace);
+                namespace, grantAdvice);
         if (ClusterProblems.is(failure, ClusterProblems.CREDENTIALS_REFUSED)) {
             refused.accept(this);
         }
