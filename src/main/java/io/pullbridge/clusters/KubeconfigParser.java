@@ -25,7 +25,9 @@ import org.yaml.snakeyaml.representer.Representer;
  * Checks a kubeconfig before PullBridge stores it: a YAML mapping whose {@code current-context} names a context,
  * whose cluster and user exist, whose server is an https URL to a host {@link ServerHostPolicy} accepts, and
  * whose credentials are embedded rather than fetched by running a plugin or reading a file on PullBridge's
- * machine (both would run or read things there on behalf of whoever registered the cluster).
+ * machine (both would run or read things there on behalf of whoever registered the cluster). The one plugin
+ * recognised is {@code kubelogin get-token} for the configured AKS server id: it is never run, PullBridge signs in
+ * with its own Entra identity instead.
  *
  * <p>The YAML is read with SnakeYAML's {@link SafeConstructor} (plain maps, lists and scalars; no arbitrary
  * types) under limits on size, aliases (against "billion laughs") and nesting. Error messages never quote the
