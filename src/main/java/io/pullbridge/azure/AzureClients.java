@@ -35,6 +35,7 @@ final class AzureClients {
     private final TokenCredential credential;
     private final RetryPolicy retryPolicy;
     private final RetryPolicy noRetry;
+    private final Function<String, String> environment;
     private final Map<String, AzureResourceManager> resourceManagers = new ConcurrentHashMap<>();
     private volatile MicrosoftGraphClient graph;
     private volatile MicrosoftGraphClient graphOnce;
@@ -55,7 +56,13 @@ final class AzureClients {
         this.retryPolicy = new RetryPolicy(new BoundedRetryStrategy(retry), null, null);
         this.noRetry = new RetryPolicy(new BoundedRetryStrategy(new AzureProperties.Retry(0, retry.baseDelay(),
                 retry.maxDelay())), null, null);
+        this.environment = environment;
         this.credential = credential(properties, environment);
+    }
+
+    /** The tenant PullBridge signs in to, or null when the SDK's defaults decide. */
+    String tenantId() {
+        return tenantId;
     }
 
     AzureCloud cloud() {
@@ -161,7 +168,20 @@ final class AzureClients {
         return resourceManagers.size();
     }
 
+    /**
+     * A new credential of the configured kind for another tenant (an Entra-integrated cluster's), with an empty token
+     * cache of its own: what it issues is new, never a token an SDK cache kept.
+     */
+    TokenCredential credentialFor(String tenant) {
+        return credential(properties, environment, tenant);
+    }
+
     private TokenCredential credential(AzureProperties properties, Function<String, String> environment) {
+        return credential(properties, environment, tenantId);
+    }
+
+    private TokenCredential credential(AzureProperties properties, Function<String, String> environment,
+                                       String tenantId) {
         AzureProperties.CredentialKind kind = properties.credential() == null
                 ? AzureProperties.CredentialKind.DEFAULT : properties.credential();
         String clientId = properties.clientId() != null && !properties.clientId().isBlank() ? properties.clientId()

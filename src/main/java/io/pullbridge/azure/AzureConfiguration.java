@@ -2,6 +2,7 @@ package io.pullbridge.azure;
 
 import io.pullbridge.bindings.ConnectedRegistries;
 import io.pullbridge.clusters.ConnectedClusterDirectory;
+import io.pullbridge.clusters.EntraTokenIssuer;
 import io.pullbridge.clusters.ManagedClusterDirectory;
 import io.pullbridge.common.AzureProperties;
 import io.pullbridge.common.RoleAssignments;
@@ -48,6 +49,11 @@ class AzureConfiguration {
     @Bean
     ManagedClusterDirectory azureManagedClusterDirectory(AzureClients clients) {
         return new AzureManagedClusterDirectory(clients);
+    }
+
+    @Bean
+    EntraTokenIssuer azureEntraTokens(AzureClients clients) {
+        return new AzureEntraTokens(clients);
     }
 
     @Bean

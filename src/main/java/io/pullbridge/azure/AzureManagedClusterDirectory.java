@@ -4,6 +4,7 @@ import com.azure.core.util.Context;
 import com.azure.resourcemanager.containerservice.fluent.ManagedClustersClient;
 import com.azure.resourcemanager.containerservice.fluent.models.CredentialResultsInner;
 import com.azure.resourcemanager.containerservice.fluent.models.ManagedClusterInner;
+import com.azure.resourcemanager.containerservice.models.ManagedClusterAadProfile;
 import com.azure.resourcemanager.containerservice.models.UserAssignedIdentity;
 import io.pullbridge.clusters.ManagedClusterDirectory;
 import io.pullbridge.common.ArmResourceId;
@@ -31,7 +32,8 @@ final class AzureManagedClusterDirectory implements ManagedClusterDirectory {
                         () -> managedClusters(id).getByResourceGroup(id.resourceGroup(), id.name()))
                 .map(inner -> new ManagedClusterFacts(inner.id(), inner.currentKubernetesVersion() != null
                         ? inner.currentKubernetesVersion() : inner.kubernetesVersion(), inner.location(),
-                        kubeletIdentity(id, inner)));
+                        kubeletIdentity(id, inner), entra(inner),
+                        Boolean.TRUE.equals(inner.disableLocalAccounts())));
     }
 
     @Override
@@ -46,6 +48,15 @@ final class AzureManagedClusterDirectory implements ManagedClusterDirectory {
                     404, "AKS returned no user kubeconfig for " + id);
         }
         return new String(credentials.kubeconfigs().get(0).value(), StandardCharsets.UTF_8);
+    }
+
+    private static EntraIntegration entra(ManagedClusterInner cluster) {
+        ManagedClusterAadProfile aad = cluster.aadProfile();
+        if (aad == null || !Boolean.TRUE.equals(aad.managed())) {
+            return null;
+        }
+        return new EntraIntegration(Boolean.TRUE.equals(aad.enableAzureRbac()),
+                aad.tenantId() == null || aad.tenantId().isBlank() ? null : aad.tenantId());
     }
 
     private KubeletIdentity kubeletIdentity(ArmResourceId id, ManagedClusterInner cluster) {

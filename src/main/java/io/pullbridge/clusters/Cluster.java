@@ -80,6 +80,27 @@ class Cluster extends ResourceEntity {
     @Column(name = "probed_at")
     private Instant probedAt;
 
+    @Column(name = "entra_managed")
+    private Boolean entraManaged;
+
+    @Column(name = "entra_azure_rbac")
+    private Boolean entraAzureRbac;
+
+    @Column(name = "entra_tenant_id")
+    private String entraTenantId;
+
+    @Column(name = "local_accounts_disabled")
+    private Boolean localAccountsDisabled;
+
+    @Column(name = "access_mode")
+    private String accessMode;
+
+    @Column(name = "access_object_id")
+    private UUID accessObjectId;
+
+    @Column(name = "access_tenant_id")
+    private String accessTenantId;
+
     protected Cluster() {
     }
 
@@ -152,6 +173,37 @@ class Cluster extends ResourceEntity {
         this.kubeletObjectId = kubelet == null ? null : kubelet.objectId();
         this.kubeletClientId = kubelet == null ? null : kubelet.clientId();
         this.kubeletServicePrincipal = kubelet == null ? null : kubelet.servicePrincipal();
+        this.entraManaged = facts.entra() != null;
+        this.entraAzureRbac = facts.entra() == null ? null : facts.entra().azureRbac();
+        this.entraTenantId = facts.entra() == null ? null : facts.entra().tenantId();
+        this.localAccountsDisabled = facts.localAccountsDisabled();
+    }
+
+    /** How PullBridge reached the API server last, and as whom. */
+    void accessed(ClusterAccess access) {
+        this.accessMode = access.mode().value();
+        this.accessObjectId = access.objectId();
+        this.accessTenantId = access.tenantId();
+    }
+
+    /** What ARM said of the cluster's Entra integration; null until read, or when it has none. */
+    ManagedClusterDirectory.EntraIntegration entraIntegration() {
+        return Boolean.TRUE.equals(entraManaged) ? new ManagedClusterDirectory.EntraIntegration(
+                Boolean.TRUE.equals(entraAzureRbac), entraTenantId) : null;
+    }
+
+    Boolean getLocalAccountsDisabled() {
+        return localAccountsDisabled;
+    }
+
+    /** status.access: null until PullBridge has connected. */
+    ClusterAccess access() {
+        if (accessMode == null) {
+            return null;
+        }
+        ClusterAccess.Mode mode = ClusterAccess.Mode.of(accessMode);
+        return mode == ClusterAccess.Mode.ENTRA ? ClusterAccess.entra(accessObjectId, accessTenantId,
+                kind == ClusterKind.AKS ? entraAzureRbac : null) : new ClusterAccess(mode, null, null, null);
     }
 
     void observe(ConnectedClusterDirectory.ConnectedClusterFacts facts) {

@@ -25,9 +25,12 @@ public class ClusterConnections {
     private final ManagedClusterDirectory managedClusters;
     private final KubernetesClusters kubernetes;
     private final TransactionTemplate tx;
+    private final EntraTokens entraTokens;
 
     ClusterConnections(ClusterRepository clusters, KubeconfigParser parser, SecretCipher cipher,
-                       ManagedClusterDirectory managedClusters, KubernetesClusters kubernetes, TransactionTemplate tx) {
+                       ManagedClusterDirectory managedClusters, KubernetesClusters kubernetes, TransactionTemplate tx,
+                       EntraTokens entraTokens) {
+        this.entraTokens = entraTokens;
         this.clusters = clusters;
         this.parser = parser;
         this.cipher = cipher;
@@ -38,7 +41,8 @@ public class ClusterConnections {
 
     /** What a connection needs to know of the cluster's row, read in a short transaction. */
     record Target(UUID id, String name, ClusterKind kind, String resourceId, Phase phase, String version,
-                  EncryptedSecret kubeconfig, String kubeconfigContext) {
+                  EncryptedSecret kubeconfig, String kubeconfigContext,
+                  ManagedClusterDirectory.EntraIntegration entra, ClusterAccess access) {
     }
 
     /**
@@ -59,7 +63,8 @@ public class ClusterConnections {
                 cluster.getName(), cluster.getKind(), cluster.getResourceId(), cluster.getStatus().phase(),
                 cluster.getKind() == ClusterKind.AKS ? "aks:" + cluster.getCredentialFingerprint()
                         : cluster.getKubeconfigFingerprint(),
-                cluster.getKubeconfig(), cluster.kubeconfigContext())).orElse(null));
+                cluster.getKubeconfig(), cluster.kubeconfigContext(), cluster.entraIntegration(), cluster.access()))
+                .orElse(null));
         if (target == null) {
             throw unavailable("The cluster " + clusterId + " is not registered");
         }
@@ -74,27 +79,54 @@ public class ClusterConnections {
         return kubernetes.connect(credentials(target));
     }
 
-    /** Fresh credentials for the cluster; for aks clusters fetched from Azure, recording their fingerprint. */
+    /**
+     * Fresh credentials for the cluster; for aks clusters fetched from Azure, recording their fingerprint. An
+     * Entra-integrated aks cluster (and a kubeconfig that names kubelogin) is signed in to with PullBridge's own
+     * token for the AKS server application: only the server and CA of the user kubeconfig are used.
+     */
     ClusterCredentials credentials(Target target) {
+        ClusterCredentials credentials;
         if (target.kind() != ClusterKind.AKS) {
-            return parse(target.id(), target.version(),
+            credentials = parse(target.id(), target.version(),
                     cipher.decrypt(target.kubeconfig(), target.kubeconfigContext()), "the stored kubeconfig",
-                    "; register a kubeconfig that passes the checks again");
+                    "; register a kubeconfig that passes the checks again", false);
+        } else {
+            String kubeconfig = managedClusters.userKubeconfig(target.resourceId());
+            String fingerprint = cipher.fingerprint(kubeconfig);
+            if (!Objects.equals("aks:" + fingerprint, target.version())) {
+                tx.executeWithoutResult(status -> clusters.findById(target.id())
+                        .ifPresent(cluster -> cluster.credentialFingerprint(fingerprint)));
+            }
+            ManagedClusterDirectory.EntraIntegration entra = target.entra();
+            credentials = parse(target.id(), "aks:" + fingerprint, kubeconfig, "the user kubeconfig AKS returned",
+                    "", entra != null);
+            if (entra != null) {
+                credentials = credentials.with(new ClusterCredentials.EntraToken(entra.tenantId(),
+                        entraTokens.serverScope()), ClusterAccess.entra(null, entra.tenantId(), entra.azureRbac()), null);
+            } else {
+                credentials = credentials.with(credentials.credential(), ClusterAccess.localAccount(), null);
+            }
         }
-        String kubeconfig = managedClusters.userKubeconfig(target.resourceId());
-        String fingerprint = cipher.fingerprint(kubeconfig);
-        if (!Objects.equals("aks:" + fingerprint, target.version())) {
+        ClusterAccess access = credentials.access();
+        if (credentials.credential() instanceof ClusterCredentials.EntraToken token) {
+            access = ClusterAccess.entra(entraTokens.objectId(token.tenantId(), token.scope()).orElse(null),
+                    token.tenantId(), access.azureRbac());
+            credentials = credentials.with(token, access, access.grantAdvice(
+                    target.kind() == ClusterKind.AKS ? target.resourceId() : null, target.id()));
+        }
+        if (!access.equals(target.access())) {
+            ClusterAccess observed = access;
             tx.executeWithoutResult(status -> clusters.findById(target.id())
-                    .ifPresent(cluster -> cluster.credentialFingerprint(fingerprint)));
+                    .ifPresent(cluster -> cluster.accessed(observed)));
         }
-        return parse(target.id(), "aks:" + fingerprint, kubeconfig, "the user kubeconfig AKS returned",
-                "; PullBridge needs an AKS cluster with local accounts (an Entra ID-only cluster's kubeconfig runs "
-                        + "kubelogin)");
+        return credentials;
     }
 
-    private ClusterCredentials parse(UUID clusterId, String version, String kubeconfig, String what, String hint) {
+    private ClusterCredentials parse(UUID clusterId, String version, String kubeconfig, String what, String hint,
+                                     boolean serverOnly) {
         try {
-            return parser.credentials(clusterId, version, kubeconfig);
+            return serverOnly ? parser.server(clusterId, version, kubeconfig)
+                    : parser.credentials(clusterId, version, kubeconfig);
         } catch (InvalidKubeconfigException e) {
             boolean refusedHost = e.problems().stream().anyMatch(problem -> problem.startsWith("server host "));
             String slug = refusedHost ? ClusterProblems.SERVER_REFUSED : ClusterProblems.KUBECONFIG_INVALID;

@@ -1,8 +1,10 @@
 package io.pullbridge.clusters;
 
 import io.pullbridge.common.Phase;
+import io.pullbridge.web.ApiException;
 import io.pullbridge.web.PageRequest;
 import io.pullbridge.web.PageResponse;
+import io.pullbridge.web.ProblemType;
 import io.pullbridge.web.RequestContext;
 import io.pullbridge.web.Role;
 import io.swagger.v3.oas.annotations.Operation;
@@ -15,6 +17,7 @@ import java.util.UUID;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.resilience.annotation.Retryable;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -47,6 +50,8 @@ class ClusterController {
             + "writes credentials)";
     static final String CHANGE_RULE = "changing a cluster (its kubeconfig, name or service CIDR) is reserved to Admin";
     static final String REMOVE_RULE = "removing a cluster is reserved to Admin";
+
+    static final String ACCESS_MANIFEST_TYPE = "application/yaml";
 
     private final ClusterService clusters;
 
@@ -91,6 +96,33 @@ class ClusterController {
     ResponseEntity<ClusterResponse> get(@PathVariable UUID id) {
         Cluster cluster = clusters.get(id);
         return ResponseEntity.ok().eTag(of(cluster.getVersion())).body(ClusterResponse.of(cluster));
+    }
+
+    @GetMapping(value = "/{id}/access-manifest", produces = ACCESS_MANIFEST_TYPE)
+    @Operation(operationId = "getClusterAccessManifest", summary = "The Kubernetes RBAC PullBridge needs on a cluster",
+            description = "For a cluster PullBridge signs in to with its Entra identity: a ClusterRole with exactly the "
+                    + "verbs PullBridge uses (namespaces get/list; secrets get/list/create/update/delete; "
+                    + "serviceaccounts get/list/patch; services list) and a ClusterRoleBinding of it to PullBridge's "
+                    + "object id as a Kubernetes User, as YAML for kubectl apply -f. It reveals only that object id "
+                    + "and those verbs, so any role may read it. Clusters with Azure RBAC for Kubernetes need the role "
+                    + "assignment status.access and a Forbidden job error name instead.")
+    @ApiResponse(responseCode = "200", description = "The manifest")
+    @ApiResponse(responseCode = "404", description = "No such cluster")
+    @ApiResponse(responseCode = "409", description = "PullBridge does not reach the cluster with its Entra identity, "
+            + "or has not signed in to it yet (status.access.objectId is absent)")
+    ResponseEntity<String> accessManifest(@PathVariable UUID id) {
+        Cluster cluster = clusters.get(id);
+        ClusterAccess access = cluster.access();
+        if (access == null || !access.isEntra() || access.objectId() == null) {
+            throw new ApiException(ProblemType.INVALID_STATE, "PullBridge " + (access == null || !access.isEntra()
+                    ? "reaches the cluster " + cluster.getName() + " with " + (access == null ? "credentials it has "
+                    + "not used yet" : access.mode().value() + " credentials") + ", not its Entra identity: its "
+                    + "permissions are those credentials' own"
+                    : "has not signed in to the cluster " + cluster.getName() + " yet, so its object id there is not "
+                    + "known; retry once the cluster's connect job has run"));
+        }
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType(ACCESS_MANIFEST_TYPE))
+                .body(ClusterAccess.manifest(access.objectId().toString()));
     }
 
     @PatchMapping("/{id}")

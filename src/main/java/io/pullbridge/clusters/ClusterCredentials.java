@@ -16,19 +16,46 @@ import java.util.UUID;
  * @param insecureSkipTlsVerify the kubeconfig turned certificate checks off (allowed only by
  *                              {@code pullbridge.clusters.allow-insecure-skip-tls-verify})
  * @param tlsServerName         the name to expect in the server's certificate instead of the URL's host, or null
+ * @param access                how PullBridge reaches the server and as whom
+ * @param grantAdvice           what to grant when the server refuses PullBridge (Entra clusters), or null
  */
 public record ClusterCredentials(UUID clusterId, String version, URI server, byte[] certificateAuthority,
-                                 boolean insecureSkipTlsVerify, String tlsServerName, Credential credential) {
+                                 boolean insecureSkipTlsVerify, String tlsServerName, Credential credential,
+                                 ClusterAccess access, String grantAdvice) {
 
     public ClusterCredentials {
         Objects.requireNonNull(clusterId, "clusterId");
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(credential, "credential");
+        access = access == null ? ClusterAccess.kubeconfig() : access;
+    }
+
+    /** Credentials a kubeconfig embeds. */
+    public ClusterCredentials(UUID clusterId, String version, URI server, byte[] certificateAuthority,
+                              boolean insecureSkipTlsVerify, String tlsServerName, Credential credential) {
+        this(clusterId, version, server, certificateAuthority, insecureSkipTlsVerify, tlsServerName, credential,
+                ClusterAccess.kubeconfig(), null);
+    }
+
+    /** The same server with another credential and access. */
+    ClusterCredentials with(Credential credential, ClusterAccess access, String grantAdvice) {
+        return new ClusterCredentials(clusterId, version, server, certificateAuthority, insecureSkipTlsVerify,
+                tlsServerName, credential, access, grantAdvice);
     }
 
     /** How PullBridge proves who it is to the API server. */
-    public sealed interface Credential permits BearerToken, ClientCertificate, Basic, Anonymous {
+    public sealed interface Credential permits BearerToken, ClientCertificate, Basic, Anonymous, EntraToken {
+    }
+
+    /**
+     * A token for an Entra server application from PullBridge's own Azure credential, fetched (and refreshed) by
+     * {@link EntraTokens}: nothing secret is held here.
+     *
+     * @param tenantId the tenant to sign in to, or null for PullBridge's own
+     * @param scope    {@code <server-id>/.default}
+     */
+    public record EntraToken(String tenantId, String scope) implements Credential {
     }
 
     public record BearerToken(String token) implements Credential {

@@ -92,7 +92,8 @@ class ClusterJobs implements JobHandler, ReconcileSource {
         AtomicReference<String> reached = new AtomicReference<>();
         try {
             context.step("connect", () -> {
-                ClusterApi api = connections.connect(target);
+                // Read again: the Azure step may just have recorded how the cluster is signed in to.
+                ClusterApi api = connections.connect(connections.target(context.targetId(), false));
                 String version = api.serverVersion();
                 int namespaces = api.namespaces(null).size();
                 String detail = "Kubernetes " + version + ", " + namespaces

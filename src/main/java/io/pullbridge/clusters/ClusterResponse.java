@@ -34,12 +34,26 @@ public record ClusterResponse(UUID id, String name, ClusterKind kind, String res
      * @param kubeletIdentity   aks: the identity the kubelet pulls images as
      * @param connectivityStatus arc: whether the cluster's Arc agents talk to Azure
      * @param probedAt          when PullBridge last tried to reach the API server
+     * @param entraIntegration  aks: the cluster's managed Microsoft Entra integration ({@code aadProfile}), absent
+     *                          when it has none
+     * @param localAccountsDisabled aks: whether the cluster has no local accounts ({@code disableLocalAccounts})
+     * @param access            how PullBridge reaches the API server and as whom
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "ClusterStatus")
     public record Status(Phase phase, List<Condition> conditions, Instant observedAt, String message, UUID jobId,
                          String serverVersion, Integer namespaceCount, String kubernetesVersion, String location,
-                         KubeletIdentity kubeletIdentity, String connectivityStatus, Instant probedAt) {
+                         KubeletIdentity kubeletIdentity, String connectivityStatus, Instant probedAt,
+                         EntraIntegration entraIntegration, Boolean localAccountsDisabled, ClusterAccess access) {
+    }
+
+    /**
+     * @param azureRbac whether Azure RBAC for Kubernetes authorizes calls (else Kubernetes RBAC)
+     * @param tenantId  the tenant whose tokens the API server accepts
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "ClusterEntraIntegration")
+    public record EntraIntegration(boolean managed, boolean azureRbac, String tenantId) {
     }
 
     /**
@@ -54,6 +68,7 @@ public record ClusterResponse(UUID id, String name, ClusterKind kind, String res
                 : new KubeconfigSummary(cluster.getKubeconfig() != null && cluster.getKubeconfig().isSet(),
                         cluster.getKubeconfigFingerprint(), cluster.getKubeconfigServer());
         ResourceStatus status = cluster.getStatus();
+        ManagedClusterDirectory.EntraIntegration entra = cluster.entraIntegration();
         KubeletIdentity kubelet = cluster.getKubeletObjectId() == null ? null
                 : new KubeletIdentity(cluster.getKubeletObjectId(), cluster.getKubeletClientId(),
                 Boolean.TRUE.equals(cluster.getKubeletServicePrincipal()));
@@ -62,6 +77,9 @@ public record ClusterResponse(UUID id, String name, ClusterKind kind, String res
                 cluster.getCreatedAt(), cluster.getUpdatedAt(), cluster.getCreatedBy(),
                 new Status(status.phase(), status.conditions(), status.observedAt(), status.message(), status.jobId(),
                         cluster.getServerVersion(), cluster.getNamespaceCount(), cluster.getKubernetesVersion(),
-                        cluster.getLocation(), kubelet, cluster.getConnectivityStatus(), cluster.getProbedAt()));
+                        cluster.getLocation(), kubelet, cluster.getConnectivityStatus(), cluster.getProbedAt(),
+                        entra == null ? null : new EntraIntegration(true, entra.azureRbac(), entra.tenantId()),
+                        cluster.getKind() == ClusterKind.AKS ? cluster.getLocalAccountsDisabled() : null,
+                        cluster.access()));
     }
 }

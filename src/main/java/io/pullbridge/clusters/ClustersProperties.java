@@ -21,12 +21,14 @@ import org.springframework.util.unit.DataSize;
  *                           such a connection hands the cluster's credentials to whoever answers
  * @param probeInterval      how often a Ready (or Degraded) cluster is probed for reachability, at the reconciliation
  *                           passes ({@code pullbridge.jobs.reconcile-interval}) that come after it is due
+ * @param entra              how PullBridge signs in to clusters with Microsoft Entra integration
  */
 @ConfigurationProperties("pullbridge.clusters")
 public record ClustersProperties(@DefaultValue List<String> allowedHosts, @DefaultValue List<String> deniedHosts,
                                  @DefaultValue("1MB") DataSize maxKubeconfigBytes,
                                  @DefaultValue("false") boolean allowInsecureSkipTlsVerify,
-                                 @DefaultValue("PT5M") Duration probeInterval) {
+                                 @DefaultValue("PT5M") Duration probeInterval,
+                                 @DefaultValue Entra entra) {
 
     static final DataSize LOWEST_MAX_KUBECONFIG = DataSize.ofKilobytes(1);
     static final DataSize HIGHEST_MAX_KUBECONFIG = DataSize.ofMegabytes(16);
@@ -37,6 +39,7 @@ public record ClustersProperties(@DefaultValue List<String> allowedHosts, @Defau
         deniedHosts = deniedHosts == null ? List.of() : List.copyOf(deniedHosts);
         maxKubeconfigBytes = maxKubeconfigBytes == null ? DataSize.ofMegabytes(1) : maxKubeconfigBytes;
         probeInterval = probeInterval == null ? Duration.ofMinutes(5) : probeInterval;
+        entra = entra == null ? Entra.DEFAULT : entra;
         // Parsed here so that a typo in a list stops the service at start, naming the entry.
         HostList.parse("pullbridge.clusters.allowed-hosts", allowedHosts);
         HostList.parse("pullbridge.clusters.denied-hosts", deniedHosts);
@@ -48,6 +51,39 @@ public record ClustersProperties(@DefaultValue List<String> allowedHosts, @Defau
         if (probeInterval.compareTo(Duration.ofSeconds(10)) < 0) {
             throw new IllegalArgumentException("pullbridge.clusters.probe-interval must be at least 10 seconds, not "
                     + probeInterval);
+        }
+    }
+
+    public ClustersProperties(List<String> allowedHosts, List<String> deniedHosts, DataSize maxKubeconfigBytes,
+                              boolean allowInsecureSkipTlsVerify, Duration probeInterval) {
+        this(allowedHosts, deniedHosts, maxKubeconfigBytes, allowInsecureSkipTlsVerify, probeInterval, Entra.DEFAULT);
+    }
+
+    /**
+     * Signing in to Entra-integrated clusters ({@code pullbridge.clusters.entra.*}).
+     *
+     * @param serverId      the AKS server application: PullBridge asks for tokens with the scope
+     *                      {@code <server-id>/.default}, and a kubeconfig that runs kubelogin is accepted only with this
+     *                      {@code --server-id}. The same id in every public cloud; configurable for clouds that differ
+     * @param refreshBefore a token is replaced this long before it expires
+     */
+    public record Entra(@DefaultValue(AKS_SERVER_ID) String serverId, @DefaultValue("PT5M") Duration refreshBefore) {
+
+        public static final String AKS_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
+        public static final Entra DEFAULT = new Entra(AKS_SERVER_ID, Duration.ofMinutes(5));
+
+        public Entra {
+            serverId = serverId == null || serverId.isBlank() ? AKS_SERVER_ID : serverId.strip();
+            refreshBefore = refreshBefore == null ? Duration.ofMinutes(5) : refreshBefore;
+            if (refreshBefore.isNegative() || refreshBefore.compareTo(Duration.ofMinutes(30)) > 0) {
+                throw new IllegalArgumentException("pullbridge.clusters.entra.refresh-before must be between 0 and "
+                        + "30 minutes, not " + refreshBefore);
+            }
+        }
+
+        /** The scope of a token for the server application. */
+        public String scope() {
+            return serverId + "/.default";
         }
     }
 

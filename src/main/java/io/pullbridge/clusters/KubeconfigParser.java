@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.Base64;
+import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -24,7 +25,9 @@ import org.yaml.snakeyaml.representer.Representer;
  * Checks a kubeconfig before PullBridge stores it: a YAML mapping whose {@code current-context} names a context,
  * whose cluster and user exist, whose server is an https URL to a host {@link ServerHostPolicy} accepts, and
  * whose credentials are embedded rather than fetched by running a plugin or reading a file on PullBridge's
- * machine (both would run or read things there on behalf of whoever registered the cluster).
+ * machine (both would run or read things there on behalf of whoever registered the cluster). The one plugin
+ * recognised is {@code kubelogin get-token} for the configured AKS server id: it is never run, PullBridge signs in
+ * with its own Entra identity instead.
  *
  * <p>The YAML is read with SnakeYAML's {@link SafeConstructor} (plain maps, lists and scalars; no arbitrary
  * types) under limits on size, aliases (against "billion laughs") and nesting. Error messages never quote the
@@ -41,9 +44,11 @@ class KubeconfigParser {
     private final ServerHostPolicy hostPolicy;
     private final int maxBytes;
     private final boolean allowInsecure;
+    private final String serverId;
 
     KubeconfigParser(ServerHostPolicy hostPolicy, ClustersProperties properties) {
         this.hostPolicy = hostPolicy;
+        this.serverId = properties.entra().serverId();
         this.maxBytes = (int) properties.maxKubeconfigBytes().toBytes();
         this.allowInsecure = properties.allowInsecureSkipTlsVerify();
     }
@@ -81,6 +86,15 @@ class KubeconfigParser {
         Parsed parsed = read(root(text));
         Map<?, ?> cluster = parsed.cluster();
         Map<?, ?> user = parsed.user();
+        Kubelogin kubelogin = Kubelogin.of(user.get("exec"));
+        if (kubelogin != null) {
+            // Recognised, never run: PullBridge gets the token kubelogin would, from its own Azure credential.
+            return new ClusterCredentials(clusterId, version, parsed.kubeconfig().server(),
+                    base64(cluster.get("certificate-authority-data")), insecure(cluster),
+                    text(cluster.get("tls-server-name")),
+                    new ClusterCredentials.EntraToken(kubelogin.tenantId(), kubelogin.serverId() + "/.default"),
+                    ClusterAccess.entra(null, kubelogin.tenantId(), null), null);
+        }
         ClusterCredentials.Credential credential;
         byte[] certificate = base64(user.get("client-certificate-data"));
         byte[] key = base64(user.get("client-key-data"));
@@ -101,13 +115,32 @@ class KubeconfigParser {
                 credential);
     }
 
+    /**
+     * The current context's server and how to trust it, from a kubeconfig whose user section is ignored (not used,
+     * not checked): the user kubeconfig of an Entra-integrated AKS cluster, signed in to with PullBridge's own token.
+     * The credential is {@link ClusterCredentials.Anonymous} until the caller sets the one to use.
+     *
+     * @throws InvalidKubeconfigException listing everything wrong with the rest
+     */
+    ClusterCredentials server(UUID clusterId, String version, String text) {
+        List<String> problems = new ArrayList<>();
+        Parsed parsed = read(root(text), problems, false);
+        if (!problems.isEmpty()) {
+            throw new InvalidKubeconfigException(problems);
+        }
+        Map<?, ?> cluster = parsed.cluster();
+        return new ClusterCredentials(clusterId, version, parsed.kubeconfig().server(),
+                base64(cluster.get("certificate-authority-data")), insecure(cluster), text(cluster.get("tls-server-name")),
+                new ClusterCredentials.Anonymous());
+    }
+
     /** A kubeconfig that passed the checks, and the cluster and user sections of its current context. */
     private record Parsed(Kubeconfig kubeconfig, Map<?, ?> cluster, Map<?, ?> user) {
     }
 
     private Parsed read(Map<?, ?> root) {
         List<String> problems = new ArrayList<>();
-        Parsed parsed = read(root, problems);
+        Parsed parsed = read(root, problems, true);
         if (!problems.isEmpty()) {
             throw new InvalidKubeconfigException(problems);
         }
@@ -153,7 +186,7 @@ class KubeconfigParser {
         return mark == null ? "" : " (line " + (mark.getLine() + 1) + ")";
     }
 
-    private Parsed read(Map<?, ?> root, List<String> problems) {
+    private Parsed read(Map<?, ?> root, List<String> problems, boolean withUser) {
         Object currentValue = root.get("current-context");
         if (currentValue != null && !(currentValue instanceof String)) {
             problems.add("current-context must be a string");
@@ -195,6 +228,10 @@ class KubeconfigParser {
                 server = server(clusterName, clusterBody, problems);
                 checkCluster(clusterName, clusterBody, problems);
             }
+        }
+        if (!withUser) {
+            return problems.isEmpty() ? new Parsed(new Kubeconfig(current, clusterName, server), clusterBody, Map.of())
+                    : null;
         }
         if (userName == null || userName.isBlank()) {
             problems.add(where + " names no user");
@@ -299,10 +336,20 @@ class KubeconfigParser {
         }
     }
 
-    private static void checkUser(String where, Map<?, ?> user, List<String> problems) {
+    private void checkUser(String where, Map<?, ?> user, List<String> problems) {
         if (user.containsKey("exec")) {
-            problems.add("the user of " + where + " runs a credential plugin (exec), which PullBridge never does; "
-                    + "embed a token or a client certificate instead");
+            Kubelogin kubelogin = Kubelogin.of(user.get("exec"));
+            if (kubelogin == null) {
+                problems.add("the user of " + where + " runs a credential plugin (exec), which PullBridge never does; "
+                        + "embed a token or a client certificate instead");
+            } else if (!kubelogin.serverId().equalsIgnoreCase(serverId)) {
+                problems.add("the user of " + where + " runs kubelogin for the server id " + shown(kubelogin.serverId())
+                        + "; PullBridge signs in only to the AKS server application " + serverId
+                        + " (pullbridge.clusters.entra.server-id)");
+            } else if (kubelogin.tenantId() != null && !TENANT.matcher(kubelogin.tenantId()).matches()) {
+                problems.add("the user of " + where + " runs kubelogin with a --tenant-id that is not a tenant id "
+                        + "(a GUID) or domain name");
+            }
         }
         if (user.containsKey("auth-provider")) {
             problems.add("the user of " + where + " uses an auth-provider plugin, which PullBridge does not "
@@ -316,6 +363,48 @@ class KubeconfigParser {
                 problems.add("the user of " + where + " refers to a file on PullBridge's machine (" + file[0]
                         + "); embed it as " + file[1] + " instead");
             }
+        }
+    }
+
+    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,252}");
+
+    /**
+     * A user's {@code exec} section that runs {@code kubelogin get-token} with a {@code --server-id}, as AKS hands out
+     * for Entra-integrated clusters: its server id and tenant ({@code --tenant-id}, or null). Anything else is not.
+     */
+    record Kubelogin(String serverId, String tenantId) {
+
+        static Kubelogin of(Object exec) {
+            if (!(exec instanceof Map<?, ?> section) || !(section.get("command") instanceof String command)
+                    || !(section.get("args") instanceof List<?> args)) {
+                return null;
+            }
+            String program = command.strip().replaceFirst("^.*[/\\\\]", "");
+            if (!program.equals("kubelogin") && !program.equals("kubelogin.exe")) {
+                return null;
+            }
+            if (args.isEmpty() || !"get-token".equals(text(args.get(0)))) {
+                return null;
+            }
+            String server = option(args, "--server-id");
+            return server == null || server.isBlank() ? null : new Kubelogin(server.strip(),
+                    option(args, "--tenant-id"));
+        }
+
+        private static String option(List<?> args, String name) {
+            for (int i = 1; i < args.size(); i++) {
+                String arg = text(args.get(i));
+                if (arg == null) {
+                    continue;
+                }
+                if (arg.equals(name) && i + 1 < args.size()) {
+                    return text(args.get(i + 1));
+                }
+                if (arg.startsWith(name + "=")) {
+                    return arg.substring(name.length() + 1);
+                }
+            }
+            return null;
         }
     }
 

@@ -16,7 +16,23 @@ public interface ManagedClusterDirectory {
      *                        service principal, that principal (its object id resolved through Graph)
      */
     record ManagedClusterFacts(String resourceId, String kubernetesVersion, String location,
-                               KubeletIdentity kubeletIdentity) {
+                               KubeletIdentity kubeletIdentity, EntraIntegration entra, boolean localAccountsDisabled) {
+
+        /** A cluster without Entra integration, with local accounts. */
+        public ManagedClusterFacts(String resourceId, String kubernetesVersion, String location,
+                                   KubeletIdentity kubeletIdentity) {
+            this(resourceId, kubernetesVersion, location, kubeletIdentity, null, false);
+        }
+    }
+
+    /**
+     * {@code properties.aadProfile} of a cluster with managed Microsoft Entra integration.
+     *
+     * @param azureRbac whether Azure RBAC for Kubernetes authorizes calls ({@code enableAzureRBAC})
+     * @param tenantId  the tenant whose tokens the API server accepts ({@code tenantID}); null when AKS names none
+     *                  (the subscription's)
+     */
+    record EntraIntegration(boolean azureRbac, String tenantId) {
     }
 
     record KubeletIdentity(UUID objectId, UUID clientId, boolean servicePrincipal) {

@@ -6,6 +6,7 @@ import io.kubernetes.client.util.credentials.ClientCertificateAuthentication;
 import io.pullbridge.clusters.ClusterApi;
 import io.pullbridge.clusters.ClusterCredentials;
 import io.pullbridge.clusters.ClusterProblems;
+import io.pullbridge.clusters.EntraTokens;
 import io.pullbridge.clusters.KubernetesClusters;
 import io.pullbridge.clusters.ServerHostPolicy;
 import io.pullbridge.jobs.JobFailure;
@@ -41,6 +42,7 @@ final class KubernetesClients implements KubernetesClusters, DisposableBean {
 
     private final KubernetesProperties properties;
     private final ServerHostPolicy hostPolicy;
+    private final EntraTokens entraTokens;
     private final Map<UUID, KubernetesClusterApi> clients = new ConcurrentHashMap<>();
     /*
      * One pool for every cluster's client: a pool per client kept up to maxIdleConnections open to each cluster, so a
@@ -51,14 +53,25 @@ final class KubernetesClients implements KubernetesClusters, DisposableBean {
     private final LongSupplier nanoTime;
     private final AtomicLong nextIdleSweep;
 
+    /** Clients for clusters reached with kubeconfig credentials only. */
     KubernetesClients(KubernetesProperties properties, ServerHostPolicy hostPolicy) {
-        this(properties, hostPolicy, System::nanoTime);
+        this(properties, hostPolicy, null, System::nanoTime);
     }
 
-    /** @param nanoTime the monotonic clock clients' last use is measured on, as {@link System#nanoTime()} */
-    KubernetesClients(KubernetesProperties properties, ServerHostPolicy hostPolicy, LongSupplier nanoTime) {
+    /** @param entraTokens the tokens for clusters signed in to with PullBridge's Entra identity */
+    KubernetesClients(KubernetesProperties properties, ServerHostPolicy hostPolicy, EntraTokens entraTokens) {
+        this(properties, hostPolicy, entraTokens, System::nanoTime);
+    }
+
+    /**
+     * @param entraTokens the tokens for clusters signed in to with PullBridge's Entra identity, or null
+     * @param nanoTime    the monotonic clock clients' last use is measured on, as {@link System#nanoTime()}
+     */
+    KubernetesClients(KubernetesProperties properties, ServerHostPolicy hostPolicy, EntraTokens entraTokens,
+                      LongSupplier nanoTime) {
         this.properties = properties;
         this.hostPolicy = hostPolicy;
+        this.entraTokens = entraTokens;
         this.nanoTime = nanoTime;
         this.nextIdleSweep = new AtomicLong(nanoTime.getAsLong());
         this.connections = new ConnectionPool(properties.maxIdleConnections(), properties.keepAlive().toMillis(),
@@ -144,7 +157,7 @@ final class KubernetesClients implements KubernetesClusters, DisposableBean {
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(properties.maxConcurrentCallsPerCluster());
         dispatcher.setMaxRequestsPerHost(properties.maxConcurrentCallsPerCluster());
-        OkHttpClient http = api.getHttpClient().newBuilder()
+        OkHttpClient.Builder http = api.getHttpClient().newBuilder()
                 .connectionPool(connections)
                 .dispatcher(dispatcher)
                 .socketFactory(new PolicySocketFactory(hostPolicy, credentials.serverHost()))
@@ -153,13 +166,19 @@ final class KubernetesClients implements KubernetesClusters, DisposableBean {
                 .writeTimeout(properties.callTimeout())
                 .callTimeout(properties.callTimeout())
                 .followRedirects(false)
-                .followSslRedirects(false)
-                .build();
+                .followSslRedirects(false);
+        if (credentials.credential() instanceof ClusterCredentials.EntraToken entra) {
+            if (entraTokens == null) {
+                throw new IllegalStateException("no Entra token source for cluster " + credentials.clusterId());
+            }
+            EntraBearer bearer = new EntraBearer(entraTokens, entra);
+            http.addInterceptor(bearer).authenticator(bearer);
+        }
         HttpUrl base = HttpUrl.get(server);
         CallGuard guard = new CallGuard(properties.maxConcurrentCallsPerCluster(), properties.busyWait(),
                 TokenBucket.of(properties.qps(), properties.burst()));
-        return new KubernetesClusterApi(credentials.clusterId(), credentials.version(), base, http,
-                authorization(credentials.credential()), guard, this::refused, nanoTime);
+        return new KubernetesClusterApi(credentials.clusterId(), credentials.version(), base, http.build(),
+                authorization(credentials.credential()), guard, this::refused, credentials.grantAdvice(), nanoTime);
     }
 
     private static String authorization(ClusterCredentials.Credential credential) {

@@ -47,16 +47,20 @@ final class KubernetesClusterApi implements ClusterApi {
     private final String authorization;
     private final CallGuard guard;
     private final Consumer<KubernetesClusterApi> refused;
+    private final String grantAdvice;
     private final LongSupplier nanoTime;
     private volatile long lastUsed;
 
     /**
      * @param authorization the {@code Authorization} header value, or null (client certificate or anonymous)
      * @param refused       told when the server refused the credentials or was not trusted, to drop this client
+     * @param grantAdvice   what to grant PullBridge's Entra identity when the server refuses it, or null
      * @param nanoTime      the monotonic clock its last use is read from, as {@link System#nanoTime()}
      */
     KubernetesClusterApi(UUID clusterId, String version, HttpUrl base, OkHttpClient http, String authorization,
-                         CallGuard guard, Consumer<KubernetesClusterApi> refused, LongSupplier nanoTime) {
+                         CallGuard guard, Consumer<KubernetesClusterApi> refused, String grantAdvice,
+                         LongSupplier nanoTime) {
+        this.grantAdvice = grantAdvice;
         this.clusterId = clusterId;
         this.version = version;
         this.base = base;
@@ -322,7 +326,7 @@ final class KubernetesClusterApi implements ClusterApi {
             // Not a Status document (a proxy's error page, say): only the code is used.
         }
         JobFailure failure = KubernetesFailures.status(answer.code(), status, answer.retryAfter(), server, action,
-                namespace);
+                namespace, grantAdvice);
         if (ClusterProblems.is(failure, ClusterProblems.CREDENTIALS_REFUSED)) {
             refused.accept(this);
         }

@@ -1,5 +1,6 @@
 package io.pullbridge.kubernetes;
 
+import io.pullbridge.clusters.EntraTokens;
 import io.pullbridge.clusters.KubernetesClusters;
 import io.pullbridge.clusters.ServerHostPolicy;
 import org.springframework.context.annotation.Bean;
@@ -10,7 +11,8 @@ import org.springframework.context.annotation.Configuration;
 class KubernetesConfiguration {
 
     @Bean
-    KubernetesClusters kubernetesClusters(KubernetesProperties properties, ServerHostPolicy hostPolicy) {
-        return new KubernetesClients(properties, hostPolicy);
+    KubernetesClusters kubernetesClusters(KubernetesProperties properties, ServerHostPolicy hostPolicy,
+                                          EntraTokens entraTokens) {
+        return new KubernetesClients(properties, hostPolicy, entraTokens);
     }
 }

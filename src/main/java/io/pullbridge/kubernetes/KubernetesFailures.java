@@ -90,10 +90,32 @@ final class KubernetesFailures {
      */
     static JobFailure status(int code, JsonNode status, String retryAfter, String server, String action,
                              String namespace) {
+        return status(code, status, retryAfter, server, action, namespace, null);
+    }
+
+    /**
+     * As {@link #status(int, JsonNode, String, String, String, String)}, for a server PullBridge signs in to with its
+     * Entra identity: a 401 (after the one fresh token) and a 403 say what to grant that identity.
+     *
+     * @param grantAdvice what to grant PullBridge's Entra identity, or null for kubeconfig credentials
+     */
+    static JobFailure status(int code, JsonNode status, String retryAfter, String server, String action,
+                             String namespace, String grantAdvice) {
         String reason = text(status, "reason");
         String message = sanitize(text(status, "message"));
         String says = message.isEmpty() ? "HTTP " + code : message;
         Optional<Duration> wait = retryAfter(retryAfter);
+        if (code == 401 && grantAdvice != null) {
+            return JobFailure.permanent(problem(ClusterProblems.CREDENTIALS_REFUSED, "The cluster refused PullBridge's "
+                    + "credentials", 401, "The API server " + server + " refused PullBridge's Entra token, and a fresh "
+                    + "one, while " + action + " (401 " + (reason.isEmpty() ? "Unauthorized" : reason) + "): the "
+                    + "cluster trusts another tenant or server application, or does not let PullBridge's identity in. "
+                    + grantAdvice, FailureClass.PERMANENT), null);
+        }
+        if (code == 403 && grantAdvice != null) {
+            return JobFailure.permanent(problem(ClusterProblems.FORBIDDEN, "The cluster denies PullBridge an action",
+                    403, forbidden(message, action) + ". " + grantAdvice, FailureClass.PERMANENT), null);
+        }
         if (code == 401) {
             return JobFailure.permanent(problem(ClusterProblems.CREDENTIALS_REFUSED, "The cluster refused PullBridge's "
                     + "credentials", 401, "The API server " + server + " refused the kubeconfig's credentials "

@@ -1,6 +1,7 @@
 package io.pullbridge.clusters;
 
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -312,6 +313,68 @@ class KubeconfigParserTests {
                         + "client-key-data instead");
     }
 
+    private static String kubelogin(String command, String args) {
+        return """
+                - name: admin
+                  user:
+                    exec:
+                      apiVersion: client.authentication.k8s.io/v1beta1
+                      command: %s
+                      args: %s
+                      env: null
+                      provideClusterInfo: false
+                """.formatted(command, args);
+    }
+
+    private static final String TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+
+    @Test
+    void recognisesKubeloginWithTheAksServerIdAndSignsInWithPullBridgesOwnIdentityInstead() {
+        String users = kubelogin("kubelogin", "[get-token, --login, devicecode, --server-id, "
+                + ClustersProperties.Entra.AKS_SERVER_ID + ", --client-id, 80faf920-1908-4b52-b5ef-a8e7bedfc67a, "
+                + "--tenant-id, " + TENANT + ", --environment, AzurePublicCloud]");
+        ClusterCredentials credentials = parser.credentials(UUID.randomUUID(), "v1",
+                kubeconfig(CLUSTERS, CONTEXTS, "ctx", users));
+        assertThat(credentials.credential()).isEqualTo(new ClusterCredentials.EntraToken(TENANT,
+                ClustersProperties.Entra.AKS_SERVER_ID + "/.default"));
+        assertThat(credentials.access()).isEqualTo(ClusterAccess.entra(null, TENANT, null));
+        assertThat(credentials.server()).hasToString("https://api.example.com:6443");
+
+        String equalsForm = kubelogin("/usr/local/bin/kubelogin", "[get-token, --server-id="
+                + ClustersProperties.Entra.AKS_SERVER_ID + ", --login, workloadidentity]");
+        ClusterCredentials noTenant = parser.credentials(UUID.randomUUID(), "v1",
+                kubeconfig(CLUSTERS, CONTEXTS, "ctx", equalsForm));
+        assertThat(noTenant.credential()).isEqualTo(new ClusterCredentials.EntraToken(null,
+                ClustersProperties.Entra.AKS_SERVER_ID + "/.default"));
+    }
+
+    @Test
+    void refusesKubeloginForAnotherServerAndEveryOtherPlugin() {
+        String otherServer = kubelogin("kubelogin", "[get-token, --server-id, https://management.azure.com, "
+                + "--tenant-id, " + TENANT + "]");
+        assertThat(problems(kubeconfig(CLUSTERS, CONTEXTS, "ctx", otherServer))).containsExactly(
+                "the user of context 'ctx' runs kubelogin for the server id https://management.azure.com; PullBridge "
+                        + "signs in only to the AKS server application " + ClustersProperties.Entra.AKS_SERVER_ID
+                        + " (pullbridge.clusters.entra.server-id)");
+        String plugin = "the user of context 'ctx' runs a credential plugin (exec), which PullBridge never does; "
+                + "embed a token or a client certificate instead";
+        for (String users : List.of(
+                kubelogin("kubelogin", "[convert-kubeconfig, --server-id, " + ClustersProperties.Entra.AKS_SERVER_ID
+                        + "]"),
+                kubelogin("kubelogin", "[get-token, --login, devicecode]"),
+                kubelogin("gke-gcloud-auth-plugin", "[]"),
+                kubelogin("aws", "[eks, get-token, --cluster-name, c]"),
+                kubelogin("/tmp/kubelogin-wrapper", "[get-token, --server-id, "
+                        + ClustersProperties.Entra.AKS_SERVER_ID + "]"))) {
+            assertThat(problems(kubeconfig(CLUSTERS, CONTEXTS, "ctx", users))).containsExactly(plugin);
+        }
+        String badTenant = kubelogin("kubelogin", "[get-token, --server-id, " + ClustersProperties.Entra.AKS_SERVER_ID
+                + ", --tenant-id, '../../evil?x=1']");
+        assertThat(problems(kubeconfig(CLUSTERS, CONTEXTS, "ctx", badTenant))).containsExactly(
+                "the user of context 'ctx' runs kubelogin with a --tenant-id that is not a tenant id (a GUID) or "
+                        + "domain name");
+    }
+
     @Test
     void checksOnlyTheCurrentContext() {
         // The "other" cluster of the fixture uses plain http on loopback; it is never used, so it is not refused.
@@ -334,12 +397,12 @@ class KubeconfigParserTests {
                 .endsWith("(or allow it with pullbridge.clusters.allow-insecure-skip-tls-verify)");
         KubeconfigParser lenient = parser(new ClustersProperties(List.of(), List.of(), DataSize.ofMegabytes(1), true,
                 java.time.Duration.ofMinutes(5)));
-        assertThat(lenient.credentials(java.util.UUID.randomUUID(), "v", insecure).insecureSkipTlsVerify()).isTrue();
+        assertThat(lenient.credentials(UUID.randomUUID(), "v", insecure).insecureSkipTlsVerify()).isTrue();
     }
 
     @Test
     void readsTheCredentialsOfTheCurrentContextForConnecting() {
-        java.util.UUID id = java.util.UUID.randomUUID();
+        java.util.UUID id = UUID.randomUUID();
         ClusterCredentials credentials = parser.credentials(id, "sha256:v1", TestKubeconfigs.valid());
         assertThat(credentials.clusterId()).isEqualTo(id);
         assertThat(credentials.version()).isEqualTo("sha256:v1");

@@ -112,7 +112,7 @@ class KubernetesClientsTests {
         KubernetesProperties properties = new KubernetesProperties(defaults.maxConcurrentCallsPerCluster(),
                 defaults.busyWait(), defaults.qps(), defaults.burst(), defaults.connectTimeout(),
                 defaults.callTimeout(), defaults.maxIdleConnections(), defaults.keepAlive(), idleTimeout, maxClients);
-        return new KubernetesClients(properties, KubernetesClusterApiTests.LOOPBACK_ALLOWED, now::get);
+        return new KubernetesClients(properties, KubernetesClusterApiTests.LOOPBACK_ALLOWED, null, now::get);
     }
 
     private static ClusterCredentials credentials() {

@@ -45,6 +45,7 @@ public final class LocalSandbox {
         seedAzure(AzureEmulator.shared());
         writeKubeconfig(Path.of("target", "sandbox", "cluster.kubeconfig"), EmulatedCluster.shared());
         writeKubeconfig(Path.of("target", "sandbox", "onprem.kubeconfig"), onPremises());
+        seedEntraCluster(AzureEmulator.shared());
         start(args);
     }
 
@@ -88,6 +89,17 @@ public final class LocalSandbox {
                 "22222222-2222-2222-2222-222222222222");
         // Adopting proves the password by signing in with it: the walkthrough's password is legacy-ci's own.
         azure.addPassword(legacy, LEGACY_CI_PASSWORD, Instant.now().plus(Duration.ofDays(365)));
+    }
+
+    /**
+     * The AKS cluster {@code corp-weu} as enterprises run them: managed Microsoft Entra integration, Azure RBAC for
+     * Kubernetes and local accounts disabled. Its API server (another emulated one, namespaces {@code team-a} and
+     * {@code team-b}) accepts only tokens the emulated Entra ID issued for the AKS server application.
+     */
+    static void seedEntraCluster(AzureEmulator azure) {
+        EmulatedCluster apiServer = EmulatedCluster.start("team-a", "team-b");
+        azure.addManagedCluster("00000000-0000-0000-0000-000000000001", "rg-aks", "corp-weu")
+                .entraOnly(apiServer, true);
     }
 
     /** Starts the sandbox and returns its running application context. */

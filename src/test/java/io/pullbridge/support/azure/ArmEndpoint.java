@@ -910,6 +910,10 @@ final class ArmEndpoint {
             return resourceNotFound("Microsoft.ContainerService/managedClusters/" + name, group);
         }
         boolean user = action.equalsIgnoreCase("listClusterUserCredential");
+        if (!user && cluster.localAccountsDisabled()) {
+            return Reply.armError(400, "BadRequest", "Getting static credential is not allowed because this cluster "
+                    + "is set to disable local accounts.");
+        }
         String kubeconfig = user ? cluster.userKubeconfig() : cluster.adminKubeconfig();
         return Reply.json(200, Map.of("kubeconfigs", List.of(Json.obj(
                 "name", user ? "clusterUser" : "clusterAdmin",
@@ -954,7 +958,11 @@ final class ArmEndpoint {
                         "serviceCidrs", List.of(cluster.serviceCidr()),
                         "ipFamilies", List.of("IPv4")),
                 "maxAgentPools", 100,
-                "disableLocalAccounts", false);
+                "disableLocalAccounts", cluster.localAccountsDisabled());
+        if (cluster.entraManaged()) {
+            properties.put("aadProfile", Json.obj("managed", true, "enableAzureRBAC", cluster.azureRbac(),
+                    "adminGroupObjectIDs", List.of(), "tenantID", cluster.entraTenantId()));
+        }
         if (managedIdentity) {
             properties.put("identityProfile", Map.of("kubeletidentity", Json.obj(
                     "resourceId", cluster.kubeletResourceId(),

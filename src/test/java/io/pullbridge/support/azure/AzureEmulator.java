@@ -640,8 +640,10 @@ public final class AzureEmulator implements AutoCloseable {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return Optional.empty();
         }
+        // A token for an AKS API server is not one for ARM or Graph (another audience).
         return directory.token(authorization.substring(7).trim())
-                .filter(token -> token.expiresAt().isAfter(clock.instant()));
+                .filter(token -> token.expiresAt().isAfter(clock.instant()))
+                .filter(token -> !EmulatedManagedCluster.isAksScope(token.scope()));
     }
 
     private Reply unauthenticated(Call call, RecordedRequest.Surface surface) {

@@ -1,10 +1,12 @@
 package io.pullbridge.support.azure;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -206,10 +208,31 @@ final class Directory {
     }
 
     synchronized IssuedToken issueToken(String clientId, String scope) {
-        String accessToken = "emulated." + UUID.randomUUID() + "." + UUID.randomUUID();
-        IssuedToken token = new IssuedToken(accessToken, tenantId, clientId, scope, now().plusSeconds(3599));
+        Instant expiresAt = now().plusSeconds(3599);
+        String accessToken = EmulatedManagedCluster.isAksScope(scope)
+                ? jwt(clientId, EmulatedManagedCluster.AKS_SERVER_ID, expiresAt)
+                : "emulated." + UUID.randomUUID() + "." + UUID.randomUUID();
+        IssuedToken token = new IssuedToken(accessToken, tenantId, clientId, scope, expiresAt);
         issuedTokens.put(accessToken, token);
         return token;
+    }
+
+    /**
+     * A token shaped as Entra's are (header, claims, signature; base64url): what API servers and clients read from it
+     * are its claims, {@code aud}, {@code tid}, {@code oid} (the caller's object id), {@code appid} and {@code exp}.
+     * Its signature is random: the emulator knows the tokens it issued.
+     */
+    private String jwt(String clientId, String audience, Instant expiresAt) {
+        Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
+        String header = "{\"typ\":\"JWT\",\"alg\":\"RS256\",\"kid\":\"emulator\"}";
+        String claims = "{\"aud\":\"" + audience + "\",\"iss\":\"https://sts.windows.net/" + tenantId + "/\","
+                + "\"iat\":" + now().getEpochSecond() + ",\"exp\":" + expiresAt.getEpochSecond() + ",\"appid\":\""
+                + clientId + "\",\"oid\":\"" + callerObjectId(clientId) + "\",\"tid\":\"" + tenantId + "\","
+                + "\"uti\":\"" + UUID.randomUUID() + "\"}";
+        byte[] signature = new byte[64];
+        RANDOM.nextBytes(signature);
+        return encoder.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+                + encoder.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + "." + encoder.encodeToString(signature);
     }
 
     synchronized Optional<IssuedToken> token(String accessToken) {

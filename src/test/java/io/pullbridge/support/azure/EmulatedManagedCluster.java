@@ -1,7 +1,9 @@
 package io.pullbridge.support.azure;
 
 import io.pullbridge.support.kube.EmulatedCluster;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -11,6 +13,9 @@ import java.util.UUID;
  * {@code listClusterAdminCredential} return.
  */
 public final class EmulatedManagedCluster {
+
+    /** The AKS server application: the audience of the tokens an Entra-integrated cluster's API server accepts. */
+    public static final String AKS_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
 
     private final String subscriptionId;
     private final String resourceGroup;
@@ -27,6 +32,11 @@ public final class EmulatedManagedCluster {
     private volatile String clusterIdentityPrincipalId = UUID.randomUUID().toString();
     private volatile String userKubeconfig;
     private volatile String adminKubeconfig;
+    private volatile boolean entraManaged;
+    private volatile boolean azureRbac;
+    private volatile String entraTenantId;
+    private volatile String trustedTenantId;
+    private volatile boolean localAccountsDisabled;
 
     EmulatedManagedCluster(String subscriptionId, String resourceGroup, String name, Directory directory) {
         this.subscriptionId = subscriptionId;
@@ -146,6 +156,66 @@ public final class EmulatedManagedCluster {
 
     String clusterIdentityPrincipalId() {
         return clusterIdentityPrincipalId;
+    }
+
+    /**
+     * Makes it a cluster with managed Microsoft Entra integration and no local accounts, as enterprises run them: its
+     * {@code aadProfile} says so, its user kubeconfig runs kubelogin, {@code listClusterAdminCredential} is refused,
+     * and its API server ({@code apiServer}) accepts only bearer tokens the emulator's token endpoint issued for the
+     * AKS server application in this tenant and that have not expired (401 for anything else), as the user named by
+     * the caller's object id.
+     *
+     * @param azureRbac whether Azure RBAC for Kubernetes authorizes (denials are worded as Azure words them)
+     */
+    public EmulatedManagedCluster entraOnly(EmulatedCluster apiServer, boolean azureRbac) {
+        this.entraManaged = true;
+        this.azureRbac = azureRbac;
+        this.entraTenantId = directory.tenantId();
+        this.trustedTenantId = directory.tenantId();
+        this.localAccountsDisabled = true;
+        apiServer.azureRbac(azureRbac).authenticate(this::user);
+        this.userKubeconfig = apiServer.kubeloginKubeconfig(AKS_SERVER_ID, directory.tenantId());
+        return this;
+    }
+
+    /**
+     * Makes the API server trust another tenant than the one {@code aadProfile} names: every token PullBridge gets is
+     * then the wrong tenant's.
+     */
+    public EmulatedManagedCluster trustOnlyTenant(String tenantId) {
+        this.trustedTenantId = tenantId;
+        return this;
+    }
+
+    /** Who a bearer token names for this cluster's API server, if it accepts the token at all. */
+    private Optional<String> user(String accessToken) {
+        return directory.token(accessToken)
+                .filter(token -> isAksScope(token.scope()))
+                .filter(token -> token.tenantId().equalsIgnoreCase(trustedTenantId))
+                .filter(token -> token.expiresAt().isAfter(directory.now()))
+                .map(token -> directory.callerObjectId(token.clientId()));
+    }
+
+    /** Whether a token request's scopes ask for the AKS server application (MSAL may add OpenID scopes). */
+    static boolean isAksScope(String scope) {
+        return scope != null && Arrays.stream(scope.split(" "))
+                .anyMatch(one -> one.equalsIgnoreCase(AKS_SERVER_ID + "/.default"));
+    }
+
+    public boolean entraManaged() {
+        return entraManaged;
+    }
+
+    public boolean azureRbac() {
+        return azureRbac;
+    }
+
+    public String entraTenantId() {
+        return entraTenantId;
+    }
+
+    public boolean localAccountsDisabled() {
+        return localAccountsDisabled;
     }
 
     /** The kubeconfig YAML that {@code listClusterUserCredential} returns (base64-encoded, as AKS does). */

@@ -28,6 +28,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 /**
  * A Kubernetes API server for tests and the local sandbox: fabric8's mock server in CRUD mode, on HTTPS on 127.0.0.1,
@@ -60,6 +61,9 @@ public final class EmulatedCluster implements AutoCloseable {
     private final Map<String, String> forbidden = new ConcurrentHashMap<>();
     private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
     private volatile Set<String> acceptedTokens;
+    private volatile Function<String, Optional<String>> authenticator;
+    private volatile boolean azureRbac;
+    private final List<String> bearerTokens = new CopyOnWriteArrayList<>();
     private volatile boolean recording = true;
     private volatile java.util.concurrent.CountDownLatch writesHeld;
     private volatile AdmissionWebhook webhook;
@@ -209,6 +213,68 @@ public final class EmulatedCluster implements AutoCloseable {
     }
 
     /**
+     * Authenticates bearer tokens as an Entra-integrated API server does: {@code users} maps a token to the user it
+     * names (an Entra object id), or to nothing for a token the server does not accept (401: wrong audience, wrong
+     * tenant, expired, not a token at all). Denials ({@link #forbid}) then name that user.
+     */
+    public EmulatedCluster authenticate(Function<String, Optional<String>> users) {
+        this.authenticator = users;
+        return this;
+    }
+
+    /** The bearer tokens requests carried, in order (kept across {@link #clearRequests()}). */
+    public List<String> bearerTokens() {
+        return List.copyOf(bearerTokens);
+    }
+
+    /** Denials read as Azure RBAC for Kubernetes words them, instead of Kubernetes RBAC. */
+    public EmulatedCluster azureRbac(boolean azureRbac) {
+        this.azureRbac = azureRbac;
+        return this;
+    }
+
+    /** A kubeconfig for this cluster whose user runs kubelogin, as AKS hands out for an Entra-integrated cluster. */
+    public String kubeloginKubeconfig(String serverId, String tenantId) {
+        return """
+                apiVersion: v1
+                kind: Config
+                current-context: aks
+                clusters:
+                - name: aks
+                  cluster:
+                    server: %s
+                    certificate-authority-data: %s
+                contexts:
+                - name: aks
+                  context:
+                    cluster: aks
+                    user: clusterUser_aks
+                users:
+                - name: clusterUser_aks
+                  user:
+                    exec:
+                      apiVersion: client.authentication.k8s.io/v1beta1
+                      command: kubelogin
+                      args:
+                      - get-token
+                      - --login
+                      - devicecode
+                      - --server-id
+                      - %s
+                      - --client-id
+                      - 80faf920-1908-4b52-b5ef-a8e7bedfc67a
+                      - --tenant-id
+                      - %s
+                      - --environment
+                      - AzurePublicCloud
+                      env: null
+                      installHint: |
+                        kubelogin is not installed which is required to connect to AAD enabled cluster.
+                      provideClusterInfo: false
+                """.formatted(url(), certificateAuthorityData(), serverId, tenantId);
+    }
+
+    /**
      * Denies a verb on a resource as RBAC does (403 with the API server's message), in one namespace or, with a null
      * namespace, everywhere.
      *
@@ -348,6 +414,19 @@ public final class EmulatedCluster implements AutoCloseable {
                     || !tokens.contains(authorization.replaceFirst("^Bearer ", "")))) {
                 return status(401, "Unauthorized", "Unauthorized", null);
             }
+            String user = "system:serviceaccount:pullbridge:pullbridge";
+            Function<String, Optional<String>> users = authenticator;
+            if (recording && authorization != null && authorization.startsWith("Bearer ")) {
+                bearerTokens.add(authorization.substring("Bearer ".length()));
+            }
+            if (recording && users != null) {
+                Optional<String> named = authorization == null || !authorization.startsWith("Bearer ")
+                        ? Optional.empty() : users.apply(authorization.substring("Bearer ".length()));
+                if (named.isEmpty()) {
+                    return status(401, "Unauthorized", "Unauthorized", null);
+                }
+                user = named.get();
+            }
             Access access = recording ? access(request) : null;
             if (access != null && access.namespace() != null && access.verb().equals("create")
                     && !namespaces.contains(access.namespace())) {
@@ -359,8 +438,12 @@ public final class EmulatedCluster implements AutoCloseable {
                     || forbidden.containsKey(access.verb() + " " + access.resource() + " " + access.namespace()))) {
                 String where = access.namespace() == null ? "at the cluster scope"
                         : "in the namespace \"" + access.namespace() + "\"";
-                return status(403, "Forbidden", access.resource() + " is forbidden: User \"system:serviceaccount:"
-                        + "pullbridge:pullbridge\" cannot " + access.verb() + " resource \"" + access.resource()
+                if (azureRbac) {
+                    return status(403, "Forbidden", "User does not have access to the resource in Azure. Update role "
+                            + "assignment to allow access.", Map.of("kind", access.resource()));
+                }
+                return status(403, "Forbidden", access.resource() + " is forbidden: User \"" + user
+                        + "\" cannot " + access.verb() + " resource \"" + access.resource()
                         + "\" in API group \"\" " + where, Map.of("kind", access.resource()));
             }
             byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
