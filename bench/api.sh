@@ -11,7 +11,9 @@
 # Load: wrk (Debian package `wrk`, installed with apt-get when missing), 2 threads, 16 connections, BENCH_SECONDS (15)
 # each, the endpoints in turn, BENCH_ROUNDS (2) times: /actuator/health/liveness (static), GET a registry, GET a
 # binding, GET a list of 50 bindings, all with the same bearer token (an RSA-signed JWT made here with openssl; the
-# applications read its public key from spring.security.oauth2.resourceserver.jwt.public-key-location).
+# applications read its public key from spring.security.oauth2.resourceserver.jwt.public-key-location, which names a
+# key only the issuer holds, so no issuer-uri: Spring Boot would fetch the issuer's discovery document instead).
+# BENCH_STARTS=0 skips the start-up measurement.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -81,7 +83,6 @@ token="$header.$payload.$signature"
 common_env=(
   SPRING_DATASOURCE_USERNAME=postgres SPRING_DATASOURCE_PASSWORD=postgres
   SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_PUBLIC_KEY_LOCATION="file:$work/public.pem"
-  SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI="$issuer"
   SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCES="$audience"
 )
 # PullBridge's Azure is a cloud whose endpoints refuse connections at once: the reads measured here never call Azure,
@@ -128,9 +129,11 @@ rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 median() { sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 # Start-up, alternating, after one uncounted start of each (which also runs their Flyway migrations).
-say "start-up: $starts counted starts of each, alternating, after one warm-up start each"
 pb_starts=() bare_starts=() pb_rest=() bare_rest=()
-for i in $(seq 0 "$starts"); do
+((starts == 0)) || say "start-up: $starts counted starts of each, alternating, after one warm-up start each"
+first_start=0
+((starts > 0)) || first_start=1
+for i in $(seq "$first_start" "$starts"); do
   start pullbridge "$pb_jar" "$work/pullbridge-start.log" "" "${common_env[@]}" "${pb_env[@]}"
   pb=$app_started; pb_pid=$app_pid
   sleep 5; pb_rss=$(rss_mb "$pb_pid"); stop "$pb_pid"
@@ -141,11 +144,13 @@ for i in $(seq 0 "$starts"); do
   say "start $i: PullBridge ${pb}s (${pb_rss} MB at rest), bare ${bare}s (${bare_rss} MB at rest)"
   pb_starts+=("$pb"); bare_starts+=("$bare"); pb_rest+=("$pb_rss"); bare_rest+=("$bare_rss")
 done
-pb_start_median=$(printf '%s\n' "${pb_starts[@]}" | median)
-bare_start_median=$(printf '%s\n' "${bare_starts[@]}" | median)
+if ((starts > 0)); then
+  pb_start_median=$(printf '%s\n' "${pb_starts[@]}" | median)
+  bare_start_median=$(printf '%s\n' "${bare_starts[@]}" | median)
+fi
 
 # Reads: PullBridge with seeded resources.
-start pullbridge "$pb_jar" "$work/pullbridge.log" "${BENCH_PROFILE:+-XX:StartFlightRecording=filename=$work/reads.jfr,settings=profile,delay=20s}" \
+start pullbridge "$pb_jar" "$work/pullbridge.log" "${BENCH_PROFILE:+-XX:StartFlightRecording=filename=$work/reads.jfr,settings=profile,dumponexit=true}" \
   "${common_env[@]}" "${pb_env[@]}"
 pb_pid=$app_pid
 api="http://127.0.0.1:$pb_port/api/v1"
@@ -226,7 +231,7 @@ for name in "${order[@]}"; do
   printf '%-9s %-24s median %9s  %s\n' "$name" "${rps[$name]}" "$m" \
     "$(awk -v a="$m" -v b="$static_median" 'BEGIN {printf "%.2f of static", a / b}')"
 done
-echo "== start-up to \"Started\" (s, median of $starts): PullBridge $pb_start_median [${pb_starts[*]}], bare $bare_start_median [${bare_starts[*]}], ratio $(awk -v a="$pb_start_median" -v b="$bare_start_median" 'BEGIN {printf "%.2f", a / b}')"
+((starts == 0)) || echo "== start-up to \"Started\" (s, median of $starts): PullBridge $pb_start_median [${pb_starts[*]}], bare $bare_start_median [${bare_starts[*]}], ratio $(awk -v a="$pb_start_median" -v b="$bare_start_median" 'BEGIN {printf "%.2f", a / b}')"
 echo "== resident memory (MB): PullBridge at rest after start [${pb_rest[*]}], seeded at rest $pb_rss_rest, after load $pb_rss_load; bare at rest after start [${bare_rest[*]}], at rest $bare_rss_rest, after load $bare_rss_load"
-echo "== JVM options: ${java_opts:-(none: the JVM's defaults)}"
+echo "== JVM options: ${java_opts:-(none: the defaults of the JVM)}"
 if [[ -n "${BENCH_PROFILE:-}" ]]; then echo "== profile: $work/reads.jfr"; fi
