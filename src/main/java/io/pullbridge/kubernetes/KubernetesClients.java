@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
@@ -28,8 +29,8 @@ import org.springframework.beans.factory.DisposableBean;
 /**
  * One client per cluster, kept while the cluster's credentials keep their version and dropped when the server refuses
  * them (401), is not trusted, or the client goes unused for {@code pullbridge.kubernetes.client-idle-timeout}. Each
- * client has its own bounded connection pool, timeouts, a bound on calls in flight and a rate limit
- * ({@link KubernetesProperties}), and connects only to addresses {@link ServerHostPolicy} accepts.
+ * client has its own bounded connection pool, timeouts, a bound on calls in flight that shrinks when the server pushes
+ * back ({@link CallGuard}) and an optional rate limit ({@link KubernetesProperties}), and connects only to addresses {@link ServerHostPolicy} accepts.
  */
 final class KubernetesClients implements KubernetesClusters, DisposableBean {
 
@@ -118,7 +119,7 @@ final class KubernetesClients implements KubernetesClusters, DisposableBean {
         dispatcher.setMaxRequestsPerHost(properties.maxConcurrentCallsPerCluster());
         OkHttpClient http = api.getHttpClient().newBuilder()
                 .connectionPool(new ConnectionPool(properties.maxIdleConnections(),
-                        properties.keepAlive().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+                        properties.keepAlive().toMillis(), TimeUnit.MILLISECONDS))
                 .dispatcher(dispatcher)
                 .socketFactory(new PolicySocketFactory(hostPolicy, credentials.serverHost()))
                 .connectTimeout(properties.connectTimeout())
@@ -130,7 +131,8 @@ final class KubernetesClients implements KubernetesClusters, DisposableBean {
                 .build();
         HttpUrl base = HttpUrl.get(server);
         CallGuard guard = new CallGuard(properties.maxConcurrentCallsPerCluster(), properties.busyWait(),
-                TokenBucket.of(properties.qps(), properties.burst()));
+                TokenBucket.of(properties.qps(), properties.burst()), properties.pushbackRetries(), System::nanoTime,
+                TimeUnit.NANOSECONDS::sleep);
         return new KubernetesClusterApi(credentials.clusterId(), credentials.version(), base, http,
                 authorization(credentials.credential()), guard, this::refused);
     }

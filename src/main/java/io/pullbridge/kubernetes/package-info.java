@@ -1,8 +1,8 @@
 /**
  * The Kubernetes adapter: the only code that uses the official client ({@code io.kubernetes.*}). It implements the
  * {@link io.pullbridge.clusters.KubernetesClusters} port with one client per cluster (built from credentials that
- * stay in memory, with a bounded connection pool, timeouts, a bound on concurrent calls and a client-side rate
- * limit) and {@link io.pullbridge.clusters.ClusterApi} over it, and turns what API servers answer into
+ * stay in memory, with a bounded connection pool, timeouts, and a bound on concurrent calls that shrinks when the
+ * server pushes back with 429 or 5xx and honours its {@code Retry-After}; a client-side rate limit is opt-in) and {@link io.pullbridge.clusters.ClusterApi} over it, and turns what API servers answer into
  * {@link io.pullbridge.jobs.JobFailure}s whose problem types ({@link io.pullbridge.clusters.ClusterProblems}) tell an
  * unreachable server, an untrusted certificate, refused credentials and missing RBAC permissions apart.
  */
