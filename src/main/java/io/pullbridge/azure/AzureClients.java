@@ -10,9 +10,14 @@ import com.azure.core.management.profile.AzureProfile;
 import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.identity.WorkloadIdentityCredentialBuilder;
-import com.azure.resourcemanager.AzureResourceManager;
 import com.azure.resourcemanager.authorization.AuthorizationManager;
+import com.azure.resourcemanager.authorization.fluent.AuthorizationManagementClient;
 import com.azure.resourcemanager.authorization.fluent.MicrosoftGraphClient;
+import com.azure.resourcemanager.containerregistry.ContainerRegistryManager;
+import com.azure.resourcemanager.containerregistry.fluent.ContainerRegistryManagementClient;
+import com.azure.resourcemanager.containerservice.ContainerServiceManager;
+import com.azure.resourcemanager.containerservice.fluent.ContainerServiceManagementClient;
+import com.azure.resourcemanager.resources.ResourceManager;
 import io.pullbridge.common.AzureProperties;
 import java.time.Duration;
 import java.util.Locale;
@@ -24,6 +29,8 @@ import java.util.function.Function;
 /**
  * The Azure SDK clients PullBridge uses: one credential, one JDK HTTP client, a bounded retry policy, and Azure
  * Resource Manager clients per subscription made on first use and kept (registries live in many subscriptions).
+ * Only the management libraries PullBridge calls are on the class path (container registry, container service,
+ * authorization with Graph, and resources for Arc's generic resources), not the {@code azure-resourcemanager} umbrella.
  * Building this calls nothing: the first token is asked for on the first Azure call.
  */
 final class AzureClients {
@@ -36,7 +43,7 @@ final class AzureClients {
     private final RetryPolicy retryPolicy;
     private final RetryPolicy noRetry;
     private final Function<String, String> environment;
-    private final Map<String, AzureResourceManager> resourceManagers = new ConcurrentHashMap<>();
+    private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private volatile MicrosoftGraphClient graph;
     private volatile MicrosoftGraphClient graphOnce;
 
@@ -73,19 +80,29 @@ final class AzureClients {
         return credential;
     }
 
-    /** The resource manager client for one subscription: ARM routes calls by the subscription in their path. */
-    AzureResourceManager resourceManager(String subscriptionId) {
-        String key = subscriptionId.toLowerCase(Locale.ROOT);
-        return resourceManagers.computeIfAbsent(key, sub -> AzureResourceManager.configure()
-                .withHttpClient(http)
-                .withRetryPolicy(retryPolicy)
-                .withLogOptions(logOptions())
-                .authenticate(credential, new AzureProfile(tenantId, sub, cloud.environment()))
-                .withSubscription(sub));
+    /** One subscription's management clients; ARM routes calls by the subscription in their path. */
+    record Subscription(ResourceManager resources, ContainerRegistryManagementClient registries,
+                        ContainerServiceManagementClient containerService, AuthorizationManagementClient authorization) {
     }
 
-    AzureResourceManager resourceManager(UUID subscriptionId) {
-        return resourceManager(subscriptionId.toString());
+    Subscription subscription(String subscriptionId) {
+        String key = subscriptionId.toLowerCase(Locale.ROOT);
+        return subscriptions.computeIfAbsent(key, sub -> {
+            AzureProfile profile = new AzureProfile(tenantId, sub, cloud.environment());
+            return new Subscription(
+                    ResourceManager.configure().withHttpClient(http).withRetryPolicy(retryPolicy)
+                            .withLogOptions(logOptions()).authenticate(credential, profile).withSubscription(sub),
+                    ContainerRegistryManager.configure().withHttpClient(http).withRetryPolicy(retryPolicy)
+                            .withLogOptions(logOptions()).authenticate(credential, profile).serviceClient(),
+                    ContainerServiceManager.configure().withHttpClient(http).withRetryPolicy(retryPolicy)
+                            .withLogOptions(logOptions()).authenticate(credential, profile).serviceClient(),
+                    AuthorizationManager.configure().withHttpClient(http).withRetryPolicy(retryPolicy)
+                            .withLogOptions(logOptions()).authenticate(credential, profile).roleServiceClient());
+        });
+    }
+
+    Subscription subscription(UUID subscriptionId) {
+        return subscription(subscriptionId.toString());
     }
 
     /** Microsoft Graph, through the SDK's generated client. */
@@ -165,7 +182,7 @@ final class AzureClients {
     }
 
     int cachedSubscriptions() {
-        return resourceManagers.size();
+        return subscriptions.size();
     }
 
     /**

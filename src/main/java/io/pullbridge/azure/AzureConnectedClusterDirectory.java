@@ -25,7 +25,7 @@ final class AzureConnectedClusterDirectory implements ConnectedClusterDirectory 
     public Optional<ConnectedClusterFacts> read(String resourceId) {
         ArmResourceId id = ArmResourceId.parse(resourceId, ArmResourceId.ResourceType.CONNECTED_CLUSTER);
         return AzureFailures.armOptional("reading Arc-connected cluster " + id,
-                        () -> clients.resourceManager(id.subscriptionId()).genericResources()
+                        () -> clients.subscription(id.subscriptionId()).resources().genericResources()
                                 .getById(id.toString(), API_VERSION))
                 .map(resource -> facts(id, resource));
     }

@@ -149,7 +149,7 @@ final class AzureConnectedRegistries implements ConnectedRegistries {
     }
 
     private ContainerRegistryManagementClient acr(ArmResourceId registry) {
-        return clients.resourceManager(registry.subscriptionId()).containerRegistries().manager().serviceClient();
+        return clients.subscription(registry.subscriptionId()).registries();
     }
 
     static ConnectedRegistryFacts facts(ConnectedRegistryInner inner) {
@@ -235,7 +235,7 @@ final class AzureConnectedRegistries implements ConnectedRegistries {
 
     private ResourcesClient resources(String extensionId) {
         String subscription = extensionId.split("/")[2];
-        return clients.resourceManager(subscription).genericResources().manager().serviceClient().getResources();
+        return clients.subscription(subscription).resources().serviceClient().getResources();
     }
 
     private static String extensionId(String connectedClusterResourceId, String extensionName) {

@@ -85,7 +85,7 @@ final class AzureManagedClusterDirectory implements ManagedClusterDirectory {
     }
 
     private ManagedClustersClient managedClusters(ArmResourceId id) {
-        return clients.resourceManager(id.subscriptionId()).kubernetesClusters().manager().serviceClient()
+        return clients.subscription(id.subscriptionId()).containerService()
                 .getManagedClusters();
     }
 

@@ -39,7 +39,7 @@ final class AzureRegistryDirectory implements RegistryDirectory {
     }
 
     private RegistriesClient registries(UUID subscriptionId) {
-        return clients.resourceManager(subscriptionId).containerRegistries().manager().serviceClient()
+        return clients.subscription(subscriptionId).registries()
                 .getRegistries();
     }
 

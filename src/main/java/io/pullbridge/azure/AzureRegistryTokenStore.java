@@ -114,7 +114,7 @@ final class AzureRegistryTokenStore implements RegistryTokenStore {
     }
 
     private ContainerRegistryManagementClient acr(ArmResourceId registry) {
-        return clients.resourceManager(registry.subscriptionId()).containerRegistries().manager().serviceClient();
+        return clients.subscription(registry.subscriptionId()).registries();
     }
 
     private static ArmResourceId registry(String resourceId) {

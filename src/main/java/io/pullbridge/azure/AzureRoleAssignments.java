@@ -130,16 +130,14 @@ final class AzureRoleAssignments implements RoleAssignments {
         String subscriptionScope = "/subscriptions/" + subscriptionId;
         String id = AzureFailures.arm("reading the role definition " + role.roleName() + " in subscription "
                         + subscriptionId,
-                () -> clients.resourceManager(subscriptionId).accessManagement().roleAssignments().manager()
-                        .roleServiceClient().getRoleDefinitions().get(subscriptionScope,
+                () -> clients.subscription(subscriptionId).authorization().getRoleDefinitions().get(subscriptionScope,
                                 role.definitionId().toString()).id());
         roleDefinitionIds.put(key, id);
         return id;
     }
 
     private AuthorizationManagementClient client(String scopeOrId) {
-        return clients.resourceManager(subscriptionOf(scopeOrId)).accessManagement().roleAssignments().manager()
-                .roleServiceClient();
+        return clients.subscription(subscriptionOf(scopeOrId)).authorization();
     }
 
     private static Assignment toAssignment(RoleAssignmentInner inner, AzureRole role, boolean createdByPullBridge) {

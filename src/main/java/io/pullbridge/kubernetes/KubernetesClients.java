@@ -32,9 +32,9 @@ import org.springframework.beans.factory.DisposableBean;
  * One client per cluster, kept while the cluster's credentials keep their version and dropped when the server refuses
  * them (401), is not trusted, or the client goes unused for {@code pullbridge.kubernetes.client-idle-timeout} (looked
  * for at most every tenth of it, whenever a client is asked for). At most {@code pullbridge.kubernetes.max-clients}
- * are kept: beyond, the least recently used goes. Each
- * client has its own bounded connection pool, timeouts, a bound on calls in flight and a rate limit
- * ({@link KubernetesProperties}), and connects only to addresses {@link ServerHostPolicy} accepts.
+ * are kept: beyond, the least recently used goes. Each client has its timeouts, a bound on calls in flight that
+ * shrinks when the server pushes back ({@link CallGuard}) and an optional rate limit ({@link KubernetesProperties});
+ * all share one bounded connection pool, and connect only to addresses {@link ServerHostPolicy} accepts.
  */
 final class KubernetesClients implements KubernetesClusters, DisposableBean {
 
@@ -176,7 +176,8 @@ final class KubernetesClients implements KubernetesClusters, DisposableBean {
         }
         HttpUrl base = HttpUrl.get(server);
         CallGuard guard = new CallGuard(properties.maxConcurrentCallsPerCluster(), properties.busyWait(),
-                TokenBucket.of(properties.qps(), properties.burst()));
+                TokenBucket.of(properties.qps(), properties.burst()), properties.pushbackRetries(), System::nanoTime,
+                TimeUnit.NANOSECONDS::sleep);
         return new KubernetesClusterApi(credentials.clusterId(), credentials.version(), base, http.build(),
                 authorization(credentials.credential()), guard, this::refused, credentials.grantAdvice(), nanoTime);
     }

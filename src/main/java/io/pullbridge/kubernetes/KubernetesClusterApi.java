@@ -4,6 +4,7 @@ import io.pullbridge.clusters.ClusterApi;
 import io.pullbridge.clusters.ClusterProblems;
 import io.pullbridge.jobs.JobFailure;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -297,7 +298,7 @@ final class KubernetesClusterApi implements ClusterApi {
                 try (Response response = http.newCall(request.build()).execute()) {
                     return new Answer(response.code(), response.body().bytes(), response.header("Retry-After"));
                 }
-            });
+            }, KubernetesClusterApi::pushback);
         } catch (JobFailure failure) {
             throw failure;
         } catch (IOException e) {
@@ -312,6 +313,17 @@ final class KubernetesClusterApi implements ClusterApi {
         } catch (Exception e) {
             throw KubernetesFailures.unreadable(server, action);
         }
+    }
+
+    /**
+     * An API server that is overloaded answers 429 (API Priority and Fairness) or 5xx, usually with a
+     * {@code Retry-After}: the call is sent again after that, and the cluster gets fewer calls at once meanwhile.
+     */
+    private static Duration pushback(Answer answer) {
+        if (answer.code() != 429 && answer.code() < 500) {
+            return null;
+        }
+        return KubernetesFailures.retryAfter(answer.retryAfter()).orElse(Duration.ZERO);
     }
 
     /** The body of a successful answer; otherwise the failure it means. */

@@ -9,13 +9,16 @@ import org.springframework.validation.annotation.Validated;
 /**
  * How PullBridge talks to clusters' API servers ({@code pullbridge.kubernetes.*}); every bound is per cluster.
  *
- * @param maxConcurrentCallsPerCluster calls in flight to one cluster at once, across all jobs of this replica
- * @param busyWait           how long a call waits for one of those slots before the job step fails (transient)
- * @param qps                calls per second to one cluster, on average (a client-side token bucket); 0 for no limit
- * @param burst              calls that may go at once after a quiet spell (the bucket's size). Large enough for a
- *                           binding's first pass to a thousand namespaces to go in one burst: the bound on calls in
- *                           flight and the API server's own priority and fairness keep such a burst from hurting it,
- *                           and {@code qps} caps what is sustained beyond it
+ * @param maxConcurrentCallsPerCluster calls in flight to one cluster at once, across all jobs of this replica; fewer
+ *                           while the cluster pushes back (429 or 5xx), see {@link CallGuard}
+ * @param busyWait           how long a call waits for one of those slots, or for the cluster's {@code Retry-After},
+ *                           before the job step fails (transient)
+ * @param pushbackRetries    how often a call the cluster pushed back on (429 or 5xx) is sent again, after its
+ *                           {@code Retry-After} or a backoff, before the job step fails (transient)
+ * @param qps                an optional ceiling: calls per second to one cluster, on average (a client-side token
+ *                           bucket); 0, the default, for none: the cluster's own API Priority and Fairness says when
+ *                           to slow down, and PullBridge does
+ * @param burst              calls that may go at once after a quiet spell (the bucket's size), when {@code qps} is set
  * @param connectTimeout     how long connecting to an API server may take
  * @param callTimeout        how long one call may take in all (connect, send, wait, read)
  * @param maxIdleConnections idle connections kept open, to all clusters together (one pool per replica; each
@@ -30,7 +33,8 @@ import org.springframework.validation.annotation.Validated;
 public record KubernetesProperties(
         @DefaultValue("8") @Min(1) int maxConcurrentCallsPerCluster,
         @DefaultValue("PT30S") Duration busyWait,
-        @DefaultValue("200") @Min(0) double qps,
+        @DefaultValue("5") @Min(0) int pushbackRetries,
+        @DefaultValue("0") @Min(0) double qps,
         @DefaultValue("1000") @Min(1) int burst,
         @DefaultValue("PT10S") Duration connectTimeout,
         @DefaultValue("PT30S") Duration callTimeout,
@@ -41,7 +45,7 @@ public record KubernetesProperties(
 
     /** The defaults, for tests. */
     static KubernetesProperties defaults() {
-        return new KubernetesProperties(8, Duration.ofSeconds(30), 200, 1000, Duration.ofSeconds(10),
+        return new KubernetesProperties(8, Duration.ofSeconds(30), 5, 0, 1000, Duration.ofSeconds(10),
                 Duration.ofSeconds(30), 64, Duration.ofMinutes(5), Duration.ofMinutes(30), 5000);
     }
 }

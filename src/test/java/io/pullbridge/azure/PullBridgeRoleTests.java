@@ -178,7 +178,7 @@ class PullBridgeRoleTests {
                 + "/resourceGroups/rg-shared/providers/Microsoft.Storage/storageAccounts/pullbridgelogs";
 
         ManagementException refused = catchThrowableOfType(ManagementException.class,
-                () -> clients.resourceManager(SUBSCRIPTION).genericResources().manager().serviceClient().getResources()
+                () -> clients.subscription(SUBSCRIPTION).resources().serviceClient().getResources()
                         .getByIdWithResponse(storageAccount, "2023-01-01", Context.NONE));
 
         assertThat(refused.getResponse().getStatusCode()).isEqualTo(400);

@@ -213,6 +213,33 @@ class PullSecretBindingIntegrationTests {
     }
 
     @Test
+    void aClusterThatThrottlesSlowsTheFanOutDownWhichStillConvergesWithoutAFailure() throws Exception {
+        for (int i = 0; i < 60; i++) {
+            cluster.addNamespace("busy-" + i, Map.of("fan", "busy"));
+        }
+        cluster.clearRequests();
+        // Far fewer calls a second than the 120 writes and lists need at full speed.
+        cluster.throttleAbove(40);
+
+        UUID binding = bind("""
+                {"credential": {"servicePrincipalId": "%s"}, "secretName": "acr-secret",
+                 "namespaceSelector": "fan=busy", "serviceAccounts": ["default"]}""".formatted(principalId));
+        awaitLatestJob(binding, "succeeded");
+
+        assertThat(cluster.throttled()).as("the cluster pushed back").isPositive();
+        JsonNode job = latestJob(binding);
+        assertThat(job.get("attempts").asInt()).as("no call's failure reached the job").isEqualTo(1);
+        Api.reader(mvc).get("/api/v1/bindings/" + binding)
+                .andExpect(jsonPath("$.status.phase").value("Ready"))
+                .andExpect(jsonPath("$.status.namespaces.ready").value(60));
+        cluster.throttleAbove(0);
+        assertThat(cluster.client().secrets().inAnyNamespace().withLabel("pullbridge.io/binding", binding.toString())
+                .list().getItems()).hasSize(60);
+        assertThat(cluster.client().serviceAccounts().inNamespace("busy-59").withName("default").get()
+                .getImagePullSecrets()).extracting("name").contains("acr-secret");
+    }
+
+    @Test
     void aClusterThatIsSlowToWriteDoesNotHoldUpBindingsOnOtherClusters() throws Exception {
         try (EmulatedCluster slow = EmulatedCluster.start()) {
             for (int i = 0; i < 40; i++) {

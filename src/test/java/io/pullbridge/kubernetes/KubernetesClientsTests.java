@@ -77,7 +77,7 @@ class KubernetesClientsTests {
         try (EmulatedCluster first = EmulatedCluster.start("team-a"); EmulatedCluster second = EmulatedCluster.start()) {
             KubernetesProperties defaults = KubernetesProperties.defaults();
             KubernetesClients clients = new KubernetesClients(new KubernetesProperties(
-                    defaults.maxConcurrentCallsPerCluster(), defaults.busyWait(), defaults.qps(), defaults.burst(),
+                    defaults.maxConcurrentCallsPerCluster(), defaults.busyWait(), defaults.pushbackRetries(), defaults.qps(), defaults.burst(),
                     defaults.connectTimeout(), defaults.callTimeout(), 1, defaults.keepAlive(),
                     defaults.clientIdleTimeout(), defaults.maxClients()), KubernetesClusterApiTests.LOOPBACK_ALLOWED);
             ClusterApi one = clients.connect(KubernetesClusterApiTests.credentials(first, EmulatedCluster.TOKEN));
@@ -110,7 +110,7 @@ class KubernetesClientsTests {
     private KubernetesClients clients(Duration idleTimeout, int maxClients) {
         KubernetesProperties defaults = KubernetesProperties.defaults();
         KubernetesProperties properties = new KubernetesProperties(defaults.maxConcurrentCallsPerCluster(),
-                defaults.busyWait(), defaults.qps(), defaults.burst(), defaults.connectTimeout(),
+                defaults.busyWait(), defaults.pushbackRetries(), defaults.qps(), defaults.burst(), defaults.connectTimeout(),
                 defaults.callTimeout(), defaults.maxIdleConnections(), defaults.keepAlive(), idleTimeout, maxClients);
         return new KubernetesClients(properties, KubernetesClusterApiTests.LOOPBACK_ALLOWED, null, now::get);
     }

@@ -67,6 +67,9 @@ public final class EmulatedCluster implements AutoCloseable {
     private volatile boolean recording = true;
     private volatile java.util.concurrent.CountDownLatch writesHeld;
     private volatile AdmissionWebhook webhook;
+    private volatile int throttleAbove;
+    private final java.util.ArrayDeque<Long> recentRequests = new java.util.ArrayDeque<>();
+    private final java.util.concurrent.atomic.AtomicInteger throttled = new java.util.concurrent.atomic.AtomicInteger();
 
     private EmulatedCluster(String gitVersion) {
         web = new MockWebServer();
@@ -333,6 +336,38 @@ public final class EmulatedCluster implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Answers 429 with {@code Retry-After: 1}, as API Priority and Fairness does for an overloaded API server, to every
+     * request beyond {@code requestsPerSecond} in the last second; 0 turns it off.
+     */
+    public EmulatedCluster throttleAbove(int requestsPerSecond) {
+        throttleAbove = requestsPerSecond;
+        return this;
+    }
+
+    /** How many requests were answered 429 by {@link #throttleAbove}. */
+    public int throttled() {
+        return throttled.get();
+    }
+
+    private boolean overloaded() {
+        int limit = throttleAbove;
+        if (limit <= 0) {
+            return false;
+        }
+        long now = System.nanoTime();
+        synchronized (recentRequests) {
+            while (!recentRequests.isEmpty() && now - recentRequests.peekFirst() > 1_000_000_000L) {
+                recentRequests.removeFirst();
+            }
+            if (recentRequests.size() >= limit) {
+                return true;
+            }
+            recentRequests.addLast(now);
+            return false;
+        }
+    }
+
     /** Requests received since the last {@link #clearRequests()}, as {@code "METHOD /path?query"}. */
     public List<String> requests() {
         return List.copyOf(requests);
@@ -407,6 +442,11 @@ public final class EmulatedCluster implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+            }
+            if (recording && overloaded()) {
+                throttled.incrementAndGet();
+                return status(429, "TooManyRequests", "Too many requests, please try again later.", null)
+                        .setHeader("Retry-After", "1");
             }
             Set<String> tokens = acceptedTokens;
             String authorization = request.getHeader("Authorization");

@@ -1,0 +1,5 @@
+create table item (
+    id uuid primary key,
+    name text not null,
+    created_at timestamptz not null
+);
