@@ -3,12 +3,10 @@ package io.pullbridge.clusters;
 import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.jobs.JobFailure;
 import io.pullbridge.jobs.JobProblem;
+import io.pullbridge.support.MovableClock;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -30,12 +28,12 @@ class EntraTokensTests {
 
     /** Issues tokens that live an hour, or fails when told to; records what it was asked for. */
     private static final class Issuer implements EntraTokenIssuer {
-        private final MutableClock clock;
+        private final MovableClock clock;
         private final List<String> asked = new ArrayList<>();
         private final Deque<Boolean> failures = new ArrayDeque<>();
         private int issued;
 
-        Issuer(MutableClock clock) {
+        Issuer(MovableClock clock) {
             this.clock = clock;
         }
 
@@ -51,30 +49,8 @@ class EntraTokensTests {
         }
     }
 
-    private static final class MutableClock extends Clock {
-        private Instant now = START;
 
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-    }
-
-    private final MutableClock clock = new MutableClock();
+    private final MovableClock clock = new MovableClock(START);
     private final Issuer issuer = new Issuer(clock);
     private final EntraTokens tokens = new EntraTokens(issuer, clock, new ClustersProperties(List.of(), List.of(),
             DataSize.ofMegabytes(1), false, Duration.ofMinutes(5),

@@ -33,16 +33,15 @@ import com.azure.resourcemanager.containerservice.models.UserAssignedIdentity;
 import com.azure.resourcemanager.resources.fluentcore.utils.ResourceDelayProvider;
 import com.azure.resourcemanager.resources.fluentcore.utils.ResourceManagerUtils;
 import com.azure.resourcemanager.resources.models.GenericResource;
+import io.pullbridge.support.MovableClock;
 import io.pullbridge.support.azure.RecordedRequest.Surface;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
@@ -298,7 +297,7 @@ class AzureEmulatorTests {
 
     @Test
     void aNewPrincipalIsNotFoundByArmUntilItHasReplicated() {
-        MutableClock clock = new MutableClock(Instant.now());
+        MovableClock clock = new MovableClock(Instant.now());
         emulator.clock(clock).principalPropagationDelay(Duration.ofMinutes(10));
         AzureResourceManager azure = azure();
         ServicePrincipal principal = azure.accessManagement().servicePrincipals().define("fresh-sp")
@@ -809,31 +808,4 @@ class AzureEmulatorTests {
         return JSON.readTree(response.body());
     }
 
-    /** A clock the test moves forward, so that a replication window can pass without waiting. */
-    private static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }
