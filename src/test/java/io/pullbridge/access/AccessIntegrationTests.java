@@ -177,9 +177,12 @@ class AccessIntegrationTests {
     }
 
     @Test
-    void anyRoleMayReadTheViewButNotWithoutAToken() throws Exception {
+    void anyPullBridgeRoleMayReadTheViewButNotAnotherRoleNorNoToken() throws Exception {
         Api.reader(mvc).get("/api/v1/access").andExpect(status().isOk());
         Api.operator(mvc).get("/api/v1/access").andExpect(status().isOk());
+        Api.as(mvc, "Auditor").get("/api/v1/access")
+                .andExpect(status().isForbidden())
+                .andExpect(jsonPath("$.type").value(PROBLEMS + "forbidden"));
         mvc.perform(get("/api/v1/access"))
                 .andExpect(status().isUnauthorized())
                 .andExpect(jsonPath("$.type").value(PROBLEMS + "unauthenticated"));

@@ -202,6 +202,8 @@ class EntraClusterIntegrationTests {
                 .contains("resources: [\"services\"]\n    verbs: [\"list\"]");
         Api.reader(mvc).get("/api/v1/clusters/" + UUID.randomUUID() + "/access-manifest")
                 .andExpect(status().isNotFound());
+        Api.as(mvc, "Auditor").get(location + "/access-manifest")
+                .andExpect(status().isForbidden());
         mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
                         .get(location + "/access-manifest"))
                 .andExpect(status().isUnauthorized());
