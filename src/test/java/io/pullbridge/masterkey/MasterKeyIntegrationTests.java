@@ -203,12 +203,18 @@ class MasterKeyIntegrationTests {
                 .andExpect(jsonPath("$.detail", containsString("do not allow")));
     }
 
+    /**
+     * A Ready cluster the re-encryption alone may touch: probed a day ahead, so no reconcile pass probes it (a probe
+     * writes the row too, and a made-up kubeconfig would degrade it) while the test watches its version.
+     */
     private void insertCluster(UUID id, String keyId, byte[] ciphertext) {
+        Timestamp now = Timestamp.from(Instant.now());
         jdbc.sql("""
                         insert into clusters (id, name, kind, kubeconfig_key_id, kubeconfig_ciphertext, phase, version,
-                          created_at, updated_at, created_by)
-                        values (?, ?, 'kubeconfig', ?, ?, 'Ready', 0, ?, ?, 'fixture')""")
-                .params(id, "c-" + id, keyId, ciphertext, Timestamp.from(Instant.now()), Timestamp.from(Instant.now()))
+                          created_at, updated_at, created_by, probed_at)
+                        values (?, ?, 'kubeconfig', ?, ?, 'Ready', 0, ?, ?, 'fixture', ?)""")
+                .params(id, "c-" + id, keyId, ciphertext, now, now,
+                        Timestamp.from(Instant.now().plus(Duration.ofDays(1))))
                 .update();
     }
 
