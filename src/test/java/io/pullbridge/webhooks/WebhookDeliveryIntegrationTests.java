@@ -1,0 +1,275 @@
+package io.pullbridge.webhooks;
+
+import io.pullbridge.support.Api;
+import io.pullbridge.support.Clusters;
+import io.pullbridge.support.IntegrationTest;
+import io.pullbridge.support.Principals;
+import io.pullbridge.support.Registries;
+import io.pullbridge.support.azure.AzureEmulator;
+import io.pullbridge.support.azure.GraphServicePrincipal;
+import io.pullbridge.support.kube.EmulatedCluster;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * Events delivered to a loopback HTTPS receiver that verifies every signature and de-duplicates by
+ * {@code webhook-id}: each kind of event arrives as a CloudEvent with no secret in it, exactly once after
+ * de-duplication, whether the receiver failed first, or a delivery was sent again.
+ */
+@IntegrationTest
+@TestPropertySource(properties = {"pullbridge.jobs.initial-backoff=PT0.2S", "pullbridge.jobs.max-backoff=PT1S"})
+class WebhookDeliveryIntegrationTests {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final List<String> ALL = List.of("job.succeeded", "job.failed", "binding.phase-changed",
+            "credential.rotated", "cluster.unreachable");
+
+    @Autowired
+    MockMvc mvc;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    final WebhookReceiver receiver = new WebhookReceiver();
+    String subscription;
+
+    @AfterEach
+    void removeSubscription() throws Exception {
+        if (subscription != null) {
+            Api.admin(mvc).delete(subscription).andExpect(status().isNoContent());
+        }
+        receiver.close();
+    }
+
+    @Test
+    void aJobsEndArrivesSignedAsACloudEventWithoutSecretsOnceAndTheDeliveryShowsIt() throws Exception {
+        subscribe(ALL);
+        Clusters.Registered cluster = Clusters.registered(mvc, jdbc, unique("hooked"));
+
+        JsonNode event = awaitEvent("job.succeeded", "cluster/" + cluster.id());
+        assertThat(event.get("specversion").asString()).isEqualTo("1.0");
+        assertThat(event.get("source").asString()).isEqualTo("/api/v1/jobs/" + cluster.job());
+        assertThat(event.get("datacontenttype").asString()).isEqualTo("application/json");
+        assertThat(Instant.parse(event.get("time").asString())).isBefore(Instant.now());
+        assertThat(event.at("/data/job/id").asString()).isEqualTo(cluster.job().toString());
+        assertThat(event.at("/data/job/type").asString()).isEqualTo("cluster.connect");
+        assertThat(event.at("/data/job/state").asString()).isEqualTo("succeeded");
+        assertThat(event.at("/data/job/target/id").asString()).isEqualTo(cluster.id().toString());
+        assertThat(event.at("/data/job/steps").isMissingNode()).isTrue();
+
+        assertThat(receiver.received()).isNotEmpty().allSatisfy(request -> {
+            assertThat(request.verified()).as("signature of %s", request.webhookId()).isTrue();
+            assertThat(request.contentType()).startsWith("application/cloudevents+json");
+            assertThat(request.body()).doesNotContain(EmulatedCluster.TOKEN)
+                    .doesNotContain(receiver.secret().substring(6));
+        });
+        String webhookId = receiver.received(sent -> sent.get("id").asString().equals(event.get("id").asString()))
+                .get(0).webhookId();
+        JsonNode delivery = delivery(webhookId);
+        assertThat(delivery.get("state").asString()).isEqualTo("delivered");
+        assertThat(delivery.get("attempts").asInt()).isEqualTo(1);
+        assertThat(delivery.get("lastStatusCode").asInt()).isEqualTo(200);
+        assertThat(delivery.get("eventType").asString()).isEqualTo("job.succeeded");
+        assertThat(delivery.get("eventId").asString()).isEqualTo(event.get("id").asString());
+        assertThat(delivery.get("lastAttemptAt")).isNotNull();
+        assertThat(jdbc.sql("select count(*) from webhook_events where body like ?")
+                .param("%" + EmulatedCluster.TOKEN + "%").query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void aFailingReceiverGetsTheSameEventAgainAfterItsRetryAfterUntilItAcceptsIt() throws Exception {
+        AtomicInteger refusals = new AtomicInteger();
+        receiver.answer(request -> request.event().get("subject").asString().startsWith("cluster/")
+                && refusals.incrementAndGet() <= 2
+                ? new WebhookReceiver.Answer(503, Map.of("Retry-After", "1")) : WebhookReceiver.Answer.ok());
+        subscribe(List.of("job.succeeded"));
+        Clusters.Registered cluster = Clusters.registered(mvc, jdbc, unique("flaky"));
+
+        await("three attempts").atMost(TIMEOUT).until(() -> receiver.received(event ->
+                event.get("subject").asString().equals("cluster/" + cluster.id())).size() >= 3);
+        List<WebhookReceiver.Received> attempts = receiver.received(event ->
+                event.get("subject").asString().equals("cluster/" + cluster.id()));
+        assertThat(attempts).hasSize(3).allSatisfy(attempt -> assertThat(attempt.verified()).isTrue());
+        assertThat(attempts).extracting(WebhookReceiver.Received::webhookId).containsOnly(attempts.get(0).webhookId());
+        assertThat(attempts).extracting(WebhookReceiver.Received::body).containsOnly(attempts.get(0).body());
+        assertThat(Duration.between(attempts.get(0).at(), attempts.get(1).at()))
+                .as("the receiver's Retry-After: 1 is honoured").isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        assertThat(receiver.deduplicated().values()).filteredOn(event ->
+                event.get("subject").asString().equals("cluster/" + cluster.id())).hasSize(1);
+
+        await("the delivery to be recorded").atMost(TIMEOUT).until(() ->
+                delivery(attempts.get(0).webhookId()).get("state").asString().equals("delivered"));
+        JsonNode delivery = delivery(attempts.get(0).webhookId());
+        assertThat(delivery.get("attempts").asInt()).isEqualTo(3);
+        assertThat(delivery.get("lastStatusCode").asInt()).isEqualTo(200);
+        JsonNode job = JSON.readTree(Api.admin(mvc).get("/api/v1/jobs/" + delivery.get("jobId").asString())
+                .andReturn().getResponse().getContentAsString());
+        assertThat(job.get("type").asString()).isEqualTo("webhook.deliver");
+        assertThat(job.get("failedAttempts").asInt()).isEqualTo(2);
+        assertThat(job.get("state").asString()).isEqualTo("succeeded");
+    }
+
+    @Test
+    void aDeliveryIsSentAgainOnRequestWithTheSameWebhookId() throws Exception {
+        subscribe(List.of("job.succeeded"));
+        Clusters.Registered cluster = Clusters.registered(mvc, jdbc, unique("again"));
+        awaitEvent("job.succeeded", "cluster/" + cluster.id());
+        WebhookReceiver.Received first = receiver.received(event ->
+                event.get("subject").asString().equals("cluster/" + cluster.id())).get(0);
+        JsonNode delivery = delivery(first.webhookId());
+        await("the delivery to be recorded").atMost(TIMEOUT).until(() ->
+                delivery(first.webhookId()).get("state").asString().equals("delivered"));
+
+        MockHttpServletResponse accepted = Api.admin(mvc).post(subscription + "/deliveries/"
+                        + delivery.get("id").asString() + ":redeliver", "")
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.type").value("webhook.deliver"))
+                .andExpect(jsonPath("$.target.id").value(delivery.get("id").asString()))
+                .andReturn().getResponse();
+        String operation = accepted.getHeader("Operation-Location");
+        assertThat(operation).isEqualTo("/api/v1/jobs/" + JSON.readTree(accepted.getContentAsString()).get("id")
+                .asString());
+        Clusters.awaitEnded(jdbc, UUID.fromString(operation.substring(operation.lastIndexOf('/') + 1)), "succeeded");
+
+        List<WebhookReceiver.Received> sent = receiver.received(event ->
+                event.get("subject").asString().equals("cluster/" + cluster.id()));
+        assertThat(sent).hasSize(2).allSatisfy(request -> assertThat(request.verified()).isTrue());
+        assertThat(sent.get(1).webhookId()).isEqualTo(first.webhookId());
+        assertThat(sent.get(1).body()).isEqualTo(first.body());
+        assertThat(receiver.deduplicated().values()).filteredOn(event ->
+                event.get("subject").asString().equals("cluster/" + cluster.id())).hasSize(1);
+        assertThat(delivery(first.webhookId()).get("attempts").asInt()).isEqualTo(2);
+
+        Api.admin(mvc).post(subscription + "/deliveries/" + UUID.randomUUID() + ":redeliver", "")
+                .andExpect(status().isNotFound())
+                .andExpect(content().contentType("application/problem+json"));
+    }
+
+    @Test
+    void aClusterThatCannotBeReachedIsToldOnceAndAJobThatFailsIsToo() throws Exception {
+        subscribe(ALL);
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String kubeconfig = EmulatedCluster.kubeconfig("https://127.0.0.1:" + port,
+                EmulatedCluster.shared().certificateAuthorityData(), "t");
+        MockHttpServletResponse created = Api.admin(mvc).post("/api/v1/clusters", JSON.writeValueAsString(Map.of(
+                "name", unique("down"), "kind", "kubeconfig", "kubeconfig", kubeconfig)))
+                .andExpect(status().isAccepted()).andReturn().getResponse();
+        String location = created.getHeader(HttpHeaders.LOCATION);
+        String clusterId = location.substring(location.lastIndexOf('/') + 1);
+        UUID job = Registries.jobOf(created);
+
+        JsonNode unreachable = awaitEvent("cluster.unreachable", "cluster/" + clusterId);
+        assertThat(unreachable.get("source").asString()).isEqualTo("/api/v1/clusters/" + clusterId);
+        assertThat(unreachable.at("/data/cluster/reason").asString()).isEqualTo("Unreachable");
+        assertThat(unreachable.at("/data/jobId").asString()).isEqualTo(job.toString());
+        // With this class's short backoff the connect job gives up after its 10 attempts within seconds.
+        Clusters.awaitEnded(jdbc, job, "failed");
+        JsonNode failed = awaitEvent("job.failed", "cluster/" + clusterId);
+        assertThat(failed.at("/data/job/id").asString()).isEqualTo(job.toString());
+        assertThat(failed.at("/data/job/lastError/type").asString())
+                .isEqualTo("https://pullbridge.io/problems/kubernetes-unreachable");
+        assertThat(failed.at("/data/job/failedAttempts").asInt()).isEqualTo(10);
+        assertThat(receiver.deduplicated().values()).filteredOn(event -> event.get("type").asString()
+                .equals("cluster.unreachable") && event.get("subject").asString().equals("cluster/" + clusterId))
+                .as("told once, not at each of the 10 failed attempts").hasSize(1);
+        assertThat(receiver.received()).allSatisfy(request -> assertThat(request.verified()).isTrue());
+    }
+
+    @Test
+    void aBindingReachingReadyAndACredentialRotatedAreTold() throws Exception {
+        subscribe(ALL);
+        AzureEmulator azure = AzureEmulator.shared();
+        UUID clusterId = Clusters.registered(mvc, jdbc, unique("bound")).id();
+        Registries.Registered registry = Registries.registered(mvc, jdbc);
+        String password = "webhook-test-" + UUID.randomUUID();
+        GraphServicePrincipal principal = azure.addServicePrincipal("hooked-" + UUID.randomUUID());
+        azure.addPassword(principal, password, Instant.now().plus(Duration.ofDays(30)));
+        UUID principalId = Principals.created(Api.admin(mvc), jdbc, JSON.writeValueAsString(Map.of(
+                "mode", "adopt", "appId", principal.appId(), "password", password,
+                "grants", List.of(Map.of("registryId", registry.id().toString(), "role", "acrpull")))),
+                "succeeded").id();
+        String binding = JSON.readTree(Api.operator(mvc).post("/api/v1/bindings", """
+                {"registryId": "%s", "clusterId": "%s", "method": "pull-secret", "pullSecret": {
+                 "credential": {"servicePrincipalId": "%s"}, "secretName": "hooked-secret", "namespaces": ["team-a"],
+                 "serviceAccounts": []}}""".formatted(registry.id(), clusterId, principalId))
+                .andExpect(status().isAccepted()).andReturn().getResponse().getContentAsString()).get("id").asString();
+
+        JsonNode ready = awaitEvent("binding.phase-changed", "binding/" + binding);
+        assertThat(ready.get("source").asString()).isEqualTo("/api/v1/bindings/" + binding);
+        assertThat(ready.at("/data/binding/previousPhase").asString()).isEqualTo("Pending");
+        assertThat(ready.at("/data/binding/phase").asString()).isEqualTo("Ready");
+        assertThat(ready.at("/data/jobType").asString()).isEqualTo("binding.apply");
+
+        Principals.Accepted created = Principals.created(Api.operator(mvc), jdbc, """
+                {"mode": "create", "displayName": "%s", "grants": [{"registryId": "%s", "role": "acrpull"}]}"""
+                .formatted(unique("rotated"), registry.id()), "succeeded");
+        String rotation = Api.operator(mvc).post(created.location() + ":rotate", "")
+                .andExpect(status().isAccepted()).andReturn().getResponse().getHeader("Operation-Location");
+        JsonNode rotated = awaitEvent("credential.rotated", "service-principal/" + created.id());
+        assertThat(rotated.at("/data/credential/id").asString()).isEqualTo(created.id().toString());
+        assertThat(rotated.get("source").asString()).isEqualTo(rotation);
+
+        assertThat(receiver.received()).allSatisfy(request -> {
+            assertThat(request.verified()).isTrue();
+            assertThat(request.body()).doesNotContain(password);
+        });
+        assertThat(receiver.deduplicated().values()).filteredOn(event -> event.get("type").asString()
+                .equals("binding.phase-changed") && event.get("subject").asString().equals("binding/" + binding))
+                .hasSize(1);
+    }
+
+    private void subscribe(List<String> types) throws Exception {
+        subscription = Api.admin(mvc).post("/api/v1/webhook-subscriptions", JSON.writeValueAsString(Map.of(
+                        "url", receiver.url(), "eventTypes", types, "secret", receiver.secret())))
+                .andExpect(status().isCreated()).andReturn().getResponse().getHeader(HttpHeaders.LOCATION);
+    }
+
+    private JsonNode awaitEvent(String type, String subject) {
+        await(type + " for " + subject).atMost(TIMEOUT).until(() -> !receiver.received(event ->
+                event.get("type").asString().equals(type) && event.get("subject").asString().equals(subject))
+                .isEmpty());
+        return receiver.received(event -> event.get("type").asString().equals(type)
+                && event.get("subject").asString().equals(subject)).get(0).event();
+    }
+
+    /** The delivery with this {@code webhook-id}, as the subscription's deliveries list shows it. */
+    private JsonNode delivery(String webhookId) throws Exception {
+        JsonNode page = JSON.readTree(Api.admin(mvc).get(subscription + "/deliveries?limit=500")
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString());
+        for (JsonNode delivery : page.get("items")) {
+            if (delivery.get("webhookId").asString().equals(webhookId)) {
+                return delivery;
+            }
+        }
+        throw new AssertionError("no delivery " + webhookId + " in " + page);
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}
