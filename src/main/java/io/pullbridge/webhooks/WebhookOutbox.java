@@ -61,6 +61,22 @@ class WebhookOutbox {
     @Transactional(propagation = Propagation.MANDATORY)
     Optional<UUID> publish(WebhookEventType type, String source, String subject, String correlationId,
                            ObjectNode data) {
+        return publish(type, source, subject, correlationId, data, null);
+    }
+
+    /**
+     * {@link #publish}, once per {@code onceKey}: an event already stored under the same key is not stored again.
+     *
+     * @return the event's id, or empty when no subscription wants it or it was told before
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    Optional<UUID> publishOnce(String onceKey, WebhookEventType type, String source, String subject,
+                               ObjectNode data) {
+        return publish(type, source, subject, null, data, onceKey);
+    }
+
+    private Optional<UUID> publish(WebhookEventType type, String source, String subject, String correlationId,
+                                   ObjectNode data, String onceKey) {
         List<UUID> subscriptions = subscribers(type);
         if (subscriptions.isEmpty()) {
             return Optional.empty();
@@ -79,8 +95,14 @@ class WebhookOutbox {
             event.put("correlationid", correlationId);
         }
         event.set("data", data);
-        jdbc.sql("insert into webhook_events (id, type, subject, body, created_at) values (?, ?, ?, ?, ?)")
-                .params(id, type.value(), subject, json.writeValueAsString(event), Timestamp.from(now)).update();
+        int stored = jdbc.sql("""
+                        insert into webhook_events (id, type, subject, body, once_key, created_at)
+                        values (?, ?, ?, ?, ?, ?) on conflict (once_key) do nothing""")
+                .params(id, type.value(), subject, json.writeValueAsString(event), onceKey, Timestamp.from(now))
+                .update();
+        if (stored == 0) {
+            return Optional.empty();
+        }
         for (UUID subscription : subscriptions) {
             UUID delivery = UUID.randomUUID();
             jdbc.sql("""

@@ -8,17 +8,17 @@ import java.util.UUID;
 /** A subscription as the API shows it: never its signing secret, only that one is set and its fingerprint. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WebhookSubscriptionResponse(UUID id, String url, List<String> eventTypes, String description,
-                                          SecretSummary secret, Instant createdAt, Instant updatedAt,
+                                          WebhookSecretSummary secret, Instant createdAt, Instant updatedAt,
                                           String createdBy) {
 
     /** @param fingerprint a keyed SHA-256 of the secret, to tell two secrets apart without seeing either */
-    public record SecretSummary(boolean set, String fingerprint) {
+    public record WebhookSecretSummary(boolean set, String fingerprint) {
     }
 
     static WebhookSubscriptionResponse of(WebhookSubscription subscription) {
         return new WebhookSubscriptionResponse(subscription.getId(), subscription.getUrl(),
                 subscription.getEventTypes(), subscription.getDescription(),
-                new SecretSummary(subscription.getSecret() != null && subscription.getSecret().isSet(),
+                new WebhookSecretSummary(subscription.getSecret() != null && subscription.getSecret().isSet(),
                         subscription.getSecretFingerprint()),
                 subscription.getCreatedAt(), subscription.getUpdatedAt(), subscription.getCreatedBy());
     }

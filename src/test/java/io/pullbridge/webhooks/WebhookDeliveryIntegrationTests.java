@@ -1,5 +1,7 @@
 package io.pullbridge.webhooks;
 
+import io.pullbridge.jobs.JobRequest;
+import io.pullbridge.jobs.JobService;
 import io.pullbridge.support.Api;
 import io.pullbridge.support.Clusters;
 import io.pullbridge.support.IntegrationTest;
@@ -11,6 +13,7 @@ import io.pullbridge.support.kube.EmulatedCluster;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,6 +26,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -51,6 +55,15 @@ class WebhookDeliveryIntegrationTests {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    JobService jobs;
+
+    @Autowired
+    TransactionTemplate tx;
+
+    @Autowired
+    CredentialExpiryCheck expiryCheck;
 
     final WebhookReceiver receiver = new WebhookReceiver();
     String subscription;
@@ -241,6 +254,45 @@ class WebhookDeliveryIntegrationTests {
         assertThat(receiver.deduplicated().values()).filteredOn(event -> event.get("type").asString()
                 .equals("binding.phase-changed") && event.get("subject").asString().equals("binding/" + binding))
                 .hasSize(1);
+    }
+
+    @Test
+    void aPasswordNearItsExpiryIsToldOnceAcrossChecks() throws Exception {
+        subscribe(List.of("credential.expiring"));
+        assertThat(expiryCheck.reconcileRequests()).as("the reconcile pass asks for a check while one is wanted")
+                .extracting(JobRequest::type).containsExactly(CredentialExpiryCheck.TYPE);
+        AzureEmulator azure = AzureEmulator.shared();
+        Registries.Registered registry = Registries.registered(mvc, jdbc);
+        String password = "expiring-" + UUID.randomUUID();
+        Instant expiresAt = Instant.now().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS);
+        GraphServicePrincipal principal = azure.addServicePrincipal("expiring-" + UUID.randomUUID());
+        azure.addPassword(principal, password, expiresAt);
+        UUID principalId = Principals.created(Api.admin(mvc), jdbc, JSON.writeValueAsString(Map.of(
+                "mode", "adopt", "appId", principal.appId(), "password", password,
+                "passwordExpiresAt", expiresAt.toString(),
+                "grants", List.of(Map.of("registryId", registry.id().toString(), "role", "acrpull")))),
+                "succeeded").id();
+
+        check();
+        JsonNode expiring = awaitEvent("credential.expiring", "service-principal/" + principalId);
+        assertThat(expiring.get("source").asString()).isEqualTo("/api/v1/service-principals/" + principalId);
+        assertThat(Instant.parse(expiring.at("/data/credential/expiresAt").asString())).isEqualTo(expiresAt);
+        assertThat(expiring.at("/data/credential/expired").asBoolean()).isFalse();
+        check();
+
+        assertThat(receiver.deduplicated().values()).filteredOn(event ->
+                event.get("subject").asString().equals("service-principal/" + principalId))
+                .as("told once, though two checks found it").hasSize(1);
+        assertThat(receiver.received()).allSatisfy(request -> {
+            assertThat(request.verified()).isTrue();
+            assertThat(request.body()).doesNotContain(password);
+        });
+    }
+
+    private void check() {
+        UUID job = tx.execute(status -> jobs.enqueue(JobRequest.of(CredentialExpiryCheck.TYPE,
+                CredentialExpiryCheck.KIND, CredentialExpiryCheck.TARGET))).id();
+        Clusters.awaitEnded(jdbc, job, "succeeded");
     }
 
     private void subscribe(List<String> types) throws Exception {
