@@ -34,6 +34,9 @@ class WebhookEmitter {
     private static final Set<String> CREDENTIAL_KINDS = Set.of(ResourceKinds.REGISTRY_TOKEN,
             ResourceKinds.SERVICE_PRINCIPAL);
     private static final Set<JobState> ENDED = Set.of(JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED);
+    private static final String WEBHOOK_JOBS = "webhook.";
+    /** The phase a binding.phase-changed event names once the binding's delete job has removed it. */
+    static final String DELETED = "Deleted";
 
     private final WebhookOutbox outbox;
     private final JobService jobs;
@@ -52,10 +55,12 @@ class WebhookEmitter {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             return;
         }
-        if (event.type().equals(WebhookOutbox.DELIVER)) {
-            if (event.state() == JobState.FAILED || event.state() == JobState.CANCELLED) {
-                outbox.gaveUp(event.targetId(), event.jobId());
-            }
+        if (event.type().equals(WebhookOutbox.DELIVER)
+                && (event.state() == JobState.FAILED || event.state() == JobState.CANCELLED)) {
+            outbox.gaveUp(event.targetId(), event.jobId());
+        }
+        if (event.type().startsWith(WEBHOOK_JOBS)) {
+            // Webhooks' own jobs are not news: a delivery's end would be an event to deliver, and so on.
             return;
         }
         boolean rotated = event.state() == JobState.SUCCEEDED && event.type().endsWith(".rotate")
@@ -91,14 +96,15 @@ class WebhookEmitter {
 
     /*
      * Before commit, so the resource's status is what this transaction leaves it with: the lifecycle's listener (and
-     * a probe's own write) have moved it by then. Only ended jobs count: every job passes a binding through
-     * Provisioning, and a reconcile that changes nothing must not be news.
+     * a probe's own write) have moved it by then. A binding's phase counts only when a job has ended: every job passes
+     * it through Provisioning, and a reconcile that changes nothing must not be news. A cluster's reachability counts
+     * at every move of its jobs, since a connect job sets Reachable=False at a failed attempt and retries for long.
      */
     @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
     void resourceSettled(JobStateChanged event) {
         boolean binding = event.targetKind().equals(ResourceKinds.BINDING);
         boolean cluster = event.targetKind().equals(ResourceKinds.CLUSTER);
-        if (!ENDED.contains(event.state()) || !(binding || cluster) || !outbox.wanted(binding
+        if (!(cluster || binding && ENDED.contains(event.state())) || !outbox.wanted(binding
                 ? WebhookEventType.BINDING_PHASE_CHANGED : WebhookEventType.CLUSTER_UNREACHABLE)) {
             return;
         }
@@ -107,7 +113,10 @@ class WebhookEmitter {
                 .findFirst()
                 .flatMap(kind -> kind.find(event.targetId()));
         if (found.isEmpty()) {
-            outbox.forget(event.targetId());
+            Optional<WebhookOutbox.Watched> last = outbox.forget(event.targetId());
+            if (binding && last.isPresent()) {
+                phaseChanged(event, DELETED, last.get().phase(), "The binding was deleted");
+            }
             return;
         }
         ResourceStatus status = found.get().getStatus();
@@ -120,18 +129,8 @@ class WebhookEmitter {
         // Every resource starts Pending: a first look at one that has moved on is a change from there.
         String previous = before.map(WebhookOutbox.Watched::phase).orElse("Pending");
         boolean wasUnreachable = before.map(WebhookOutbox.Watched::unreachable).orElse(false);
-        String source = "/api/v1/" + (binding ? "bindings/" : "clusters/") + event.targetId();
         if (binding && !previous.equals(phase)) {
-            ObjectNode data = json.createObjectNode();
-            ObjectNode shown = data.putObject("binding");
-            shown.put("id", event.targetId().toString());
-            shown.put("phase", phase);
-            shown.put("previousPhase", previous);
-            shown.put("message", status.message());
-            data.put("jobId", event.jobId().toString());
-            data.put("jobType", event.type());
-            outbox.publish(WebhookEventType.BINDING_PHASE_CHANGED, source,
-                    subject(event.targetKind(), event.targetId()), correlationId(job(event.jobId())), data);
+            phaseChanged(event, phase, previous, status.message());
         }
         if (cluster && unreachable.isPresent() && !wasUnreachable) {
             ObjectNode data = json.createObjectNode();
@@ -141,9 +140,22 @@ class WebhookEmitter {
             shown.put("reason", unreachable.get().reason());
             shown.put("message", unreachable.get().message());
             data.put("jobId", event.jobId().toString());
-            outbox.publish(WebhookEventType.CLUSTER_UNREACHABLE, source,
+            outbox.publish(WebhookEventType.CLUSTER_UNREACHABLE, "/api/v1/clusters/" + event.targetId(),
                     subject(event.targetKind(), event.targetId()), correlationId(job(event.jobId())), data);
         }
+    }
+
+    private void phaseChanged(JobStateChanged event, String phase, String previous, String message) {
+        ObjectNode data = json.createObjectNode();
+        ObjectNode shown = data.putObject("binding");
+        shown.put("id", event.targetId().toString());
+        shown.put("phase", phase);
+        shown.put("previousPhase", previous);
+        shown.put("message", message);
+        data.put("jobId", event.jobId().toString());
+        data.put("jobType", event.type());
+        outbox.publish(WebhookEventType.BINDING_PHASE_CHANGED, "/api/v1/bindings/" + event.targetId(),
+                subject(event.targetKind(), event.targetId()), correlationId(job(event.jobId())), data);
     }
 
     /** The job as {@code GET /api/v1/jobs/{id}} shows it, less its steps and handler data. */

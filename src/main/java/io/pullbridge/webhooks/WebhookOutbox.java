@@ -219,9 +219,13 @@ class WebhookOutbox {
         return before;
     }
 
+    /** Forgets a resource that is gone; returns what was last seen of it, if anything. */
     @Transactional(propagation = Propagation.MANDATORY)
-    void forget(UUID resourceId) {
-        jdbc.sql("delete from webhook_watched_resources where resource_id = ?").param(resourceId).update();
+    Optional<Watched> forget(UUID resourceId) {
+        return jdbc.sql("delete from webhook_watched_resources where resource_id = ? returning phase, unreachable")
+                .param(resourceId)
+                .query((rs, row) -> new Watched(rs.getString(1), rs.getBoolean(2)))
+                .optional();
     }
 
     record Watched(String phase, boolean unreachable) {

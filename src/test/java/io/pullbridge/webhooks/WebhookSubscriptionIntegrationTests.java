@@ -5,6 +5,7 @@ import io.pullbridge.support.IntegrationTest;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -42,6 +43,12 @@ class WebhookSubscriptionIntegrationTests {
 
     @Autowired
     JdbcClient jdbc;
+
+    /* The application context is shared with other test classes: subscriptions left here would send their events. */
+    @AfterEach
+    void removeSubscriptions() {
+        jdbc.sql("delete from webhook_subscriptions").update();
+    }
 
     @Test
     void anAdminCreatesReadsListsChangesAndRemovesASubscriptionWhoseSecretNeverShows() throws Exception {
