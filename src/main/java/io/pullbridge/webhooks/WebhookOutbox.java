@@ -96,9 +96,10 @@ class WebhookOutbox {
         }
         event.set("data", data);
         int stored = jdbc.sql("""
-                        insert into webhook_events (id, type, subject, body, once_key, created_at)
-                        values (?, ?, ?, ?, ?, ?) on conflict (once_key) do nothing""")
-                .params(id, type.value(), subject, json.writeValueAsString(event), onceKey, Timestamp.from(now))
+                        insert into webhook_events (id, type, subject, body, correlation_id, once_key, created_at)
+                        values (?, ?, ?, ?, ?, ?, ?) on conflict (once_key) do nothing""")
+                .params(id, type.value(), subject, json.writeValueAsString(event), correlationId, onceKey,
+                        Timestamp.from(now))
                 .update();
         if (stored == 0) {
             return Optional.empty();

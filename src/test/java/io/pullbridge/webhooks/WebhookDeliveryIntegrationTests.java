@@ -296,6 +296,31 @@ class WebhookDeliveryIntegrationTests {
         });
     }
 
+    /**
+     * One delivery per page, following nextPageToken, gives every delivery of the whole list, once each, newest first
+     * (a delivery made meanwhile may come first, on the first page).
+     */
+    private void assertDeliveriesPageNewestFirst() throws Exception {
+        List<String> all = new java.util.ArrayList<>();
+        JsonNode whole = JSON.readTree(Api.admin(mvc).get(subscription + "/deliveries?limit=500")
+                .andReturn().getResponse().getContentAsString());
+        whole.get("items").forEach(item -> all.add(item.get("createdAt").asString() + " " + item.get("id").asString()));
+        assertThat(all).hasSizeGreaterThan(2).isSortedAccordingTo(java.util.Comparator.comparing(
+                (String row) -> Instant.parse(row.substring(0, row.indexOf(' ')))).reversed());
+        List<String> paged = new java.util.ArrayList<>();
+        String token = null;
+        do {
+            JsonNode page = JSON.readTree(Api.admin(mvc).get(subscription + "/deliveries?limit=1"
+                    + (token == null ? "" : "&pageToken=" + token)).andExpect(status().isOk())
+                    .andReturn().getResponse().getContentAsString());
+            page.get("items").forEach(item -> paged.add(item.get("createdAt").asString() + " "
+                    + item.get("id").asString()));
+            token = page.has("nextPageToken") ? page.get("nextPageToken").asString() : null;
+        } while (token != null && paged.size() <= all.size() + 50);
+        assertThat(paged).doesNotHaveDuplicates().containsAll(all).isSortedAccordingTo(java.util.Comparator.comparing(
+                (String row) -> Instant.parse(row.substring(0, row.indexOf(' ')))).reversed());
+    }
+
     private void check() {
         UUID job = tx.execute(status -> jobs.enqueue(JobRequest.of(CredentialExpiryCheck.TYPE,
                 CredentialExpiryCheck.KIND, CredentialExpiryCheck.TARGET))).id();
