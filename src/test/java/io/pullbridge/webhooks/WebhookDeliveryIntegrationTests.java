@@ -65,6 +65,9 @@ class WebhookDeliveryIntegrationTests {
     @Autowired
     CredentialExpiryCheck expiryCheck;
 
+    @Autowired
+    WebhookRetention retention;
+
     final WebhookReceiver receiver = new WebhookReceiver();
     String subscription;
 
@@ -294,6 +297,38 @@ class WebhookDeliveryIntegrationTests {
             assertThat(request.verified()).isTrue();
             assertThat(request.body()).doesNotContain(password);
         });
+    }
+
+    @Test
+    void eventsOlderThanTheRetentionGoWithTheirDeliveriesUnlessOneIsStillPending() throws Exception {
+        subscribe(List.of("job.failed"));
+        UUID subscriptionId = UUID.fromString(subscription.substring(subscription.lastIndexOf('/') + 1));
+        Instant old = Instant.now().minus(Duration.ofDays(31));
+        UUID delivered = storedEvent(subscriptionId, old, "delivered");
+        UUID pending = storedEvent(subscriptionId, old, "pending");
+        UUID recent = storedEvent(subscriptionId, Instant.now().minus(Duration.ofDays(1)), "failed");
+        assertThat(retention.reconcileRequests()).extracting(JobRequest::type).containsExactly(WebhookRetention.TYPE);
+
+        UUID job = tx.execute(status -> jobs.enqueue(JobRequest.of(WebhookRetention.TYPE, CredentialExpiryCheck.KIND,
+                WebhookRetention.TARGET))).id();
+        Clusters.awaitEnded(jdbc, job, "succeeded");
+
+        assertThat(jdbc.sql("select id from webhook_events where id in (?, ?, ?)").params(delivered, pending, recent)
+                .query(UUID.class).list()).containsExactlyInAnyOrder(pending, recent);
+        assertThat(jdbc.sql("select count(*) from webhook_deliveries where event_id = ?").param(delivered)
+                .query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("select steps->0->>'detail' from jobs where id = ?").param(job).query(String.class)
+                .single()).startsWith("1 event(s) created before");
+    }
+
+    private UUID storedEvent(UUID subscriptionId, Instant at, String state) {
+        UUID event = UUID.randomUUID();
+        jdbc.sql("insert into webhook_events (id, type, subject, body, created_at) values (?, 'job.failed', 's', "
+                + "'{}', ?)").params(event, java.sql.Timestamp.from(at)).update();
+        jdbc.sql("insert into webhook_deliveries (id, subscription_id, event_id, state, created_at) "
+                + "values (?, ?, ?, ?, ?)").params(UUID.randomUUID(), subscriptionId, event, state,
+                java.sql.Timestamp.from(at)).update();
+        return event;
     }
 
     /**
