@@ -28,9 +28,9 @@ import static io.pullbridge.web.ETags.of;
 
 @RestController
 @RequestMapping("/api/v1/webhook-subscriptions")
-@Tag(name = "Webhooks", description = "Signed CloudEvents sent to an https URL when a job ends, a binding's phase "
-        + "changes, a credential is rotated or a cluster becomes unreachable. Admin only, reads included: a "
-        + "subscription says where PullBridge sends what happens in it.")
+@Tag(name = "Webhooks", description = "CloudEvents signed as Standard Webhooks say, sent to an https URL when a job "
+        + "ends, a binding's phase changes, a credential is rotated or nears its expiry, or a cluster becomes "
+        + "unreachable. Admin only, reads included: a subscription says where PullBridge sends what happens in it.")
 class WebhookSubscriptionController {
 
     // Events name every resource and job, and a subscription is a standing order to send them somewhere.
