@@ -3,6 +3,7 @@ package io.pullbridge.jobs;
 import io.pullbridge.web.ApiException;
 import io.pullbridge.web.PageRequest;
 import io.pullbridge.web.PageResponse;
+import io.pullbridge.web.RequestContext;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -36,13 +37,18 @@ class JobController {
 
     @GetMapping
     @Transactional(readOnly = true)
-    @Operation(operationId = "listJobs", summary = "List jobs, oldest first", description = "Filter by state, type, target and creation time.")
+    @Operation(operationId = "listJobs", summary = "List jobs, oldest first", description = "Filter by state, type, target, "
+            + "creation time and correlationId (the X-Correlation-Id, such as a ticket number, of the request that enqueued them).")
     PageResponse<JobResponse> list(@RequestParam(required = false) JobState state,
                                    @RequestParam(required = false) String type,
                                    @RequestParam(required = false) UUID targetId,
                                    @RequestParam(required = false) Instant since,
+                                   @RequestParam(required = false) String correlationId,
                                    @RequestParam(required = false) Integer limit,
                                    @RequestParam(required = false) String pageToken) {
+        if (correlationId != null && !RequestContext.isCorrelationId(correlationId)) {
+            throw ApiException.invalid("correlationId", RequestContext.CORRELATION_ID_RULE);
+        }
         PageRequest page = PageRequest.of(limit, pageToken);
         Specification<Job> spec = page.after("createdAt");
         if (state != null) {
@@ -53,6 +59,9 @@ class JobController {
         }
         if (targetId != null) {
             spec = spec.and((root, q, cb) -> cb.equal(root.get("targetId"), targetId));
+        }
+        if (correlationId != null) {
+            spec = spec.and((root, q, cb) -> cb.equal(root.get("correlationId"), correlationId));
         }
         if (since != null) {
             spec = spec.and((root, q, cb) -> cb.greaterThanOrEqualTo(root.get("createdAt"), since));
