@@ -5,6 +5,8 @@ import io.pullbridge.web.PageRequest;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.RequestContext;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
@@ -37,19 +39,23 @@ class JobController {
 
     @GetMapping
     @Transactional(readOnly = true)
-    @Operation(operationId = "listJobs", summary = "List jobs, oldest first", description = "Filter by state, type, target, "
-            + "creation time and correlationId (the X-Correlation-Id, such as a ticket number, of the request that enqueued them).")
+    @Operation(operationId = "listJobs", summary = "List jobs, oldest or newest first", description = "Filter by state, type, target, "
+            + "creation time and correlationId (the X-Correlation-Id, such as a ticket number, of the request that enqueued them); "
+            + "order=desc lists the latest first.")
     PageResponse<JobResponse> list(@RequestParam(required = false) JobState state,
                                    @RequestParam(required = false) String type,
                                    @RequestParam(required = false) UUID targetId,
                                    @RequestParam(required = false) Instant since,
                                    @RequestParam(required = false) String correlationId,
                                    @RequestParam(required = false) Integer limit,
+                                   @Parameter(description = PageRequest.ORDER_DESCRIPTION,
+                                           schema = @Schema(allowableValues = {"asc", "desc"}))
+                                   @RequestParam(required = false) String order,
                                    @RequestParam(required = false) String pageToken) {
         if (correlationId != null && !RequestContext.isCorrelationId(correlationId)) {
             throw ApiException.invalid("correlationId", RequestContext.CORRELATION_ID_RULE);
         }
-        PageRequest page = PageRequest.of(limit, pageToken);
+        PageRequest page = PageRequest.of(limit, pageToken, order);
         Specification<Job> spec = page.after("createdAt");
         if (state != null) {
             spec = spec.and((root, q, cb) -> cb.equal(root.get("state"), state));
@@ -66,7 +72,7 @@ class JobController {
         if (since != null) {
             spec = spec.and((root, q, cb) -> cb.greaterThanOrEqualTo(root.get("createdAt"), since));
         }
-        List<Job> rows = jobs.findBy(spec, query -> query.sortBy(PageRequest.order("createdAt"))
+        List<Job> rows = jobs.findBy(spec, query -> query.sortBy(page.sort("createdAt"))
                 .limit(page.fetchSize()).all());
         return page.page(rows, Job::getCreatedAt, Job::getId, Job::toResponse);
     }
