@@ -79,7 +79,9 @@ class JobController {
 
     @GetMapping("/{id}")
     @Transactional(readOnly = true)
-    @Operation(operationId = "getJob", summary = "Read a job")
+    @Operation(operationId = "getJob", summary = "Read a job", description = "Its state, attempts, steps with their "
+            + "times and details, and its last error as a problem document.")
+    @ApiResponse(responseCode = "200", description = "The job, with its ETag")
     @ApiResponse(responseCode = "404", description = "No such job")
     ResponseEntity<JobResponse> get(@PathVariable UUID id) {
         Job job = jobs.findById(id).orElseThrow(() -> ApiException.notFound("job", id));
@@ -87,25 +89,25 @@ class JobController {
     }
 
     @PostMapping("/{id}:cancel")
-    @Operation(operationId = "cancelJob", summary = "Cancel a job", description = "A queued job is cancelled at once (200). A running job is "
-            + "cancelled when its handler reaches its next step (202, cancelRequested=true); steps already done stay done.")
+    @Operation(operationId = "cancelJob", summary = "Cancel a job", description = "A queued job is cancelled at once "
+            + "(state cancelled in the answer). A running job is cancelled when its handler reaches its next step "
+            + "(cancelRequested true in the answer); steps already done stay done.")
+    @ApiResponse(responseCode = "202", description = "Accepted; the body is the job (also at Operation-Location)")
+    @ApiResponse(responseCode = "404", description = "No such job")
     @ApiResponse(responseCode = "409", description = "The job has already ended")
     ResponseEntity<JobResponse> cancel(@PathVariable UUID id) {
         service.cancel(id);
-        JobResponse job = read(id);
-        return (job.state() == JobState.CANCELLED ? ResponseEntity.ok() : ResponseEntity.accepted()).body(job);
+        return service.accepted(new JobRef(id, false));
     }
 
     @PostMapping("/{id}:retry")
     @Operation(operationId = "retryJob", summary = "Retry a failed or cancelled job", description = "The job is queued again with a fresh "
             + "retry budget; its steps run again from the start (they are idempotent).")
+    @ApiResponse(responseCode = "202", description = "Accepted; the body is the job (also at Operation-Location)")
+    @ApiResponse(responseCode = "404", description = "No such job")
     @ApiResponse(responseCode = "409", description = "The job is not failed or cancelled")
     ResponseEntity<JobResponse> retry(@PathVariable UUID id) {
         service.retry(id);
-        return ResponseEntity.accepted().body(read(id));
-    }
-
-    private JobResponse read(UUID id) {
-        return jobs.findById(id).map(Job::toResponse).orElseThrow(() -> ApiException.notFound("job", id));
+        return service.accepted(new JobRef(id, false));
     }
 }
