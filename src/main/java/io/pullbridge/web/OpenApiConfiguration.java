@@ -38,6 +38,7 @@ class OpenApiConfiguration {
     private static final String API = "/api/";
     private static final String PROBLEM = "#/components/schemas/Problem";
     private static final String CORRELATION_ID = "CorrelationId";
+    private static final String IDEMPOTENCY_KEY = "IdempotencyKey";
     private static final String OPERATION_LOCATION = "Operation-Location";
     private static final Set<PathItem.HttpMethod> WRITES = Set.of(PathItem.HttpMethod.POST, PathItem.HttpMethod.PUT,
             PathItem.HttpMethod.PATCH, PathItem.HttpMethod.DELETE);
@@ -94,7 +95,7 @@ class OpenApiConfiguration {
     /**
      * What the answers carry besides the body: JSON (springdoc says any type where a handler does not name one), and
      * on a 202 the {@code Operation-Location} of the job doing the work; every write takes an optional
-     * {@code X-Correlation-Id}.
+     * {@code X-Correlation-Id}, and every POST an optional {@code Idempotency-Key}.
      */
     @Bean
     OpenApiCustomizer acceptedAndCorrelatedOperations() {
@@ -104,6 +105,11 @@ class OpenApiConfiguration {
                     .description("A ticket number to find this request's jobs and audit events by (1 to 128 letters, "
                             + "digits and . _ : # / -); echoed in the response")
                     .schema(new StringSchema().pattern("^[A-Za-z0-9._:#/-]{1,128}$")));
+            openApi.getComponents().addParameters(IDEMPOTENCY_KEY, new Parameter().in("header")
+                    .name(IdempotencyFilter.HEADER).required(false)
+                    .description("The same key with the same body within 24 hours replays the first answer; with "
+                            + "another body it is a 409 (1 to 255 visible ASCII characters)")
+                    .schema(new StringSchema().pattern("^[\\x21-\\x7E]{1,255}$")));
             openApi.getComponents().addHeaders(OPERATION_LOCATION, new Header()
                     .description("The job doing the work: /api/v1/jobs/{id}").schema(new StringSchema()));
             openApi.getPaths().forEach((route, path) -> {
@@ -113,6 +119,9 @@ class OpenApiConfiguration {
                 path.readOperationsMap().forEach((method, operation) -> {
                     if (WRITES.contains(method)) {
                         operation.addParametersItem(new Parameter().$ref("#/components/parameters/" + CORRELATION_ID));
+                    }
+                    if (method == PathItem.HttpMethod.POST) {
+                        operation.addParametersItem(new Parameter().$ref("#/components/parameters/" + IDEMPOTENCY_KEY));
                     }
                     operation.getResponses().forEach((status, response) -> {
                         if (!status.startsWith("2") || response.getContent() == null) {
