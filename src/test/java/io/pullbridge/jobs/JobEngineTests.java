@@ -36,6 +36,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.containsString;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -436,7 +437,8 @@ class JobEngineTests {
         UUID queuedTarget = UUID.randomUUID();
         UUID queued = enqueue("test.scripted", queuedTarget);
         Api.operator(mvc).post("/api/v1/jobs/" + queued + ":cancel", "")
-                .andExpect(status().isOk())
+                .andExpect(status().isAccepted())
+                .andExpect(header().string("Operation-Location", "/api/v1/jobs/" + queued))
                 .andExpect(jsonPath("$.state").value("cancelled"));
         assertThat(count("select count(*) from scheduled_tasks where task_instance = ?", queued.toString())).isZero();
 
