@@ -61,7 +61,8 @@ class WebhookSubscriptionController {
     }
 
     @GetMapping
-    @Operation(operationId = "listWebhookSubscriptions", summary = "List webhook subscriptions (Admin)")
+    @Operation(operationId = "listWebhookSubscriptions", summary = "List webhook subscriptions (Admin)",
+            description = "Oldest first, paged with limit and pageToken; secrets show only their fingerprint.")
     @ApiResponse(responseCode = "200", description = "One page of subscriptions, oldest first")
     @ApiResponse(responseCode = "403", description = "The caller is not an Admin")
     PageResponse<WebhookSubscriptionResponse> list(@RequestParam(required = false) Integer limit,
@@ -71,7 +72,9 @@ class WebhookSubscriptionController {
     }
 
     @GetMapping("/{id}")
-    @Operation(operationId = "getWebhookSubscription", summary = "Read a webhook subscription (Admin)")
+    @Operation(operationId = "getWebhookSubscription", summary = "Read a webhook subscription (Admin)",
+            description = "Its URL, event types and the fingerprint of its signing secret, never the secret; the "
+                    + "ETag is for If-Match on PATCH and DELETE.")
     @ApiResponse(responseCode = "200", description = "The subscription")
     @ApiResponse(responseCode = "403", description = "The caller is not an Admin")
     @ApiResponse(responseCode = "404", description = "No such subscription")
