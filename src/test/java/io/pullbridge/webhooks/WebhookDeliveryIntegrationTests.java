@@ -82,9 +82,19 @@ class WebhookDeliveryIntegrationTests {
     @Test
     void aJobsEndArrivesSignedAsACloudEventWithoutSecretsOnceAndTheDeliveryShowsIt() throws Exception {
         subscribe(ALL);
-        Clusters.Registered cluster = Clusters.registered(mvc, jdbc, unique("hooked"));
+        MockHttpServletResponse registered = Api.admin(mvc).perform(Api.jsonPost("/api/v1/clusters",
+                        JSON.writeValueAsString(Map.of("name", unique("hooked"), "kind", "kubeconfig",
+                                "kubeconfig", EmulatedCluster.shared().kubeconfig())))
+                        .header("X-Correlation-Id", "CHG-4711"))
+                .andExpect(status().isAccepted()).andReturn().getResponse();
+        String location = registered.getHeader(HttpHeaders.LOCATION);
+        Clusters.Registered cluster = new Clusters.Registered(UUID.fromString(location.substring(
+                location.lastIndexOf('/') + 1)), location, null, Registries.jobOf(registered));
 
         JsonNode event = awaitEvent("job.succeeded", "cluster/" + cluster.id());
+        assertThat(event.get("correlationid").asString()).as("the ticket of the request that caused it")
+                .isEqualTo("CHG-4711");
+        assertThat(event.at("/data/job/correlationId").asString()).isEqualTo("CHG-4711");
         assertThat(event.get("specversion").asString()).isEqualTo("1.0");
         assertThat(event.get("source").asString()).isEqualTo("/api/v1/jobs/" + cluster.job());
         assertThat(event.get("datacontenttype").asString()).isEqualTo("application/json");
@@ -110,6 +120,9 @@ class WebhookDeliveryIntegrationTests {
         assertThat(delivery.get("eventType").asString()).isEqualTo("job.succeeded");
         assertThat(delivery.get("eventId").asString()).isEqualTo(event.get("id").asString());
         assertThat(delivery.get("lastAttemptAt")).isNotNull();
+        assertThat(jdbc.sql("select correlation_id from webhook_events where id = ?")
+                .param(UUID.fromString(event.get("id").asString())).query(String.class).single())
+                .isEqualTo("CHG-4711");
         assertThat(jdbc.sql("select count(*) from webhook_events where body like ?")
                 .param("%" + EmulatedCluster.TOKEN + "%").query(Long.class).single()).isZero();
     }
