@@ -13,8 +13,11 @@ import io.pullbridge.registries.RegistryTokenStore;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -79,13 +82,13 @@ final class AzureRegistryTokenStore implements RegistryTokenStore {
     }
 
     @Override
-    public java.util.Optional<java.util.Set<PasswordSlot>> readPasswordSlots(String registryResourceId,
+    public Optional<Set<PasswordSlot>> readPasswordSlots(String registryResourceId,
                                                                             String tokenName) {
         ArmResourceId registry = registry(registryResourceId);
         return AzureFailures.armOptional("reading token " + tokenName + " of registry " + registry,
                 () -> acr(registry).getTokens().get(registry.resourceGroup(), registry.name(), tokenName))
                 .map(token -> {
-                    java.util.Set<PasswordSlot> slots = java.util.EnumSet.noneOf(PasswordSlot.class);
+                    Set<PasswordSlot> slots = EnumSet.noneOf(PasswordSlot.class);
                     if (token.credentials() != null && token.credentials().passwords() != null) {
                         for (TokenPassword password : token.credentials().passwords()) {
                             if (TokenPasswordName.PASSWORD1.equals(password.name())) {

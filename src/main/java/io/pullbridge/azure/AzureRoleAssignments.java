@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -96,7 +97,7 @@ final class AzureRoleAssignments implements RoleAssignments {
                             inner.name() != null && inner.name().equalsIgnoreCase(
                                     assignmentName(normalized, principalObjectId, role)));
                 })
-                .filter(java.util.Objects::nonNull)
+                .filter(Objects::nonNull)
                 .toList());
     }
 
