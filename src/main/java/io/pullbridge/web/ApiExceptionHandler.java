@@ -21,6 +21,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.BindException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -145,35 +146,30 @@ class ApiExceptionHandler {
         return invalid(List.of(new FieldViolation(e.getName(), "must be " + expected)), request);
     }
 
-    @ExceptionHandler({NoResourceFoundException.class, NoHandlerFoundException.class})
-    ResponseEntity<Problem> noHandler(Exception e, HttpServletRequest request) {
-        return problems.respond(ProblemType.NOT_FOUND, "No resource at " + request.getRequestURI(), request,
-                List.of(), List.of());
-    }
-
-    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-    ResponseEntity<Problem> method(HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
-        ResponseEntity<Problem> response = problems.respond(ProblemType.METHOD_NOT_ALLOWED,
-                request.getMethod() + " is not supported here", request, List.of(), List.of());
+    /**
+     * What Spring MVC refuses before a controller runs (no route, method or media type for the request), from its
+     * {@link ErrorResponse}: its status picks the problem type, and a 405 says what is allowed.
+     */
+    @ExceptionHandler({NoResourceFoundException.class, NoHandlerFoundException.class,
+            HttpRequestMethodNotSupportedException.class, HttpMediaTypeNotSupportedException.class,
+            HttpMediaTypeNotAcceptableException.class})
+    ResponseEntity<Problem> unrouted(ErrorResponse e, HttpServletRequest request) {
+        String detail = e instanceof HttpRequestMethodNotSupportedException
+                ? request.getMethod() + " is not supported here"
+                : e instanceof HttpMediaTypeNotSupportedException unsupported ? "Send the body as " + unsupported
+                .getSupportedMediaTypes().stream().map(Object::toString).collect(Collectors.joining(" or "))
+                : e instanceof HttpMediaTypeNotAcceptableException ? "This resource is served as application/json"
+                : "No resource at " + request.getRequestURI();
+        ResponseEntity<Problem> response = problems.respond(ProblemType.forStatus(e.getStatusCode().value()), detail,
+                request, List.of(), List.of());
+        if (!(e instanceof HttpRequestMethodNotSupportedException unsupported)
+                || unsupported.getSupportedHttpMethods() == null) {
+            return response;
+        }
         HttpHeaders headers = new HttpHeaders();
         headers.putAll(response.getHeaders());
-        if (e.getSupportedHttpMethods() != null) {
-            headers.setAllow(e.getSupportedHttpMethods());
-        }
+        headers.setAllow(unsupported.getSupportedHttpMethods());
         return new ResponseEntity<>(response.getBody(), headers, response.getStatusCode());
-    }
-
-    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
-    ResponseEntity<Problem> mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
-        return problems.respond(ProblemType.UNSUPPORTED_MEDIA_TYPE,
-                "Send the body as " + e.getSupportedMediaTypes().stream().map(Object::toString)
-                        .collect(Collectors.joining(" or ")), request, List.of(), List.of());
-    }
-
-    @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
-    ResponseEntity<Problem> notAcceptable(HttpMediaTypeNotAcceptableException e, HttpServletRequest request) {
-        return problems.respond(ProblemType.NOT_ACCEPTABLE, "This resource is served as application/json", request,
-                List.of(), List.of());
     }
 
     @ExceptionHandler(OptimisticLockingFailureException.class)
