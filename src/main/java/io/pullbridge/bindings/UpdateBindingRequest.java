@@ -2,7 +2,6 @@ package io.pullbridge.bindings;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 @Schema(description = "Changes a binding's targets. pull-secret: credential, namespaces, namespaceSelector, "
@@ -12,11 +11,8 @@ import java.util.Map;
 public record UpdateBindingRequest(@Valid PullSecretOptions pullSecret,
                                    @Valid ConnectedRegistryOptions connectedRegistry) {
 
-    /** Each method's options by their field's name (see {@link BindingMethodHandler#optionsField()}). */
+    /** Each method's options by their field's name (see {@link BindingMethodHandler.Requests#optionsField()}). */
     Map<String, Object> methodOptions() {
-        Map<String, Object> options = new LinkedHashMap<>();
-        options.put("pullSecret", pullSecret);
-        options.put("connectedRegistry", connectedRegistry);
-        return options;
+        return CreateBindingRequest.methodOptions(pullSecret, connectedRegistry);
     }
 }
