@@ -4,6 +4,8 @@ import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.Violations;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.util.List;
@@ -30,8 +32,8 @@ class AuditController {
 
     @GetMapping
     @Transactional(readOnly = true)
-    @Operation(operationId = "listAuditEvents", summary = "List audit events, oldest first", description = "Filter by actor (token subject), "
-            + "resource id, action, outcome (success, failure, denied) and a time range.")
+    @Operation(operationId = "listAuditEvents", summary = "List audit events, oldest or newest first", description = "Filter by actor (token subject), "
+            + "resource id, action, outcome (success, failure, denied) and a time range; order=desc lists the latest first.")
     PageResponse<AuditEventResponse> list(@RequestParam(required = false) String actor,
                                           @RequestParam(required = false) String resourceId,
                                           @RequestParam(required = false) String action,
@@ -39,13 +41,16 @@ class AuditController {
                                           @RequestParam(required = false) Instant since,
                                           @RequestParam(required = false) Instant until,
                                           @RequestParam(required = false) Integer limit,
+                                          @Parameter(description = PageQuery.ORDER_DESCRIPTION,
+                                                  schema = @Schema(allowableValues = {"asc", "desc"}))
+                                          @RequestParam(required = false) String order,
                                           @RequestParam(required = false) String pageToken) {
         Violations violations = new Violations();
         violations.check(outcome == null || OUTCOMES.contains(outcome), "outcome",
                 "must be one of " + String.join(", ", OUTCOMES));
         violations.check(since == null || until == null || since.isBefore(until), "until", "must be after since");
         violations.throwIfAny();
-        PageQuery page = PageQuery.of(limit, pageToken);
+        PageQuery page = PageQuery.of(limit, pageToken, order);
         Specification<AuditEvent> spec = page.after("occurredAt");
         if (actor != null) {
             spec = spec.and((root, q, cb) -> cb.equal(root.get("actor"), actor));
@@ -65,7 +70,7 @@ class AuditController {
         if (until != null) {
             spec = spec.and((root, q, cb) -> cb.lessThan(root.get("occurredAt"), until));
         }
-        var rows = events.findBy(spec, query -> query.sortBy(PageQuery.order("occurredAt"))
+        var rows = events.findBy(spec, query -> query.sortBy(page.sort("occurredAt"))
                 .limit(page.fetchSize()).all());
         return page.page(rows, AuditEvent::getOccurredAt, AuditEvent::getId, AuditEvent::toResponse);
     }

@@ -39,13 +39,16 @@ class AuditEvent implements Persistable<UUID> {
     @Column(name = "request_id")
     private String requestId;
 
+    @Column(name = "correlation_id")
+    private String correlationId;
+
     private String detail;
 
     protected AuditEvent() {
     }
 
     AuditEvent(UUID id, Instant occurredAt, String actor, String action, String resourceKind, String resourceId,
-               String outcome, Integer httpStatus, String requestId, String detail) {
+               String outcome, Integer httpStatus, String requestId, String correlationId, String detail) {
         this.id = id;
         this.occurredAt = occurredAt;
         this.actor = actor;
@@ -55,6 +58,7 @@ class AuditEvent implements Persistable<UUID> {
         this.outcome = outcome;
         this.httpStatus = httpStatus;
         this.requestId = requestId;
+        this.correlationId = correlationId;
         this.detail = detail;
     }
 
@@ -75,6 +79,6 @@ class AuditEvent implements Persistable<UUID> {
 
     AuditEventResponse toResponse() {
         return new AuditEventResponse(id, occurredAt, actor, action, resourceKind, resourceId, outcome, httpStatus,
-                requestId, detail);
+                requestId, correlationId, detail);
     }
 }

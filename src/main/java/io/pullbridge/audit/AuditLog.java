@@ -72,7 +72,7 @@ public class AuditLog {
                       Integer httpStatus, String detail) {
         events.save(new AuditEvent(UUID.randomUUID(), clock.instant().truncatedTo(ChronoUnit.MICROS), storable(actor),
                 storable(truncate(action, MAX_ACTION)), resourceKind, storable(resourceId), outcome, httpStatus,
-                RequestContext.requestId(), storable(truncate(detail, MAX_DETAIL))));
+                RequestContext.requestId(), RequestContext.correlationId(), storable(truncate(detail, MAX_DETAIL))));
     }
 
     private static String truncate(String text, int max) {

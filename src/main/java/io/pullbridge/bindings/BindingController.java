@@ -46,7 +46,11 @@ class BindingController {
     }
 
     @PostMapping
-    @Operation(operationId = "createBinding", summary = "Bind a cluster to a registry", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
+    @Operation(operationId = "createBinding", summary = "Bind a cluster to a registry",
+            description = "One method per binding: kubelet-identity (AKS), pull-secret (a service principal's or a "
+                    + "registry token's password in a dockerconfigjson secret), or connected-registry (Arc). Its "
+                    + "apply job (Operation-Location) does the work; status.phase follows it.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = CreateBindingRequest.class),
                     examples = {
                             @ExampleObject(name = "kubelet-identity", value = """
@@ -91,7 +95,10 @@ class BindingController {
     }
 
     @GetMapping("/{id}")
-    @Operation(operationId = "getBinding", summary = "Read a binding")
+    @Operation(operationId = "getBinding", summary = "Read a binding",
+            description = "Its spec, and its status: phase, conditions (Verified among them), the namespaces its secrets "
+                    + "reached and its latest job.")
+    @ApiResponse(responseCode = "200", description = "The binding, with its ETag")
     @ApiResponse(responseCode = "404", description = "No such binding")
     ResponseEntity<BindingResponse> get(@PathVariable UUID id) {
         Binding binding = bindings.get(id);
@@ -112,7 +119,9 @@ class BindingController {
     // A job may write the row (its status) between this request's read and write: read again and retry.
     @Retryable(includes = OptimisticLockingFailureException.class, maxRetries = 4, delay = 20, jitter = 10)
     @DeleteMapping("/{id}")
-    @Operation(operationId = "deleteBinding", summary = "Remove a binding")
+    @Operation(operationId = "deleteBinding", summary = "Remove a binding", description = "The delete job removes what the "
+            + "binding made (its pull secrets and only its ServiceAccount entries, the role assignments PullBridge "
+            + "created, a connected registry and its extension), then the record.")
     @ApiResponse(responseCode = "202", description = "Deleting: the resource is Deleting until its delete job "
             + "has removed what PullBridge created; follow Operation-Location")
     @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")

@@ -91,7 +91,10 @@ class ClusterController {
     }
 
     @GetMapping("/{id}")
-    @Operation(operationId = "getCluster", summary = "Read a cluster")
+    @Operation(operationId = "getCluster", summary = "Read a cluster",
+            description = "Its spec (never its kubeconfig), and its status: phase, conditions, what the last probe saw and its "
+                    + "latest job.")
+    @ApiResponse(responseCode = "200", description = "The cluster, with its ETag")
     @ApiResponse(responseCode = "404", description = "No such cluster")
     ResponseEntity<ClusterResponse> get(@PathVariable UUID id) {
         Cluster cluster = clusters.get(id);

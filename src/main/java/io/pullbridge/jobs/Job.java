@@ -51,6 +51,9 @@ class Job {
     @Column(name = "request_id")
     private String requestId;
 
+    @Column(name = "correlation_id")
+    private String correlationId;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -99,6 +102,6 @@ class Job {
     JobResponse toResponse() {
         return new JobResponse(id, type, new JobResponse.Target(targetKind, targetId), state, attempts,
                 failedAttempts, cancelRequested, failureClass, data, List.copyOf(steps), lastError, requestedBy,
-                requestId, runner, createdAt, startedAt, finishedAt, nextAttemptAt);
+                requestId, correlationId, runner, createdAt, startedAt, finishedAt, nextAttemptAt);
     }
 }

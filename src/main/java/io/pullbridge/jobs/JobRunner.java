@@ -3,6 +3,7 @@ package io.pullbridge.jobs;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import io.pullbridge.web.RequestContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -79,7 +81,19 @@ class JobRunner {
         return known;
     }
 
+    /**
+     * While a job runs, its ticket (the correlation id of the request that enqueued it) is the thread's: the audit
+     * events of the run and the jobs it enqueues carry it, as they would have in the request.
+     */
     CompletionHandler<Void> run(TaskInstance<Void> instance, ExecutionContext execution) {
+        try {
+            return runJob(instance, execution);
+        } finally {
+            MDC.remove(RequestContext.CORRELATION_ID_MDC_KEY);
+        }
+    }
+
+    private CompletionHandler<Void> runJob(TaskInstance<Void> instance, ExecutionContext execution) {
         UUID jobId;
         try {
             jobId = UUID.fromString(instance.getId());
@@ -91,6 +105,9 @@ class JobRunner {
         Instant claimedAt = clock.instant();
         JobStore.Claimed claimed = tx.execute(status -> {
             JobStore.Claimed outcome = store.claim(jobId, token, runnerName, claimedAt);
+            if (outcome.job() != null && outcome.job().correlationId() != null) {
+                MDC.put(RequestContext.CORRELATION_ID_MDC_KEY, outcome.job().correlationId());
+            }
             if (outcome.outcome() == JobStore.Claim.CLAIMED) {
                 events.started(outcome.job());
             } else if (outcome.outcome() == JobStore.Claim.CANCELLED) {

@@ -89,7 +89,7 @@ public class JobService {
         Optional<UUID> queued = store.lockQueued(request.targetId(), request.type());
         if (queued.isPresent()) {
             UUID id = queued.get();
-            store.pullForward(id, now);
+            store.pullForward(id, RequestContext.correlationId(), now);
             try {
                 scheduler.reschedule(TASK.instanceId(id.toString()), now);
             } catch (RuntimeException pickedMeanwhile) {
@@ -100,7 +100,7 @@ public class JobService {
             return new JobRef(id, true);
         }
         UUID id = UUID.randomUUID();
-        store.insert(id, request, RequestContext.actor(), RequestContext.requestId(), now);
+        store.insert(id, request, RequestContext.actor(), RequestContext.requestId(), RequestContext.correlationId(), now);
         scheduler.schedule(instance(id), now);
         runSoonAfterCommit();
         return new JobRef(id, false);

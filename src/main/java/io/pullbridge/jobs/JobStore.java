@@ -28,7 +28,7 @@ class JobStore {
 
     record Snapshot(UUID id, String type, String targetKind, UUID targetId, JobState state, int attempts,
                     int failedAttempts, Map<String, String> data, String requestedBy, String requestId,
-                    Instant createdAt) {
+                    Instant createdAt, String correlationId) {
     }
 
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() { };
@@ -42,13 +42,14 @@ class JobStore {
         this.json = json;
     }
 
-    void insert(UUID id, JobRequest request, String requestedBy, String requestId, Instant now) {
+    void insert(UUID id, JobRequest request, String requestedBy, String requestId, String correlationId,
+                Instant now) {
         jdbc.sql("""
                         insert into jobs (id, type, target_kind, target_id, state, data, requested_by, request_id,
-                          created_at, next_attempt_at)
-                        values (?, ?, ?, ?, 'queued', ?::jsonb, ?, ?, ?, ?)""")
+                          correlation_id, created_at, next_attempt_at)
+                        values (?, ?, ?, ?, 'queued', ?::jsonb, ?, ?, ?, ?, ?)""")
                 .params(id, request.type(), request.targetKind(), request.targetId(), json.writeValueAsString(request.data()),
-                        requestedBy, requestId, ts(now), ts(now))
+                        requestedBy, requestId, correlationId, ts(now), ts(now))
                 .update();
     }
 
@@ -62,14 +63,21 @@ class JobStore {
                 .optional();
     }
 
-    void pullForward(UUID id, Instant now) {
-        jdbc.sql("update jobs set next_attempt_at = ? where id = ? and state = 'queued'").params(ts(now), id).update();
+    /**
+     * Runs a queued job now, for a request coalesced into it; a job that carries no ticket yet takes the request's, so
+     * the ticket finds the job that does its work (one that has a ticket keeps the first).
+     */
+    void pullForward(UUID id, String correlationId, Instant now) {
+        jdbc.sql("""
+                        update jobs set next_attempt_at = ?, correlation_id = coalesce(correlation_id, ?)
+                        where id = ? and state = 'queued'""")
+                .params(ts(now), correlationId, id).update();
     }
 
     Optional<Snapshot> load(UUID id) {
         return jdbc.sql("""
                         select id, type, target_kind, target_id, state, attempts, failed_attempts, data, requested_by,
-                          request_id, created_at
+                          request_id, created_at, correlation_id
                         from jobs where id = ?""")
                 .param(id)
                 .query(this::snapshot)
@@ -80,7 +88,7 @@ class JobStore {
         return new Snapshot(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getObject(4, UUID.class),
                 JobState.fromValue(rs.getString(5)), rs.getInt(6), rs.getInt(7),
                 json.readValue(rs.getString(8), STRING_MAP), rs.getString(9), rs.getString(10),
-                rs.getTimestamp(11).toInstant());
+                rs.getTimestamp(11).toInstant(), rs.getString("correlation_id"));
     }
 
     /**
@@ -113,7 +121,7 @@ class JobStore {
                                               where older.target_id = jobs.target_id and older.state = 'queued'
                                                 and (older.created_at, older.id) < (jobs.created_at, jobs.id))
                             returning id, type, target_kind, target_id, state, attempts - 1, failed_attempts, data,
-                              requested_by, request_id, created_at, steps, resume_step""")
+                              requested_by, request_id, created_at, steps, resume_step, correlation_id""")
                     .params(token, runner, ts(now), id)
                     .query((rs, row) -> new Claimed(Claim.CLAIMED, snapshot(rs, row), resume(rs)))
                     .optional();

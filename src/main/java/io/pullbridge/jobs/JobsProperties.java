@@ -15,6 +15,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBackoff        the longest delay between retries (a longer {@code Retry-After} still wins)
  * @param busyTargetDelay   how soon a job whose target is busy with another job looks again
  * @param reconcileInterval how often every resource that needs it gets a reconcile job
+ * @param reconcileBatch    how many jobs the reconcile pass enqueues per transaction
  */
 @Validated
 @ConfigurationProperties("pullbridge.jobs")
@@ -24,5 +25,6 @@ public record JobsProperties(
         @DefaultValue("PT2S") Duration initialBackoff,
         @DefaultValue("PT10M") Duration maxBackoff,
         @DefaultValue("PT1S") Duration busyTargetDelay,
-        @DefaultValue("PT10M") Duration reconcileInterval) {
+        @DefaultValue("PT10M") Duration reconcileInterval,
+        @DefaultValue("100") @Min(1) int reconcileBatch) {
 }

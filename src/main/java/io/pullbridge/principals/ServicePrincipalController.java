@@ -1,6 +1,8 @@
 package io.pullbridge.principals;
 
 import io.pullbridge.common.Phase;
+import io.pullbridge.jobs.JobResponse;
+import io.pullbridge.jobs.JobService;
 import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.swagger.v3.oas.annotations.Operation;
@@ -35,9 +37,11 @@ class ServicePrincipalController {
     private static final String COLLECTION = "/api/v1/service-principals/";
 
     private final ServicePrincipalService principals;
+    private final JobService jobs;
 
-    ServicePrincipalController(ServicePrincipalService principals) {
+    ServicePrincipalController(ServicePrincipalService principals, JobService jobs) {
         this.principals = principals;
+        this.jobs = jobs;
     }
 
     @PostMapping
@@ -81,7 +85,10 @@ class ServicePrincipalController {
     }
 
     @GetMapping("/{id}")
-    @Operation(operationId = "getServicePrincipal", summary = "Read a service principal")
+    @Operation(operationId = "getServicePrincipal", summary = "Read a service principal",
+            description = "Its ids, grants with their status, and its credential: set, expiry and fingerprint, never the "
+                    + "password.")
+    @ApiResponse(responseCode = "200", description = "The service principal, with its ETag")
     @ApiResponse(responseCode = "404", description = "No such service principal")
     ResponseEntity<ServicePrincipalResponse> get(@PathVariable UUID id) {
         ServicePrincipal principal = principals.get(id);
@@ -124,23 +131,17 @@ class ServicePrincipalController {
                     + "user holds it (up to pullbridge.principals.rotation.switch-timeout), then removes the old password "
                     + "from the application. PullBridge cannot remove an adopted principal's old password: the job "
                     + "says its owner must.")
-    @ApiResponse(responseCode = "202", description = "Accepted; credential.previous shows the password being replaced "
-            + "until the job removed it")
+    @ApiResponse(responseCode = "202", description = "Accepted; the body is the rotation job (also at "
+            + "Operation-Location). The principal's credential.pending shows an adopted principal's new password until "
+            + "the job signed in with it, then credential.previous the one being replaced until the job removed it")
     @ApiResponse(responseCode = "400", description = "A password for a principal PullBridge created, none for an "
             + "adopted one, or the current one again")
     @ApiResponse(responseCode = "404", description = "No such service principal")
     @ApiResponse(responseCode = "409", description = "Being deleted, or no password to rotate yet (an adopted "
             + "principal whose adopt job has not succeeded)")
-    ResponseEntity<ServicePrincipalResponse> rotate(@PathVariable UUID id,
-                                                    @RequestBody(required = false)
-                                                    RotateServicePrincipalRequest request) {
-        ServicePrincipalService.Updated rotated = principals.rotate(id, request);
-        ServicePrincipal principal = rotated.principal();
-        return ResponseEntity.accepted()
-                .location(URI.create(COLLECTION + principal.getId()))
-                .header("Operation-Location", rotated.job().location())
-                .eTag(of(principal.getVersion()))
-                .body(principals.response(principal));
+    ResponseEntity<JobResponse> rotate(@PathVariable UUID id,
+                                       @RequestBody(required = false) RotateServicePrincipalRequest request) {
+        return jobs.accepted(principals.rotate(id, request).job());
     }
 
     // A job may write the row (its status) between this request's read and write: read again and retry.

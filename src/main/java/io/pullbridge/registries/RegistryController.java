@@ -63,7 +63,9 @@ class RegistryController {
     }
 
     @GetMapping("/{id}")
-    @Operation(operationId = "getRegistry", summary = "Read a registry")
+    @Operation(operationId = "getRegistry", summary = "Read a registry",
+            description = "What Azure says about it (login server, subscription, resource group), and its status.")
+    @ApiResponse(responseCode = "200", description = "The registry, with its ETag")
     @ApiResponse(responseCode = "404", description = "No such registry")
     ResponseEntity<RegistryResponse> get(@PathVariable UUID id) {
         Registry registry = registries.get(id);

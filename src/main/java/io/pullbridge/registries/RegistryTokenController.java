@@ -1,6 +1,8 @@
 package io.pullbridge.registries;
 
 import io.pullbridge.common.Phase;
+import io.pullbridge.jobs.JobResponse;
+import io.pullbridge.jobs.JobService;
 import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.swagger.v3.oas.annotations.Operation;
@@ -32,9 +34,11 @@ import static io.pullbridge.web.ETags.of;
 class RegistryTokenController {
 
     private final RegistryTokenService tokens;
+    private final JobService jobs;
 
-    RegistryTokenController(RegistryTokenService tokens) {
+    RegistryTokenController(RegistryTokenService tokens, JobService jobs) {
         this.tokens = tokens;
+        this.jobs = jobs;
     }
 
     @PostMapping
@@ -72,7 +76,9 @@ class RegistryTokenController {
     }
 
     @GetMapping("/{tokenId}")
-    @Operation(operationId = "getRegistryToken", summary = "Read a token")
+    @Operation(operationId = "getRegistryToken", summary = "Read a token",
+            description = "Its repositories and actions, and its credential: slot, expiry and fingerprint, never the password.")
+    @ApiResponse(responseCode = "200", description = "The token, with its ETag")
     @ApiResponse(responseCode = "404", description = "No such registry, or no such token in it")
     ResponseEntity<RegistryTokenResponse> get(@PathVariable UUID registryId, @PathVariable UUID tokenId) {
         RegistryToken token = tokens.get(registryId, tokenId);
@@ -110,20 +116,14 @@ class RegistryTokenController {
             + "switch-timeout), then retires the previous password by generating it again and discarding it, so it "
             + "no longer works. Asked while an earlier rotation still waits or gave up waiting, it waits again "
             + "without generating another password.")
-    @ApiResponse(responseCode = "202", description = "Accepted; follow Operation-Location")
+    @ApiResponse(responseCode = "202", description = "Accepted; the body is the rotation job (also at "
+            + "Operation-Location). The token's credential.retiringSlot names the previous password while it still works")
     @ApiResponse(responseCode = "404", description = "No such registry, or no such token in it")
     @ApiResponse(responseCode = "409", description = "The token has no password yet, or is being deleted")
     @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
-    ResponseEntity<RegistryTokenResponse> rotate(@PathVariable UUID registryId, @PathVariable UUID tokenId,
-                                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
-                                                 String ifMatch) {
-        RegistryTokenService.Rotation rotation = tokens.rotate(registryId, tokenId, ifMatch);
-        RegistryToken token = rotation.token();
-        return ResponseEntity.accepted()
-                .location(location(token))
-                .header("Operation-Location", rotation.job().location())
-                .eTag(of(token.getVersion()))
-                .body(tokens.response(token));
+    ResponseEntity<JobResponse> rotate(@PathVariable UUID registryId, @PathVariable UUID tokenId,
+                                       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+        return jobs.accepted(tokens.rotate(registryId, tokenId, ifMatch).job());
     }
 
     // A job may write the row (its status) between this request's read and write: read again and retry.

@@ -1,16 +1,20 @@
 package io.pullbridge.web;
 
+import java.util.regex.Pattern;
 import org.slf4j.MDC;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 
-/** Who is asking and under which request id, for audit events and job records. */
+/** Who is asking, under which request id and ticket (correlation id), for audit events and job records. */
 public final class RequestContext {
 
     public static final String REQUEST_ID_MDC_KEY = "requestId";
+    public static final String CORRELATION_ID_MDC_KEY = "correlationId";
     public static final String SYSTEM_ACTOR = "system:pullbridge";
     public static final String ANONYMOUS_ACTOR = "anonymous";
+    public static final String CORRELATION_ID_RULE = "must be 1 to 128 letters, digits and . _ : # / -";
+    private static final Pattern CORRELATION_ID = Pattern.compile("[A-Za-z0-9._:#/-]{1,128}");
 
     private RequestContext() {
     }
@@ -29,6 +33,19 @@ public final class RequestContext {
 
     public static String requestId() {
         return MDC.get(REQUEST_ID_MDC_KEY);
+    }
+
+    /** Whether {@code value} is a well-formed correlation id (a ticket number): what {@code X-Correlation-Id} takes. */
+    public static boolean isCorrelationId(String value) {
+        return value != null && CORRELATION_ID.matcher(value).matches();
+    }
+
+    /**
+     * The caller's {@code X-Correlation-Id} (a ticket number, validated by the web module), or, while a job runs, the
+     * one of the request that enqueued it; null when there is none.
+     */
+    public static String correlationId() {
+        return MDC.get(CORRELATION_ID_MDC_KEY);
     }
 
     /**

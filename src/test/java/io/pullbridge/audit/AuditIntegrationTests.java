@@ -10,6 +10,8 @@ import io.pullbridge.web.RequestContext;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -235,6 +237,51 @@ class AuditIntegrationTests {
     }
 
     @Test
+    void pagesOldestFirstOrNewestFirstWithoutGapsOrDuplicatesEvenAmongEventsOfTheSameMoment() {
+        String subject = "ordered-" + UUID.randomUUID();
+        Instant base = Instant.parse("2026-03-01T10:00:00Z");
+        record Stored(Instant at, UUID id) {
+        }
+        List<Stored> stored = new ArrayList<>();
+        // Seven events, three of them at one instant (ordered among themselves by id), and one of another action.
+        for (int i = 0; i < 7; i++) {
+            Instant at = i >= 2 && i <= 4 ? base.plusSeconds(2) : base.plusSeconds(i);
+            stored.add(new Stored(at, event(subject, "registry.create", "success", at)));
+        }
+        // PostgreSQL orders uuids byte by byte, as their hex text sorts (UUID.compareTo compares signed halves).
+        stored.sort(Comparator.comparing(Stored::at).thenComparing(event -> event.id().toString()));
+        List<String> oldestFirst = stored.stream().map(event -> event.id().toString()).toList();
+        List<String> newestFirst = new ArrayList<>(oldestFirst);
+        Collections.reverse(newestFirst);
+        event(subject, "registry.delete", "failure", base.plusSeconds(3));
+        String filter = "?actor=" + subject + "&action=registry.create&outcome=success&limit=3";
+
+        assertThat(walk(filter)).containsExactlyElementsOf(oldestFirst);
+        assertThat(walk(filter + "&order=asc")).containsExactlyElementsOf(oldestFirst);
+        assertThat(walk(filter + "&order=desc")).containsExactlyElementsOf(newestFirst);
+        assertThat(walk("?actor=" + subject + "&order=desc&limit=1")).hasSize(8).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aPageTokenKeepsItsOrderAndIsRefusedWithTheOther() throws Exception {
+        String subject = "turned-" + UUID.randomUUID();
+        for (int i = 0; i < 3; i++) {
+            event(subject, "registry.create", "success", Instant.parse("2026-03-02T10:00:00Z").plusSeconds(i));
+        }
+        String newest = Api.admin(mvc).get(EVENTS + "?actor=" + subject + "&order=desc&limit=1")
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        String token = JsonPath.read(newest, "$.nextPageToken");
+
+        refused("?actor=" + subject + "&order=asc&limit=1&pageToken=" + token, "pageToken")
+                .andExpect(jsonPath("$.errors[0].message").value(
+                        "was returned for order=desc; pass order=desc with it, or start again without it"));
+        // Without an order, the token's own: the second newest.
+        assertThat(field("?actor=" + subject + "&limit=1&pageToken=" + token, "occurredAt"))
+                .containsExactly("2026-03-02T10:00:01Z");
+        refused("?order=newest", "order");
+    }
+
+    @Test
     void badFiltersAreRefusedByName() throws Exception {
         refused("?since=yesterday", "since");
         refused("?until=2026-13-01T00:00:00Z", "until");
@@ -243,6 +290,32 @@ class AuditIntegrationTests {
         refused("?since=2026-02-01T00:00:00Z&until=2026-01-01T00:00:00Z", "until");
         refused("?outcome=succeeded", "outcome")
                 .andExpect(jsonPath("$.errors[0].message").value("must be one of success, failure, denied"));
+    }
+
+    private UUID event(String actor, String action, String outcome, Instant at) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("insert into audit_events (id, occurred_at, actor, action, outcome) values (?, ?, ?, ?, ?)")
+                .params(id, Timestamp.from(at), actor, action, outcome).update();
+        return id;
+    }
+
+    /** Every id a list yields, following nextPageToken to its end. */
+    private List<String> walk(String query) {
+        List<String> seen = new ArrayList<>();
+        String token = null;
+        int pages = 0;
+        do {
+            String page;
+            try {
+                page = Api.admin(mvc).get(EVENTS + query + (token == null ? "" : "&pageToken=" + token))
+                        .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            seen.addAll(JsonPath.<List<String>>read(page, "$.items[*].id"));
+            token = JsonPath.<List<String>>read(page, "$..nextPageToken").stream().findFirst().orElse(null);
+        } while (token != null && ++pages < 20);
+        return seen;
     }
 
     private ResultActions refused(String query, String field) throws Exception {

@@ -3,8 +3,10 @@ package io.pullbridge.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import com.google.common.collect.Lists;
 import io.pullbridge.PullBridgeApplication;
 import io.pullbridge.jobs.JobRequest;
+import io.pullbridge.jobs.JobsProperties;
 import io.pullbridge.jobs.JobService;
 import io.pullbridge.jobs.ReconcileSource;
 import io.pullbridge.support.Api;
@@ -147,9 +149,10 @@ class FleetBenchmark {
         long start = System.nanoTime();
         List<JobRequest> requests = a.context.getBeansOfType(ReconcileSource.class).values().stream()
                 .flatMap(source -> source.reconcileRequests().stream()).toList();
+        int batch = a.context.getBean(JobsProperties.class).reconcileBatch();
         List<UUID> enqueued = new ArrayList<>();
-        for (JobRequest request : requests) {
-            enqueued.add(tx.execute(status -> jobs.enqueue(request).id()));
+        for (List<JobRequest> part : Lists.partition(requests, batch)) {
+            enqueued.addAll(tx.execute(status -> part.stream().map(request -> jobs.enqueue(request).id()).toList()));
         }
         long queued = System.nanoTime();
         awaitSucceeded(a.jdbc, enqueued);

@@ -129,9 +129,9 @@ class EntraClusterBindingIntegrationTests {
         assertThat(secret("team-b")).as("put back by reconciliation").isNotNull();
 
         String before = secret("team-a").getMetadata().getAnnotations().get("pullbridge.io/credential-fingerprint");
-        Principals.Accepted rotation = Principals.accepted(Api.operator(mvc)
+        UUID rotation = Principals.rotation(Api.operator(mvc)
                 .post("/api/v1/service-principals/" + principal + ":rotate", ""));
-        Principals.awaitJob(jdbc, rotation.job(), "succeeded");
+        Principals.awaitJob(jdbc, rotation, "succeeded");
         String after = secret("team-a").getMetadata().getAnnotations().get("pullbridge.io/credential-fingerprint");
         assertThat(after).isNotEqualTo(before);
         assertThat(secret("team-b").getMetadata().getAnnotations())

@@ -358,9 +358,9 @@ class PullSecretBindingIntegrationTests {
                 .getResponse().getContentAsString()).get("appId").asText();
         int passwordsBefore = azure.applicationByAppId(appId).orElseThrow().passwords().size();
 
-        Principals.Accepted rotation = Principals.accepted(Api.operator(mvc)
+        UUID rotation = Principals.rotation(Api.operator(mvc)
                 .post("/api/v1/service-principals/" + created + ":rotate", ""));
-        Principals.awaitJob(jdbc, rotation.job(), "succeeded");
+        Principals.awaitJob(jdbc, rotation, "succeeded");
 
         String after = fingerprint(created);
         assertThat(after).isNotEqualTo(before);
@@ -378,7 +378,7 @@ class PullSecretBindingIntegrationTests {
                 .param(binding).query(Instant.class).single();
         Instant removed = jdbc.sql("""
                 select (s ->> 'startedAt')::timestamptz from jobs, jsonb_array_elements(steps) s
-                where id = ? and s ->> 'name' like 'remove%'""").param(rotation.job()).query(Instant.class).single();
+                where id = ? and s ->> 'name' like 'remove%'""").param(rotation).query(Instant.class).single();
         assertThat(removed).as("the old password goes only after the secrets hold the new one")
                 .isAfterOrEqualTo(bindingWrote);
     }

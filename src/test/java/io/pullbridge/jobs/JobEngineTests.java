@@ -36,6 +36,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.containsString;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -62,6 +63,7 @@ class JobEngineTests {
         script.log.clear();
         script.events.clear();
         script.reconcileTargets.clear();
+        script.reconcileTypes.clear();
     }
 
     @AfterEach
@@ -435,7 +437,8 @@ class JobEngineTests {
         UUID queuedTarget = UUID.randomUUID();
         UUID queued = enqueue("test.scripted", queuedTarget);
         Api.operator(mvc).post("/api/v1/jobs/" + queued + ":cancel", "")
-                .andExpect(status().isOk())
+                .andExpect(status().isAccepted())
+                .andExpect(header().string("Operation-Location", "/api/v1/jobs/" + queued))
                 .andExpect(jsonPath("$.state").value("cancelled"));
         assertThat(count("select count(*) from scheduled_tasks where task_instance = ?", queued.toString())).isZero();
 
@@ -635,6 +638,34 @@ class JobEngineTests {
         scheduler.runAnyDueExecutions();
         replicaB.runAnyDueExecutions();
         assertThat(script.reconcilePasses.get() - passesBefore).isEqualTo(2);
+    }
+
+    @Test
+    void theReconcilePassEnqueuesInBatchesAndABadRequestCostsOnlyItsOwnJob(CapturedOutput output) {
+        List<UUID> targets = new java.util.ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            targets.add(UUID.randomUUID());
+        }
+        UUID unhandled = targets.get(150);
+        script.reconcileTypes.put(unhandled, "test.unhandled");
+        script.reconcileTargets.addAll(targets);
+        clock.tick(Duration.ofMinutes(11));
+
+        scheduler.runAnyDueExecutions();
+
+        assertThat(jdbc.sql("select count(*) from jobs where type = 'test.other' and target_id = any(?)")
+                .param(targets.toArray(UUID[]::new)).query(Long.class).single())
+                .as("jobs enqueued, the unhandled request's batch included").isEqualTo(249);
+        assertThat(count("select count(*) from jobs where target_id = ?", unhandled)).isZero();
+        assertThat(output).contains("Reconcile pass could not enqueue test.unhandled for thing " + unhandled)
+                .contains("Reconcile pass enqueued 249 job(s)");
+
+        // 249 queued jobs would hold up the next test's executions: they go.
+        script.reconcileTargets.clear();
+        jdbc.sql("delete from scheduled_tasks where task_name = 'pullbridge-job' and task_instance in "
+                + "(select cast(id as text) from jobs where target_id = any(?))")
+                .param(targets.toArray(UUID[]::new)).update();
+        jdbc.sql("delete from jobs where target_id = any(?)").param(targets.toArray(UUID[]::new)).update();
     }
 
     @Test

@@ -17,7 +17,7 @@ import org.springframework.context.event.EventListener;
 /**
  * The job engine under {@link ManualScheduling}, plus handlers whose behaviour each test scripts: {@code test.scripted}
  * does what the test put in {@link Script#behaviours}, {@code test.other} records that it ran, and a reconcile source
- * names {@link Script#reconcileTargets}.
+ * names {@link Script#reconcileTargets}, as {@code test.other} jobs unless {@link Script#reconcileTypes} says otherwise.
  */
 @TestConfiguration(proxyBeanMethods = false)
 @Import(ManualScheduling.class)
@@ -66,7 +66,9 @@ class ManualJobEngine {
     ReconcileSource countingSource(Script script) {
         return () -> {
             script.reconcilePasses.incrementAndGet();
-            return script.reconcileTargets.stream().map(id -> JobRequest.of("test.other", "thing", id)).toList();
+            return script.reconcileTargets.stream()
+                    .map(id -> JobRequest.of(script.reconcileTypes.getOrDefault(id, "test.other"), "thing", id))
+                    .toList();
         };
     }
 
@@ -81,6 +83,7 @@ class ManualJobEngine {
         final List<String> log = new CopyOnWriteArrayList<>();
         final List<JobStateChanged> events = new CopyOnWriteArrayList<>();
         final List<java.util.UUID> reconcileTargets = new CopyOnWriteArrayList<>();
+        final Map<java.util.UUID, String> reconcileTypes = new ConcurrentHashMap<>();
         final AtomicInteger reconcilePasses = new AtomicInteger();
 
         JobResult run(JobContext context) throws Exception {

@@ -510,14 +510,14 @@ class ServicePrincipalAzureIntegrationTests {
         GraphApplication application = azure.applicationByAppId(old.username()).orElseThrow();
         azure.loseNextAnswer(1, "POST", "addPassword$");
 
-        Principals.Accepted rotation = Principals.accepted(operator.post(created.location() + ":rotate", ""));
-        Principals.awaitJob(jdbc, rotation.job(), "succeeded");
+        UUID rotation = Principals.rotation(operator.post(created.location() + ":rotate", ""));
+        Principals.awaitJob(jdbc, rotation, "succeeded");
 
         PullCredential current = service.pullCredential(created.id()).orElseThrow();
         assertThat(current.password()).isNotEqualTo(old.password());
         assertThat(application.passwords()).singleElement()
                 .satisfies(password -> assertThat(password.secretText()).isEqualTo(current.password()));
-        Api.reader(mvc).get("/api/v1/jobs/" + rotation.job())
+        Api.reader(mvc).get("/api/v1/jobs/" + rotation)
                 .andExpect(jsonPath("$.failedAttempts").value(1))
                 .andExpect(jsonPath("$.steps[?(@.name == 'add-password' && @.state == 'succeeded')].detail",
                         contains(containsString("removed 1 password(s) an earlier run added but never recorded"))));
@@ -814,13 +814,13 @@ class ServicePrincipalAzureIntegrationTests {
         users.hold(created.id(), old.fingerprint());
         azure.clearRequests();
 
-        Principals.Accepted rotation = Principals.accepted(operator.post(created.location() + ":rotate", ""));
+        UUID rotation = Principals.rotation(operator.post(created.location() + ":rotate", ""));
         await("the rotation to wait for the user").atMost(Principals.TIMEOUT)
                 .until(() -> users.asked(created.id()) >= 2);
 
         assertThat(application.passwords()).hasSize(2);
         PasswordCredential added = application.passwords().get(1);
-        assertThat(Principals.state(jdbc, rotation.job())).isIn("queued", "running");
+        assertThat(Principals.state(jdbc, rotation)).isIn("queued", "running");
         Api.reader(mvc).get(created.location())
                 .andExpect(jsonPath("$.credential.keyId").value(added.keyId()))
                 .andExpect(jsonPath("$.credential.fingerprint").value(cipher.fingerprint(added.secretText())))
@@ -834,7 +834,7 @@ class ServicePrincipalAzureIntegrationTests {
         assertThat(current.password()).isEqualTo(added.secretText());
         users.hold(created.id(), current.fingerprint());
 
-        Principals.awaitJob(jdbc, rotation.job(), "succeeded");
+        Principals.awaitJob(jdbc, rotation, "succeeded");
         assertThat(application.passwords()).extracting(PasswordCredential::keyId).containsExactly(added.keyId());
         assertThat(azure.callLines()).containsExactly(
                 "GET /v1.0/applications/" + application.id(),
@@ -845,7 +845,7 @@ class ServicePrincipalAzureIntegrationTests {
         Api.reader(mvc).get(created.location())
                 .andExpect(jsonPath("$.status.phase").value("Ready"))
                 .andExpect(jsonPath("$.credential.previous").value(nullValue()));
-        Api.reader(mvc).get("/api/v1/jobs/" + rotation.job())
+        Api.reader(mvc).get("/api/v1/jobs/" + rotation)
                 .andExpect(jsonPath("$.steps[*].name").value(contains("add-password", "wait-for-users",
                         "remove-old-password")));
         assertNoSecretStored(added.secretText());
@@ -858,23 +858,23 @@ class ServicePrincipalAzureIntegrationTests {
                 createBody("stuck-" + UUID.randomUUID(), null, "acrpull"), "succeeded");
         PullCredential old = service.pullCredential(created.id()).orElseThrow();
         users.hold(created.id(), old.fingerprint());
-        Principals.Accepted rotation = Principals.accepted(operator.post(created.location() + ":rotate", ""));
+        UUID rotation = Principals.rotation(operator.post(created.location() + ":rotate", ""));
         await("the rotation to set its deadline").atMost(Principals.TIMEOUT).until(() -> jdbc.sql(
                 "select rotation_deadline is not null from service_principals where id = ?").param(created.id())
                 .query(Boolean.class).single());
         jdbc.sql("update service_principals set rotation_deadline = now() - interval '1 minute' where id = ?")
                 .param(created.id()).update();
 
-        Principals.awaitJob(jdbc, rotation.job(), "failed");
-        Api.reader(mvc).get("/api/v1/jobs/" + rotation.job())
+        Principals.awaitJob(jdbc, rotation, "failed");
+        Api.reader(mvc).get("/api/v1/jobs/" + rotation)
                 .andExpect(jsonPath("$.lastError.type").value(PROBLEMS + "credential-users-not-switched"))
                 .andExpect(jsonPath("$.lastError.detail", containsString("binding test-binding")))
                 .andExpect(jsonPath("$.lastError.detail", containsString("retry this job")));
         assertThat(azure.applicationByAppId(old.username()).orElseThrow().passwords()).hasSize(2);
 
         users.hold(created.id(), service.pullCredential(created.id()).orElseThrow().fingerprint());
-        operator.post("/api/v1/jobs/" + rotation.job() + ":retry", "").andExpect(status().isAccepted());
-        Principals.awaitJob(jdbc, rotation.job(), "succeeded");
+        operator.post("/api/v1/jobs/" + rotation + ":retry", "").andExpect(status().isAccepted());
+        Principals.awaitJob(jdbc, rotation, "succeeded");
         assertThat(azure.applicationByAppId(old.username()).orElseThrow().passwords()).hasSize(1);
     }
 
@@ -900,10 +900,8 @@ class ServicePrincipalAzureIntegrationTests {
         MockHttpServletResponse accepted = operator.post(adopted.location() + ":rotate", """
                         {"password": "%s", "passwordExpiresAt": "2998-01-01T00:00:00Z"}""".formatted(newPassword))
                 .andExpect(status().isAccepted())
-                // Not current before PullBridge signed in with it.
-                .andExpect(jsonPath("$.credential.fingerprint").value(cipher.fingerprint(oldPassword)))
-                .andExpect(jsonPath("$.credential.pending.fingerprint").value(cipher.fingerprint(newPassword)))
-                .andExpect(jsonPath("$.credential.pending.expiresAt").value("2998-01-01T00:00:00Z"))
+                .andExpect(jsonPath("$.type").value("service-principal.rotate"))
+                .andExpect(jsonPath("$.target.id").value(adopted.id().toString()))
                 .andExpect(content().string(not(containsString(newPassword))))
                 .andReturn().getResponse();
         UUID job = Registries.jobOf(accepted);

@@ -1,6 +1,7 @@
 package io.pullbridge.principals;
 
 import io.pullbridge.jobs.JobRef;
+import io.pullbridge.jobs.JobService;
 import io.pullbridge.lifecycle.ResourceLifecycle;
 import io.pullbridge.web.ApiException;
 import io.pullbridge.web.ETags;
@@ -53,6 +54,9 @@ class ServicePrincipalControllerTests {
 
     @MockitoBean
     ServicePrincipalService principals;
+
+    @MockitoBean
+    JobService jobs;
 
     MockMvc mvc;
 

@@ -186,14 +186,16 @@ class RegistryTokenAzureIntegrationTests {
         String first = registry.token("rotating").password("password1").value();
         int before = tokenCalls().size();
 
+        Api.reader(mvc).get(location).andExpect(jsonPath("$.credential.slot").value("password1"));
         MockHttpServletResponse accepted = operator.post(location + ":rotate", "")
                 .andExpect(status().isAccepted())
-                .andExpect(header().string("Location", location))
                 .andExpect(header().string("Operation-Location", startsWith("/api/v1/jobs/")))
-                .andExpect(jsonPath("$.credential.slot").value("password1"))
+                .andExpect(jsonPath("$.type").value("registry-token.rotate"))
+                .andExpect(jsonPath("$.target.id").value(id.toString()))
                 .andReturn().getResponse();
         UUID job = Registries.jobOf(accepted);
-        assertThat(accepted.getContentAsString()).contains(job.toString());
+        assertThat(accepted.getHeader("Location")).isEqualTo("/api/v1/jobs/" + job);
+        assertThat(JsonPath.<String>read(accepted.getContentAsString(), "$.id")).isEqualTo(job.toString());
         TokenFixtures.awaitSucceeded(jdbc, job);
 
         List<RecordedRequest> rotation = tokenRequests().subList(before, tokenRequests().size());
@@ -219,9 +221,10 @@ class RegistryTokenAzureIntegrationTests {
                 "registry-token.password-retired");
 
         int afterFirst = tokenCalls().size();
+        Api.reader(mvc).get(location).andExpect(jsonPath("$.credential.slot").value("password2"));
         UUID again = Registries.jobOf(operator.post(location + ":rotate", "")
                 .andExpect(status().isAccepted())
-                .andExpect(jsonPath("$.credential.slot").value("password2"))
+                .andExpect(jsonPath("$.type").value("registry-token.rotate"))
                 .andReturn().getResponse());
         TokenFixtures.awaitSucceeded(jdbc, again);
         List<RecordedRequest> next = tokenRequests().subList(afterFirst, tokenRequests().size());

@@ -1,6 +1,7 @@
 package io.pullbridge.registries;
 
 import io.pullbridge.jobs.JobRef;
+import io.pullbridge.jobs.JobService;
 import io.pullbridge.web.ApiException;
 import io.pullbridge.web.ETags;
 import io.pullbridge.web.ProblemType;
@@ -39,7 +40,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * The registry tokens API's web layer alone, its service replaced: roles, ETags and If-Match on change, rotate and
+ * The registry tokens API's web layer alone, its services replaced: roles, ETags and If-Match on change, rotate and
  * delete, and problem documents; a token's password never appears in an answer.
  */
 @WebMvcTest(RegistryTokenController.class)
@@ -55,6 +56,9 @@ class RegistryTokenControllerTests {
 
     @MockitoBean
     RegistryTokenService tokens;
+
+    @MockitoBean
+    JobService jobs;
 
     MockMvc mvc;
 
@@ -138,19 +142,6 @@ class RegistryTokenControllerTests {
                 .andExpect(content().contentType("application/problem+json"))
                 .andExpect(jsonPath("$.type").value(PROBLEM + "precondition-failed"))
                 .andExpect(jsonPath("$.instance").value(TOKENS + "/" + id + ":rotate"));
-    }
-
-    @Test
-    void aRotationIsAcceptedWithItsJob() throws Exception {
-        RegistryToken token = token();
-        UUID job = UUID.randomUUID();
-        when(tokens.rotate(REGISTRY, token.getId(), null)).thenReturn(
-                new RegistryTokenService.Rotation(token, new JobRef(job, false)));
-
-        mvc.perform(post(TOKENS + "/{id}:rotate", token.getId()).with(as(Role.OPERATOR)))
-                .andExpect(status().isAccepted())
-                .andExpect(header().string("Operation-Location", "/api/v1/jobs/" + job))
-                .andExpect(header().string("ETag", ETags.of(token.getVersion())));
     }
 
     private static RegistryToken token() {

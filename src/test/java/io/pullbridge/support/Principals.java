@@ -41,6 +41,19 @@ public final class Principals {
         return new Accepted(UUID.fromString(location.substring(location.lastIndexOf('/') + 1)), location, job);
     }
 
+    /**
+     * Checks the 202 answer of a {@code :rotate}: the rotation job in the body, at {@code Location} and
+     * {@code Operation-Location} as every action answers; returns the job.
+     */
+    public static UUID rotation(ResultActions result) throws Exception {
+        MockHttpServletResponse response = result.andExpect(status().isAccepted()).andReturn().getResponse();
+        UUID job = Registries.jobOf(response);
+        assertThat(response.getHeader(HttpHeaders.LOCATION)).as("Location").isEqualTo("/api/v1/jobs/" + job);
+        assertThat(JsonPath.<String>read(response.getContentAsString(), "$.id")).isEqualTo(job.toString());
+        assertThat(JsonPath.<String>read(response.getContentAsString(), "$.type")).isEqualTo("service-principal.rotate");
+        return job;
+    }
+
     /** Creates (or adopts) a principal as an operator, and waits for its job to end in the given state. */
     public static Accepted created(Api caller, JdbcClient jdbc, String body, String state) throws Exception {
         Accepted accepted = accepted(caller.post("/api/v1/service-principals", body));
