@@ -102,6 +102,7 @@ class MasterKeyRotationIntegrationTests {
                     .containsEntry("reencrypt-registry-token-password", "1 re-encrypted under " + idB + " in 1 batch")
                     .containsEntry("reencrypt-connected-registry-client-password", "1 re-encrypted under " + idB
                             + " in 1 batch")
+                    .containsEntry("reencrypt-webhook-signing-secret", "1 re-encrypted under " + idB + " in 1 batch")
                     .containsEntry("reencrypt-fingerprint-key", "moved from " + idA + " to " + idB
                             + "; fingerprints do not change");
             assertThat(stepDetails(job).get("retire-other-keys")).contains("nothing is encrypted under " + idA);
@@ -216,8 +217,22 @@ class MasterKeyRotationIntegrationTests {
                         values (?, ?, ?, 'connected-registry', 'regcred', ?, ?, 'Deleting', 0, ?, ?, 't')""")
                 .params(binding, registry, clusterId, clientSecret.keyId(), clientSecret.ciphertext(), now, now)
                 .update();
+        UUID hook = UUID.randomUUID();
+        String signingSecret = "whsec_" + TestPlatform.randomKey();
+        EncryptedSecret hookSecret = cipher.encrypt(signingSecret, "webhook-subscription/" + hook + "/secret");
+        fingerprints.put("webhook_subscriptions", cipher.fingerprint(signingSecret));
+        // Subscribed to an event this test never causes (its cluster stays reachable), so nothing is sent.
+        jdbc.sql("""
+                        insert into webhook_subscriptions (id, url, event_types, secret_key_id, secret_ciphertext,
+                          secret_fingerprint, version, created_at, updated_at, created_by)
+                        values (?, 'https://hooks.example.com/rotation', '["cluster.unreachable"]'::jsonb, ?, ?, ?, 0,
+                          ?, ?, 't')""")
+                .params(hook, hookSecret.keyId(), hookSecret.ciphertext(), fingerprints.get("webhook_subscriptions"),
+                        now, now).update();
         return List.of(
                 new Seeded("clusters", "kubeconfig", clusterId, "cluster/" + clusterId + "/kubeconfig", kubeconfig),
+                new Seeded("webhook_subscriptions", "secret", hook, "webhook-subscription/" + hook + "/secret",
+                        signingSecret),
                 new Seeded("service_principals", "credential", principal, "service-principal/" + principal
                         + "/password", principalPassword),
                 new Seeded("service_principals", "pending", principal, "service-principal/" + principal
