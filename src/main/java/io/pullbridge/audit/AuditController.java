@@ -1,6 +1,6 @@
 package io.pullbridge.audit;
 
-import io.pullbridge.web.PageRequest;
+import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.Violations;
 import io.swagger.v3.oas.annotations.Operation;
@@ -41,7 +41,7 @@ class AuditController {
                                           @RequestParam(required = false) Instant since,
                                           @RequestParam(required = false) Instant until,
                                           @RequestParam(required = false) Integer limit,
-                                          @Parameter(description = PageRequest.ORDER_DESCRIPTION,
+                                          @Parameter(description = PageQuery.ORDER_DESCRIPTION,
                                                   schema = @Schema(allowableValues = {"asc", "desc"}))
                                           @RequestParam(required = false) String order,
                                           @RequestParam(required = false) String pageToken) {
@@ -50,7 +50,7 @@ class AuditController {
                 "must be one of " + String.join(", ", OUTCOMES));
         violations.check(since == null || until == null || since.isBefore(until), "until", "must be after since");
         violations.throwIfAny();
-        PageRequest page = PageRequest.of(limit, pageToken, order);
+        PageQuery page = PageQuery.of(limit, pageToken, order);
         Specification<AuditEvent> spec = page.after("occurredAt");
         if (actor != null) {
             spec = spec.and((root, q, cb) -> cb.equal(root.get("actor"), actor));

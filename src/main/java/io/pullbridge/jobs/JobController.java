@@ -1,7 +1,7 @@
 package io.pullbridge.jobs;
 
 import io.pullbridge.web.ApiException;
-import io.pullbridge.web.PageRequest;
+import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.RequestContext;
 import io.swagger.v3.oas.annotations.Operation;
@@ -48,14 +48,14 @@ class JobController {
                                    @RequestParam(required = false) Instant since,
                                    @RequestParam(required = false) String correlationId,
                                    @RequestParam(required = false) Integer limit,
-                                   @Parameter(description = PageRequest.ORDER_DESCRIPTION,
+                                   @Parameter(description = PageQuery.ORDER_DESCRIPTION,
                                            schema = @Schema(allowableValues = {"asc", "desc"}))
                                    @RequestParam(required = false) String order,
                                    @RequestParam(required = false) String pageToken) {
         if (correlationId != null && !RequestContext.isCorrelationId(correlationId)) {
             throw ApiException.invalid("correlationId", RequestContext.CORRELATION_ID_RULE);
         }
-        PageRequest page = PageRequest.of(limit, pageToken, order);
+        PageQuery page = PageQuery.of(limit, pageToken, order);
         Specification<Job> spec = page.after("createdAt");
         if (state != null) {
             spec = spec.and((root, q, cb) -> cb.equal(root.get("state"), state));

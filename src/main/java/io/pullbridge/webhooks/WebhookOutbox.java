@@ -3,7 +3,7 @@ package io.pullbridge.webhooks;
 import io.pullbridge.jobs.JobRef;
 import io.pullbridge.jobs.JobRequest;
 import io.pullbridge.jobs.JobService;
-import io.pullbridge.web.PageRequest;
+import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -172,7 +172,7 @@ class WebhookOutbox {
     }
 
     /** A subscription's deliveries, newest first. */
-    PageResponse<WebhookDeliveryResponse> deliveries(UUID subscriptionId, PageRequest page) {
+    PageResponse<WebhookDeliveryResponse> deliveries(UUID subscriptionId, PageQuery page) {
         String after = page.isFirst() ? "" : " and (d.created_at, d.id) < (?, ?)";
         var query = jdbc.sql("""
                         select d.id, d.event_id, e.type, d.state, d.attempts, d.last_status_code, d.last_error,

@@ -2,7 +2,7 @@ package io.pullbridge.webhooks;
 
 import io.pullbridge.jobs.JobResponse;
 import io.pullbridge.jobs.JobService;
-import io.pullbridge.web.PageRequest;
+import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.RequestContext;
 import io.pullbridge.web.Role;
@@ -68,7 +68,7 @@ class WebhookSubscriptionController {
     PageResponse<WebhookSubscriptionResponse> list(@RequestParam(required = false) Integer limit,
                                                    @RequestParam(required = false) String pageToken) {
         RequestContext.require(Role.ADMIN, RULE);
-        return subscriptions.list(PageRequest.of(limit, pageToken));
+        return subscriptions.list(PageQuery.of(limit, pageToken));
     }
 
     @GetMapping("/{id}")
@@ -129,7 +129,7 @@ class WebhookSubscriptionController {
                                                      @RequestParam(required = false) Integer limit,
                                                      @RequestParam(required = false) String pageToken) {
         RequestContext.require(Role.ADMIN, RULE);
-        return subscriptions.deliveries(id, PageRequest.of(limit, pageToken));
+        return subscriptions.deliveries(id, PageQuery.of(limit, pageToken));
     }
 
     @PostMapping("/{id}/deliveries/{deliveryId}:redeliver")

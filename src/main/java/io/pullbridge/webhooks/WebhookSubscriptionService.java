@@ -6,7 +6,7 @@ import io.pullbridge.crypto.SecretCipher;
 import io.pullbridge.jobs.JobRef;
 import io.pullbridge.web.ApiException;
 import io.pullbridge.web.ETags;
-import io.pullbridge.web.PageRequest;
+import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.RequestContext;
 import io.pullbridge.web.Violations;
@@ -65,7 +65,7 @@ public class WebhookSubscriptionService {
                 request.description(), clock.instant(), RequestContext.actor());
         storeSecret(subscription, request.secret());
         subscriptions.save(subscription);
-        audit.recorded("webhook-subscription.create", KIND, subscription.getId(), describe(subscription));
+        audit.record("webhook-subscription.create", KIND, subscription.getId(), describe(subscription));
         return subscription;
     }
 
@@ -75,10 +75,10 @@ public class WebhookSubscriptionService {
     }
 
     @Transactional(readOnly = true)
-    PageResponse<WebhookSubscriptionResponse> list(PageRequest page) {
+    PageResponse<WebhookSubscriptionResponse> list(PageQuery page) {
         Specification<WebhookSubscription> spec = page.after("createdAt");
         List<WebhookSubscription> rows = subscriptions.findBy(spec, query -> query
-                .sortBy(PageRequest.order("createdAt")).limit(page.fetchSize()).all());
+                .sortBy(PageQuery.order("createdAt")).limit(page.fetchSize()).all());
         return page.page(rows, WebhookSubscription::getCreatedAt, WebhookSubscription::getId,
                 WebhookSubscriptionResponse::of);
     }
@@ -119,7 +119,7 @@ public class WebhookSubscriptionService {
         if (changed) {
             subscription.touched(clock.instant());
             subscriptions.saveAndFlush(subscription);
-            audit.recorded("webhook-subscription.update", KIND, id, describe(subscription)
+            audit.record("webhook-subscription.update", KIND, id, describe(subscription)
                     + (request.secret() != null ? "; new signing secret " + subscription.getSecretFingerprint() : ""));
         }
         return subscription;
@@ -131,11 +131,11 @@ public class WebhookSubscriptionService {
         WebhookSubscription subscription = get(id);
         ETags.checkIfMatch(ifMatch, subscription.getVersion());
         subscriptions.delete(subscription);
-        audit.recorded("webhook-subscription.delete", KIND, id, describe(subscription));
+        audit.record("webhook-subscription.delete", KIND, id, describe(subscription));
     }
 
     @Transactional(readOnly = true)
-    PageResponse<WebhookDeliveryResponse> deliveries(UUID id, PageRequest page) {
+    PageResponse<WebhookDeliveryResponse> deliveries(UUID id, PageQuery page) {
         get(id);
         return outbox.deliveries(id, page);
     }
@@ -145,7 +145,7 @@ public class WebhookSubscriptionService {
         get(id);
         JobRef job = outbox.redeliver(id, deliveryId)
                 .orElseThrow(() -> ApiException.notFound("webhook delivery of subscription " + id, deliveryId));
-        audit.recorded("webhook-subscription.redeliver", KIND, id, "delivery " + deliveryId);
+        audit.record("webhook-subscription.redeliver", KIND, id, "delivery " + deliveryId);
         return job;
     }
 

@@ -18,12 +18,14 @@ import org.springframework.stereotype.Component;
 @Component
 class ConnectedRegistryHandler implements BindingMethodHandler {
 
+    private final ConnectedRegistryRequests requests;
     private final ConnectedRegistryApply apply;
     private final ConnectedRegistryRotation rotation;
     private final ConnectedRegistryRemoval removal;
 
-    ConnectedRegistryHandler(ConnectedRegistryApply apply, ConnectedRegistryRotation rotation,
-                             ConnectedRegistryRemoval removal) {
+    ConnectedRegistryHandler(ConnectedRegistryRequests requests, ConnectedRegistryApply apply,
+                             ConnectedRegistryRotation rotation, ConnectedRegistryRemoval removal) {
+        this.requests = requests;
         this.apply = apply;
         this.rotation = rotation;
         this.removal = removal;
@@ -37,6 +39,11 @@ class ConnectedRegistryHandler implements BindingMethodHandler {
     @Override
     public String condition() {
         return ResourceStatus.DEGRADED;
+    }
+
+    @Override
+    public Requests requests() {
+        return requests;
     }
 
     @Override

@@ -40,14 +40,16 @@ class PullSecretHandler implements BindingMethodHandler {
     /** How long a pass waits for a credential that is still being made before it looks again. */
     static final Duration CREDENTIAL_WAIT = Duration.ofSeconds(10);
 
+    private final PullSecretRequests requests;
     private final PullSecrets pullSecrets;
     private final RegistryHandshake handshake;
     private final BindingRecords records;
     private final BindingsProperties properties;
     private final Clock clock;
 
-    PullSecretHandler(PullSecrets pullSecrets, RegistryHandshake handshake, BindingRecords records,
-                      BindingsProperties properties, Clock clock) {
+    PullSecretHandler(PullSecretRequests requests, PullSecrets pullSecrets, RegistryHandshake handshake,
+                      BindingRecords records, BindingsProperties properties, Clock clock) {
+        this.requests = requests;
         this.pullSecrets = pullSecrets;
         this.handshake = handshake;
         this.records = records;
@@ -63,6 +65,11 @@ class PullSecretHandler implements BindingMethodHandler {
     @Override
     public String condition() {
         return ResourceStatus.DEGRADED;
+    }
+
+    @Override
+    public Requests requests() {
+        return requests;
     }
 
     @Override

@@ -14,7 +14,7 @@ import org.springframework.data.jpa.domain.Specification;
  * cheap on the last page as on the first. The token is opaque to clients; it names the order it was issued for, so a
  * page is never read in one order from a position found in the other.
  */
-public record PageRequest(int limit, Instant afterCreatedAt, UUID afterId, boolean descending) {
+public record PageQuery(int limit, Instant afterCreatedAt, UUID afterId, boolean descending) {
 
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 500;
@@ -31,7 +31,7 @@ public record PageRequest(int limit, Instant afterCreatedAt, UUID afterId, boole
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     /** Oldest first. */
-    public static PageRequest of(Integer limit, String pageToken) {
+    public static PageQuery of(Integer limit, String pageToken) {
         return of(limit, pageToken, ASC);
     }
 
@@ -39,7 +39,7 @@ public record PageRequest(int limit, Instant afterCreatedAt, UUID afterId, boole
      * @param order {@code asc} (oldest first), {@code desc} (newest first), or null: the token's order, else
      *              {@code asc}; a token issued for the other order is refused
      */
-    public static PageRequest of(Integer limit, String pageToken, String order) {
+    public static PageQuery of(Integer limit, String pageToken, String order) {
         int size = limit == null ? DEFAULT_LIMIT : limit;
         if (size < 1 || size > MAX_LIMIT) {
             throw ApiException.invalid("limit", "must be between 1 and " + MAX_LIMIT);
@@ -48,9 +48,9 @@ public record PageRequest(int limit, Instant afterCreatedAt, UUID afterId, boole
             throw ApiException.invalid("order", "must be asc or desc");
         }
         if (pageToken == null || pageToken.isBlank()) {
-            return new PageRequest(size, null, null, DESC.equals(order));
+            return new PageQuery(size, null, null, DESC.equals(order));
         }
-        PageRequest position;
+        PageQuery position;
         try {
             String[] parts = new String(Base64.getUrlDecoder().decode(pageToken), StandardCharsets.UTF_8).split(":");
             String tokenOrder;
@@ -70,7 +70,7 @@ public record PageRequest(int limit, Instant afterCreatedAt, UUID afterId, boole
                     || seconds > LATEST.getEpochSecond()) {
                 throw new IllegalArgumentException("position out of range");
             }
-            position = new PageRequest(size, Instant.ofEpochSecond(seconds, nanos), UUID.fromString(parts[at + 2]),
+            position = new PageQuery(size, Instant.ofEpochSecond(seconds, nanos), UUID.fromString(parts[at + 2]),
                     tokenOrder.equals(DESC));
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid("pageToken", "is not a token this API returned; start again without it");
