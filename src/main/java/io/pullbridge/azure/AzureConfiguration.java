@@ -5,6 +5,7 @@ import io.pullbridge.clusters.ConnectedClusterDirectory;
 import io.pullbridge.clusters.EntraTokenIssuer;
 import io.pullbridge.clusters.ManagedClusterDirectory;
 import io.pullbridge.common.AzureProperties;
+import io.pullbridge.common.ManagedIdentities;
 import io.pullbridge.common.RoleAssignments;
 import io.pullbridge.principals.EntraDirectory;
 import io.pullbridge.registries.RegistryDirectory;
@@ -64,5 +65,10 @@ class AzureConfiguration {
     @Bean
     ConnectedRegistries azureConnectedRegistries(AzureClients clients) {
         return new AzureConnectedRegistries(clients);
+    }
+
+    @Bean
+    ManagedIdentities azureManagedIdentities(AzureClients clients) {
+        return new AzureManagedIdentities(clients);
     }
 }
