@@ -95,45 +95,33 @@ class Binding extends ResourceEntity implements BindingRow {
         this.secretName = secretName;
     }
 
-    static Binding kubeletIdentity(UUID registryId, UUID clusterId, Instant now, String createdBy) {
-        return new Binding(UUID.randomUUID(), registryId, clusterId, BindingMethod.KUBELET_IDENTITY, null, now,
-                createdBy, "Waiting for PullBridge to grant AcrPull to the cluster's kubelet identity");
-    }
-
-    static Binding pullSecret(UUID registryId, UUID clusterId, PullSecretSpec spec, Instant now, String createdBy) {
-        Binding binding = new Binding(UUID.randomUUID(), registryId, clusterId, BindingMethod.PULL_SECRET,
-                spec.secretName(), now, createdBy, "Waiting for PullBridge to write the pull secret into the cluster");
-        binding.servicePrincipalId = spec.servicePrincipalId();
-        binding.tokenId = spec.tokenId();
-        binding.applyTargets(spec);
+    /** A new binding, Pending with {@code pendingMessage} until its first job applies {@code spec}. */
+    static Binding create(UUID registryId, UUID clusterId, BindingMethod method, BindingSpec spec,
+                          String pendingMessage, Instant now, String createdBy) {
+        Binding binding = new Binding(UUID.randomUUID(), registryId, clusterId, method, spec.secretName(), now,
+                createdBy, pendingMessage);
+        binding.respec(spec);
         return binding;
     }
 
-    static Binding connectedRegistry(UUID registryId, UUID clusterId, ConnectedRegistrySpec spec, Instant now,
-                                     String createdBy) {
-        Binding binding = new Binding(UUID.randomUUID(), registryId, clusterId, BindingMethod.CONNECTED_REGISTRY,
-                spec.secretName(), now, createdBy,
-                "Waiting for PullBridge to create the connected registry and deploy it to the cluster");
-        binding.connectedRegistry = spec;
-        binding.namespaces = new ArrayList<>(spec.namespaces());
-        return binding;
+    /** Takes the method's changed spec; its secret name never changes. */
+    void respec(BindingSpec spec) {
+        if (spec.pullSecret() != null) {
+            this.servicePrincipalId = spec.pullSecret().servicePrincipalId();
+            this.tokenId = spec.pullSecret().tokenId();
+            applyTargets(spec.pullSecret());
+        }
+        if (spec.connectedRegistry() != null) {
+            this.connectedRegistry = spec.connectedRegistry();
+            this.namespaces = new ArrayList<>(spec.connectedRegistry().namespaces());
+        }
     }
 
-    void applyTargets(PullSecretSpec spec) {
+    private void applyTargets(PullSecretSpec spec) {
         this.namespaces = new ArrayList<>(spec.namespaces());
         this.namespaceSelector = spec.namespaceSelector();
         this.excludeNamespaces = new ArrayList<>(spec.excludeNamespaces());
         this.serviceAccounts = new ArrayList<>(spec.serviceAccounts());
-    }
-
-    void applyConnectedRegistry(ConnectedRegistrySpec spec) {
-        this.connectedRegistry = spec;
-        this.namespaces = new ArrayList<>(spec.namespaces());
-    }
-
-    void changeCredential(UUID servicePrincipalId, UUID tokenId) {
-        this.servicePrincipalId = servicePrincipalId;
-        this.tokenId = tokenId;
     }
 
     PullSecretSpec pullSecretSpec() {

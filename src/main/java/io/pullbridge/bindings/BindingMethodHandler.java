@@ -1,16 +1,20 @@
 package io.pullbridge.bindings;
 
+import io.pullbridge.clusters.ClusterView;
 import io.pullbridge.jobs.JobContext;
 import io.pullbridge.jobs.JobFailure;
 import io.pullbridge.jobs.JobResult;
+import io.pullbridge.registries.RegistryView;
+import io.pullbridge.web.Violations;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * What one binding method does in the world: the work of a binding's jobs, as named steps. One implementation per
- * method, each in its own sub-package ({@code kubelet}, {@code pullsecret}, {@code connected}); {@link BindingJobs},
- * {@link BindingResources} and {@link BindingService} reach it only through {@link BindingMethodHandlers}, the one
- * place that picks a handler by {@link BindingMethod}. A new method is one new package with one of these.
+ * What one binding method is: the checks of its part of a create or update request, and what it does in the world,
+ * the work of a binding's jobs as named steps. One implementation per method, each in its own sub-package
+ * ({@code kubelet}, {@code pullsecret}, {@code connected}); {@link BindingJobs}, {@link BindingResources} and
+ * {@link BindingService} reach it only through {@link BindingMethodHandlers}, the one place that picks a handler by
+ * {@link BindingMethod}. A new method is one new package with one of these.
  */
 public interface BindingMethodHandler {
 
@@ -21,6 +25,30 @@ public interface BindingMethodHandler {
 
     /** The type of the status condition the method's passes set on the binding. */
     String condition();
+
+    /**
+     * The field of {@link CreateBindingRequest} and {@link UpdateBindingRequest} that carries this method's options
+     * (any other method's request that names it is refused), or null when the method takes none.
+     */
+    default String optionsField() {
+        return null;
+    }
+
+    /** What a new binding's status says until its first apply. */
+    String pendingMessage();
+
+    /**
+     * Checks the method's options in a create request: their syntax into {@code violations} (400, with the rest of
+     * the request's). What needs more than the request comes later, from the returned {@link Creation} (null only
+     * when {@code violations} holds why there is none).
+     */
+    Creation create(CreateBindingRequest request, Violations violations);
+
+    /**
+     * Checks an update request against the binding as it is: its syntax into {@code violations}, which this throws
+     * (400); or a 400 of its own when the method has nothing to change. Returns the binding's changed spec.
+     */
+    BindingSpec update(BindingSnapshot binding, UpdateBindingRequest request, Violations violations);
 
     /**
      * {@code binding.apply}: makes the world match the binding's spec, records what it found on the binding (its
@@ -61,6 +89,20 @@ public interface BindingMethodHandler {
     /** What such a binding uses instead of credentials of its own, when {@code :rotate} is refused; empty to rotate. */
     default Optional<String> rotateRefusal() {
         return Optional.empty();
+    }
+
+    /** The checks of a create request that need more than its syntax, in the order the API answers them. */
+    interface Creation {
+
+        /** Refuses (403) what the caller's role may not give; runs once the whole request's syntax is valid. */
+        default void authorize() {
+        }
+
+        /**
+         * Checks the options against the registry and the cluster the binding names (422; 409 when another binding
+         * already does the same); both are locked for share until the create commits. Returns the new binding's spec.
+         */
+        BindingSpec spec(RegistryView registry, ClusterView cluster);
     }
 
     /**

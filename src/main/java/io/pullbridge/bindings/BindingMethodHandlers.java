@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.pullbridge.web.Violations;
 import org.springframework.stereotype.Component;
 
 /** The one place a binding's method picks the code that does its work: a handler per {@link BindingMethod}. */
@@ -28,6 +29,16 @@ class BindingMethodHandlers {
 
     BindingMethodHandler of(BindingMethod method) {
         return handlers.get(method);
+    }
+
+    /** Refuses, in a request for {@code method} (null: none given), the options that go with any other method. */
+    void refuseOtherOptions(BindingMethod method, Map<String, Object> options, Violations violations) {
+        for (BindingMethodHandler handler : handlers.values()) {
+            if (handler.method() != method && handler.optionsField() != null) {
+                violations.check(options.get(handler.optionsField()) == null, handler.optionsField(),
+                        "goes only with method " + handler.method());
+            }
+        }
     }
 
     /** The methods that have a handler: every one. */

@@ -38,6 +38,21 @@ public class BindingRecords {
         job.fenced(() -> bindings.findById(id).ifPresent(change));
     }
 
+    /** In the caller's transaction: the connected-registry bindings of the registry whose connected registry is named so. */
+    public List<String> connectedRegistriesNamed(UUID registryId, String name) {
+        return bindings.findConnectedRegistryByName(registryId, name);
+    }
+
+    /** In the caller's transaction: the connected-registry bindings on the cluster whose connected registry is named so. */
+    public List<String> connectedRegistriesOnClusterNamed(UUID clusterId, String name) {
+        return bindings.findConnectedRegistryOnClusterByName(clusterId, name);
+    }
+
+    /** In the caller's transaction: the connected-registry bindings on the cluster that listen at {@code clusterIp}. */
+    public List<String> connectedRegistriesAt(UUID clusterId, String clusterIp) {
+        return bindings.findConnectedRegistryByClusterIp(clusterId, clusterIp);
+    }
+
     /**
      * Takes, until the caller's transaction ends, the advisory lock of one kubelet role assignment, keyed by
      * {@code key}.

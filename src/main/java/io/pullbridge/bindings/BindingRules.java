@@ -1,8 +1,11 @@
 package io.pullbridge.bindings;
 
+import io.pullbridge.clusters.ClusterKind;
+import io.pullbridge.clusters.ClusterView;
 import io.pullbridge.common.Cidr;
 import io.pullbridge.common.KubernetesNames;
 import io.pullbridge.common.LabelSelector;
+import io.pullbridge.web.ApiException;
 import io.pullbridge.web.Violations;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -16,9 +19,10 @@ import org.springframework.scheduling.support.CronExpression;
 
 /**
  * The syntax of a binding's spec: names, selectors, addresses, schedules. Checks what can be checked without
- * the database, applies defaults, and reports every invalid field at once.
+ * the database, applies defaults, and reports every invalid field at once; and the one rule on the cluster that more
+ * than one method shares, its kind.
  */
-final class BindingRules {
+public final class BindingRules {
 
     static final String DEFAULT_SECRET_NAME = "acr-secret";
     static final List<String> DEFAULT_SERVICE_ACCOUNTS = List.of("default");
@@ -35,8 +39,8 @@ final class BindingRules {
     }
 
     /** @return the pull-secret spec with defaults, or null when {@code options} is invalid (violations say why) */
-    static PullSecretSpec pullSecret(PullSecretOptions options, String path, Violations violations,
-                                             boolean requireCredential) {
+    public static PullSecretSpec pullSecret(PullSecretOptions options, String path, Violations violations,
+                                            boolean requireCredential) {
         CredentialReference credential = options.credential();
         if (credential == null) {
             violations.check(!requireCredential, path + ".credential",
@@ -74,8 +78,8 @@ final class BindingRules {
                 serviceAccounts);
     }
 
-    static ConnectedRegistrySpec connectedRegistry(ConnectedRegistryOptions options, String path,
-                                                   Violations violations) {
+    public static ConnectedRegistrySpec connectedRegistry(ConnectedRegistryOptions options, String path,
+                                                          Violations violations) {
         violations.check(options.name() != null && CONNECTED_REGISTRY_NAME.matcher(options.name()).matches(),
                 path + ".name", "is required: 5 to 40 letters and digits");
         List<String> repositories = options.repositories() == null ? List.of() : options.repositories();
@@ -99,6 +103,14 @@ final class BindingRules {
         ConnectedRegistryMode mode = options.mode() == null ? ConnectedRegistryMode.READ_ONLY : options.mode();
         return new ConnectedRegistrySpec(options.name(), mode, repositories, options.clusterIP(), schedule,
                 options.syncWindow(), secretName, namespaces);
+    }
+
+    /** @throws ApiException 422 on {@code clusterId} unless the cluster is of {@code kind}, saying {@code why} */
+    public static void requireKind(ClusterView cluster, ClusterKind kind, String why) {
+        if (cluster.kind() != kind) {
+            throw ApiException.semantic("clusterId", "cluster " + cluster.name() + " is of kind " + cluster.kind()
+                    + ", but " + why + " (kind " + kind + ")");
+        }
     }
 
     static void repositories(List<String> repositories, String path, Violations violations) {

@@ -1,11 +1,8 @@
 package io.pullbridge.bindings;
 
 import io.pullbridge.audit.AuditLog;
-import io.pullbridge.clusters.ClusterKind;
 import io.pullbridge.clusters.ClusterService;
 import io.pullbridge.clusters.ClusterView;
-import io.pullbridge.common.Cidr;
-import io.pullbridge.common.EscalationProperties;
 import io.pullbridge.common.Phase;
 import io.pullbridge.common.Reference;
 import io.pullbridge.common.ResourceKinds;
@@ -13,30 +10,21 @@ import io.pullbridge.jobs.JobRef;
 import io.pullbridge.jobs.JobRequest;
 import io.pullbridge.jobs.JobService;
 import io.pullbridge.lifecycle.ResourceLifecycle;
-import io.pullbridge.principals.ServicePrincipalService;
-import io.pullbridge.principals.ServicePrincipalView;
 import io.pullbridge.registries.RegistryService;
-import io.pullbridge.registries.RegistryTokenService;
-import io.pullbridge.registries.RegistryTokenView;
 import io.pullbridge.registries.RegistryView;
 import io.pullbridge.registry.ImageReference;
 import io.pullbridge.web.ApiException;
 import io.pullbridge.web.ETags;
-import io.pullbridge.web.FieldViolation;
 import io.pullbridge.web.PageRequest;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.ProblemType;
 import io.pullbridge.web.RequestContext;
-import io.pullbridge.web.Role;
 import io.pullbridge.web.Violations;
-import java.net.InetAddress;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.data.jpa.domain.Specification;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -51,49 +39,24 @@ public class BindingService {
 
     private final BindingRepository bindings;
     private final RegistryService registries;
-    private final RegistryTokenService tokens;
     private final ClusterService clusters;
-    private final ServicePrincipalService principals;
     private final ResourceLifecycle lifecycle;
     private final JobService jobs;
     private final AuditLog audit;
-    private final EscalationProperties escalation;
     private final BindingMethodHandlers handlers;
     private final Clock clock;
 
-    BindingService(BindingRepository bindings, RegistryService registries, RegistryTokenService tokens,
-                   ClusterService clusters, ServicePrincipalService principals, ResourceLifecycle lifecycle,
-                   JobService jobs, AuditLog audit, EscalationProperties escalation, BindingMethodHandlers handlers,
+    BindingService(BindingRepository bindings, RegistryService registries, ClusterService clusters,
+                   ResourceLifecycle lifecycle, JobService jobs, AuditLog audit, BindingMethodHandlers handlers,
                    Clock clock) {
         this.handlers = handlers;
-        this.escalation = escalation;
         this.jobs = jobs;
         this.bindings = bindings;
         this.registries = registries;
-        this.tokens = tokens;
         this.clusters = clusters;
-        this.principals = principals;
         this.lifecycle = lifecycle;
         this.audit = audit;
         this.clock = clock;
-    }
-
-    /**
-     * A connected registry's sync token gets its mode's actions on the synced repositories, and its password goes to
-     * the cluster (the Arc extension's protected settings): a {@code ReadWrite} one can push. Those actions are the
-     * Admin's to give, as they are on a registry token, unless {@code pullbridge.security.operator-token-actions}
-     * lets Operators give them.
-     */
-    private void requireSyncActions(ConnectedRegistryMode mode) {
-        List<String> reserved = ConnectedRegistries.repositoryActions(mode).stream()
-                .filter(action -> !escalation.operatorTokenActions().contains(action)).sorted().toList();
-        if (!reserved.isEmpty()) {
-            RequestContext.require(Role.ADMIN, "a " + mode + " connected registry's sync token gets "
-                    + String.join(", ", reserved) + ", which is reserved to Admin; Operators may give only "
-                    + (escalation.operatorTokenActions().isEmpty() ? "no action"
-                    : String.join(", ", new TreeSet<>(escalation.operatorTokenActions())))
-                    + " (" + EscalationProperties.TOKEN_ACTIONS + ")");
-        }
     }
 
     @Transactional
@@ -102,31 +65,13 @@ public class BindingService {
         violations.check(request.registryId() != null, "registryId", "is required");
         violations.check(request.clusterId() != null, "clusterId", "is required");
         BindingMethod method = request.method();
-        violations.check(method != null, "method", "is required: one of kubelet-identity, pull-secret, "
-                + "connected-registry");
-        if (method != BindingMethod.PULL_SECRET && request.pullSecret() != null) {
-            violations.add("pullSecret", "goes only with method pull-secret");
-        }
-        if (method != BindingMethod.CONNECTED_REGISTRY && request.connectedRegistry() != null) {
-            violations.add("connectedRegistry", "goes only with method connected-registry");
-        }
-        PullSecretSpec pullSecret = null;
-        ConnectedRegistrySpec connected = null;
-        if (method == BindingMethod.PULL_SECRET) {
-            if (violations.check(request.pullSecret() != null, "pullSecret", "is required for method pull-secret")) {
-                pullSecret = BindingRules.pullSecret(request.pullSecret(), "pullSecret", violations, true);
-            }
-        } else if (method == BindingMethod.CONNECTED_REGISTRY) {
-            if (violations.check(request.connectedRegistry() != null, "connectedRegistry",
-                    "is required for method connected-registry")) {
-                connected = BindingRules.connectedRegistry(request.connectedRegistry(), "connectedRegistry",
-                        violations);
-            }
-        }
+        violations.check(method != null, "method", "is required: one of " + handlers.methods().stream()
+                .map(BindingMethod::value).collect(Collectors.joining(", ")));
+        handlers.refuseOtherOptions(method, request.methodOptions(), violations);
+        BindingMethodHandler handler = method == null ? null : handlers.of(method);
+        BindingMethodHandler.Creation creation = handler == null ? null : handler.create(request, violations);
         violations.throwIfAny();
-        if (connected != null) {
-            requireSyncActions(connected.mode());
-        }
+        creation.authorize();
 
         // Every resource the binding names stays locked FOR SHARE until this commits: their deletes lock them FOR
         // UPDATE before looking for references, so either the delete sees this binding or this sees them Deleting.
@@ -140,24 +85,8 @@ public class BindingService {
         if (cluster.deleting()) {
             throw ApiException.deleting("clusterId", ResourceKinds.CLUSTER, cluster.id());
         }
-        Binding binding = switch (method) {
-            case KUBELET_IDENTITY -> {
-                requireKind(cluster, ClusterKind.AKS, "kubelet-identity grants AcrPull to an AKS kubelet identity");
-                yield Binding.kubeletIdentity(registry.id(), cluster.id(), clock.instant(), RequestContext.actor());
-            }
-            case PULL_SECRET -> {
-                checkCredential(pullSecret, registry, "pullSecret.credential");
-                yield Binding.pullSecret(registry.id(), cluster.id(), pullSecret, clock.instant(),
-                        RequestContext.actor());
-            }
-            case CONNECTED_REGISTRY -> {
-                requireKind(cluster, ClusterKind.ARC, "a connected registry runs on an Arc-enabled cluster");
-                checkClusterIp(connected.clusterIP(), cluster, "connectedRegistry.clusterIP");
-                checkConnectedRegistryUnique(connected, registry, cluster);
-                yield Binding.connectedRegistry(registry.id(), cluster.id(), connected, clock.instant(),
-                        RequestContext.actor());
-            }
-        };
+        Binding binding = Binding.create(registry.id(), cluster.id(), method, creation.spec(registry, cluster),
+                handler.pendingMessage(), clock.instant(), RequestContext.actor());
         bindings.findTarget(registry.id(), cluster.id(), method, binding.getSecretName()).ifPresent(existing -> {
             throw new ApiException(ProblemType.ALREADY_EXISTS, "Binding " + existing.getId() + " already binds "
                     + "this cluster to this registry by " + method + (existing.getSecretName() == null ? ""
@@ -204,12 +133,8 @@ public class BindingService {
             throw ApiException.deleting(null, ResourceKinds.BINDING, id);
         }
         Violations violations = new Violations();
-        switch (binding.getMethod()) {
-            case KUBELET_IDENTITY -> throw new ApiException(ProblemType.VALIDATION_FAILED,
-                    "A kubelet-identity binding has nothing to change; delete it and create another");
-            case PULL_SECRET -> updatePullSecret(binding, request, violations);
-            case CONNECTED_REGISTRY -> updateConnectedRegistry(binding, request, violations);
-        }
+        handlers.refuseOtherOptions(binding.getMethod(), request.methodOptions(), violations);
+        binding.respec(handlers.of(binding.getMethod()).update(BindingSnapshot.of(binding), request, violations));
         binding.getStatus().moveTo(Phase.Pending, "Waiting for PullBridge to apply the changed spec");
         binding.getStatus().trackJob(jobs.enqueue(JobRequest.of(BindingJobs.APPLY, ResourceKinds.BINDING,
                 binding.getId())).id());
@@ -283,151 +208,7 @@ public class BindingService {
         return deletion;
     }
 
-    private void updatePullSecret(Binding binding, UpdateBindingRequest request, Violations violations) {
-        violations.check(request.connectedRegistry() == null, "connectedRegistry",
-                "goes only with method connected-registry");
-        if (!violations.check(request.pullSecret() != null, "pullSecret", "is required: the fields to change")) {
-            violations.throwIfAny();
-        }
-        PullSecretOptions changes = request.pullSecret();
-        PullSecretSpec current = binding.pullSecretSpec();
-        violations.check(changes.secretName() == null || changes.secretName().equals(current.secretName()),
-                "pullSecret.secretName", "cannot change; create another binding for another secret name");
-        PullSecretOptions merged = new PullSecretOptions(
-                changes.credential() != null ? changes.credential()
-                        : new CredentialReference(current.servicePrincipalId(), current.tokenId()),
-                current.secretName(),
-                changes.namespaces() != null ? changes.namespaces() : current.namespaces(),
-                changes.namespaceSelector() != null ? blankToNull(changes.namespaceSelector())
-                        : current.namespaceSelector(),
-                changes.excludeNamespaces() != null ? changes.excludeNamespaces() : current.excludeNamespaces(),
-                changes.serviceAccounts() != null ? changes.serviceAccounts() : current.serviceAccounts());
-        PullSecretSpec spec = BindingRules.pullSecret(merged, "pullSecret", violations, true);
-        violations.throwIfAny();
-        if (changes.credential() != null) {
-            RegistryView registry = registries.find(binding.getRegistryId()).orElseThrow();
-            checkCredential(spec, registry, "pullSecret.credential");
-        }
-        if (!Objects.equals(spec.servicePrincipalId(), current.servicePrincipalId())
-                || !Objects.equals(spec.tokenId(), current.tokenId())) {
-            binding.changeCredential(spec.servicePrincipalId(), spec.tokenId());
-        }
-        binding.applyTargets(spec);
-    }
-
-    private void updateConnectedRegistry(Binding binding, UpdateBindingRequest request, Violations violations) {
-        violations.check(request.pullSecret() == null, "pullSecret", "goes only with method pull-secret");
-        if (!violations.check(request.connectedRegistry() != null, "connectedRegistry",
-                "is required: the fields to change")) {
-            violations.throwIfAny();
-        }
-        ConnectedRegistryOptions changes = request.connectedRegistry();
-        ConnectedRegistrySpec current = binding.getConnectedRegistry();
-        violations.check(changes.name() == null || changes.name().equals(current.name()), "connectedRegistry.name",
-                "cannot change");
-        violations.check(changes.mode() == null || changes.mode() == current.mode(), "connectedRegistry.mode",
-                "cannot change: a connected registry's mode is fixed when it is created");
-        violations.check(changes.clusterIP() == null || changes.clusterIP().equals(current.clusterIP()),
-                "connectedRegistry.clusterIP", "cannot change");
-        violations.check(changes.secretName() == null || changes.secretName().equals(current.secretName()),
-                "connectedRegistry.secretName", "cannot change");
-        ConnectedRegistryOptions merged = new ConnectedRegistryOptions(current.name(), current.mode(),
-                changes.repositories() != null ? changes.repositories() : current.repositories(),
-                current.clusterIP(),
-                changes.syncSchedule() != null ? changes.syncSchedule() : current.syncSchedule(),
-                changes.syncWindow() != null ? blankToNull(changes.syncWindow()) : current.syncWindow(),
-                current.secretName(),
-                changes.namespaces() != null ? changes.namespaces() : current.namespaces());
-        ConnectedRegistrySpec spec = BindingRules.connectedRegistry(merged, "connectedRegistry", violations);
-        violations.throwIfAny();
-        binding.applyConnectedRegistry(spec);
-    }
-
-    private void checkCredential(PullSecretSpec spec, RegistryView registry, String path) {
-        if (spec.servicePrincipalId() != null) {
-            ServicePrincipalView principal = principals.findForUse(spec.servicePrincipalId()).orElseThrow(() ->
-                    ApiException.unknownReference(path + ".servicePrincipalId", ResourceKinds.SERVICE_PRINCIPAL,
-                            spec.servicePrincipalId()));
-            if (principal.deleting()) {
-                throw ApiException.deleting(path + ".servicePrincipalId", ResourceKinds.SERVICE_PRINCIPAL,
-                        principal.id());
-            }
-            if (!principal.canPullFrom(registry.id())) {
-                throw ApiException.semantic(path + ".servicePrincipalId", "service principal " + principal.id()
-                        + " has no grant on registry " + registry.name() + "; add one to the service principal first");
-            }
-        } else {
-            RegistryTokenView token = tokens.findForUse(spec.tokenId()).orElseThrow(() ->
-                    ApiException.unknownReference(path + ".tokenId", ResourceKinds.REGISTRY_TOKEN, spec.tokenId()));
-            if (token.deleting()) {
-                throw ApiException.deleting(path + ".tokenId", ResourceKinds.REGISTRY_TOKEN, token.id());
-            }
-            if (!token.registryId().equals(registry.id())) {
-                throw ApiException.semantic(path + ".tokenId", "token " + token.name()
-                        + " belongs to another registry; a token only opens the registry it was made in");
-            }
-        }
-    }
-
-    private static void requireKind(ClusterView cluster, ClusterKind kind, String why) {
-        if (cluster.kind() != kind) {
-            throw ApiException.semantic("clusterId", "cluster " + cluster.name() + " is of kind " + cluster.kind()
-                    + ", but " + why + " (kind " + kind + ")");
-        }
-    }
-
-    private void checkClusterIp(String clusterIp, ClusterView cluster, String path) {
-        if (cluster.serviceCidr() == null) {
-            return;
-        }
-        Cidr cidr = Cidr.parse(cluster.serviceCidr());
-        InetAddress address = Cidr.parseIpLiteral(clusterIp);
-        if (!cidr.contains(address)) {
-            throw ApiException.semantic(path, clusterIp + " is outside the cluster's service CIDR "
-                    + cluster.serviceCidr());
-        }
-        InetAddress network = cidr.network();
-        byte[] first = network.getAddress();
-        first[first.length - 1] |= 1;
-        if (address.equals(network) || Arrays.equals(address.getAddress(), first)) {
-            throw ApiException.semantic(path, clusterIp + " is reserved in " + cluster.serviceCidr()
-                    + " (the network address, or the first address, which the kubernetes Service holds)");
-        }
-    }
-
-    private void checkConnectedRegistryUnique(ConnectedRegistrySpec spec, RegistryView registry, ClusterView cluster) {
-        List<String> sameName = bindings.findConnectedRegistryByName(registry.id(), spec.name());
-        if (!sameName.isEmpty()) {
-            throw new ApiException(ProblemType.ALREADY_EXISTS, "Registry " + registry.name()
-                    + " already has a connected registry named " + spec.name(),
-                    List.of(new FieldViolation("connectedRegistry.name", "is taken in this registry")),
-                    List.of(new Reference(ResourceKinds.BINDING, UUID.fromString(sameName.get(0)))));
-        }
-        // The Arc extension is named after the connected registry, and extension names are unique per cluster: two
-        // connected registries of one name (from two registries) would fight over one extension.
-        List<String> sameExtension = bindings.findConnectedRegistryOnClusterByName(cluster.id(), spec.name());
-        if (!sameExtension.isEmpty()) {
-            throw new ApiException(ProblemType.ALREADY_EXISTS, "Cluster " + cluster.name() + " already runs a "
-                    + "connected registry named " + spec.name() + " (from another registry): its Arc extension "
-                    + "takes that name",
-                    List.of(new FieldViolation("connectedRegistry.name", "is taken in this cluster")),
-                    List.of(new Reference(ResourceKinds.BINDING,
-                            UUID.fromString(sameExtension.get(0)))));
-        }
-        List<String> sameIp = bindings.findConnectedRegistryByClusterIp(cluster.id(), spec.clusterIP());
-        if (!sameIp.isEmpty()) {
-            throw new ApiException(ProblemType.ALREADY_EXISTS, "Cluster " + cluster.name() + " already has a "
-                    + "connected registry at " + spec.clusterIP(),
-                    List.of(new FieldViolation("connectedRegistry.clusterIP", "is taken in this cluster")),
-                    List.of(new Reference(ResourceKinds.BINDING, UUID.fromString(sameIp.get(0)))));
-        }
-    }
-
     private static <T> Specification<Binding> and(Specification<Binding> spec, String attribute, T value) {
         return value == null ? spec : spec.and((root, q, cb) -> cb.equal(root.get(attribute), value));
-    }
-
-    private static String blankToNull(String value) {
-        return value.isBlank() ? null : value;
     }
 }

@@ -2,6 +2,8 @@ package io.pullbridge.bindings;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 
 @Schema(description = "Cluster clusterId may pull from registry registryId, by method. pullSecret goes with method "
@@ -12,4 +14,12 @@ public record CreateBindingRequest(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) BindingMethod method,
         @Valid PullSecretOptions pullSecret,
         @Valid ConnectedRegistryOptions connectedRegistry) {
+
+    /** Each method's options by their field's name (see {@link BindingMethodHandler#optionsField()}). */
+    Map<String, Object> methodOptions() {
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("pullSecret", pullSecret);
+        options.put("connectedRegistry", connectedRegistry);
+        return options;
+    }
 }

@@ -2,6 +2,8 @@ package io.pullbridge.bindings;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 @Schema(description = "Changes a binding's targets. pull-secret: credential, namespaces, namespaceSelector, "
         + "excludeNamespaces, serviceAccounts. connected-registry: repositories, syncSchedule, syncWindow, "
@@ -9,4 +11,12 @@ import jakarta.validation.Valid;
         + "registry name, mode and clusterIP cannot change.")
 public record UpdateBindingRequest(@Valid PullSecretOptions pullSecret,
                                    @Valid ConnectedRegistryOptions connectedRegistry) {
+
+    /** Each method's options by their field's name (see {@link BindingMethodHandler#optionsField()}). */
+    Map<String, Object> methodOptions() {
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("pullSecret", pullSecret);
+        options.put("connectedRegistry", connectedRegistry);
+        return options;
+    }
 }

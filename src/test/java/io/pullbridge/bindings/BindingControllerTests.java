@@ -159,8 +159,8 @@ class BindingControllerTests {
     }
 
     private static Binding kubeletBinding() {
-        return Binding.kubeletIdentity(UUID.randomUUID(), UUID.randomUUID(), Instant.parse("2026-01-01T00:00:00Z"),
-                "user-operator");
+        return Binding.create(UUID.randomUUID(), UUID.randomUUID(), BindingMethod.KUBELET_IDENTITY,
+                BindingSpec.none(), "Waiting", Instant.parse("2026-01-01T00:00:00Z"), "user-operator");
     }
 
     private static JwtRequestPostProcessor as(Role role) {

@@ -2,6 +2,9 @@ package io.pullbridge.bindings;
 
 import io.pullbridge.jobs.JobContext;
 import io.pullbridge.jobs.JobResult;
+import io.pullbridge.web.ApiException;
+import io.pullbridge.web.FieldViolation;
+import io.pullbridge.web.Violations;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -40,11 +43,64 @@ class BindingMethodHandlersTests {
                 .withMessage("Two handlers for binding method pull-secret");
     }
 
+    @Test
+    void aRequestNamingAnotherMethodsOptionsIsRefusedForEach() {
+        BindingMethodHandlers handlers = new BindingMethodHandlers(Arrays.stream(BindingMethod.values())
+                .map(Fake::new).map(BindingMethodHandler.class::cast).toList());
+        CreateBindingRequest both = new CreateBindingRequest(null, null, null,
+                new PullSecretOptions(null, null, null, null, null, null),
+                new ConnectedRegistryOptions(null, null, null, null, null, null, null, null));
+
+        assertThat(refused(handlers, BindingMethod.PULL_SECRET, both)).containsExactly(
+                new FieldViolation("connectedRegistry", "goes only with method connected-registry"));
+        assertThat(refused(handlers, BindingMethod.KUBELET_IDENTITY, both)).containsExactly(
+                new FieldViolation("pullSecret", "goes only with method pull-secret"),
+                new FieldViolation("connectedRegistry", "goes only with method connected-registry"));
+        assertThat(refused(handlers, BindingMethod.CONNECTED_REGISTRY, new CreateBindingRequest(null, null, null,
+                null, new ConnectedRegistryOptions(null, null, null, null, null, null, null, null)))).isEmpty();
+    }
+
+    private static List<FieldViolation> refused(BindingMethodHandlers handlers, BindingMethod method,
+                                                CreateBindingRequest request) {
+        Violations violations = new Violations();
+        handlers.refuseOtherOptions(method, request.methodOptions(), violations);
+        try {
+            violations.throwIfAny();
+            return List.of();
+        } catch (ApiException e) {
+            return e.errors();
+        }
+    }
+
     private record Fake(BindingMethod method) implements BindingMethodHandler {
 
         @Override
         public String condition() {
             return "Fake";
+        }
+
+        @Override
+        public String optionsField() {
+            return switch (method) {
+                case KUBELET_IDENTITY -> null;
+                case PULL_SECRET -> "pullSecret";
+                case CONNECTED_REGISTRY -> "connectedRegistry";
+            };
+        }
+
+        @Override
+        public String pendingMessage() {
+            return "Waiting";
+        }
+
+        @Override
+        public Creation create(CreateBindingRequest request, Violations violations) {
+            return (registry, cluster) -> BindingSpec.none();
+        }
+
+        @Override
+        public BindingSpec update(BindingSnapshot binding, UpdateBindingRequest request, Violations violations) {
+            return BindingSpec.none();
         }
 
         @Override

@@ -53,6 +53,8 @@ class ServicePrincipalIntegrationTests {
     static final String PROBLEMS = "https://pullbridge.io/problems/";
     static final String DEFAULT_TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
     static final String SECRET_MARKER = "Sup3r-S3cret";
+    /** The emulator serves one tenant: a principal adopted in another is unknown to its Entra ID. */
+    static final String OTHER_TENANT_FAILURE = "service-principal-not-found";
 
     @Autowired
     MockMvc mvc;
@@ -176,10 +178,10 @@ class ServicePrincipalIntegrationTests {
     @Test
     void adoptsAPrincipalOfAnotherTenantWhenTheTenantIsGiven() throws Exception {
         UUID tenant = UUID.randomUUID();
-        settle(admin.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), tenant, secret()))
+        settleFailed(admin.post("/api/v1/service-principals", adoptBody(UUID.randomUUID(), tenant, secret()))
                 .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.tenantId").value(tenant.toString()))
-                .andExpect(jsonPath("$.credential.expiresAt").value(nullValue())));
+                .andExpect(jsonPath("$.credential.expiresAt").value(nullValue())), OTHER_TENANT_FAILURE);
     }
 
     @Test
@@ -243,10 +245,12 @@ class ServicePrincipalIntegrationTests {
     void anAdoptedPrincipalMayCarryTheDisplayNameOfACreatedOne() throws Exception {
         String name = "acr-pull-" + UUID.randomUUID();
         settle(operator.post("/api/v1/service-principals", createBody(name)));
+        UUID appId = UUID.randomUUID();
+        String password = secret();
         settle(admin.post("/api/v1/service-principals", """
                         {"mode": "adopt", "appId": "%s", "objectId": "%s", "password": "%s", "displayName": "%s",
                          "grants": [{"registryId": "%s", "role": "acrpull"}]}"""
-                        .formatted(UUID.randomUUID(), UUID.randomUUID(), secret(), name, registryId)));
+                        .formatted(appId, knownToEntra(appId, password).id(), password, name, registryId)));
     }
 
     @Test
@@ -260,8 +264,10 @@ class ServicePrincipalIntegrationTests {
                 .andExpect(jsonPath("$.type").value(PROBLEMS + "already-exists"))
                 .andExpect(jsonPath("$.errors[0].field").value("appId"));
         assertThat(snapshot()).isEqualTo(before);
-        // the same application in another tenant is another principal
-        settle(admin.post("/api/v1/service-principals", adoptBody(appId, UUID.randomUUID(), secret())));
+        // the same application in another tenant is another principal (whose sign-in the emulator, serving one
+        // tenant, refuses)
+        settleFailed(admin.post("/api/v1/service-principals", adoptBody(appId, UUID.randomUUID(), secret())),
+                "service-principal-password-rejected");
     }
 
     @Test
@@ -411,7 +417,9 @@ class ServicePrincipalIntegrationTests {
         UUID created = idOf(settle(operator.post("/api/v1/service-principals", createBody(name))));
         // No principal has this appId in Entra ID: its adopt job fails.
         UUID appId = UUID.randomUUID();
-        UUID adopted = idOf(settle(admin.post("/api/v1/service-principals", adoptBody(appId, null, secret()))));
+        UUID adopted = idOf(settleFailed(admin.post("/api/v1/service-principals", """
+                        {"mode": "adopt", "appId": "%s", "password": "%s", "grants": [{"registryId": "%s", "role": "acrpull"}]}"""
+                        .formatted(appId, secret(), registryId)), "service-principal-not-found"));
         UUID elsewhere = newRegistry();
         UUID other = idOf(settle(operator.post("/api/v1/service-principals", """
                         {"mode": "create", "displayName": "other-%s", "grants": [{"registryId": "%s", "role": "acrpull"}]}"""
@@ -677,8 +685,11 @@ class ServicePrincipalIntegrationTests {
     void aRegistryThatAPrincipalHoldsARoleOnCannotBeDeleted() throws Exception {
         String displayName = "hold-" + UUID.randomUUID();
         UUID first = idOf(settle(operator.post("/api/v1/service-principals", createBody(displayName))));
+        // No principal has this appId in Entra ID: its adopt job fails, and it keeps no display name of Entra's.
         UUID appId = UUID.randomUUID();
-        String second = settle(admin.post("/api/v1/service-principals", adoptBody(appId, null, secret())));
+        String second = settleFailed(admin.post("/api/v1/service-principals", """
+                        {"mode": "adopt", "appId": "%s", "password": "%s", "grants": [{"registryId": "%s", "role": "acrpull"}]}"""
+                        .formatted(appId, secret(), registryId)), "service-principal-not-found");
         operator.delete("/api/v1/registries/" + registryId)
                 .andExpect(status().isConflict())
                 .andExpect(content().contentType("application/problem+json"))
@@ -792,9 +803,17 @@ class ServicePrincipalIntegrationTests {
     }
 
     /** Waits for the job the accepted answer started, so the principal stays still; returns its location. */
+    /** Checks the 202 answer and waits for the job it started to succeed; returns the principal's location. */
     private String settle(ResultActions accepted) throws Exception {
         Principals.Accepted principal = Principals.accepted(accepted);
-        Principals.awaitEnded(jdbc, principal.job());
+        Principals.awaitJob(jdbc, principal.job(), "succeeded");
+        return principal.location();
+    }
+
+    /** Checks the 202 answer and waits for the job it started to fail with the problem {@code slug}. */
+    private String settleFailed(ResultActions accepted, String slug) throws Exception {
+        Principals.Accepted principal = Principals.accepted(accepted);
+        assertThat(Principals.awaitJob(jdbc, principal.job(), "failed")).contains(PROBLEMS + slug);
         return principal.location();
     }
 
@@ -820,12 +839,27 @@ class ServicePrincipalIntegrationTests {
                 .formatted(displayName, registryId);
     }
 
+    /**
+     * Adopts a principal: in PullBridge's tenant (no {@code tenantId}, or the default one) one the emulated Entra ID
+     * knows, with {@code password} among its application's, so the adopt job succeeds; in another tenant, which the
+     * emulator does not serve, by its appId alone.
+     */
     private String adoptBody(UUID appId, UUID tenantId, String password) {
+        boolean here = tenantId == null || tenantId.toString().equals(DEFAULT_TENANT);
         return """
-                {"mode": "adopt", "appId": "%s", "objectId": "%s", %s"password": "%s",
+                {"mode": "adopt", "appId": "%s", %s%s"password": "%s",
                  "grants": [{"registryId": "%s", "role": "acrpull"}]}"""
-                .formatted(appId, UUID.randomUUID(), tenantId == null ? "" : "\"tenantId\": \"" + tenantId + "\", ",
-                        password, registryId);
+                .formatted(appId, here ? "\"objectId\": \"" + knownToEntra(appId, password).id() + "\", " : "",
+                        tenantId == null ? "" : "\"tenantId\": \"" + tenantId + "\", ", password, registryId);
+    }
+
+    /** The emulated Entra ID's principal of this application (made on first use), which now takes this password. */
+    private static GraphServicePrincipal knownToEntra(UUID appId, String password) {
+        AzureEmulator entra = AzureEmulator.shared();
+        GraphServicePrincipal principal = entra.servicePrincipalByAppId(appId.toString()).orElseGet(() ->
+                entra.addServicePrincipal("adopted-" + appId, appId.toString(), UUID.randomUUID().toString()));
+        entra.addPassword(principal, password, Instant.parse("2999-01-01T00:00:00Z"));
+        return principal;
     }
 
     private static String secret() {

@@ -26,32 +26,6 @@ class LocalSandboxTests {
 
     private final HttpClient http = HttpClient.newHttpClient();
 
-    /**
-     * {@code ./mvnw spring-boot:test-run}, the README's run command, starts the sandbox by finding the single class
-     * with a main method among the compiled test classes: a second one makes it refuse to start.
-     */
-    @Test
-    void theSandboxIsTheOnlyMainClassInTheTestSources() throws Exception {
-        Path classes = Path.of(LocalSandbox.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        List<String> mains;
-        try (java.util.stream.Stream<Path> files = Files.walk(classes)) {
-            mains = files.filter(path -> path.toString().endsWith(".class")).map(path -> classes.relativize(path)
-                            .toString().replace(java.io.File.separatorChar, '.').replaceAll("\\.class$", ""))
-                    .filter(LocalSandboxTests::hasMain).toList();
-        }
-        assertThat(mains).containsExactly(LocalSandbox.class.getName());
-    }
-
-    private static boolean hasMain(String className) {
-        try {
-            java.lang.reflect.Method main = Class.forName(className, false, LocalSandboxTests.class.getClassLoader())
-                    .getDeclaredMethod("main", String[].class);
-            return java.lang.reflect.Modifier.isStatic(main.getModifiers());
-        } catch (NoSuchMethodException | ClassNotFoundException | LinkageError e) {
-            return false;
-        }
-    }
-
     @Test
     void startsAndPrintsATwelveHourAdminTokenThatTheApiAccepts(@TempDir Path directory, CapturedOutput output)
             throws Exception {

@@ -3,9 +3,13 @@ package io.pullbridge.bindings.connected;
 import io.pullbridge.bindings.BindingMethod;
 import io.pullbridge.bindings.BindingMethodHandler;
 import io.pullbridge.bindings.BindingSnapshot;
+import io.pullbridge.bindings.BindingSpec;
+import io.pullbridge.bindings.CreateBindingRequest;
+import io.pullbridge.bindings.UpdateBindingRequest;
 import io.pullbridge.common.ResourceStatus;
 import io.pullbridge.jobs.JobContext;
 import io.pullbridge.jobs.JobResult;
+import io.pullbridge.web.Violations;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
@@ -18,12 +22,14 @@ import org.springframework.stereotype.Component;
 @Component
 class ConnectedRegistryHandler implements BindingMethodHandler {
 
+    private final ConnectedRegistryRequests requests;
     private final ConnectedRegistryApply apply;
     private final ConnectedRegistryRotation rotation;
     private final ConnectedRegistryRemoval removal;
 
-    ConnectedRegistryHandler(ConnectedRegistryApply apply, ConnectedRegistryRotation rotation,
-                             ConnectedRegistryRemoval removal) {
+    ConnectedRegistryHandler(ConnectedRegistryRequests requests, ConnectedRegistryApply apply,
+                             ConnectedRegistryRotation rotation, ConnectedRegistryRemoval removal) {
+        this.requests = requests;
         this.apply = apply;
         this.rotation = rotation;
         this.removal = removal;
@@ -37,6 +43,26 @@ class ConnectedRegistryHandler implements BindingMethodHandler {
     @Override
     public String condition() {
         return ResourceStatus.DEGRADED;
+    }
+
+    @Override
+    public String optionsField() {
+        return ConnectedRegistryRequests.FIELD;
+    }
+
+    @Override
+    public String pendingMessage() {
+        return "Waiting for PullBridge to create the connected registry and deploy it to the cluster";
+    }
+
+    @Override
+    public Creation create(CreateBindingRequest request, Violations violations) {
+        return requests.create(request, violations);
+    }
+
+    @Override
+    public BindingSpec update(BindingSnapshot binding, UpdateBindingRequest request, Violations violations) {
+        return requests.update(binding, request, violations);
     }
 
     @Override

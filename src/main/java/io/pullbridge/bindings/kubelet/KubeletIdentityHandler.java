@@ -3,11 +3,19 @@ package io.pullbridge.bindings.kubelet;
 import io.pullbridge.bindings.BindingMethod;
 import io.pullbridge.bindings.BindingMethodHandler;
 import io.pullbridge.bindings.BindingRecords;
+import io.pullbridge.bindings.BindingRules;
 import io.pullbridge.bindings.BindingSnapshot;
+import io.pullbridge.bindings.BindingSpec;
+import io.pullbridge.bindings.CreateBindingRequest;
 import io.pullbridge.bindings.KubeletAssignment;
+import io.pullbridge.bindings.UpdateBindingRequest;
+import io.pullbridge.clusters.ClusterKind;
 import io.pullbridge.common.Condition;
 import io.pullbridge.jobs.JobContext;
 import io.pullbridge.jobs.JobResult;
+import io.pullbridge.web.ApiException;
+import io.pullbridge.web.ProblemType;
+import io.pullbridge.web.Violations;
 import java.time.Clock;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
@@ -34,6 +42,26 @@ class KubeletIdentityHandler implements BindingMethodHandler {
     @Override
     public String condition() {
         return KubeletIdentityAccess.ROLE_ASSIGNED;
+    }
+
+    @Override
+    public String pendingMessage() {
+        return "Waiting for PullBridge to grant AcrPull to the cluster's kubelet identity";
+    }
+
+    @Override
+    public Creation create(CreateBindingRequest request, Violations violations) {
+        return (registry, cluster) -> {
+            BindingRules.requireKind(cluster, ClusterKind.AKS,
+                    "kubelet-identity grants AcrPull to an AKS kubelet identity");
+            return BindingSpec.none();
+        };
+    }
+
+    @Override
+    public BindingSpec update(BindingSnapshot binding, UpdateBindingRequest request, Violations violations) {
+        throw new ApiException(ProblemType.VALIDATION_FAILED,
+                "A kubelet-identity binding has nothing to change; delete it and create another");
     }
 
     @Override

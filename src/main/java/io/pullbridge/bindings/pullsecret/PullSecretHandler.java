@@ -4,10 +4,13 @@ import io.pullbridge.bindings.BindingMethod;
 import io.pullbridge.bindings.BindingMethodHandler;
 import io.pullbridge.bindings.BindingRecords;
 import io.pullbridge.bindings.BindingSnapshot;
+import io.pullbridge.bindings.BindingSpec;
 import io.pullbridge.bindings.BindingsProperties;
+import io.pullbridge.bindings.CreateBindingRequest;
 import io.pullbridge.bindings.DockerConfigJson;
 import io.pullbridge.bindings.PullSecretStatus;
 import io.pullbridge.bindings.PullSecrets;
+import io.pullbridge.bindings.UpdateBindingRequest;
 import io.pullbridge.clusters.ClusterApi;
 import io.pullbridge.common.Condition;
 import io.pullbridge.common.ResourceStatus;
@@ -18,6 +21,7 @@ import io.pullbridge.registry.ImageReference;
 import io.pullbridge.registry.PullCheck;
 import io.pullbridge.registry.RegistryHandshake;
 import io.pullbridge.registry.RegistryLogin;
+import io.pullbridge.web.Violations;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -40,14 +44,16 @@ class PullSecretHandler implements BindingMethodHandler {
     /** How long a pass waits for a credential that is still being made before it looks again. */
     static final Duration CREDENTIAL_WAIT = Duration.ofSeconds(10);
 
+    private final PullSecretRequests requests;
     private final PullSecrets pullSecrets;
     private final RegistryHandshake handshake;
     private final BindingRecords records;
     private final BindingsProperties properties;
     private final Clock clock;
 
-    PullSecretHandler(PullSecrets pullSecrets, RegistryHandshake handshake, BindingRecords records,
-                      BindingsProperties properties, Clock clock) {
+    PullSecretHandler(PullSecretRequests requests, PullSecrets pullSecrets, RegistryHandshake handshake,
+                      BindingRecords records, BindingsProperties properties, Clock clock) {
+        this.requests = requests;
         this.pullSecrets = pullSecrets;
         this.handshake = handshake;
         this.records = records;
@@ -63,6 +69,26 @@ class PullSecretHandler implements BindingMethodHandler {
     @Override
     public String condition() {
         return ResourceStatus.DEGRADED;
+    }
+
+    @Override
+    public String optionsField() {
+        return PullSecretRequests.FIELD;
+    }
+
+    @Override
+    public String pendingMessage() {
+        return "Waiting for PullBridge to write the pull secret into the cluster";
+    }
+
+    @Override
+    public Creation create(CreateBindingRequest request, Violations violations) {
+        return requests.create(request, violations);
+    }
+
+    @Override
+    public BindingSpec update(BindingSnapshot binding, UpdateBindingRequest request, Violations violations) {
+        return requests.update(binding, request, violations);
     }
 
     @Override
