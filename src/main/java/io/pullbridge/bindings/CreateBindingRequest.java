@@ -7,19 +7,22 @@ import java.util.Map;
 import java.util.UUID;
 
 @Schema(description = "Cluster clusterId may pull from registry registryId, by method. pullSecret goes with method "
-        + "pull-secret, connectedRegistry with method connected-registry; kubelet-identity takes neither.")
+        + "pull-secret, connectedRegistry with method connected-registry, workloadIdentity with method "
+        + "workload-identity; kubelet-identity takes none.")
 public record CreateBindingRequest(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) UUID registryId,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) UUID clusterId,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) BindingMethod method,
         @Valid PullSecretOptions pullSecret,
-        @Valid ConnectedRegistryOptions connectedRegistry) {
+        @Valid ConnectedRegistryOptions connectedRegistry,
+        @Valid WorkloadIdentityOptions workloadIdentity) {
 
     /** Each method's options by their field's name (see {@link BindingMethodHandler#optionsField()}). */
     Map<String, Object> methodOptions() {
         Map<String, Object> options = new LinkedHashMap<>();
         options.put("pullSecret", pullSecret);
         options.put("connectedRegistry", connectedRegistry);
+        options.put("workloadIdentity", workloadIdentity);
         return options;
     }
 }
