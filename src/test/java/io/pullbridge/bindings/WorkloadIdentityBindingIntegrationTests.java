@@ -196,6 +196,31 @@ class WorkloadIdentityBindingIntegrationTests {
     }
 
     @Test
+    void onAnAbacRegistryTheGrantIsRepositoryReaderLimitedToTheBindingsRepositories() throws Exception {
+        azure.registry(registryResourceId).orElseThrow().abacEnabled(true);
+        UUID binding = bind("acr-pull-binding", List.of("api"), List.of("team-a/api", "team-a/web"));
+        awaitLatestJob(binding, "succeeded");
+        EmulatedIdentity identity = azure.userAssignedIdentities().stream()
+                .filter(found -> found.id().endsWith("pullbridge-" + binding)).findFirst().orElseThrow();
+
+        RoleAssignment assignment = azure.roleAssignmentsOf(identity.principalId()).get(0);
+        assertThat(assignment.roleDefinitionGuid()).isEqualTo("b93aa761-3e63-49ed-ac28-beffa264f7ac");
+        assertThat(azure.roleAssignmentCondition(assignment.id())).hasValueSatisfying(condition -> assertThat(condition)
+                .contains("@Request[Microsoft.ContainerRegistry/registries/repositories:name] StringEqualsIgnoreCase "
+                        + "'team-a/api'").contains("StringEqualsIgnoreCase 'team-a/web'")
+                .contains("ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/content/read'}"));
+
+        Api.operator(mvc).patch("/api/v1/bindings/" + binding, """
+                {"workloadIdentity": {"repositories": ["team-a/api"]}}""").andExpect(status().isAccepted());
+        awaitLatestJob(binding, "succeeded");
+        assertThat(azure.roleAssignmentsOf(identity.principalId())).singleElement()
+                .satisfies(same -> assertThat(same.id()).isEqualTo(assignment.id()));
+        assertThat(azure.roleAssignmentCondition(assignment.id()).orElseThrow()).contains("'team-a/api'")
+                .doesNotContain("team-a/web");
+        awaitJob(verify(binding), "succeeded");
+    }
+
+    @Test
     void aCredentialProviderDeliveryAnnotatesTheServiceAccountsAndDeleteTakesOnlyItsAnnotations() throws Exception {
         apiServer.quietly(() -> apiServer.client().serviceAccounts().inNamespace(namespace).withName("api")
                 .edit(account -> {

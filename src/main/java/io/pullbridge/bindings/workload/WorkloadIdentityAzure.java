@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -179,16 +180,19 @@ class WorkloadIdentityAzure {
     RoleAssignments.Assignment grant(JobContext job, BindingSnapshot binding, RegistryView registry, Identity identity,
                                      List<String> drift) throws Exception {
         WorkloadIdentityStatus recorded = binding.workloadIdentityStatus();
+        boolean abac = abac(job, registry);
         return job.step("assign-role", () -> {
-            AzureRole role = role(registry);
+            AzureRole role = role(abac);
             if (recorded != null && recorded.roleAssignmentId() != null
                     && identity.principalId().equals(recorded.principalId())
                     && assignments.find(recorded.roleAssignmentId()).isEmpty()) {
                 drift.add("role assignment " + recorded.roleAssignmentId() + " was removed outside PullBridge");
             }
             return assignments.assign(registry.resourceId(), identity.principalId(),
-                    RoleAssignments.PrincipalType.ServicePrincipal, role);
+                    RoleAssignments.PrincipalType.ServicePrincipal, role, condition(binding, abac));
         }, assignment -> assignment.role().roleName() + " for " + identity.name() + " on registry " + registry.name()
+                + (assignment.condition() == null ? "" : ", limited to " + String.join(", ",
+                binding.workloadIdentity().repositories()))
                 + (assignment.createdByPullBridge() ? "" : " (the assignment already existed: adopted)"));
     }
 
@@ -196,6 +200,7 @@ class WorkloadIdentityAzure {
     void verify(JobContext job, BindingSnapshot binding, RegistryView registry, ClusterFacts cluster,
                 List<String> problems) throws Exception {
         WorkloadIdentityStatus recorded = binding.workloadIdentityStatus();
+        boolean abac = abac(job, registry);
         job.step("check-azure", () -> {
             String id = binding.workloadIdentity().identityResourceId() != null
                     ? binding.workloadIdentity().identityResourceId() : identityId(binding.id());
@@ -208,7 +213,7 @@ class WorkloadIdentityAzure {
                 problems.add("PullBridge has not assigned a role for this binding yet");
             } else {
                 Optional<RoleAssignments.Assignment> assignment = assignments.find(recorded.roleAssignmentId());
-                AzureRole role = role(registry);
+                AzureRole role = role(abac);
                 if (assignment.isEmpty()) {
                     problems.add("role assignment " + recorded.roleAssignmentId() + " does not exist");
                 } else if (!identity.get().principalId().equals(assignment.get().principalObjectId())
@@ -216,6 +221,9 @@ class WorkloadIdentityAzure {
                         || !strip(assignment.get().scope()).equalsIgnoreCase(strip(registry.resourceId()))) {
                     problems.add("role assignment " + recorded.roleAssignmentId() + " is not " + role.roleName()
                             + " for " + identity.get().principalId() + " at " + registry.resourceId());
+                } else if (!Objects.equals(assignment.get().condition(), condition(binding, abac))) {
+                    problems.add("role assignment " + recorded.roleAssignmentId() + " is not limited to the "
+                            + "repositories " + binding.workloadIdentity().repositories());
                 }
             }
             Map<String, FederatedCredential> existing = new LinkedHashMap<>();
@@ -271,8 +279,27 @@ class WorkloadIdentityAzure {
         return !records.otherWorkloadIdentityHolders(recorded.roleAssignmentId(), binding.id()).isEmpty();
     }
 
-    private AzureRole role(RegistryView registry) {
-        return registry.abacEnabled() ? AzureRole.REPOSITORY_READER : AzureRole.ACR_PULL;
+    /**
+     * On a registry with ABAC repository permissions, the condition that limits the role to the binding's
+     * repositories (none when it names none); elsewhere none, as AcrPull cannot be limited.
+     */
+    private static String condition(BindingSnapshot binding, boolean abac) {
+        List<String> repositories = binding.workloadIdentity().repositories();
+        return abac && !repositories.isEmpty() ? RoleAssignments.repositoryCondition(repositories) : null;
+    }
+
+    /** Whether the registry uses ABAC repository permissions now (it can be switched at any time). */
+    private boolean abac(JobContext job, RegistryView registry) throws Exception {
+        return job.step("read-registry", () -> registries.read(registry.resourceId())
+                        .orElseThrow(() -> JobFailure.permanent("azure-registry-not-found", "The registry does not "
+                                + "exist", 404, "No registry " + registry.resourceId() + ", or PullBridge's identity "
+                                + "may not read it")).abacEnabled(),
+                abac -> registry.name() + " needs " + role(abac).roleName()
+                        + (abac ? " (ABAC repository permissions)" : ""));
+    }
+
+    private static AzureRole role(boolean abac) {
+        return abac ? AzureRole.REPOSITORY_READER : AzureRole.ACR_PULL;
     }
 
     /** The credentials the binding wants: one per ServiceAccount, named after the cluster, namespace and account. */

@@ -89,6 +89,8 @@ final class ArmEndpoint {
     private final Map<String, EmulatedManagedCluster> managedClusters = new LinkedHashMap<>();
     private final Map<String, EmulatedConnectedCluster> connectedClusters = new LinkedHashMap<>();
     private final Map<String, RoleAssignment> roleAssignments = new LinkedHashMap<>();
+    /** The ABAC conditions of role assignments that have one, by lower-case id. */
+    private final Map<String, String> conditions = new LinkedHashMap<>();
     private final List<Denial> denials = new ArrayList<>();
     private final ConnectedRegistryEndpoint connected;
     private final ManagedIdentityEndpoint identities;
@@ -127,6 +129,7 @@ final class ArmEndpoint {
         connectedClusters.clear();
         identities.clear();
         roleAssignments.clear();
+        conditions.clear();
         denials.clear();
         served.clear();
         refused.clear();
@@ -197,6 +200,7 @@ final class ArmEndpoint {
 
     synchronized void removeRoleAssignment(String id) {
         roleAssignments.remove(key(id));
+        conditions.remove(key(id));
     }
 
     synchronized void deny(String clientId, String action, String scope) {
@@ -211,6 +215,10 @@ final class ArmEndpoint {
 
     synchronized Set<String> servedActions(String clientId) {
         return Set.copyOf(served.getOrDefault(key(clientId), Set.of()));
+    }
+
+    synchronized Optional<String> condition(String roleAssignmentId) {
+        return Optional.ofNullable(conditions.get(key(roleAssignmentId)));
     }
 
     synchronized Set<String> refusedActions(String clientId) {
@@ -433,7 +441,9 @@ final class ArmEndpoint {
                     yield denied;
                 }
                 RoleAssignment removed = roleAssignments.remove(key(id));
-                yield removed == null ? Reply.empty(204) : Reply.json(200, roleAssignment(removed));
+                Reply answer = removed == null ? Reply.empty(204) : Reply.json(200, roleAssignment(removed));
+                conditions.remove(key(id));
+                yield answer;
             }
             default -> methodNotAllowed(call);
         };
@@ -464,10 +474,20 @@ final class ArmEndpoint {
             return Reply.armError(400, "InvalidPrincipalId", "A valid principal ID must be provided for role "
                     + "assignment.");
         }
+        String condition = Json.string(properties, "condition");
+        if (condition != null && !"2.0".equals(Json.string(properties, "conditionVersion"))) {
+            return Reply.armError(400, "InvalidConditionVersion", "The condition version must be 2.0.");
+        }
         RoleAssignment existing = roleAssignments.get(key(id));
         if (existing != null) {
             if (existing.principalId().equalsIgnoreCase(principalId)
                     && existing.roleDefinitionGuid().equalsIgnoreCase(roleGuid)) {
+                // A PUT may change an assignment's condition (az role assignment update).
+                if (condition == null) {
+                    conditions.remove(key(id));
+                } else {
+                    conditions.put(key(id), condition);
+                }
                 return Reply.json(200, roleAssignment(existing));
             }
             return Reply.armError(400, "RoleAssignmentUpdateNotPermitted", "Tenant ID, application ID, principal ID, "
@@ -507,6 +527,9 @@ final class ArmEndpoint {
                 typeSent ? principalType : knownType.orElse("ServicePrincipal"), typeSent,
                 directory.callerObjectId(caller.clientId()), directory.now());
         roleAssignments.put(key(id), assignment);
+        if (condition != null) {
+            conditions.put(key(id), condition);
+        }
         return Reply.json(201, roleAssignment(assignment));
     }
 
@@ -544,15 +567,16 @@ final class ArmEndpoint {
         return Reply.json(200, Map.of("value", value));
     }
 
-    private static Map<String, Object> roleAssignment(RoleAssignment assignment) {
+    private Map<String, Object> roleAssignment(RoleAssignment assignment) {
+        String condition = conditions.get(key(assignment.id()));
         return Json.obj(
                 "properties", Json.obj(
                         "roleDefinitionId", assignment.roleDefinitionId(),
                         "principalId", assignment.principalId(),
                         "principalType", assignment.principalType(),
                         "scope", assignment.scope(),
-                        "condition", null,
-                        "conditionVersion", null,
+                        "condition", condition,
+                        "conditionVersion", condition == null ? null : "2.0",
                         "createdOn", assignment.createdOn().toString(),
                         "updatedOn", assignment.createdOn().toString(),
                         "createdBy", assignment.createdBy(),

@@ -380,6 +380,11 @@ public final class AzureEmulator implements AutoCloseable {
     }
 
     /** Every role assignment ARM holds now. */
+    /** The ABAC condition of a role assignment, or empty when it has none. */
+    public Optional<String> roleAssignmentCondition(String roleAssignmentId) {
+        return arm.condition(roleAssignmentId);
+    }
+
     public List<RoleAssignment> roleAssignments() {
         return arm.roleAssignments();
     }
