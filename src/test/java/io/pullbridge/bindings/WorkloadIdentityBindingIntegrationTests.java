@@ -238,10 +238,40 @@ class WorkloadIdentityBindingIntegrationTests {
         assertThat(acrPullBindings()).isEmpty();
         awaitJob(verify(binding), "succeeded");
 
+        // Drift: someone strips the annotations; the next reconcile pass puts them back and says so.
+        apiServer.quietly(() -> apiServer.client().serviceAccounts().inNamespace(namespace).withName("api")
+                .edit(account -> {
+                    account.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of("team.example/owner", "a")));
+                    return account;
+                }));
+        awaitJob(verify(binding), "failed");
+        awaitJob(reconcile(binding), "succeeded");
+        assertThat(annotations("api")).containsEntry("azure.workload.identity/client-id", identity.clientId());
+        Api.reader(mvc).get("/api/v1/bindings/" + binding).andExpect(jsonPath("$.status.drift[0]")
+                .value(containsString("ServiceAccount " + namespace + "/api lost its workload identity annotations")));
+
         UUID delete = DeleteJobs.accepted(Api.operator(mvc).delete("/api/v1/bindings/" + binding));
         DeleteJobs.awaitSucceeded(jdbc, delete);
         assertThat(annotations("api")).isEqualTo(Map.of("team.example/owner", "a"));
         assertThat(azure.userAssignedIdentity(identity.id())).isEmpty();
+    }
+
+    @Test
+    void entraRefusingAConcurrentCredentialWriteOnlyDelaysTheJob() throws Exception {
+        // Entra still applies the first credential when the second is written: 409, transient, retried.
+        azure.federatedCredentialWriteTime(Duration.ofSeconds(1));
+        try {
+            int writes = azure.federatedCredentialWrites();
+            UUID binding = bind("credential-provider", List.of("api", "web"), List.of());
+            JsonNode job = awaitLatestJob(binding, "succeeded");
+
+            assertThat(job.get("attempts").asInt()).as("attempts").isGreaterThan(1);
+            assertThat(azure.federatedCredentialWrites() - writes).as("writes, one refused").isGreaterThan(2);
+            assertThat(azure.userAssignedIdentities().stream().filter(found -> found.id().endsWith("pullbridge-"
+                    + binding)).findFirst().orElseThrow().credentials()).hasSize(2);
+        } finally {
+            azure.federatedCredentialWriteTime(Duration.ZERO);
+        }
     }
 
     @Test
