@@ -1,7 +1,7 @@
 package io.pullbridge.access;
 
 import io.pullbridge.web.ApiException;
-import io.pullbridge.web.PageRequest;
+import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -50,7 +50,7 @@ class AccessController {
             @RequestParam(required = false) String pageToken) {
         AccessState wanted = state == null ? null : AccessState.of(state)
                 .orElseThrow(() -> ApiException.invalid("state", "must be one of " + STATES));
-        int size = PageRequest.of(limit, null).limit();
+        int size = PageQuery.of(limit, null).limit();
         AccessPageToken after = AccessPageToken.parse(pageToken);
         List<AccessPair> pairs = access.pairs(clusterId, registryId, wanted, after, size + 1);
         if (pairs.size() <= size) {

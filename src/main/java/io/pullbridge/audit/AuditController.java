@@ -1,6 +1,6 @@
 package io.pullbridge.audit;
 
-import io.pullbridge.web.PageRequest;
+import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.Violations;
 import io.swagger.v3.oas.annotations.Operation;
@@ -45,7 +45,7 @@ class AuditController {
                 "must be one of " + String.join(", ", OUTCOMES));
         violations.check(since == null || until == null || since.isBefore(until), "until", "must be after since");
         violations.throwIfAny();
-        PageRequest page = PageRequest.of(limit, pageToken);
+        PageQuery page = PageQuery.of(limit, pageToken);
         Specification<AuditEvent> spec = page.after("occurredAt");
         if (actor != null) {
             spec = spec.and((root, q, cb) -> cb.equal(root.get("actor"), actor));
@@ -65,7 +65,7 @@ class AuditController {
         if (until != null) {
             spec = spec.and((root, q, cb) -> cb.lessThan(root.get("occurredAt"), until));
         }
-        var rows = events.findBy(spec, query -> query.sortBy(PageRequest.order("occurredAt"))
+        var rows = events.findBy(spec, query -> query.sortBy(PageQuery.order("occurredAt"))
                 .limit(page.fetchSize()).all());
         return page.page(rows, AuditEvent::getOccurredAt, AuditEvent::getId, AuditEvent::toResponse);
     }

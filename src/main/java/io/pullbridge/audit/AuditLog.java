@@ -40,22 +40,22 @@ public class AuditLog {
      * @param detail a short, secret-free description, or null
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    public void recorded(String action, String resourceKind, UUID resourceId, String detail) {
+    public void record(String action, String resourceKind, UUID resourceId, String detail) {
         save(RequestContext.actor(), action, resourceKind, resourceId == null ? null : resourceId.toString(), SUCCESS,
                 null, detail);
     }
 
     /** Records what an actor other than the caller did (the job engine, a reconciler), inside the current transaction. */
     @Transactional(propagation = Propagation.MANDATORY)
-    public void recordedBy(String actor, String action, String resourceKind, UUID resourceId, String outcome,
-                           String detail) {
+    public void recordBy(String actor, String action, String resourceKind, UUID resourceId, String outcome,
+                         String detail) {
         save(actor, action, resourceKind, resourceId == null ? null : resourceId.toString(), outcome, null, detail);
     }
 
     /** Records an outcome outside any request transaction (jobs, background work), in a transaction of its own. */
     @Transactional(propagation = Propagation.REQUIRES_NEW)
-    public void recordedSeparately(String actor, String action, String resourceKind, UUID resourceId, String outcome,
-                                   String detail) {
+    public void recordSeparately(String actor, String action, String resourceKind, UUID resourceId, String outcome,
+                                 String detail) {
         save(actor, action, resourceKind, resourceId == null ? null : resourceId.toString(), outcome, null, detail);
     }
 

@@ -49,7 +49,7 @@ class AuditRetention {
         if (deleted > 0) {
             log.info("Deleted {} audit events older than {} (pullbridge.audit.retention {})", deleted, cutoff,
                     properties.retention());
-            audit.recordedSeparately(RequestContext.SYSTEM_ACTOR, ACTION, null, null, AuditLog.SUCCESS,
+            audit.recordSeparately(RequestContext.SYSTEM_ACTOR, ACTION, null, null, AuditLog.SUCCESS,
                     "deleted " + deleted + " events that occurred before " + cutoff + " (retention "
                             + properties.retention() + ")");
         }

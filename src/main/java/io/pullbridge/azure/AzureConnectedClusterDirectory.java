@@ -5,11 +5,13 @@ import io.pullbridge.clusters.ConnectedClusterDirectory;
 import io.pullbridge.common.ArmResourceId;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.stereotype.Component;
 
 /**
  * Arc-enabled Kubernetes clusters, read through ARM's generic resources API: the SDK has no client for
  * {@code Microsoft.Kubernetes} here (design.md section 1).
  */
+@Component
 final class AzureConnectedClusterDirectory implements ConnectedClusterDirectory {
 
     /** The api-version of {@code Microsoft.Kubernetes/connectedClusters} this adapter reads: one that reports the OIDC issuer. */

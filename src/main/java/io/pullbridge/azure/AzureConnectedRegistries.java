@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -49,6 +50,7 @@ import reactor.core.publisher.Mono;
  * The extension's connection string travels only in the PUT body's {@code configurationProtectedSettings}: no
  * action text, detail or exception message here names it.
  */
+@Component
 final class AzureConnectedRegistries implements ConnectedRegistries {
 
     /** The stable Microsoft.KubernetesConfiguration api-version PullBridge speaks for extensions. */

@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.stereotype.Component;
 
 /**
  * Entra ID through Microsoft Graph v1.0, with the SDK's generated Graph client: one call per step, so each step of a
@@ -24,6 +25,7 @@ import java.util.UUID;
  * {@code az ad sp credential reset} puts them), and their secrets only ever pass through {@link NewPassword}. Calls
  * that make something go through {@link AzureClients#graphOnce()}: never repeated in place.
  */
+@Component
 final class AzureEntraDirectory implements EntraDirectory {
 
     private final AzureClients clients;

@@ -3,6 +3,7 @@ package io.pullbridge.azure;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenRequestContext;
 import io.pullbridge.clusters.EntraTokenIssuer;
+import org.springframework.stereotype.Component;
 
 /**
  * Tokens for Entra-integrated API servers, from PullBridge's configured credential signed in to the cluster's tenant,
@@ -10,6 +11,7 @@ import io.pullbridge.clusters.EntraTokenIssuer;
  * credentials grant for {@code <server-id>/.default}. Each call signs in with a new credential, so a refresh is never
  * answered from the SDK's cache with the token an API server just refused.
  */
+@Component
 final class AzureEntraTokens implements EntraTokenIssuer {
 
     private final AzureClients clients;

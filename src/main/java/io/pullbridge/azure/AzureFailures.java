@@ -6,6 +6,7 @@ import com.azure.core.http.HttpHeaders;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.management.exception.ManagementError;
 import com.azure.core.management.exception.ManagementException;
+import com.azure.identity.CredentialUnavailableException;
 import com.microsoft.aad.msal4j.MsalException;
 import com.microsoft.aad.msal4j.MsalServiceException;
 import io.pullbridge.common.Causes;
@@ -16,6 +17,10 @@ import io.pullbridge.jobs.JobFailure;
 import io.pullbridge.jobs.JobProblem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
@@ -23,12 +28,14 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -312,7 +319,7 @@ final class AzureFailures {
                 break;
             }
         }
-        if (credentialFailure instanceof com.azure.identity.CredentialUnavailableException && msal == null) {
+        if (credentialFailure instanceof CredentialUnavailableException && msal == null) {
             reason = "no credential is available (configure pullbridge.azure.credential and the AZURE_* "
                     + "variables, a workload identity or a managed identity)";
         }
@@ -399,17 +406,17 @@ final class AzureFailures {
 
     private static String ioKind(Throwable e) {
         for (Throwable t : Causes.chain(e)) {
-            if (t instanceof java.net.http.HttpTimeoutException || t instanceof java.net.SocketTimeoutException
+            if (t instanceof HttpTimeoutException || t instanceof SocketTimeoutException
                     || t instanceof TimeoutException) {
                 return "timed out";
             }
-            if (t instanceof java.net.ConnectException) {
+            if (t instanceof ConnectException) {
                 return "connection refused";
             }
-            if (t instanceof java.net.UnknownHostException) {
+            if (t instanceof UnknownHostException) {
                 return "unknown host";
             }
-            if (t instanceof javax.net.ssl.SSLException) {
+            if (t instanceof SSLException) {
                 return "TLS failed: is the endpoint's certificate trusted by the JVM trust store?";
             }
         }
@@ -464,7 +471,7 @@ final class AzureFailures {
         }
     }
 
-    private static String first(java.util.Map<String, List<String>> headers, String name) {
+    private static String first(Map<String, List<String>> headers, String name) {
         if (headers == null) {
             return null;
         }

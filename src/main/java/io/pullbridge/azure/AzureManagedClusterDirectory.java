@@ -12,11 +12,13 @@ import io.pullbridge.jobs.JobFailure;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.stereotype.Component;
 
 /**
  * AKS clusters: their kubelet identity (for clusters made with a service principal, that principal's object id found
  * through Graph by its client id) and their user kubeconfig, which is a secret and never leaves memory in clear.
  */
+@Component
 final class AzureManagedClusterDirectory implements ManagedClusterDirectory {
 
     private final AzureClients clients;

@@ -8,6 +8,7 @@ import io.pullbridge.common.ManagedIdentities;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.stereotype.Component;
 
 /**
  * User-assigned identities and their federated credentials through ARM's {@code Microsoft.ManagedIdentity} provider.
@@ -16,6 +17,7 @@ import java.util.Optional;
  * the same identity is refused by Entra with {@code 409 ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity},
  * which {@link AzureFailures} makes a transient failure.
  */
+@Component
 final class AzureManagedIdentities implements ManagedIdentities {
 
     private final AzureClients clients;

@@ -8,11 +8,13 @@ import io.pullbridge.registries.RegistryDirectory;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.stereotype.Component;
 
 /**
  * Registries as ARM describes them, each read through a client for the subscription its id names (the SDK's
  * {@code getById} would read from the client's own subscription whatever the id says).
  */
+@Component
 final class AzureRegistryDirectory implements RegistryDirectory {
 
     private final AzureClients clients;

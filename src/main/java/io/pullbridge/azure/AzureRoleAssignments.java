@@ -13,11 +13,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
 
 /**
  * Role assignments through ARM's low-level client: the SDK's fluent builder sends no {@code principalType} and
@@ -29,6 +31,7 @@ import java.util.regex.Pattern;
  * principal, role and scope under another name) is adopted. Role definitions are the built-in ids of
  * {@link AzureRole}, read once per subscription to make sure the cloud has them, then cached.
  */
+@Component
 final class AzureRoleAssignments implements RoleAssignments {
 
     private static final Pattern SUBSCRIPTION = Pattern.compile("^/subscriptions/([^/]+)", Pattern.CASE_INSENSITIVE);
@@ -100,7 +103,7 @@ final class AzureRoleAssignments implements RoleAssignments {
                             inner.name() != null && inner.name().equalsIgnoreCase(
                                     assignmentName(normalized, principalObjectId, role)));
                 })
-                .filter(java.util.Objects::nonNull)
+                .filter(Objects::nonNull)
                 .toList());
     }
 

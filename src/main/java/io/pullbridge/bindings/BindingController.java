@@ -4,7 +4,7 @@ import io.pullbridge.common.Phase;
 import io.pullbridge.jobs.JobRef;
 import io.pullbridge.jobs.JobResponse;
 import io.pullbridge.jobs.JobService;
-import io.pullbridge.web.PageRequest;
+import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -87,7 +87,7 @@ class BindingController {
                                        @RequestParam(required = false) Integer limit,
                                        @RequestParam(required = false) String pageToken) {
         return bindings.list(registryId, clusterId, method, servicePrincipalId, tokenId, phase,
-                PageRequest.of(limit, pageToken));
+                PageQuery.of(limit, pageToken));
     }
 
     @GetMapping("/{id}")

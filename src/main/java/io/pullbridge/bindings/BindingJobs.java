@@ -7,6 +7,7 @@ import io.pullbridge.jobs.JobFailure;
 import io.pullbridge.jobs.JobHandler;
 import io.pullbridge.jobs.JobResult;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -28,19 +29,28 @@ class BindingJobs implements JobHandler {
     /** Job data of {@code binding.verify}: the image to check pull access to, if the request named one. */
     static final String IMAGE = BindingMethodHandler.VERIFY_IMAGE;
 
+    /** What a job of each type asks of the binding's handler. */
+    @FunctionalInterface
+    private interface Work {
+        JobResult run(BindingMethodHandler handler, JobContext context, BindingSnapshot binding) throws Exception;
+    }
+
     private final BindingRecords records;
     private final BindingMethodHandlers handlers;
     private final Clock clock;
+    private final Map<String, Work> work;
 
     BindingJobs(BindingRecords records, BindingMethodHandlers handlers, Clock clock) {
         this.records = records;
         this.handlers = handlers;
         this.clock = clock;
+        this.work = Map.of(APPLY, BindingMethodHandler::apply, RECONCILE, BindingMethodHandler::reconcile,
+                VERIFY, this::verify, ROTATE, BindingMethodHandler::rotate);
     }
 
     @Override
     public Set<String> types() {
-        return Set.of(APPLY, RECONCILE, VERIFY, ROTATE);
+        return work.keySet();
     }
 
     @Override
@@ -51,16 +61,10 @@ class BindingJobs implements JobHandler {
             return JobResult.done("the binding is gone or being deleted; nothing to do");
         }
         BindingSnapshot binding = found.get();
-        BindingMethodHandler handler = handlers.of(binding.method());
-        return switch (context.type()) {
-            case VERIFY -> verify(context, binding, handler);
-            case ROTATE -> handler.rotate(context, binding);
-            case RECONCILE -> handler.reconcile(context, binding);
-            default -> handler.apply(context, binding);
-        };
+        return work.get(context.type()).run(handlers.of(binding.method()), context, binding);
     }
 
-    private JobResult verify(JobContext context, BindingSnapshot binding, BindingMethodHandler handler)
+    private JobResult verify(BindingMethodHandler handler, JobContext context, BindingSnapshot binding)
             throws Exception {
         BindingMethodHandler.Verification verification = handler.verify(context, binding);
         String found = context.mask().apply(String.join("; ", verification.problems()));

@@ -26,29 +26,8 @@ public interface BindingMethodHandler {
     /** The type of the status condition the method's passes set on the binding. */
     String condition();
 
-    /**
-     * The field of {@link CreateBindingRequest} and {@link UpdateBindingRequest} that carries this method's options
-     * (any other method's request that names it is refused), or null when the method takes none.
-     */
-    default String optionsField() {
-        return null;
-    }
-
-    /** What a new binding's status says until its first apply. */
-    String pendingMessage();
-
-    /**
-     * Checks the method's options in a create request: their syntax into {@code violations} (400, with the rest of
-     * the request's). What needs more than the request comes later, from the returned {@link Creation} (null only
-     * when {@code violations} holds why there is none).
-     */
-    Creation create(CreateBindingRequest request, Violations violations);
-
-    /**
-     * Checks an update request against the binding as it is: its syntax into {@code violations}, which this throws
-     * (400); or a 400 of its own when the method has nothing to change. Returns the binding's changed spec.
-     */
-    BindingSpec update(BindingSnapshot binding, UpdateBindingRequest request, Violations violations);
+    /** The method's part of create and update requests: how the API checks it and makes the binding's spec. */
+    Requests requests();
 
     /**
      * {@code binding.apply}: makes the world match the binding's spec, records what it found on the binding (its
@@ -89,6 +68,34 @@ public interface BindingMethodHandler {
     /** What such a binding uses instead of credentials of its own, when {@code :rotate} is refused; empty to rotate. */
     default Optional<String> rotateRefusal() {
         return Optional.empty();
+    }
+
+    /** The method's part of create and update requests. */
+    interface Requests {
+
+        /**
+         * The field of {@link CreateBindingRequest} and {@link UpdateBindingRequest} that carries the method's options
+         * (any other method's request that names it is refused), or null when the method takes none.
+         */
+        default String optionsField() {
+            return null;
+        }
+
+        /** What a new binding's status says until its first apply. */
+        String pendingMessage();
+
+        /**
+         * Checks the method's options in a create request: their syntax into {@code violations} (400, with the rest
+         * of the request's). What needs more than the request comes later, from the returned {@link Creation} (null
+         * only when {@code violations} holds why there is none).
+         */
+        Creation create(CreateBindingRequest request, Violations violations);
+
+        /**
+         * Checks an update request against the binding as it is: its syntax into {@code violations}, which this
+         * throws (400); or a 400 of its own when the method has nothing to change. Returns the binding's changed spec.
+         */
+        BindingSpec update(BindingSnapshot binding, UpdateBindingRequest request, Violations violations);
     }
 
     /** The checks of a create request that need more than its syntax, in the order the API answers them. */

@@ -34,9 +34,9 @@ class BindingMethodHandlers {
     /** Refuses, in a request for {@code method} (null: none given), the options that go with any other method. */
     void refuseOtherOptions(BindingMethod method, Map<String, Object> options, Violations violations) {
         for (BindingMethodHandler handler : handlers.values()) {
-            if (handler.method() != method && handler.optionsField() != null) {
-                violations.check(options.get(handler.optionsField()) == null, handler.optionsField(),
-                        "goes only with method " + handler.method());
+            String field = handler.requests().optionsField();
+            if (handler.method() != method && field != null) {
+                violations.check(options.get(field) == null, field, "goes only with method " + handler.method());
             }
         }
     }

@@ -15,7 +15,7 @@ import io.pullbridge.registries.RegistryView;
 import io.pullbridge.registry.ImageReference;
 import io.pullbridge.web.ApiException;
 import io.pullbridge.web.ETags;
-import io.pullbridge.web.PageRequest;
+import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.ProblemType;
 import io.pullbridge.web.RequestContext;
@@ -68,8 +68,8 @@ public class BindingService {
         violations.check(method != null, "method", "is required: one of " + handlers.methods().stream()
                 .map(BindingMethod::value).collect(Collectors.joining(", ")));
         handlers.refuseOtherOptions(method, request.methodOptions(), violations);
-        BindingMethodHandler handler = method == null ? null : handlers.of(method);
-        BindingMethodHandler.Creation creation = handler == null ? null : handler.create(request, violations);
+        BindingMethodHandler.Requests requests = method == null ? null : handlers.of(method).requests();
+        BindingMethodHandler.Creation creation = requests == null ? null : requests.create(request, violations);
         violations.throwIfAny();
         creation.authorize();
 
@@ -86,7 +86,7 @@ public class BindingService {
             throw ApiException.deleting("clusterId", ResourceKinds.CLUSTER, cluster.id());
         }
         Binding binding = Binding.create(registry.id(), cluster.id(), method, creation.spec(registry, cluster),
-                handler.pendingMessage(), clock.instant(), RequestContext.actor());
+                requests.pendingMessage(), clock.instant(), RequestContext.actor());
         String namespace = binding.getWorkloadIdentity() == null ? null : binding.getWorkloadIdentity().namespace();
         bindings.findTarget(registry.id(), cluster.id(), method.value(), binding.getSecretName(), namespace)
                 .ifPresent(existing -> {
@@ -100,7 +100,7 @@ public class BindingService {
         binding.getStatus().trackJob(jobs.enqueue(JobRequest.of(BindingJobs.APPLY, ResourceKinds.BINDING,
                 binding.getId())).id());
         bindings.saveAndFlush(binding);
-        audit.recorded("binding.create", ResourceKinds.BINDING, binding.getId(),
+        audit.record("binding.create", ResourceKinds.BINDING, binding.getId(),
                 method + " registry=" + registry.name() + " cluster=" + cluster.name());
         return binding;
     }
@@ -112,7 +112,7 @@ public class BindingService {
 
     @Transactional(readOnly = true)
     PageResponse<BindingResponse> list(UUID registryId, UUID clusterId, BindingMethod method, UUID servicePrincipalId,
-                                       UUID tokenId, Phase phase, PageRequest page) {
+                                       UUID tokenId, Phase phase, PageQuery page) {
         Specification<Binding> spec = page.after("createdAt");
         spec = and(spec, "registryId", registryId);
         spec = and(spec, "clusterId", clusterId);
@@ -122,7 +122,7 @@ public class BindingService {
         if (phase != null) {
             spec = spec.and((root, q, cb) -> cb.equal(root.get("status").get("phase"), phase));
         }
-        List<Binding> rows = bindings.findBy(spec, query -> query.sortBy(PageRequest.order("createdAt"))
+        List<Binding> rows = bindings.findBy(spec, query -> query.sortBy(PageQuery.order("createdAt"))
                 .limit(page.fetchSize()).all());
         return page.page(rows, Binding::getCreatedAt, Binding::getId, BindingResponse::of);
     }
@@ -137,13 +137,14 @@ public class BindingService {
         }
         Violations violations = new Violations();
         handlers.refuseOtherOptions(binding.getMethod(), request.methodOptions(), violations);
-        binding.respec(handlers.of(binding.getMethod()).update(BindingSnapshot.of(binding), request, violations));
+        binding.respec(handlers.of(binding.getMethod()).requests().update(BindingSnapshot.of(binding), request,
+                violations));
         binding.getStatus().moveTo(Phase.Pending, "Waiting for PullBridge to apply the changed spec");
         binding.getStatus().trackJob(jobs.enqueue(JobRequest.of(BindingJobs.APPLY, ResourceKinds.BINDING,
                 binding.getId())).id());
         binding.touched(clock.instant());
         bindings.saveAndFlush(binding);
-        audit.recorded("binding.update", ResourceKinds.BINDING, binding.getId(), binding.getMethod().value());
+        audit.record("binding.update", ResourceKinds.BINDING, binding.getId(), binding.getMethod().value());
         return binding;
     }
 
@@ -178,7 +179,7 @@ public class BindingService {
         });
         JobRef job = jobs.enqueue(new JobRequest(BindingJobs.VERIFY, ResourceKinds.BINDING, id,
                 image == null ? Map.of() : Map.of(BindingJobs.IMAGE, image)));
-        audit.recorded("binding.verify-requested", ResourceKinds.BINDING, id, binding.getMethod().value());
+        audit.record("binding.verify-requested", ResourceKinds.BINDING, id, binding.getMethod().value());
         return job;
     }
 
@@ -198,7 +199,7 @@ public class BindingService {
                     + "of their own to rotate; this " + binding.getMethod() + " binding uses " + uses);
         });
         JobRef job = jobs.enqueue(JobRequest.of(BindingJobs.ROTATE, ResourceKinds.BINDING, id));
-        audit.recorded("binding.rotate-requested", ResourceKinds.BINDING, id, binding.getMethod().value());
+        audit.record("binding.rotate-requested", ResourceKinds.BINDING, id, binding.getMethod().value());
         return job;
     }
 

@@ -17,8 +17,14 @@ public record CreateBindingRequest(
         @Valid ConnectedRegistryOptions connectedRegistry,
         @Valid WorkloadIdentityOptions workloadIdentity) {
 
-    /** Each method's options by their field's name (see {@link BindingMethodHandler#optionsField()}). */
+    /** Each method's options by their field's name (see {@link BindingMethodHandler.Requests#optionsField()}). */
     Map<String, Object> methodOptions() {
+        return methodOptions(pullSecret, connectedRegistry, workloadIdentity);
+    }
+
+    /** The options of a create or an update request, by their field's name. */
+    static Map<String, Object> methodOptions(PullSecretOptions pullSecret, ConnectedRegistryOptions connectedRegistry,
+                                             WorkloadIdentityOptions workloadIdentity) {
         Map<String, Object> options = new LinkedHashMap<>();
         options.put("pullSecret", pullSecret);
         options.put("connectedRegistry", connectedRegistry);

@@ -6,7 +6,9 @@
  * <p>
  * This package holds what every method shares: the entity, repository, controller, service, requests and responses,
  * the spec rules, the jobs, the pull secrets writer and the ports. Each method is one sub-package with one
- * {@link io.pullbridge.bindings.BindingMethodHandler} ({@code kubelet}, {@code pullsecret}, {@code connected}), found
- * only through {@code BindingMethodHandlers}; the sub-packages use this package, never each other.
+ * {@link io.pullbridge.bindings.BindingMethodHandler} ({@code kubelet}, {@code pullsecret}, {@code connected}), which
+ * checks its part of create and update requests and does the work of its bindings' jobs; it is found only through
+ * {@code BindingMethodHandlers}, the one place that dispatches on the method. The sub-packages use this package,
+ * never each other.
  */
 package io.pullbridge.bindings;

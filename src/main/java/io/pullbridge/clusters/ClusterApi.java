@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -140,7 +141,7 @@ public interface ClusterApi {
             if (data != null) {
                 data.forEach((key, value) -> copy.put(key, value == null ? new byte[0] : value.clone()));
             }
-            data = java.util.Collections.unmodifiableMap(copy);
+            data = Collections.unmodifiableMap(copy);
         }
 
         /** The same secret with another {@code resourceVersion} (e.g. the one read, to replace it). */
@@ -150,7 +151,7 @@ public interface ClusterApi {
 
         /** True when type, labels, annotations and data bytes equal {@code other}'s (versions aside). */
         public boolean sameContent(Secret other) {
-            if (other == null || !java.util.Objects.equals(type, other.type) || !labels.equals(other.labels)
+            if (other == null || !Objects.equals(type, other.type) || !labels.equals(other.labels)
                     || !annotations.equals(other.annotations) || !data.keySet().equals(other.data.keySet())) {
                 return false;
             }
@@ -160,14 +161,14 @@ public interface ClusterApi {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Secret other && java.util.Objects.equals(namespace, other.namespace)
-                    && java.util.Objects.equals(name, other.name)
-                    && java.util.Objects.equals(resourceVersion, other.resourceVersion) && sameContent(other);
+            return o instanceof Secret other && Objects.equals(namespace, other.namespace)
+                    && Objects.equals(name, other.name)
+                    && Objects.equals(resourceVersion, other.resourceVersion) && sameContent(other);
         }
 
         @Override
         public int hashCode() {
-            return java.util.Objects.hash(namespace, name, type, resourceVersion);
+            return Objects.hash(namespace, name, type, resourceVersion);
         }
 
         @Override

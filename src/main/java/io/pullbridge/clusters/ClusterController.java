@@ -2,7 +2,7 @@ package io.pullbridge.clusters;
 
 import io.pullbridge.common.Phase;
 import io.pullbridge.web.ApiException;
-import io.pullbridge.web.PageRequest;
+import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.ProblemType;
 import io.pullbridge.web.RequestContext;
@@ -87,7 +87,7 @@ class ClusterController {
                                        @RequestParam(required = false) Phase phase,
                                        @RequestParam(required = false) Integer limit,
                                        @RequestParam(required = false) String pageToken) {
-        return clusters.list(name, kind, phase, PageRequest.of(limit, pageToken));
+        return clusters.list(name, kind, phase, PageQuery.of(limit, pageToken));
     }
 
     @GetMapping("/{id}")

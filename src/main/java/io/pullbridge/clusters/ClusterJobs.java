@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -150,7 +151,7 @@ class ClusterJobs implements JobHandler, ReconcileSource {
      * Changes the cluster in a transaction of its own, fenced by the job's run token, unless it went or is being
      * deleted meanwhile.
      */
-    private void record(JobContext context, UUID id, java.util.function.Consumer<Cluster> change) {
+    private void record(JobContext context, UUID id, Consumer<Cluster> change) {
         context.fenced(() -> clusters.findById(id)
                 .filter(cluster -> cluster.getStatus().phase() != Phase.Deleting)
                 .ifPresent(cluster -> {

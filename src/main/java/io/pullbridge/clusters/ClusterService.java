@@ -13,7 +13,7 @@ import io.pullbridge.common.ResourceKinds;
 import io.pullbridge.crypto.SecretCipher;
 import io.pullbridge.web.ApiException;
 import io.pullbridge.web.ETags;
-import io.pullbridge.web.PageRequest;
+import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.RequestContext;
 import io.pullbridge.web.Violations;
@@ -109,7 +109,7 @@ public class ClusterService {
         JobRef job = jobs.enqueue(JobRequest.of(ClusterJobs.CONNECT, ResourceKinds.CLUSTER, cluster.getId()));
         cluster.getStatus().trackJob(job.id());
         cluster = clusters.saveAndFlush(cluster);
-        audit.recorded("cluster.create", ResourceKinds.CLUSTER, cluster.getId(), describe(cluster, List.of()));
+        audit.record("cluster.create", ResourceKinds.CLUSTER, cluster.getId(), describe(cluster, List.of()));
         return cluster;
     }
 
@@ -119,7 +119,7 @@ public class ClusterService {
     }
 
     @Transactional(readOnly = true)
-    PageResponse<ClusterResponse> list(String name, String kind, Phase phase, PageRequest page) {
+    PageResponse<ClusterResponse> list(String name, String kind, Phase phase, PageQuery page) {
         Specification<Cluster> spec = page.after("createdAt");
         if (name != null) {
             spec = spec.and((root, q, cb) -> cb.equal(cb.lower(root.get("name")), name.toLowerCase(Locale.ROOT)));
@@ -134,7 +134,7 @@ public class ClusterService {
         if (phase != null) {
             spec = spec.and((root, q, cb) -> cb.equal(root.get("status").get("phase"), phase));
         }
-        List<Cluster> rows = clusters.findBy(spec, query -> query.sortBy(PageRequest.order("createdAt"))
+        List<Cluster> rows = clusters.findBy(spec, query -> query.sortBy(PageQuery.order("createdAt"))
                 .limit(page.fetchSize()).all());
         return page.page(rows, Cluster::getCreatedAt, Cluster::getId, ClusterResponse::of);
     }
@@ -195,7 +195,7 @@ public class ClusterService {
         }
         cluster.touched(clock.instant());
         cluster = clusters.saveAndFlush(cluster);
-        audit.recorded("cluster.update", ResourceKinds.CLUSTER, cluster.getId(), describe(cluster, changed));
+        audit.record("cluster.update", ResourceKinds.CLUSTER, cluster.getId(), describe(cluster, changed));
         return new Updated(cluster, reconnection);
     }
 

@@ -1,5 +1,6 @@
 package io.pullbridge.clusters;
 
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -13,7 +14,7 @@ public interface KubernetesClusters {
      * The cluster's client when one is kept for credentials of this version; empty when the caller must supply
      * the credentials (first use, new credentials, or a client dropped after the server refused them).
      */
-    java.util.Optional<ClusterApi> cached(UUID clusterId, String version);
+    Optional<ClusterApi> cached(UUID clusterId, String version);
 
     /**
      * A client for these credentials, kept for the cluster (replacing one of another version). The server's host

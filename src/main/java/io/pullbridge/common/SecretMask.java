@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.regex.Pattern;
@@ -242,7 +243,7 @@ public final class SecretMask {
     private static String lowerHexEscapes(String urlEncoded) {
         StringBuilder out = new StringBuilder(urlEncoded);
         for (int i = out.indexOf("%"); i >= 0 && i + 2 < out.length(); i = out.indexOf("%", i + 1)) {
-            out.replace(i + 1, i + 3, out.substring(i + 1, i + 3).toLowerCase(java.util.Locale.ROOT));
+            out.replace(i + 1, i + 3, out.substring(i + 1, i + 3).toLowerCase(Locale.ROOT));
         }
         return out.toString();
     }

@@ -3,6 +3,7 @@ package io.pullbridge.crypto;
 import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A secret as stored: AES-256-GCM ciphertext (nonce first) and the id of the key that made it. Columns are
@@ -44,12 +45,12 @@ public class EncryptedSecret {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof EncryptedSecret that && java.util.Objects.equals(keyId, that.keyId)
+        return other instanceof EncryptedSecret that && Objects.equals(keyId, that.keyId)
                 && Arrays.equals(ciphertext, that.ciphertext);
     }
 
     @Override
     public int hashCode() {
-        return 31 * java.util.Objects.hashCode(keyId) + Arrays.hashCode(ciphertext);
+        return 31 * Objects.hashCode(keyId) + Arrays.hashCode(ciphertext);
     }
 }

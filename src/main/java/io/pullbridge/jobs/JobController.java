@@ -1,7 +1,7 @@
 package io.pullbridge.jobs;
 
 import io.pullbridge.web.ApiException;
-import io.pullbridge.web.PageRequest;
+import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -43,7 +43,7 @@ class JobController {
                                    @RequestParam(required = false) Instant since,
                                    @RequestParam(required = false) Integer limit,
                                    @RequestParam(required = false) String pageToken) {
-        PageRequest page = PageRequest.of(limit, pageToken);
+        PageQuery page = PageQuery.of(limit, pageToken);
         Specification<Job> spec = page.after("createdAt");
         if (state != null) {
             spec = spec.and((root, q, cb) -> cb.equal(root.get("state"), state));
@@ -57,7 +57,7 @@ class JobController {
         if (since != null) {
             spec = spec.and((root, q, cb) -> cb.greaterThanOrEqualTo(root.get("createdAt"), since));
         }
-        List<Job> rows = jobs.findBy(spec, query -> query.sortBy(PageRequest.order("createdAt"))
+        List<Job> rows = jobs.findBy(spec, query -> query.sortBy(PageQuery.order("createdAt"))
                 .limit(page.fetchSize()).all());
         return page.page(rows, Job::getCreatedAt, Job::getId, Job::toResponse);
     }

@@ -23,12 +23,12 @@ class JobEvents {
     void started(JobStore.Snapshot job) {
         publisher.publishEvent(new JobStateChanged(job.id(), job.type(), job.targetKind(), job.targetId(),
                 JobState.RUNNING, null, null));
-        audit.recordedBy(RequestContext.SYSTEM_ACTOR, "job.start", job.targetKind(), job.targetId(), AuditLog.SUCCESS,
+        audit.recordBy(RequestContext.SYSTEM_ACTOR, "job.start", job.targetKind(), job.targetId(), AuditLog.SUCCESS,
                 describe(job, "attempt " + (job.attempts() + 1)));
     }
 
     void stepFailed(JobStore.Snapshot job, String step, String reason) {
-        audit.recordedSeparately(RequestContext.SYSTEM_ACTOR, "job.step-failed", job.targetKind(), job.targetId(),
+        audit.recordSeparately(RequestContext.SYSTEM_ACTOR, "job.step-failed", job.targetKind(), job.targetId(),
                 AuditLog.FAILURE, describe(job, "step " + step + ": " + reason));
     }
 
@@ -48,7 +48,7 @@ class JobEvents {
         String outcome = state == JobState.SUCCEEDED ? AuditLog.SUCCESS : AuditLog.FAILURE;
         String what = state.value() + (problem == null ? "" : " (" + problem.failureClass() + "): " + problem.detail())
                 + (detail == null ? "" : ": " + detail);
-        audit.recordedBy(RequestContext.SYSTEM_ACTOR, "job.end", job.targetKind(), job.targetId(), outcome,
+        audit.recordBy(RequestContext.SYSTEM_ACTOR, "job.end", job.targetKind(), job.targetId(), outcome,
                 describe(job, what));
     }
 

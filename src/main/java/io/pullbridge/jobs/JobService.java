@@ -126,7 +126,7 @@ public class JobService {
             case NOT_CANCELLABLE -> throw new ApiException(ProblemType.INVALID_STATE,
                     "Job " + id + " has already ended; only queued or running jobs can be cancelled");
         }
-        audit.recorded("job.cancel", "job", id, null);
+        audit.record("job.cancel", "job", id, null);
     }
 
     @Transactional
@@ -144,7 +144,7 @@ public class JobService {
         }
         JobStore.Snapshot job = store.load(id).orElseThrow();
         events.waiting(job, "retried by " + RequestContext.actor());
-        audit.recorded("job.retry", "job", id, null);
+        audit.record("job.retry", "job", id, null);
         runSoonAfterCommit();
     }
 

@@ -4,11 +4,14 @@ import io.pullbridge.clusters.ClusterApi;
 import io.pullbridge.clusters.ClusterProblems;
 import io.pullbridge.jobs.JobFailure;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -339,8 +342,8 @@ final class KubernetesClusterApi implements ClusterApi {
     }
 
     private static boolean mentionsTest(Answer answer) {
-        String body = answer.body() == null ? "" : new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8)
-                .toLowerCase(java.util.Locale.ROOT);
+        String body = answer.body() == null ? "" : new String(answer.body(), StandardCharsets.UTF_8)
+                .toLowerCase(Locale.ROOT);
         return body.contains("test") && (body.contains("fail") || body.contains("match"));
     }
 
@@ -401,7 +404,7 @@ final class KubernetesClusterApi implements ClusterApi {
             throw failure;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw KubernetesFailures.io(new java.io.InterruptedIOException("interrupted"), server, action);
+            throw KubernetesFailures.io(new InterruptedIOException("interrupted"), server, action);
         } catch (Exception e) {
             throw KubernetesFailures.unreadable(server, action);
         }

@@ -65,7 +65,7 @@ class ResourceDeleteHandler implements JobHandler {
             }
             String detail = resources.describe(resource.get());
             resources.remove(resource.get());
-            audit.recordedBy(context.requestedBy(), context.targetKind() + ".delete", context.targetKind(), id,
+            audit.recordBy(context.requestedBy(), context.targetKind() + ".delete", context.targetKind(), id,
                     AuditLog.SUCCESS, detail);
             return null;
         }));

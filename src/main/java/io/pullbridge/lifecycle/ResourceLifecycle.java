@@ -63,7 +63,7 @@ public class ResourceLifecycle {
         resource.getStatus().moveTo(Phase.Deleting, "Waiting for PullBridge to remove what it created");
         resource.getStatus().trackJob(job.id());
         resource.touched(clock.instant());
-        audit.recorded(kind + ".delete-requested", kind, resource.getId(), null);
+        audit.record(kind + ".delete-requested", kind, resource.getId(), null);
         return job;
     }
 

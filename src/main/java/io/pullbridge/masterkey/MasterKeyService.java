@@ -62,7 +62,7 @@ class MasterKeyService {
     JobRef reencrypt() {
         JobRef job = jobs.enqueue(new JobRequest(MasterKeyReencryption.TYPE, KIND, TARGET,
                 Map.of(MasterKeyReencryption.KEY_ID, keys.currentKeyId())));
-        audit.recorded("master-key.reencrypt-requested", KIND, TARGET, "under key " + keys.currentKeyId());
+        audit.record("master-key.reencrypt-requested", KIND, TARGET, "under key " + keys.currentKeyId());
         return job;
     }
 }

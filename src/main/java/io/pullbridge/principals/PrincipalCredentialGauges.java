@@ -7,8 +7,6 @@ import io.pullbridge.metrics.RefreshedGauges;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -33,20 +31,18 @@ class PrincipalCredentialGauges implements RefreshedGauges {
 
     @Override
     public void refresh() {
-        List<CredentialExpiryGauges.Credential> credentials = new ArrayList<>();
-        jdbc.sql("""
+        gauges.set(jdbc.sql("""
                         select id, mode, credential_created_at, credential_expires_at from service_principals
                         where credential_ciphertext is not null and credential_expires_at is not null
                           and phase <> 'Deleting'""")
-                .query(rs -> {
+                .query((rs, row) -> {
                     Instant expires = rs.getTimestamp("credential_expires_at").toInstant();
                     Timestamp created = rs.getTimestamp("credential_created_at");
                     boolean automatic = properties.autoRotate() && PrincipalMode.CREATE.value().equals(
                             rs.getString("mode")) && created != null && expires.isAfter(created.toInstant());
-                    credentials.add(new CredentialExpiryGauges.Credential(rs.getObject("id", UUID.class), expires,
+                    return new CredentialExpiryGauges.Credential(rs.getObject("id", UUID.class), expires,
                             automatic ? ServicePrincipalRotationJob.rotationTime(created.toInstant(), expires,
-                                    properties.autoRotateAt()) : null));
-                });
-        gauges.set(credentials);
+                                    properties.autoRotateAt()) : null);
+                }).list());
     }
 }

@@ -1,7 +1,7 @@
 package io.pullbridge.principals;
 
 import io.pullbridge.common.Phase;
-import io.pullbridge.web.PageRequest;
+import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -77,7 +77,7 @@ class ServicePrincipalController {
             @RequestParam(required = false) Phase phase,
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String pageToken) {
-        return principals.list(mode, displayName, appId, registryId, phase, PageRequest.of(limit, pageToken));
+        return principals.list(mode, displayName, appId, registryId, phase, PageQuery.of(limit, pageToken));
     }
 
     @GetMapping("/{id}")

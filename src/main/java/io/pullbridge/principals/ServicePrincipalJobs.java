@@ -145,14 +145,14 @@ class ServicePrincipalJobs implements JobHandler {
                 List<EntraDirectory.DirectoryApplication> extra = tagged.subList(1, tagged.size());
                 records.update(context, id, p -> {
                     p.recordApplication(kept.appId(), kept.objectId());
-                    audit.recordedBy(context.requestedBy(), "service-principal.application-found",
+                    audit.recordBy(context.requestedBy(), "service-principal.application-found",
                             ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, "application '" + kept.displayName()
                                     + "' appId=" + kept.appId() + " objectId=" + kept.objectId() + ", made by an "
                                     + "earlier run that did not record it");
                 });
                 for (EntraDirectory.DirectoryApplication other : extra) {
                     directory.deleteApplicationAndPrincipal(other.objectId(), null);
-                    records.inTransaction(context, () -> audit.recordedBy(context.requestedBy(),
+                    records.inTransaction(context, () -> audit.recordBy(context.requestedBy(),
                             "service-principal.application-deleted", ResourceKinds.SERVICE_PRINCIPAL, id,
                             AuditLog.SUCCESS, "appId=" + other.appId() + " objectId=" + other.objectId()
                                     + ": a second application tagged " + tag + " that no run recorded"));
@@ -180,7 +180,7 @@ class ServicePrincipalJobs implements JobHandler {
                 EntraDirectory.DirectoryApplication application = directory.createApplication(name, marker(id));
                 records.update(context, id, p -> {
                     p.recordApplication(application.appId(), application.objectId());
-                    audit.recordedBy(context.requestedBy(), "service-principal.application-created",
+                    audit.recordBy(context.requestedBy(), "service-principal.application-created",
                             ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, "application '" + name
                                     + "' appId=" + application.appId() + " objectId=" + application.objectId());
                 });
@@ -202,7 +202,7 @@ class ServicePrincipalJobs implements JobHandler {
                         directory.createServicePrincipal(application));
                 records.update(context, id, p -> {
                     p.recordServicePrincipal(created.servicePrincipalObjectId(), clock.instant());
-                    audit.recordedBy(context.requestedBy(), "service-principal.principal-created",
+                    audit.recordBy(context.requestedBy(), "service-principal.principal-created",
                             ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, "appId=" + created.appId()
                                     + " objectId=" + created.servicePrincipalObjectId());
                 });
@@ -226,7 +226,7 @@ class ServicePrincipalJobs implements JobHandler {
                 records.update(context, id, p -> {
                     p.setCredential(cipher.encrypt(password.secret(), p.credentialContext()),
                             cipher.fingerprint(password.secret()), password.keyId(), now, password.expiresAt());
-                    audit.recordedBy(context.requestedBy(), "service-principal.password-added",
+                    audit.recordBy(context.requestedBy(), "service-principal.password-added",
                             ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, "keyId=" + password.keyId()
                                     + " expiresAt=" + password.expiresAt());
                 });
@@ -256,7 +256,7 @@ class ServicePrincipalJobs implements JobHandler {
             directory.provePossession(principal.getTenantId(), principal.getAppId(), password);
             records.update(context, id, p -> {
                 p.credentialVerified(fingerprint, clock.instant());
-                audit.recordedBy(context.requestedBy(), "service-principal.password-proven",
+                audit.recordBy(context.requestedBy(), "service-principal.password-proven",
                         ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, "appId=" + principal.getAppId()
                                 + " signed in with password " + fingerprint);
             });
@@ -282,7 +282,7 @@ class ServicePrincipalJobs implements JobHandler {
                 .toList();
         for (UUID keyId : unrecorded) {
             directory.removePassword(applicationObjectId, keyId);
-            records.inTransaction(context, () -> audit.recordedBy(context.requestedBy(),
+            records.inTransaction(context, () -> audit.recordBy(context.requestedBy(),
                     "service-principal.password-removed", ResourceKinds.SERVICE_PRINCIPAL, principalId,
                     AuditLog.SUCCESS, "keyId=" + keyId + ": added by a run that stopped before recording it"));
         }
@@ -357,7 +357,7 @@ class ServicePrincipalJobs implements JobHandler {
                         if (held != null) {
                             held.assigned(assignment, message, clock.instant());
                         }
-                        audit.recordedBy(context.requestedBy(), "service-principal.role-assigned",
+                        audit.recordBy(context.requestedBy(), "service-principal.role-assigned",
                                 ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, assigned.roleName() + " at "
                                         + target.resourceId() + (assignment.createdByPullBridge() ? "" : " (adopted)"));
                     }).map(p -> p.grant(grant.getId()) != null).orElse(false);
@@ -476,7 +476,7 @@ class ServicePrincipalJobs implements JobHandler {
         }
         assignments.remove(assignmentId);
         String removed = assignmentId;
-        records.inTransaction(context, () -> audit.recordedBy(context.requestedBy(), "service-principal.role-removed",
+        records.inTransaction(context, () -> audit.recordBy(context.requestedBy(), "service-principal.role-removed",
                 ResourceKinds.SERVICE_PRINCIPAL, principal.getId(), AuditLog.SUCCESS, role.builtInRoleName() + " "
                         + removed));
         return "removed " + assignmentId;
@@ -511,7 +511,7 @@ class ServicePrincipalJobs implements JobHandler {
                     List<EntraDirectory.DirectoryApplication> tagged = directory.findApplicationsByTag(marker(id));
                     for (EntraDirectory.DirectoryApplication application : tagged) {
                         directory.deleteApplicationAndPrincipal(application.objectId(), null);
-                        records.inTransaction(context, () -> audit.recordedBy(context.requestedBy(),
+                        records.inTransaction(context, () -> audit.recordBy(context.requestedBy(),
                                 "service-principal.application-deleted", ResourceKinds.SERVICE_PRINCIPAL, id,
                                 AuditLog.SUCCESS, "appId=" + application.appId() + " objectId="
                                         + application.objectId() + ": made by a create job that did not record it"));
@@ -525,7 +525,7 @@ class ServicePrincipalJobs implements JobHandler {
                 context.step("delete-service-principal", () -> {
                     directory.deleteApplicationAndPrincipal(principal.getApplicationObjectId(),
                             principal.getObjectId());
-                    records.inTransaction(context, () -> audit.recordedBy(context.requestedBy(),
+                    records.inTransaction(context, () -> audit.recordBy(context.requestedBy(),
                             "service-principal.application-deleted", ResourceKinds.SERVICE_PRINCIPAL, id,
                             AuditLog.SUCCESS, "appId=" + principal.getAppId() + " objectId=" + principal.getObjectId()));
                     return "deleted service principal " + principal.getObjectId() + " and application "

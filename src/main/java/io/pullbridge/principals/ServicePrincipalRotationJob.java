@@ -137,7 +137,7 @@ class ServicePrincipalRotationJob implements JobHandler {
             records.update(context, id, p -> {
                 p.beginRotation(cipher.encrypt(password.secret(), p.credentialContext()), fingerprint,
                         password.keyId(), now, password.expiresAt());
-                audit.recordedBy(context.requestedBy(), "service-principal.password-added",
+                audit.recordBy(context.requestedBy(), "service-principal.password-added",
                         ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, "keyId=" + password.keyId()
                                 + " expiresAt=" + password.expiresAt() + " replacing keyId=" + p.getPreviousKeyId()
                                 + " (" + context.data().getOrDefault(REASON, REQUESTED) + " rotation)");
@@ -166,7 +166,7 @@ class ServicePrincipalRotationJob implements JobHandler {
                 if (!failure.isTransient()) {
                     records.update(context, id, p -> {
                         p.dropPending(fingerprint);
-                        audit.recordedBy(context.requestedBy(), "service-principal.password-rejected",
+                        audit.recordBy(context.requestedBy(), "service-principal.password-rejected",
                                 ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.FAILURE, "the new password " + fingerprint
                                         + " was refused; " + p.getCredentialFingerprint() + " stays current");
                     });
@@ -176,7 +176,7 @@ class ServicePrincipalRotationJob implements JobHandler {
             Instant now = clock.instant();
             boolean promoted = records.update(context, id, p -> {
                 if (p.promotePending(fingerprint, now)) {
-                    audit.recordedBy(context.requestedBy(), "service-principal.password-proven",
+                    audit.recordBy(context.requestedBy(), "service-principal.password-proven",
                             ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, "appId=" + p.getAppId()
                                     + " signed in with password " + fingerprint + ", now current, replacing "
                                     + p.getPreviousFingerprint());
@@ -228,7 +228,7 @@ class ServicePrincipalRotationJob implements JobHandler {
             records.update(context, id, p -> {
                 p.finishRotation();
                 if (oldKeyId != null) {
-                    audit.recordedBy(context.requestedBy(), "service-principal.password-removed",
+                    audit.recordBy(context.requestedBy(), "service-principal.password-removed",
                             ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, "keyId=" + oldKeyId);
                 }
             });

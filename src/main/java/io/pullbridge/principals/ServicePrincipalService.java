@@ -15,7 +15,7 @@ import io.pullbridge.registries.RegistryView;
 import io.pullbridge.web.ApiException;
 import io.pullbridge.web.ETags;
 import io.pullbridge.web.FieldViolation;
-import io.pullbridge.web.PageRequest;
+import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.ProblemType;
 import io.pullbridge.web.RequestContext;
@@ -135,7 +135,7 @@ public class ServicePrincipalService {
                 : ServicePrincipalJobs.ADOPT, ResourceKinds.SERVICE_PRINCIPAL, principal.getId()));
         principal.getStatus().trackJob(job.id());
         principal = principals.saveAndFlush(principal);
-        audit.recorded("service-principal.create", ResourceKinds.SERVICE_PRINCIPAL, principal.getId(),
+        audit.record("service-principal.create", ResourceKinds.SERVICE_PRINCIPAL, principal.getId(),
                 describe(principal));
         return principal;
     }
@@ -148,7 +148,7 @@ public class ServicePrincipalService {
 
     @Transactional(readOnly = true)
     PageResponse<ServicePrincipalResponse> list(String mode, String displayName, UUID appId, UUID registryId,
-                                                Phase phase, PageRequest page) {
+                                                Phase phase, PageQuery page) {
         Specification<ServicePrincipal> spec = page.after("createdAt");
         if (mode != null) {
             PrincipalMode wanted = parseMode(mode);
@@ -173,7 +173,7 @@ public class ServicePrincipalService {
         if (phase != null) {
             spec = spec.and((root, q, cb) -> cb.equal(root.get("status").get("phase"), phase));
         }
-        List<ServicePrincipal> rows = principals.findBy(spec, query -> query.sortBy(PageRequest.order("createdAt"))
+        List<ServicePrincipal> rows = principals.findBy(spec, query -> query.sortBy(PageQuery.order("createdAt"))
                 .limit(page.fetchSize()).all());
         return page.page(rows, ServicePrincipal::getCreatedAt, ServicePrincipal::getId, this::response);
     }
@@ -216,7 +216,7 @@ public class ServicePrincipalService {
         if (changed) {
             principal.touched(clock.instant());
             principal = principals.saveAndFlush(principal);
-            audit.recorded("service-principal.update", ResourceKinds.SERVICE_PRINCIPAL, id,
+            audit.record("service-principal.update", ResourceKinds.SERVICE_PRINCIPAL, id,
                     identity(principal) + " " + String.join(" ", what));
         }
         return new Updated(principal, job);
@@ -266,7 +266,7 @@ public class ServicePrincipalService {
         principal.getStatus().trackJob(job.id());
         principal.touched(clock.instant());
         principal = principals.saveAndFlush(principal);
-        audit.recorded("service-principal.rotate", ResourceKinds.SERVICE_PRINCIPAL, id,
+        audit.record("service-principal.rotate", ResourceKinds.SERVICE_PRINCIPAL, id,
                 identity(principal) + " " + detail);
         return new Updated(principal, job);
     }

@@ -1,7 +1,7 @@
 package io.pullbridge.registries;
 
 import io.pullbridge.common.Phase;
-import io.pullbridge.web.PageRequest;
+import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -59,7 +59,7 @@ class RegistryController {
                                         @RequestParam(required = false) Phase phase,
                                         @RequestParam(required = false) Integer limit,
                                         @RequestParam(required = false) String pageToken) {
-        return registries.list(name, subscriptionId, resourceGroup, phase, PageRequest.of(limit, pageToken));
+        return registries.list(name, subscriptionId, resourceGroup, phase, PageQuery.of(limit, pageToken));
     }
 
     @GetMapping("/{id}")

@@ -99,7 +99,7 @@ class RegistryJobs implements JobHandler {
                     registry.getStatus().observed(clock.instant());
                     registry.getStatus().trackJob(context.jobId());
                     registries.saveAndFlush(registry);
-                    audit.recordedBy(context.requestedBy(), "registry.create", ResourceKinds.REGISTRY,
+                    audit.recordBy(context.requestedBy(), "registry.create", ResourceKinds.REGISTRY,
                             registry.getId(), AuditLog.SUCCESS, "discovered: " + registry.getResourceId());
                     return true;
                 });

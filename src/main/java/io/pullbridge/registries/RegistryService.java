@@ -10,7 +10,7 @@ import io.pullbridge.common.AzureProperties;
 import io.pullbridge.common.Phase;
 import io.pullbridge.common.ResourceKinds;
 import io.pullbridge.web.ApiException;
-import io.pullbridge.web.PageRequest;
+import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.RequestContext;
 import io.pullbridge.web.Violations;
@@ -70,7 +70,7 @@ public class RegistryService {
         JobRef job = jobs.enqueue(JobRequest.of(RegistryJobs.CREATE, ResourceKinds.REGISTRY, registry.getId()));
         registry.getStatus().trackJob(job.id());
         registries.saveAndFlush(registry);
-        audit.recorded("registry.create", ResourceKinds.REGISTRY, registry.getId(), registry.getResourceId());
+        audit.record("registry.create", ResourceKinds.REGISTRY, registry.getId(), registry.getResourceId());
         return registry;
     }
 
@@ -93,7 +93,7 @@ public class RegistryService {
         }
         JobRef job = jobs.enqueue(new JobRequest(RegistryJobs.DISCOVER, RegistryJobs.SUBSCRIPTION,
                 request.subscriptionId(), data));
-        audit.recorded("registry.discover-requested", RegistryJobs.SUBSCRIPTION, request.subscriptionId(),
+        audit.record("registry.discover-requested", RegistryJobs.SUBSCRIPTION, request.subscriptionId(),
                 request.resourceGroup() == null ? null : "resource group " + request.resourceGroup());
         return job;
     }
@@ -105,7 +105,7 @@ public class RegistryService {
 
     @Transactional(readOnly = true)
     PageResponse<RegistryResponse> list(String name, UUID subscriptionId, String resourceGroup, Phase phase,
-                                        PageRequest page) {
+                                        PageQuery page) {
         Specification<Registry> spec = page.after("createdAt");
         if (name != null) {
             spec = spec.and((root, q, cb) -> cb.equal(cb.lower(root.get("name")), name.toLowerCase(Locale.ROOT)));
@@ -120,7 +120,7 @@ public class RegistryService {
         if (phase != null) {
             spec = spec.and((root, q, cb) -> cb.equal(root.get("status").get("phase"), phase));
         }
-        List<Registry> rows = registries.findBy(spec, query -> query.sortBy(PageRequest.order("createdAt"))
+        List<Registry> rows = registries.findBy(spec, query -> query.sortBy(PageQuery.order("createdAt"))
                 .limit(page.fetchSize()).all());
         return page.page(rows, Registry::getCreatedAt, Registry::getId, RegistryResponse::of);
     }

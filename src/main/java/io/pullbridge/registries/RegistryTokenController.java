@@ -1,7 +1,7 @@
 package io.pullbridge.registries;
 
 import io.pullbridge.common.Phase;
-import io.pullbridge.web.PageRequest;
+import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -68,7 +68,7 @@ class RegistryTokenController {
                                              @RequestParam(required = false) Phase phase,
                                              @RequestParam(required = false) Integer limit,
                                              @RequestParam(required = false) String pageToken) {
-        return tokens.list(registryId, name, phase, PageRequest.of(limit, pageToken));
+        return tokens.list(registryId, name, phase, PageQuery.of(limit, pageToken));
     }
 
     @GetMapping("/{tokenId}")

@@ -127,7 +127,7 @@ class RegistryTokenJobs implements JobHandler {
                 row.storeFirstPassword(cipher.encrypt(generated.value(), row.credentialContext()), generated.slot(),
                         now, generated.expiresAt(), value);
                 row.touched(now);
-                audit.recordedBy(context.requestedBy(), "registry-token.password-generated",
+                audit.recordBy(context.requestedBy(), "registry-token.password-generated",
                         ResourceKinds.REGISTRY_TOKEN, token.id(), AuditLog.SUCCESS, describe(generated, value));
                 return value;
             }).orElse(null));
@@ -158,7 +158,7 @@ class RegistryTokenJobs implements JobHandler {
                     row.rotatedTo(cipher.encrypt(generated.value(), row.credentialContext()), generated.slot(), now,
                             generated.expiresAt(), fingerprint);
                     row.touched(now);
-                    audit.recordedBy(context.requestedBy(), "registry-token.password-generated",
+                    audit.recordBy(context.requestedBy(), "registry-token.password-generated",
                             ResourceKinds.REGISTRY_TOKEN, token.id(), AuditLog.SUCCESS,
                             describe(generated, fingerprint) + "; " + RegistryToken.slotName(token.slot())
                                     + " keeps working until every user holds the new password");
@@ -211,7 +211,7 @@ class RegistryTokenJobs implements JobHandler {
             context.fenced(() -> tokens.findById(rotating.id()).ifPresent(row -> {
                 row.retired();
                 row.touched(now);
-                audit.recordedBy(context.requestedBy(), "registry-token.password-retired",
+                audit.recordBy(context.requestedBy(), "registry-token.password-retired",
                         ResourceKinds.REGISTRY_TOKEN, rotating.id(), AuditLog.SUCCESS, retired
                                 + " generated again and discarded: the previous password no longer works");
             }));

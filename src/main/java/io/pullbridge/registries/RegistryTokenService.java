@@ -15,7 +15,7 @@ import io.pullbridge.jobs.JobService;
 import io.pullbridge.lifecycle.ResourceLifecycle;
 import io.pullbridge.web.ApiException;
 import io.pullbridge.web.ETags;
-import io.pullbridge.web.PageRequest;
+import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.ProblemType;
 import io.pullbridge.web.RequestContext;
@@ -120,7 +120,7 @@ public class RegistryTokenService {
         JobRef job = jobs.enqueue(JobRequest.of(RegistryTokenJobs.CREATE, ResourceKinds.REGISTRY_TOKEN, token.getId()));
         token.getStatus().trackJob(job.id());
         token = tokens.saveAndFlush(token);
-        audit.recorded("registry-token.create", ResourceKinds.REGISTRY_TOKEN, token.getId(), describe(token));
+        audit.record("registry-token.create", ResourceKinds.REGISTRY_TOKEN, token.getId(), describe(token));
         return token;
     }
 
@@ -134,7 +134,7 @@ public class RegistryTokenService {
     }
 
     @Transactional(readOnly = true)
-    PageResponse<RegistryTokenResponse> list(UUID registryId, String name, Phase phase, PageRequest page) {
+    PageResponse<RegistryTokenResponse> list(UUID registryId, String name, Phase phase, PageQuery page) {
         requireRegistry(registryId);
         Specification<RegistryToken> spec = page.<RegistryToken>after("createdAt")
                 .and((root, q, cb) -> cb.equal(root.get("registryId"), registryId));
@@ -145,7 +145,7 @@ public class RegistryTokenService {
         if (phase != null) {
             spec = spec.and((root, q, cb) -> cb.equal(root.get("status").get("phase"), phase));
         }
-        List<RegistryToken> rows = tokens.findBy(spec, query -> query.sortBy(PageRequest.order("createdAt"))
+        List<RegistryToken> rows = tokens.findBy(spec, query -> query.sortBy(PageQuery.order("createdAt"))
                 .limit(page.fetchSize()).all());
         return page.page(rows, RegistryToken::getCreatedAt, RegistryToken::getId, this::response);
     }
@@ -182,7 +182,7 @@ public class RegistryTokenService {
         if (changed) {
             token.touched(clock.instant());
             token = tokens.saveAndFlush(token);
-            audit.recorded("registry-token.update", ResourceKinds.REGISTRY_TOKEN, tokenId,
+            audit.record("registry-token.update", ResourceKinds.REGISTRY_TOKEN, tokenId,
                     "name=" + token.getName() + " " + String.join(" ", what));
         }
         return new Updated(token, job);
@@ -238,7 +238,7 @@ public class RegistryTokenService {
         }
         token.touched(clock.instant());
         token = tokens.saveAndFlush(token);
-        audit.recorded("registry-token.rotate", ResourceKinds.REGISTRY_TOKEN, tokenId, detail);
+        audit.record("registry-token.rotate", ResourceKinds.REGISTRY_TOKEN, tokenId, detail);
         return new Rotation(token, job);
     }
 

@@ -3,6 +3,8 @@ package io.pullbridge.registries;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /** Port: repository-scoped tokens and scope maps inside a registry, and their generated passwords. */
 public interface RegistryTokenStore {
@@ -20,7 +22,7 @@ public interface RegistryTokenStore {
      * Which of the token's password slots hold a password (values are never returned), or empty when the token does
      * not exist: lets a caller see that a token was deleted, or re-created without its passwords, behind its back.
      */
-    java.util.Optional<java.util.Set<PasswordSlot>> readPasswordSlots(String registryResourceId, String tokenName);
+    Optional<Set<PasswordSlot>> readPasswordSlots(String registryResourceId, String tokenName);
 
     /** Deletes the token; nothing happens when it does not exist. */
     void deleteToken(String registryResourceId, String tokenName);

@@ -8,8 +8,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -35,12 +33,11 @@ class TokenCredentialGauges implements RefreshedGauges {
     @Override
     public void refresh() {
         RegistriesProperties.TokenRotation rotation = properties.tokenRotation();
-        List<CredentialExpiryGauges.Credential> credentials = new ArrayList<>();
-        jdbc.sql("""
+        gauges.set(jdbc.sql("""
                         select id, credential_created_at, credential_expires_at from registry_tokens
                         where credential_ciphertext is not null and credential_expires_at is not null
                           and phase <> 'Deleting'""")
-                .query(rs -> {
+                .query((rs, row) -> {
                     Instant expires = rs.getTimestamp("credential_expires_at").toInstant();
                     Timestamp created = rs.getTimestamp("credential_created_at");
                     Instant due = null;
@@ -49,9 +46,7 @@ class TokenCredentialGauges implements RefreshedGauges {
                         due = created.toInstant().plusMillis((long) (lifetime.toMillis()
                                 * rotation.atLifetimeFraction()));
                     }
-                    credentials.add(new CredentialExpiryGauges.Credential(rs.getObject("id", UUID.class), expires,
-                            due));
-                });
-        gauges.set(credentials);
+                    return new CredentialExpiryGauges.Credential(rs.getObject("id", UUID.class), expires, due);
+                }).list());
     }
 }

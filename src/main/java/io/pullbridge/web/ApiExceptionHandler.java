@@ -2,9 +2,15 @@ package io.pullbridge.web;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.Period;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
@@ -15,12 +21,14 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.BindException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
@@ -130,7 +138,7 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Problem> typeMismatch(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
-        if (e.getParameter().hasParameterAnnotation(org.springframework.web.bind.annotation.PathVariable.class)) {
+        if (e.getParameter().hasParameterAnnotation(PathVariable.class)) {
             return problems.respond(ProblemType.NOT_FOUND, "No resource at " + request.getRequestURI(), request,
                     List.of(), List.of());
         }
@@ -138,35 +146,30 @@ class ApiExceptionHandler {
         return invalid(List.of(new FieldViolation(e.getName(), "must be " + expected)), request);
     }
 
-    @ExceptionHandler({NoResourceFoundException.class, NoHandlerFoundException.class})
-    ResponseEntity<Problem> noHandler(Exception e, HttpServletRequest request) {
-        return problems.respond(ProblemType.NOT_FOUND, "No resource at " + request.getRequestURI(), request,
-                List.of(), List.of());
-    }
-
-    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-    ResponseEntity<Problem> method(HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
-        ResponseEntity<Problem> response = problems.respond(ProblemType.METHOD_NOT_ALLOWED,
-                request.getMethod() + " is not supported here", request, List.of(), List.of());
+    /**
+     * What Spring MVC refuses before a controller runs (no route, method or media type for the request), from its
+     * {@link ErrorResponse}: its status picks the problem type, and a 405 says what is allowed.
+     */
+    @ExceptionHandler({NoResourceFoundException.class, NoHandlerFoundException.class,
+            HttpRequestMethodNotSupportedException.class, HttpMediaTypeNotSupportedException.class,
+            HttpMediaTypeNotAcceptableException.class})
+    ResponseEntity<Problem> unrouted(ErrorResponse e, HttpServletRequest request) {
+        String detail = e instanceof HttpRequestMethodNotSupportedException
+                ? request.getMethod() + " is not supported here"
+                : e instanceof HttpMediaTypeNotSupportedException unsupported ? "Send the body as " + unsupported
+                .getSupportedMediaTypes().stream().map(Object::toString).collect(Collectors.joining(" or "))
+                : e instanceof HttpMediaTypeNotAcceptableException ? "This resource is served as application/json"
+                : "No resource at " + request.getRequestURI();
+        ResponseEntity<Problem> response = problems.respond(ProblemType.forStatus(e.getStatusCode().value()), detail,
+                request, List.of(), List.of());
+        if (!(e instanceof HttpRequestMethodNotSupportedException unsupported)
+                || unsupported.getSupportedHttpMethods() == null) {
+            return response;
+        }
         HttpHeaders headers = new HttpHeaders();
         headers.putAll(response.getHeaders());
-        if (e.getSupportedHttpMethods() != null) {
-            headers.setAllow(e.getSupportedHttpMethods());
-        }
+        headers.setAllow(unsupported.getSupportedHttpMethods());
         return new ResponseEntity<>(response.getBody(), headers, response.getStatusCode());
-    }
-
-    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
-    ResponseEntity<Problem> mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
-        return problems.respond(ProblemType.UNSUPPORTED_MEDIA_TYPE,
-                "Send the body as " + e.getSupportedMediaTypes().stream().map(Object::toString)
-                        .collect(Collectors.joining(" or ")), request, List.of(), List.of());
-    }
-
-    @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
-    ResponseEntity<Problem> notAcceptable(HttpMediaTypeNotAcceptableException e, HttpServletRequest request) {
-        return problems.respond(ProblemType.NOT_ACCEPTABLE, "This resource is served as application/json", request,
-                List.of(), List.of());
     }
 
     @ExceptionHandler(OptimisticLockingFailureException.class)
@@ -234,19 +237,19 @@ class ApiExceptionHandler {
             return "one of " + Arrays.stream(type.getEnumConstants()).map(Object::toString)
                     .collect(Collectors.joining(", "));
         }
-        if (type == java.util.UUID.class) {
+        if (type == UUID.class) {
             return "a UUID";
         }
-        if (type == java.time.Instant.class || type == java.time.OffsetDateTime.class) {
+        if (type == Instant.class || type == OffsetDateTime.class) {
             return "an RFC 3339 timestamp";
         }
-        if (type == java.time.Duration.class || type == java.time.Period.class) {
+        if (type == Duration.class || type == Period.class) {
             return "an ISO-8601 duration";
         }
         if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
             return "a number";
         }
-        if (java.util.Collection.class.isAssignableFrom(type)) {
+        if (Collection.class.isAssignableFrom(type)) {
             return "a list";
         }
         if (type == String.class) {

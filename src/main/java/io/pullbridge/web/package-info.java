@@ -5,6 +5,6 @@
  * ids, the limits at the edge (body size, JSON depth, list caps, headers), what refusals leave behind (authenticated:
  * an audit event; unauthenticated: a metric and a rate-limited log line), keyset pagination, ETags with If-Match, and
  * Idempotency-Key replay. Features use its public types ({@link io.pullbridge.web.ApiException},
- * {@link io.pullbridge.web.PageRequest}, {@link io.pullbridge.web.ETags}) and never the other way round.
+ * {@link io.pullbridge.web.PageQuery}, {@link io.pullbridge.web.ETags}) and never the other way round.
  */
 package io.pullbridge.web;

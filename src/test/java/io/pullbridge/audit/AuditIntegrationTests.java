@@ -146,12 +146,12 @@ class AuditIntegrationTests {
         TransactionTemplate transaction = new TransactionTemplate(transactions);
 
         assertThatIllegalStateException().isThrownBy(() -> transaction.executeWithoutResult(status -> {
-            audit.recorded("registry.create", "registry", resource, "about to fail");
+            audit.record("registry.create", "registry", resource, "about to fail");
             throw new IllegalStateException("the change failed after it was audited");
         }));
 
         assertThat(eventsFor(resource)).isZero();
-        transaction.executeWithoutResult(status -> audit.recorded("registry.create", "registry", resource, "kept"));
+        transaction.executeWithoutResult(status -> audit.record("registry.create", "registry", resource, "kept"));
         assertThat(eventsFor(resource)).isEqualTo(1);
     }
 
@@ -160,7 +160,7 @@ class AuditIntegrationTests {
         UUID resource = UUID.randomUUID();
 
         assertThatExceptionOfType(IllegalTransactionStateException.class)
-                .isThrownBy(() -> audit.recorded("registry.create", "registry", resource, null));
+                .isThrownBy(() -> audit.record("registry.create", "registry", resource, null));
         assertThat(eventsFor(resource)).isZero();
     }
 

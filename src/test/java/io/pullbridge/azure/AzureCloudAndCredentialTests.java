@@ -12,8 +12,7 @@ import io.pullbridge.support.azure.RecordedRequest.Surface;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,19 +28,10 @@ class AzureCloudAndCredentialTests {
 
     private static final UUID TENANT = UUID.fromString(AzureEmulator.DEFAULT_TENANT_ID);
 
-    private static AzureEmulator emulator;
+    @AutoClose
+    private static final AzureEmulator emulator = AzureEmulator.start();
 
     private EmulatedRegistry registry;
-
-    @BeforeAll
-    static void startEmulator() {
-        emulator = AzureEmulator.start();
-    }
-
-    @AfterAll
-    static void stopEmulator() {
-        emulator.close();
-    }
 
     @BeforeEach
     void seed() {

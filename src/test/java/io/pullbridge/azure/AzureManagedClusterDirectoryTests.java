@@ -7,8 +7,7 @@ import io.pullbridge.support.azure.AzureEmulator;
 import io.pullbridge.support.azure.EmulatedManagedCluster;
 import io.pullbridge.support.azure.GraphServicePrincipal;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,19 +23,10 @@ class AzureManagedClusterDirectoryTests {
     private static final String KUBELET_CLIENT = "55555555-5555-5555-5555-555555555555";
     private static final String KUBELET_OBJECT = "33333333-3333-3333-3333-333333333333";
 
-    private static AzureEmulator emulator;
+    @AutoClose
+    private static final AzureEmulator emulator = AzureEmulator.start();
 
     private AzureManagedClusterDirectory clusters;
-
-    @BeforeAll
-    static void startEmulator() {
-        emulator = AzureEmulator.start();
-    }
-
-    @AfterAll
-    static void stopEmulator() {
-        emulator.close();
-    }
 
     @BeforeEach
     void seed() {

@@ -15,8 +15,7 @@ import io.pullbridge.support.azure.EmulatedRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,20 +37,11 @@ class AzureManagedIdentitiesTests {
             + "/resourceGroups/rg-identities/providers/Microsoft.ManagedIdentity/userAssignedIdentities/pb-wi-prod";
     private static final String API = "?api-version=2024-11-30";
 
-    private static AzureEmulator emulator;
+    @AutoClose
+    private static final AzureEmulator emulator = AzureEmulator.start();
 
     private AzureManagedIdentities identities;
     private AzureClients clients;
-
-    @BeforeAll
-    static void startEmulator() {
-        emulator = AzureEmulator.start();
-    }
-
-    @AfterAll
-    static void stopEmulator() {
-        emulator.close();
-    }
 
     @BeforeEach
     void seed() {

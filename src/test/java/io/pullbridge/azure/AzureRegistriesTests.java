@@ -15,8 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,21 +29,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /** Registries and their repository-scoped tokens, asserted call by call against the Azure emulator. */
 class AzureRegistriesTests {
 
-    private static AzureEmulator emulator;
+    @AutoClose
+    private static final AzureEmulator emulator = AzureEmulator.start();
 
     private EmulatedRegistry registry;
     private AzureRegistryDirectory directory;
     private AzureRegistryTokenStore tokens;
-
-    @BeforeAll
-    static void startEmulator() {
-        emulator = AzureEmulator.start();
-    }
-
-    @AfterAll
-    static void stopEmulator() {
-        emulator.close();
-    }
 
     @BeforeEach
     void seed() {

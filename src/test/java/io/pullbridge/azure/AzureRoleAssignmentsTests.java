@@ -15,8 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,20 +32,11 @@ class AzureRoleAssignmentsTests {
     private static final String ROLE_DEFINITIONS = "/subscriptions/" + SUBSCRIPTION
             + "/providers/Microsoft.Authorization/roleDefinitions/";
 
-    private static AzureEmulator emulator;
+    @AutoClose
+    private static final AzureEmulator emulator = AzureEmulator.start();
 
     private EmulatedRegistry registry;
     private AzureRoleAssignments assignments;
-
-    @BeforeAll
-    static void startEmulator() {
-        emulator = AzureEmulator.start();
-    }
-
-    @AfterAll
-    static void stopEmulator() {
-        emulator.close();
-    }
 
     @BeforeEach
     void seed() {

@@ -33,8 +33,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,22 +49,13 @@ class PullBridgeRoleTests {
 
     private static final String CR = "edge1cr";
 
-    private static AzureEmulator emulator;
+    @AutoClose
+    private static final AzureEmulator emulator = AzureEmulator.start();
 
     private EmulatedRegistry registry;
     private EmulatedManagedCluster aks;
     private EmulatedConnectedCluster arc;
     private AzureClients clients;
-
-    @BeforeAll
-    static void startEmulator() {
-        emulator = AzureEmulator.start();
-    }
-
-    @AfterAll
-    static void stopEmulator() {
-        emulator.close();
-    }
 
     @BeforeEach
     void seed() {

@@ -15,22 +15,19 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.JwtRequestPostProcessor;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
-import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import org.springframework.web.context.WebApplicationContext;
 
+import static io.pullbridge.web.WebSliceConfiguration.PROBLEM;
+import static io.pullbridge.web.WebSliceConfiguration.as;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.verifyNoMoreInteractions;
 import static org.mockito.Mockito.when;
-import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.jwt;
-import static org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -48,7 +45,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 @TestPropertySource(properties = "pullbridge.security.allow-any-audience=true")
 class BindingControllerTests {
 
-    private static final String PROBLEM = "https://pullbridge.io/problems/";
     private static final String CREATE = """
             {"registryId": "3f0c2b1e-0000-4000-8000-000000000001",
              "clusterId": "3f0c2b1e-0000-4000-8000-000000000002", "method": "kubelet-identity"}""";
@@ -66,7 +62,7 @@ class BindingControllerTests {
 
     @BeforeEach
     void securedMockMvc() {
-        mvc = MockMvcBuilders.webAppContextSetup(context).apply(springSecurity()).build();
+        mvc = WebSliceConfiguration.securedMockMvc(context);
     }
 
     @Test
@@ -161,9 +157,5 @@ class BindingControllerTests {
     private static Binding kubeletBinding() {
         return Binding.create(UUID.randomUUID(), UUID.randomUUID(), BindingMethod.KUBELET_IDENTITY,
                 BindingSpec.none(), "Waiting", Instant.parse("2026-01-01T00:00:00Z"), "user-operator");
-    }
-
-    private static JwtRequestPostProcessor as(Role role) {
-        return jwt().authorities(new SimpleGrantedAuthority("ROLE_" + role.claim()));
     }
 }

@@ -80,28 +80,35 @@ class BindingMethodHandlersTests {
         }
 
         @Override
-        public String optionsField() {
-            return switch (method) {
+        public Requests requests() {
+            String field = switch (method) {
                 case KUBELET_IDENTITY -> null;
                 case PULL_SECRET -> "pullSecret";
                 case CONNECTED_REGISTRY -> "connectedRegistry";
                 case WORKLOAD_IDENTITY -> "workloadIdentity";
             };
-        }
+            return new Requests() {
+                @Override
+                public String optionsField() {
+                    return field;
+                }
 
-        @Override
-        public String pendingMessage() {
-            return "Waiting";
-        }
+                @Override
+                public String pendingMessage() {
+                    return "Waiting";
+                }
 
-        @Override
-        public Creation create(CreateBindingRequest request, Violations violations) {
-            return (registry, cluster) -> BindingSpec.none();
-        }
+                @Override
+                public Creation create(CreateBindingRequest request, Violations violations) {
+                    return (registry, cluster) -> BindingSpec.none();
+                }
 
-        @Override
-        public BindingSpec update(BindingSnapshot binding, UpdateBindingRequest request, Violations violations) {
-            return BindingSpec.none();
+                @Override
+                public BindingSpec update(BindingSnapshot binding, UpdateBindingRequest request,
+                                          Violations violations) {
+                    return BindingSpec.none();
+                }
+            };
         }
 
         @Override

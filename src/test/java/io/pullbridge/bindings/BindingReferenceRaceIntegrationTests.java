@@ -73,7 +73,7 @@ class BindingReferenceRaceIntegrationTests {
                 assertThat(release.await(BOUND.toSeconds(), TimeUnit.SECONDS)).as("released").isTrue();
             }
             return call.callRealMethod();
-        }).when(spy()).recorded(anyString(), any(), any(), any());
+        }).when(spy()).record(anyString(), any(), any(), any());
     }
 
     /** The spy behind the bean's transactional proxy: stubbing the proxy would run its transaction advice. */

@@ -24,7 +24,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-/** Keyset pagination and filters, exercised on registries (every list uses {@link PageRequest}). */
+/** Keyset pagination and filters, exercised on registries (every list uses {@link PageQuery}). */
 @IntegrationTest
 class PaginationIntegrationTests {
 

@@ -12,7 +12,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.JwtRequestPostProcessor;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.web.context.WebApplicationContext;
+
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.jwt;
+import static org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity;
 
 /**
  * What a {@code @WebMvcTest} of a controller needs from {@code web} to answer as the service does: the security
@@ -25,6 +33,19 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 @Import({SecurityConfiguration.class, Problems.class, UnauthenticatedRequests.class, AudienceRequirement.class})
 @EnableConfigurationProperties({WebProperties.class, TokenProperties.class, OAuth2ResourceServerProperties.class})
 public class WebSliceConfiguration {
+
+    /** The problem type URIs' common prefix. */
+    public static final String PROBLEM = "https://pullbridge.io/problems/";
+
+    /** MockMvc over the slice's context, behind the service's security filters. */
+    public static MockMvc securedMockMvc(WebApplicationContext context) {
+        return MockMvcBuilders.webAppContextSetup(context).apply(springSecurity()).build();
+    }
+
+    /** A request from a caller who holds {@code role} (and so, through the hierarchy, the roles below it). */
+    public static JwtRequestPostProcessor as(Role role) {
+        return jwt().authorities(new SimpleGrantedAuthority("ROLE_" + role.claim()));
+    }
 
     @Bean
     Clock clock() {

@@ -103,7 +103,7 @@ class ConnectedRegistryClientPassword {
             ConnectedRegistryStatus current = ConnectedRegistryRecords.status(row.getConnectedRegistryStatus());
             row.setConnectedRegistryStatus(current.with(current.credentials().client(generated.slot(), retiring,
                     fingerprint, now)));
-            audit.recordedBy(job.requestedBy(), "binding.client-password-generated", ResourceKinds.BINDING,
+            audit.recordBy(job.requestedBy(), "binding.client-password-generated", ResourceKinds.BINDING,
                     row.getId(), AuditLog.SUCCESS, "client token " + target.clientToken() + ": "
                             + slotName(generated.slot()) + " generated (" + fingerprint + ")"
                             + (retiring == null ? "" : "; " + slotName(retiring) + " keeps working until every pull "

@@ -3,13 +3,9 @@ package io.pullbridge.bindings.connected;
 import io.pullbridge.bindings.BindingMethod;
 import io.pullbridge.bindings.BindingMethodHandler;
 import io.pullbridge.bindings.BindingSnapshot;
-import io.pullbridge.bindings.BindingSpec;
-import io.pullbridge.bindings.CreateBindingRequest;
-import io.pullbridge.bindings.UpdateBindingRequest;
 import io.pullbridge.common.ResourceStatus;
 import io.pullbridge.jobs.JobContext;
 import io.pullbridge.jobs.JobResult;
-import io.pullbridge.web.Violations;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
@@ -46,23 +42,8 @@ class ConnectedRegistryHandler implements BindingMethodHandler {
     }
 
     @Override
-    public String optionsField() {
-        return ConnectedRegistryRequests.FIELD;
-    }
-
-    @Override
-    public String pendingMessage() {
-        return "Waiting for PullBridge to create the connected registry and deploy it to the cluster";
-    }
-
-    @Override
-    public Creation create(CreateBindingRequest request, Violations violations) {
-        return requests.create(request, violations);
-    }
-
-    @Override
-    public BindingSpec update(BindingSnapshot binding, UpdateBindingRequest request, Violations violations) {
-        return requests.update(binding, request, violations);
+    public Requests requests() {
+        return requests;
     }
 
     @Override

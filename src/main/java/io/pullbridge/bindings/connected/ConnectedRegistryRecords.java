@@ -71,7 +71,7 @@ class ConnectedRegistryRecords {
     }
 
     void audit(JobContext job, String action, UUID id, String detail) {
-        job.fenced(() -> audit.recordedBy(job.requestedBy(), action, ResourceKinds.BINDING, id, AuditLog.SUCCESS,
+        job.fenced(() -> audit.recordBy(job.requestedBy(), action, ResourceKinds.BINDING, id, AuditLog.SUCCESS,
                 detail));
     }
 

@@ -1,6 +1,6 @@
 package io.pullbridge.bindings.connected;
 
-import io.pullbridge.bindings.BindingMethodHandler.Creation;
+import io.pullbridge.bindings.BindingMethodHandler;
 import io.pullbridge.bindings.BindingRecords;
 import io.pullbridge.bindings.BindingRules;
 import io.pullbridge.bindings.BindingSnapshot;
@@ -37,7 +37,7 @@ import org.springframework.stereotype.Component;
  * address, which no other connected registry may hold.
  */
 @Component
-class ConnectedRegistryRequests {
+class ConnectedRegistryRequests implements BindingMethodHandler.Requests {
 
     static final String FIELD = "connectedRegistry";
 
@@ -49,13 +49,24 @@ class ConnectedRegistryRequests {
         this.escalation = escalation;
     }
 
-    Creation create(CreateBindingRequest request, Violations violations) {
+    @Override
+    public String optionsField() {
+        return FIELD;
+    }
+
+    @Override
+    public String pendingMessage() {
+        return "Waiting for PullBridge to create the connected registry and deploy it to the cluster";
+    }
+
+    @Override
+    public BindingMethodHandler.Creation create(CreateBindingRequest request, Violations violations) {
         if (!violations.check(request.connectedRegistry() != null, FIELD,
                 "is required for method connected-registry")) {
             return null;
         }
         ConnectedRegistrySpec spec = BindingRules.connectedRegistry(request.connectedRegistry(), FIELD, violations);
-        return new Creation() {
+        return new BindingMethodHandler.Creation() {
             @Override
             public void authorize() {
                 requireSyncActions(spec.mode());
@@ -72,7 +83,8 @@ class ConnectedRegistryRequests {
         };
     }
 
-    BindingSpec update(BindingSnapshot binding, UpdateBindingRequest request, Violations violations) {
+    @Override
+    public BindingSpec update(BindingSnapshot binding, UpdateBindingRequest request, Violations violations) {
         if (!violations.check(request.connectedRegistry() != null, FIELD, "is required: the fields to change")) {
             violations.throwIfAny();
         }

@@ -24,6 +24,30 @@ import org.springframework.stereotype.Component;
 @Component
 class KubeletIdentityHandler implements BindingMethodHandler {
 
+    /** A kubelet-identity binding takes no options, and once made has nothing to change. */
+    private static final Requests REQUESTS = new Requests() {
+
+        @Override
+        public String pendingMessage() {
+            return "Waiting for PullBridge to grant AcrPull to the cluster's kubelet identity";
+        }
+
+        @Override
+        public Creation create(CreateBindingRequest request, Violations violations) {
+            return (registry, cluster) -> {
+                BindingRules.requireKind(cluster, ClusterKind.AKS,
+                        "kubelet-identity grants AcrPull to an AKS kubelet identity");
+                return BindingSpec.none();
+            };
+        }
+
+        @Override
+        public BindingSpec update(BindingSnapshot binding, UpdateBindingRequest request, Violations violations) {
+            throw new ApiException(ProblemType.VALIDATION_FAILED,
+                    "A kubelet-identity binding has nothing to change; delete it and create another");
+        }
+    };
+
     private final KubeletIdentityAccess access;
     private final BindingRecords records;
     private final Clock clock;
@@ -45,23 +69,8 @@ class KubeletIdentityHandler implements BindingMethodHandler {
     }
 
     @Override
-    public String pendingMessage() {
-        return "Waiting for PullBridge to grant AcrPull to the cluster's kubelet identity";
-    }
-
-    @Override
-    public Creation create(CreateBindingRequest request, Violations violations) {
-        return (registry, cluster) -> {
-            BindingRules.requireKind(cluster, ClusterKind.AKS,
-                    "kubelet-identity grants AcrPull to an AKS kubelet identity");
-            return BindingSpec.none();
-        };
-    }
-
-    @Override
-    public BindingSpec update(BindingSnapshot binding, UpdateBindingRequest request, Violations violations) {
-        throw new ApiException(ProblemType.VALIDATION_FAILED,
-                "A kubelet-identity binding has nothing to change; delete it and create another");
+    public Requests requests() {
+        return REQUESTS;
     }
 
     @Override

@@ -4,13 +4,10 @@ import io.pullbridge.bindings.BindingMethod;
 import io.pullbridge.bindings.BindingMethodHandler;
 import io.pullbridge.bindings.BindingRecords;
 import io.pullbridge.bindings.BindingSnapshot;
-import io.pullbridge.bindings.BindingSpec;
 import io.pullbridge.bindings.BindingsProperties;
-import io.pullbridge.bindings.CreateBindingRequest;
 import io.pullbridge.bindings.DockerConfigJson;
 import io.pullbridge.bindings.PullSecretStatus;
 import io.pullbridge.bindings.PullSecrets;
-import io.pullbridge.bindings.UpdateBindingRequest;
 import io.pullbridge.clusters.ClusterApi;
 import io.pullbridge.common.Condition;
 import io.pullbridge.common.ResourceStatus;
@@ -21,7 +18,6 @@ import io.pullbridge.registry.ImageReference;
 import io.pullbridge.registry.PullCheck;
 import io.pullbridge.registry.RegistryHandshake;
 import io.pullbridge.registry.RegistryLogin;
-import io.pullbridge.web.Violations;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -72,23 +68,8 @@ class PullSecretHandler implements BindingMethodHandler {
     }
 
     @Override
-    public String optionsField() {
-        return PullSecretRequests.FIELD;
-    }
-
-    @Override
-    public String pendingMessage() {
-        return "Waiting for PullBridge to write the pull secret into the cluster";
-    }
-
-    @Override
-    public Creation create(CreateBindingRequest request, Violations violations) {
-        return requests.create(request, violations);
-    }
-
-    @Override
-    public BindingSpec update(BindingSnapshot binding, UpdateBindingRequest request, Violations violations) {
-        return requests.update(binding, request, violations);
+    public Requests requests() {
+        return requests;
     }
 
     @Override

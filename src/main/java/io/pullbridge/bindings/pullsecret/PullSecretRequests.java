@@ -1,6 +1,6 @@
 package io.pullbridge.bindings.pullsecret;
 
-import io.pullbridge.bindings.BindingMethodHandler.Creation;
+import io.pullbridge.bindings.BindingMethodHandler;
 import io.pullbridge.bindings.BindingRules;
 import io.pullbridge.bindings.BindingSnapshot;
 import io.pullbridge.bindings.BindingSpec;
@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
  * credential, a live service principal with a grant on the binding's registry or a live token of that registry.
  */
 @Component
-class PullSecretRequests {
+class PullSecretRequests implements BindingMethodHandler.Requests {
 
     static final String FIELD = "pullSecret";
     private static final String CREDENTIAL = FIELD + ".credential";
@@ -40,7 +40,18 @@ class PullSecretRequests {
         this.principals = principals;
     }
 
-    Creation create(CreateBindingRequest request, Violations violations) {
+    @Override
+    public String optionsField() {
+        return FIELD;
+    }
+
+    @Override
+    public String pendingMessage() {
+        return "Waiting for PullBridge to write the pull secret into the cluster";
+    }
+
+    @Override
+    public BindingMethodHandler.Creation create(CreateBindingRequest request, Violations violations) {
         if (!violations.check(request.pullSecret() != null, FIELD, "is required for method pull-secret")) {
             return null;
         }
@@ -51,7 +62,8 @@ class PullSecretRequests {
         };
     }
 
-    BindingSpec update(BindingSnapshot binding, UpdateBindingRequest request, Violations violations) {
+    @Override
+    public BindingSpec update(BindingSnapshot binding, UpdateBindingRequest request, Violations violations) {
         if (!violations.check(request.pullSecret() != null, FIELD, "is required: the fields to change")) {
             violations.throwIfAny();
         }

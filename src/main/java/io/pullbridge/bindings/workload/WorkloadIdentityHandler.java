@@ -4,9 +4,6 @@ import io.pullbridge.bindings.BindingMethod;
 import io.pullbridge.bindings.BindingMethodHandler;
 import io.pullbridge.bindings.BindingRecords;
 import io.pullbridge.bindings.BindingSnapshot;
-import io.pullbridge.bindings.BindingSpec;
-import io.pullbridge.bindings.CreateBindingRequest;
-import io.pullbridge.bindings.UpdateBindingRequest;
 import io.pullbridge.bindings.WorkloadIdentityStatus;
 import io.pullbridge.clusters.ClusterService;
 import io.pullbridge.clusters.ClusterView;
@@ -18,7 +15,6 @@ import io.pullbridge.jobs.JobFailure;
 import io.pullbridge.jobs.JobResult;
 import io.pullbridge.registries.RegistryService;
 import io.pullbridge.registries.RegistryView;
-import io.pullbridge.web.Violations;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,23 +63,8 @@ class WorkloadIdentityHandler implements BindingMethodHandler {
     }
 
     @Override
-    public String optionsField() {
-        return WorkloadIdentityRequests.FIELD;
-    }
-
-    @Override
-    public String pendingMessage() {
-        return "Waiting for PullBridge to federate the ServiceAccounts with an identity that may pull";
-    }
-
-    @Override
-    public Creation create(CreateBindingRequest request, Violations violations) {
-        return requests.create(request, violations);
-    }
-
-    @Override
-    public BindingSpec update(BindingSnapshot binding, UpdateBindingRequest request, Violations violations) {
-        return requests.update(binding, request, violations);
+    public Requests requests() {
+        return requests;
     }
 
     @Override

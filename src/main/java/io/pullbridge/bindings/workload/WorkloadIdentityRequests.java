@@ -1,5 +1,6 @@
 package io.pullbridge.bindings.workload;
 
+import io.pullbridge.bindings.BindingMethodHandler;
 import io.pullbridge.bindings.BindingMethodHandler.Creation;
 import io.pullbridge.bindings.BindingRules;
 import io.pullbridge.bindings.BindingSnapshot;
@@ -24,7 +25,7 @@ import org.springframework.stereotype.Component;
  * whoever runs pods as the ServiceAccount), and the clusters it works on (AKS or Arc, whose OIDC issuer the job reads).
  */
 @Component
-class WorkloadIdentityRequests {
+class WorkloadIdentityRequests implements BindingMethodHandler.Requests {
 
     static final String FIELD = "workloadIdentity";
 
@@ -34,7 +35,18 @@ class WorkloadIdentityRequests {
         this.properties = properties;
     }
 
-    Creation create(CreateBindingRequest request, Violations violations) {
+    @Override
+    public String optionsField() {
+        return FIELD;
+    }
+
+    @Override
+    public String pendingMessage() {
+        return "Waiting for PullBridge to federate the ServiceAccounts with an identity that may pull";
+    }
+
+    @Override
+    public Creation create(CreateBindingRequest request, Violations violations) {
         if (!violations.check(request.workloadIdentity() != null, FIELD, "is required for method workload-identity")) {
             return null;
         }
@@ -66,7 +78,8 @@ class WorkloadIdentityRequests {
         };
     }
 
-    BindingSpec update(BindingSnapshot binding, UpdateBindingRequest request, Violations violations) {
+    @Override
+    public BindingSpec update(BindingSnapshot binding, UpdateBindingRequest request, Violations violations) {
         if (!violations.check(request.workloadIdentity() != null, FIELD, "is required: the fields to change")) {
             violations.throwIfAny();
         }
