@@ -17,6 +17,8 @@ import com.azure.resourcemanager.containerregistry.ContainerRegistryManager;
 import com.azure.resourcemanager.containerregistry.fluent.ContainerRegistryManagementClient;
 import com.azure.resourcemanager.containerservice.ContainerServiceManager;
 import com.azure.resourcemanager.containerservice.fluent.ContainerServiceManagementClient;
+import com.azure.resourcemanager.msi.MsiManager;
+import com.azure.resourcemanager.msi.fluent.ManagedServiceIdentityClient;
 import com.azure.resourcemanager.resources.ResourceManager;
 import io.pullbridge.common.AzureProperties;
 import java.time.Duration;
@@ -30,7 +32,7 @@ import java.util.function.Function;
  * The Azure SDK clients PullBridge uses: one credential, one JDK HTTP client, a bounded retry policy, and Azure
  * Resource Manager clients per subscription made on first use and kept (registries live in many subscriptions).
  * Only the management libraries PullBridge calls are on the class path (container registry, container service,
- * authorization with Graph, and resources for Arc's generic resources), not the {@code azure-resourcemanager} umbrella.
+ * authorization with Graph, managed identities, and resources for Arc's generic resources), not the {@code azure-resourcemanager} umbrella.
  * Building this calls nothing: the first token is asked for on the first Azure call.
  */
 final class AzureClients {
@@ -82,7 +84,8 @@ final class AzureClients {
 
     /** One subscription's management clients; ARM routes calls by the subscription in their path. */
     record Subscription(ResourceManager resources, ContainerRegistryManagementClient registries,
-                        ContainerServiceManagementClient containerService, AuthorizationManagementClient authorization) {
+                        ContainerServiceManagementClient containerService, AuthorizationManagementClient authorization,
+                        ManagedServiceIdentityClient identities) {
     }
 
     Subscription subscription(String subscriptionId) {
@@ -97,7 +100,9 @@ final class AzureClients {
                     ContainerServiceManager.configure().withHttpClient(http).withRetryPolicy(retryPolicy)
                             .withLogOptions(logOptions()).authenticate(credential, profile).serviceClient(),
                     AuthorizationManager.configure().withHttpClient(http).withRetryPolicy(retryPolicy)
-                            .withLogOptions(logOptions()).authenticate(credential, profile).roleServiceClient());
+                            .withLogOptions(logOptions()).authenticate(credential, profile).roleServiceClient(),
+                    MsiManager.configure().withHttpClient(http).withRetryPolicy(retryPolicy)
+                            .withLogOptions(logOptions()).authenticate(credential, profile).serviceClient());
         });
     }
 

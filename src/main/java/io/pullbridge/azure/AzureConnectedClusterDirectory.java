@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
 @Component
 final class AzureConnectedClusterDirectory implements ConnectedClusterDirectory {
 
-    /** The GA api-version of {@code Microsoft.Kubernetes/connectedClusters} this adapter reads. */
-    static final String API_VERSION = "2024-01-01";
+    /** The api-version of {@code Microsoft.Kubernetes/connectedClusters} this adapter reads: one that reports the OIDC issuer. */
+    static final String API_VERSION = "2026-05-01";
 
     private final AzureClients clients;
 
@@ -36,7 +36,18 @@ final class AzureConnectedClusterDirectory implements ConnectedClusterDirectory 
         Map<?, ?> properties = resource.properties() instanceof Map<?, ?> map ? map : Map.of();
         return new ConnectedClusterFacts(resource.id() == null ? id.toString() : resource.id(),
                 text(properties.get("kubernetesVersion")), resource.regionName(), text(properties.get("distribution")),
-                text(properties.get("connectivityStatus")));
+                text(properties.get("connectivityStatus")), oidcIssuer(properties));
+    }
+
+    /** {@code oidcIssuerProfile}: a self-hosted issuer wins over Arc's own, as it is the one the cluster signs as. */
+    private static String oidcIssuer(Map<?, ?> properties) {
+        if (!(properties.get("oidcIssuerProfile") instanceof Map<?, ?> profile)
+                || !Boolean.TRUE.equals(profile.get("enabled"))) {
+            return null;
+        }
+        String selfHosted = text(profile.get("selfHostedIssuerUrl"));
+        String url = selfHosted != null && !selfHosted.isBlank() ? selfHosted : text(profile.get("issuerUrl"));
+        return url == null || url.isBlank() ? null : url;
     }
 
     private static String text(Object value) {

@@ -65,7 +65,9 @@ final class AzureFailures {
             "perform action '([^']+)' over scope '([^']+)'", Pattern.CASE_INSENSITIVE);
     private static final Pattern AADSTS = Pattern.compile("(AADSTS\\d+)(?::\\s*([^.\\r\\n]*))?");
     private static final List<String> TRANSIENT_CONFLICTS = List.of("AnotherOperationInProgress",
-            "OperationPreempted", "ConcurrentRequestLimitExceeded", "RetryableError");
+            "OperationPreempted", "ConcurrentRequestLimitExceeded", "RetryableError",
+            // Entra applies one change to a managed identity's federated credentials at a time.
+            "ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity");
     private static final int MAX_MESSAGE = 400;
 
     /** Which API a call went to: Graph's failures have a problem type of their own. */

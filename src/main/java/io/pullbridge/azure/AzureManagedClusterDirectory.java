@@ -35,7 +35,7 @@ final class AzureManagedClusterDirectory implements ManagedClusterDirectory {
                 .map(inner -> new ManagedClusterFacts(inner.id(), inner.currentKubernetesVersion() != null
                         ? inner.currentKubernetesVersion() : inner.kubernetesVersion(), inner.location(),
                         kubeletIdentity(id, inner), entra(inner),
-                        Boolean.TRUE.equals(inner.disableLocalAccounts())));
+                        Boolean.TRUE.equals(inner.disableLocalAccounts()), oidcIssuer(inner)));
     }
 
     @Override
@@ -50,6 +50,14 @@ final class AzureManagedClusterDirectory implements ManagedClusterDirectory {
                     404, "AKS returned no user kubeconfig for " + id);
         }
         return new String(credentials.kubeconfigs().get(0).value(), StandardCharsets.UTF_8);
+    }
+
+    private static String oidcIssuer(ManagedClusterInner cluster) {
+        if (cluster.oidcIssuerProfile() == null || !Boolean.TRUE.equals(cluster.oidcIssuerProfile().enabled())) {
+            return null;
+        }
+        String url = cluster.oidcIssuerProfile().issuerUrl();
+        return url == null || url.isBlank() ? null : url;
     }
 
     private static EntraIntegration entra(ManagedClusterInner cluster) {

@@ -50,7 +50,8 @@ final class AzureRoleAssignments implements RoleAssignments {
     }
 
     @Override
-    public Assignment assign(String scope, UUID principalObjectId, PrincipalType principalType, AzureRole role) {
+    public Assignment assign(String scope, UUID principalObjectId, PrincipalType principalType, AzureRole role,
+                             String condition) {
         String normalized = normalize(scope);
         String name = assignmentName(normalized, principalObjectId, role);
         String action = "assigning " + role.roleName() + " to principal " + principalObjectId + " at " + normalized;
@@ -60,6 +61,9 @@ final class AzureRoleAssignments implements RoleAssignments {
                 .withPrincipalId(principalObjectId.toString())
                 .withPrincipalType(com.azure.resourcemanager.authorization.models.PrincipalType.fromString(
                         principalType.name()));
+        if (condition != null) {
+            parameters.withCondition(condition).withConditionVersion("2.0");
+        }
         RoleAssignmentInner created = AzureFailures.arm(action, () -> {
             try {
                 return client(normalized).getRoleAssignments().create(normalized, name, parameters);
@@ -145,7 +149,7 @@ final class AzureRoleAssignments implements RoleAssignments {
 
     private static Assignment toAssignment(RoleAssignmentInner inner, AzureRole role, boolean createdByPullBridge) {
         return new Assignment(inner.id(), inner.scope(), UUID.fromString(inner.principalId()), role,
-                createdByPullBridge);
+                createdByPullBridge, inner.condition());
     }
 
     static AzureRole roleOf(String roleDefinitionId) {

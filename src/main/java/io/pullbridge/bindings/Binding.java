@@ -59,6 +59,14 @@ class Binding extends ResourceEntity implements BindingRow {
     private ConnectedRegistrySpec connectedRegistry;
 
     @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "workload_identity")
+    private WorkloadIdentitySpec workloadIdentity;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "workload_identity_status")
+    private WorkloadIdentityStatus workloadIdentityStatus;
+
+    @JdbcTypeCode(SqlTypes.JSON)
     @Column(name = "kubelet_assignment")
     private KubeletAssignment kubeletAssignment;
 
@@ -115,6 +123,9 @@ class Binding extends ResourceEntity implements BindingRow {
             this.connectedRegistry = spec.connectedRegistry();
             this.namespaces = new ArrayList<>(spec.connectedRegistry().namespaces());
         }
+        if (spec.workloadIdentity() != null) {
+            this.workloadIdentity = spec.workloadIdentity();
+        }
     }
 
     private void applyTargets(PullSecretSpec spec) {
@@ -155,6 +166,20 @@ class Binding extends ResourceEntity implements BindingRow {
 
     ConnectedRegistrySpec getConnectedRegistry() {
         return connectedRegistry;
+    }
+
+    WorkloadIdentitySpec getWorkloadIdentity() {
+        return workloadIdentity;
+    }
+
+    @Override
+    public WorkloadIdentityStatus getWorkloadIdentityStatus() {
+        return workloadIdentityStatus;
+    }
+
+    @Override
+    public void setWorkloadIdentityStatus(WorkloadIdentityStatus workloadIdentityStatus) {
+        this.workloadIdentityStatus = workloadIdentityStatus;
     }
 
     KubeletAssignment getKubeletAssignment() {

@@ -9,7 +9,9 @@ public enum BindingMethod {
     /** A {@code kubernetes.io/dockerconfigjson} secret backed by a service principal or a registry token. */
     @JsonProperty("pull-secret") PULL_SECRET("pull-secret"),
     /** An ACR connected registry deployed on an Arc-enabled cluster. */
-    @JsonProperty("connected-registry") CONNECTED_REGISTRY("connected-registry");
+    @JsonProperty("connected-registry") CONNECTED_REGISTRY("connected-registry"),
+    /** A user-assigned identity federated with the cluster's ServiceAccounts: no secret anywhere. */
+    @JsonProperty("workload-identity") WORKLOAD_IDENTITY("workload-identity");
 
     private final String value;
 

@@ -66,6 +66,19 @@ public class BindingRecords {
         bindings.claimKubeletAssignment(bindingId, assignmentId);
     }
 
+    /**
+     * Takes, until the caller's transaction ends, the advisory lock of one user-assigned identity's federated
+     * credentials, keyed by {@code key}: Entra applies one change to them at a time.
+     */
+    public void lockIdentity(long key) {
+        bindings.lockKubeletAssignment(key);
+    }
+
+    /** The other live workload-identity bindings that hold this role assignment (a named identity's). */
+    public List<String> otherWorkloadIdentityHolders(String assignmentId, UUID bindingId) {
+        return bindings.findOtherWorkloadIdentityHolders(assignmentId, bindingId);
+    }
+
     /** The other live bindings that claim or hold this role assignment. */
     public List<String> otherKubeletHolders(String assignmentId, UUID bindingId) {
         return bindings.findOtherKubeletHolders(assignmentId, bindingId);

@@ -11,10 +11,16 @@ import org.springframework.data.jpa.repository.Query;
 
 interface BindingRepository extends JpaRepository<Binding, UUID>, JpaSpecificationExecutor<Binding> {
 
-    @Query("""
-            select b from Binding b where b.registryId = ?1 and b.clusterId = ?2 and b.method = ?3
-            and coalesce(b.secretName, '') = coalesce(?4, '')""")
-    Optional<Binding> findTarget(UUID registryId, UUID clusterId, BindingMethod method, String secretName);
+    /**
+     * The binding that already does what a new one would (the unique index {@code bindings_target_uk}): the same
+     * registry, cluster and method, and the same secret name, or for workload identity the same namespace.
+     */
+    @Query(value = """
+            select * from bindings where registry_id = ?1 and cluster_id = ?2 and method = ?3
+            and coalesce(secret_name, '') = coalesce(?4, '')
+            and coalesce(workload_identity ->> 'namespace', '') = coalesce(?5, '')""", nativeQuery = true)
+    Optional<Binding> findTarget(UUID registryId, UUID clusterId, String method, String secretName,
+                                 String namespace);
 
     @Query("select b.id from Binding b where b.servicePrincipalId = ?1 order by b.createdAt")
     List<UUID> findIdsByServicePrincipalId(UUID servicePrincipalId);
@@ -61,4 +67,12 @@ interface BindingRepository extends JpaRepository<Binding, UUID>, JpaSpecificati
               and (lower(kubelet_claim) = lower(?1) or lower(kubelet_assignment ->> 'assignmentId') = lower(?1))
             order by created_at, id""", nativeQuery = true)
     List<String> findOtherKubeletHolders(String assignmentId, UUID bindingId);
+
+    /** The other live (not Deleting) workload-identity bindings that hold this role assignment. */
+    @Query(value = """
+            select cast(id as text) from bindings
+            where method = 'workload-identity' and id <> ?2 and phase <> 'Deleting'
+              and lower(workload_identity_status ->> 'roleAssignmentId') = lower(?1)
+            order by created_at, id""", nativeQuery = true)
+    List<String> findOtherWorkloadIdentityHolders(String assignmentId, UUID bindingId);
 }

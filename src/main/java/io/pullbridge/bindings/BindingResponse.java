@@ -13,7 +13,7 @@ import java.util.UUID;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BindingResponse(UUID id, UUID registryId, UUID clusterId, BindingMethod method,
                               PullSecretOptions pullSecret, ConnectedRegistryOptions connectedRegistry,
-                              Instant createdAt, Instant updatedAt, String createdBy, Status status) {
+                              WorkloadIdentityOptions workloadIdentity, Instant createdAt, Instant updatedAt, String createdBy, Status status) {
 
     static BindingResponse of(Binding binding) {
         PullSecretOptions pullSecret = null;
@@ -25,8 +25,10 @@ public record BindingResponse(UUID id, UUID registryId, UUID clusterId, BindingM
         }
         ConnectedRegistryOptions connected = binding.getConnectedRegistry() == null ? null
                 : ConnectedRegistryOptions.of(binding.getConnectedRegistry());
+        WorkloadIdentityOptions workload = binding.getWorkloadIdentity() == null ? null
+                : WorkloadIdentityOptions.of(binding.getWorkloadIdentity());
         return new BindingResponse(binding.getId(), binding.getRegistryId(), binding.getClusterId(),
-                binding.getMethod(), pullSecret, connected, binding.getCreatedAt(), binding.getUpdatedAt(),
+                binding.getMethod(), pullSecret, connected, workload, binding.getCreatedAt(), binding.getUpdatedAt(),
                 binding.getCreatedBy(), Status.of(binding));
     }
 
@@ -38,7 +40,8 @@ public record BindingResponse(UUID id, UUID registryId, UUID clusterId, BindingM
     @Schema(name = "BindingStatus")
     public record Status(Phase phase, List<Condition> conditions, Instant observedAt, String message, UUID jobId,
                          Instant reconciledAt, List<String> drift, RoleAssignment roleAssignment,
-                         Namespaces namespaces, ConnectedRegistry connectedRegistry) {
+                         Namespaces namespaces, ConnectedRegistry connectedRegistry,
+                         WorkloadIdentityStatus workloadIdentity) {
 
         static Status of(Binding binding) {
             ResourceStatus status = binding.getStatus();
@@ -49,7 +52,7 @@ public record BindingResponse(UUID id, UUID registryId, UUID clusterId, BindingM
                     kubelet.scope(), kubelet.createdByPullBridge()), Namespaces.of(binding.getPullSecretStatus()),
                     binding.getConnectedRegistry() == null ? null
                             : ConnectedRegistry.of(binding.getConnectedRegistry(),
-                            binding.getConnectedRegistryStatus()));
+                            binding.getConnectedRegistryStatus()), binding.getWorkloadIdentityStatus());
         }
     }
 

@@ -28,6 +28,10 @@ public interface BindingRow {
 
     void setClientTokenPassword(EncryptedSecret clientTokenPassword);
 
+    WorkloadIdentityStatus getWorkloadIdentityStatus();
+
+    void setWorkloadIdentityStatus(WorkloadIdentityStatus workloadIdentityStatus);
+
     /** What the connected registry client token's password is bound to, for its encryption. */
     String clientTokenContext();
 

@@ -2,9 +2,11 @@ package io.pullbridge.bindings;
 
 import io.pullbridge.clusters.ClusterKind;
 import io.pullbridge.clusters.ClusterView;
+import io.pullbridge.common.ArmResourceId;
 import io.pullbridge.common.Cidr;
 import io.pullbridge.common.KubernetesNames;
 import io.pullbridge.common.LabelSelector;
+import io.pullbridge.common.ManagedIdentities;
 import io.pullbridge.web.ApiException;
 import io.pullbridge.web.Violations;
 import java.net.Inet4Address;
@@ -103,6 +105,48 @@ public final class BindingRules {
         ConnectedRegistryMode mode = options.mode() == null ? ConnectedRegistryMode.READ_ONLY : options.mode();
         return new ConnectedRegistrySpec(options.name(), mode, repositories, options.clusterIP(), schedule,
                 options.syncWindow(), secretName, namespaces);
+    }
+
+    /**
+     * @return the workload-identity spec, or null when {@code options} is invalid (violations say why). At most
+     *         {@link ManagedIdentities#MAX_FEDERATED_CREDENTIALS} ServiceAccounts, one federated credential each.
+     */
+    public static WorkloadIdentitySpec workloadIdentity(WorkloadIdentityOptions options, String path,
+                                                        Violations violations) {
+        boolean valid = violations.check(options.namespace() != null
+                && KubernetesNames.isDns1123Label(options.namespace()), path + ".namespace", KubernetesNames.LABEL_RULE);
+        List<String> serviceAccounts = options.serviceAccounts() == null ? List.of() : options.serviceAccounts();
+        valid &= violations.check(!serviceAccounts.isEmpty(), path + ".serviceAccounts",
+                "must name at least one ServiceAccount");
+        valid &= violations.check(serviceAccounts.size() <= ManagedIdentities.MAX_FEDERATED_CREDENTIALS,
+                path + ".serviceAccounts", "may list at most " + ManagedIdentities.MAX_FEDERATED_CREDENTIALS
+                        + " ServiceAccounts: Entra keeps at most that many federated credentials on one identity");
+        for (int i = 0; i < serviceAccounts.size(); i++) {
+            valid &= violations.check(serviceAccounts.get(i) != null
+                            && KubernetesNames.isDns1123Subdomain(serviceAccounts.get(i)),
+                    path + ".serviceAccounts[" + i + "]", KubernetesNames.SUBDOMAIN_RULE);
+        }
+        noDuplicates(serviceAccounts, path + ".serviceAccounts", violations);
+        List<String> repositories = options.repositories() == null ? List.of() : options.repositories();
+        if (!repositories.isEmpty()) {
+            repositories(repositories, path + ".repositories", violations);
+        }
+        valid &= violations.check(options.delivery() != null, path + ".delivery",
+                "is required: acr-pull-binding or credential-provider");
+        valid &= violations.check(options.delivery() != WorkloadIdentityDelivery.ACR_PULL_BINDING
+                        || !repositories.isEmpty(), path + ".repositories",
+                "must name at least one repository for acr-pull-binding: an ACR token's scope names repositories "
+                        + "(there is no wildcard)");
+        if (options.identityResourceId() != null) {
+            try {
+                ArmResourceId.parse(options.identityResourceId(), ArmResourceId.ResourceType.USER_ASSIGNED_IDENTITY);
+            } catch (IllegalArgumentException e) {
+                valid = false;
+                violations.add(path + ".identityResourceId", e.getMessage());
+            }
+        }
+        return valid && violations.isEmpty() ? new WorkloadIdentitySpec(options.namespace(), serviceAccounts,
+                repositories, options.delivery(), options.identityResourceId()) : null;
     }
 
     /** @throws ApiException 422 on {@code clusterId} unless the cluster is of {@code kind}, saying {@code why} */

@@ -87,10 +87,13 @@ public class BindingService {
         }
         Binding binding = Binding.create(registry.id(), cluster.id(), method, creation.spec(registry, cluster),
                 requests.pendingMessage(), clock.instant(), RequestContext.actor());
-        bindings.findTarget(registry.id(), cluster.id(), method, binding.getSecretName()).ifPresent(existing -> {
+        String namespace = binding.getWorkloadIdentity() == null ? null : binding.getWorkloadIdentity().namespace();
+        bindings.findTarget(registry.id(), cluster.id(), method.value(), binding.getSecretName(), namespace)
+                .ifPresent(existing -> {
             throw new ApiException(ProblemType.ALREADY_EXISTS, "Binding " + existing.getId() + " already binds "
                     + "this cluster to this registry by " + method + (existing.getSecretName() == null ? ""
-                    : " with secret " + existing.getSecretName()), List.of(),
+                    : " with secret " + existing.getSecretName()) + (namespace == null ? ""
+                    : " for namespace " + namespace), List.of(),
                     List.of(new Reference(ResourceKinds.BINDING, existing.getId(), BindingReferences.name(
                             registry.name(), cluster.name(), method.value(), existing.getSecretName()))));
         });

@@ -10,7 +10,8 @@ public record BindingSnapshot(UUID id, UUID registryId, UUID clusterId, BindingM
                        PullSecretSpec pullSecret,
                               Instant reconciledAt, ConnectedRegistrySpec connectedRegistry,
                        ConnectedRegistryStatus connectedRegistryStatus, EncryptedSecret clientTokenPassword,
-                              Phase phase) {
+                              Phase phase, WorkloadIdentitySpec workloadIdentity,
+                              WorkloadIdentityStatus workloadIdentityStatus) {
 
     /**
      * @return for a connected-registry binding, {@link #pullSecret} is where the client token's pull secret goes (no
@@ -21,7 +22,8 @@ public record BindingSnapshot(UUID id, UUID registryId, UUID clusterId, BindingM
                 binding.getMethod(), binding.getKubeletAssignment(),
                 binding.getSecretName() != null ? binding.pullSecretSpec() : null,
                 binding.getReconciledAt(), binding.getConnectedRegistry(), binding.getConnectedRegistryStatus(),
-                binding.getClientTokenPassword(), binding.getStatus().phase());
+                binding.getClientTokenPassword(), binding.getStatus().phase(), binding.getWorkloadIdentity(),
+                binding.getWorkloadIdentityStatus());
     }
 
     public UUID servicePrincipalId() {

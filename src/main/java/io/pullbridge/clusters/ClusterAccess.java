@@ -26,10 +26,12 @@ public record ClusterAccess(Mode mode, UUID objectId, String tenantId, Boolean a
 
     /** The verbs PullBridge uses, by resource: what the ClusterRole grants and the custom Azure role allows. */
     public static final List<Rule> RULES = List.of(
-            new Rule("namespaces", List.of("get", "list")),
-            new Rule("secrets", List.of("get", "list", "create", "update", "delete")),
-            new Rule("serviceaccounts", List.of("get", "list", "patch")),
-            new Rule("services", List.of("list")));
+            new Rule("", "namespaces", List.of("get", "list")),
+            new Rule("", "secrets", List.of("get", "list", "create", "update", "delete")),
+            new Rule("", "serviceaccounts", List.of("get", "list", "patch")),
+            new Rule("", "services", List.of("list")),
+            // Workload-identity bindings delivered by msi-acrpull.
+            new Rule("acrpull.microsoft.com", "acrpullbindings", List.of("get", "list", "create", "update", "delete")));
 
     /** The name of the ClusterRole and ClusterRoleBinding {@link #manifest} makes. */
     public static final String ROLE_NAME = "pullbridge";
@@ -51,8 +53,17 @@ public record ClusterAccess(Mode mode, UUID objectId, String tenantId, Boolean a
         }
     }
 
-    /** One resource (core API group) and the verbs PullBridge uses on it. */
-    public record Rule(String resource, List<String> verbs) {
+    /**
+     * One resource and the verbs PullBridge uses on it.
+     *
+     * @param group the API group, empty for the core group
+     */
+    public record Rule(String group, String resource, List<String> verbs) {
+
+        /** How Azure RBAC for Kubernetes names the resource in a data action: {@code [<group>/]<resource>}. */
+        public String dataActionPath() {
+            return group.isEmpty() ? resource : group + "/" + resource;
+        }
     }
 
     public static ClusterAccess kubeconfig() {
@@ -121,7 +132,7 @@ public record ClusterAccess(Mode mode, UUID objectId, String tenantId, Boolean a
                 .append("    app.kubernetes.io/name: pullbridge\n")
                 .append("rules:\n");
         for (Rule rule : RULES) {
-            yaml.append("  - apiGroups: [\"\"]\n")
+            yaml.append("  - apiGroups: [\"").append(rule.group()).append("\"]\n")
                     .append("    resources: [\"").append(rule.resource()).append("\"]\n")
                     .append("    verbs: [").append(String.join(", ", rule.verbs().stream()
                             .map(verb -> "\"" + verb + "\"").toList())).append("]\n");

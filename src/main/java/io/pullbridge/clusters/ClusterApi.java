@@ -2,6 +2,7 @@ package io.pullbridge.clusters;
 
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -75,8 +76,40 @@ public interface ClusterApi {
      */
     ServiceAccount removeImagePullSecret(ServiceAccount account, String secretName);
 
+    /**
+     * Sets the annotations given with a value and removes those given with {@code null}, with a JSON Patch guarded
+     * like {@link #addImagePullSecret}; does nothing when the ServiceAccount already has them so.
+     */
+    ServiceAccount annotate(ServiceAccount account, Map<String, String> changes);
+
     /** Every service with a cluster IP (headless services have none), to check a new cluster IP is free. */
     List<Service> services();
+
+    /**
+     * Whether the server serves {@code type} (API discovery, {@code GET /apis/<group>/<version>}, which every
+     * authenticated caller may read): false when the group or version is unknown to it, as when the custom resource
+     * definition is not installed.
+     */
+    boolean serves(CustomType type);
+
+    /** A namespaced custom object; empty when there is none (or its namespace is gone). */
+    Optional<CustomObject> customObject(CustomType type, String namespace, String name);
+
+    /** Custom objects of the type in every namespace that the label selector matches ({@code null}: all). */
+    List<CustomObject> customObjects(CustomType type, String labelSelector);
+
+    /** Creates the object ({@code resourceVersion} ignored); an existing one is a transient conflict. */
+    CustomObject createCustomObject(CustomObject object);
+
+    /** Replaces the object's metadata labels, annotations and spec, only if it still has its {@code resourceVersion}. */
+    CustomObject replaceCustomObject(CustomObject object);
+
+    /**
+     * Deletes the object, only if it still has {@code resourceVersion} when one is given.
+     *
+     * @return false when it was already gone
+     */
+    boolean deleteCustomObject(CustomType type, String namespace, String name, String resourceVersion);
 
     /** A namespace and its labels; {@code phase} is {@code Active} or {@code Terminating}. */
     record Namespace(String name, Map<String, String> labels, String phase) {
@@ -145,15 +178,53 @@ public interface ClusterApi {
         }
     }
 
-    /** A ServiceAccount's {@code imagePullSecrets} names, in order, and the version they were read at. */
-    record ServiceAccount(String namespace, String name, List<String> imagePullSecrets, String resourceVersion) {
+    /** A ServiceAccount's {@code imagePullSecrets} names, in order, its annotations, and the version they were read at. */
+    record ServiceAccount(String namespace, String name, List<String> imagePullSecrets, String resourceVersion,
+                          Map<String, String> annotations) {
 
         public ServiceAccount {
             imagePullSecrets = imagePullSecrets == null ? List.of() : List.copyOf(imagePullSecrets);
+            annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+        }
+
+        public ServiceAccount(String namespace, String name, List<String> imagePullSecrets, String resourceVersion) {
+            this(namespace, name, imagePullSecrets, resourceVersion, Map.of());
         }
 
         public boolean pullsWith(String secretName) {
             return imagePullSecrets.contains(secretName);
+        }
+    }
+
+    /**
+     * A namespaced custom resource type the API server may serve.
+     *
+     * @param plural the resource name in its path ({@code acrpullbindings})
+     */
+    record CustomType(String group, String version, String plural, String kind) {
+
+        public String apiVersion() {
+            return group + "/" + version;
+        }
+    }
+
+    /**
+     * A custom object as PullBridge writes it: metadata it sets and its {@code spec} as JSON values (maps, lists,
+     * strings, numbers, booleans); its status is the controller's and is not carried.
+     *
+     * @param resourceVersion as read; for a replace, the version it must still have; null for a create
+     */
+    record CustomObject(CustomType type, String namespace, String name, Map<String, String> labels,
+                        Map<String, String> annotations, Map<String, Object> spec, String resourceVersion) {
+
+        public CustomObject {
+            labels = labels == null ? Map.of() : Map.copyOf(labels);
+            annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+            spec = spec == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(spec));
+        }
+
+        public CustomObject withResourceVersion(String version) {
+            return new CustomObject(type, namespace, name, labels, annotations, spec, version);
         }
     }
 

@@ -105,7 +105,8 @@ class ClusterController {
     @Operation(operationId = "getClusterAccessManifest", summary = "The Kubernetes RBAC PullBridge needs on a cluster",
             description = "For a cluster PullBridge signs in to with its Entra identity: a ClusterRole with exactly the "
                     + "verbs PullBridge uses (namespaces get/list; secrets get/list/create/update/delete; "
-                    + "serviceaccounts get/list/patch; services list) and a ClusterRoleBinding of it to PullBridge's "
+                    + "serviceaccounts get/list/patch; services list; acrpullbindings.acrpull.microsoft.com "
+                    + "get/list/create/update/delete) and a ClusterRoleBinding of it to PullBridge's "
                     + "object id as a Kubernetes User, as YAML for kubectl apply -f. It reveals only that object id "
                     + "and those verbs, so any role may read it. Clusters with Azure RBAC for Kubernetes need the role "
                     + "assignment status.access and a Forbidden job error name instead.")

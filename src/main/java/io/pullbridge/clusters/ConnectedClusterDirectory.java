@@ -11,8 +11,17 @@ public interface ConnectedClusterDirectory {
     /**
      * @param connectivityStatus {@code Connected}, {@code Connecting}, {@code Offline} or {@code Expired}: whether the
      *                           cluster's Arc agents talk to Azure
+     * @param oidcIssuerUrl      the cluster's OIDC issuer ({@code oidcIssuerProfile.issuerUrl}, or its self-hosted
+     *                           issuer), whose ServiceAccount tokens federated credentials trust; null when the issuer
+     *                           is not enabled
      */
     record ConnectedClusterFacts(String resourceId, String kubernetesVersion, String location, String distribution,
-                                 String connectivityStatus) {
+                                 String connectivityStatus, String oidcIssuerUrl) {
+
+        /** A cluster without an OIDC issuer. */
+        public ConnectedClusterFacts(String resourceId, String kubernetesVersion, String location,
+                                     String distribution, String connectivityStatus) {
+            this(resourceId, kubernetesVersion, location, distribution, connectivityStatus, null);
+        }
     }
 }

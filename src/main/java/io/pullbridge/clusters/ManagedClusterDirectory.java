@@ -14,14 +14,24 @@ public interface ManagedClusterDirectory {
     /**
      * @param kubeletIdentity the principal pulls run as: the kubelet managed identity, or for clusters created with a
      *                        service principal, that principal (its object id resolved through Graph)
+     * @param oidcIssuerUrl   the cluster's OIDC issuer ({@code oidcIssuerProfile.issuerURL}), whose ServiceAccount
+     *                        tokens federated credentials trust; null when the issuer is not enabled
      */
     record ManagedClusterFacts(String resourceId, String kubernetesVersion, String location,
-                               KubeletIdentity kubeletIdentity, EntraIntegration entra, boolean localAccountsDisabled) {
+                               KubeletIdentity kubeletIdentity, EntraIntegration entra, boolean localAccountsDisabled,
+                               String oidcIssuerUrl) {
 
-        /** A cluster without Entra integration, with local accounts. */
+        /** A cluster without Entra integration, with local accounts and no OIDC issuer. */
         public ManagedClusterFacts(String resourceId, String kubernetesVersion, String location,
                                    KubeletIdentity kubeletIdentity) {
-            this(resourceId, kubernetesVersion, location, kubeletIdentity, null, false);
+            this(resourceId, kubernetesVersion, location, kubeletIdentity, null, false, null);
+        }
+
+        /** A cluster without an OIDC issuer. */
+        public ManagedClusterFacts(String resourceId, String kubernetesVersion, String location,
+                                   KubeletIdentity kubeletIdentity, EntraIntegration entra,
+                                   boolean localAccountsDisabled) {
+            this(resourceId, kubernetesVersion, location, kubeletIdentity, entra, localAccountsDisabled, null);
         }
     }
 

@@ -21,7 +21,10 @@ public record ArmResourceId(UUID subscriptionId, String resourceGroup, ResourceT
                 "1 to 63 letters, digits, hyphens and underscores, starting and ending with a letter or digit"),
         CONNECTED_CLUSTER("Microsoft.Kubernetes", "connectedClusters",
                 Pattern.compile("[a-zA-Z0-9]([-_.a-zA-Z0-9]{0,61}[a-zA-Z0-9])?"),
-                "1 to 63 letters, digits, hyphens, underscores and periods, starting and ending with a letter or digit");
+                "1 to 63 letters, digits, hyphens, underscores and periods, starting and ending with a letter or digit"),
+        USER_ASSIGNED_IDENTITY("Microsoft.ManagedIdentity", "userAssignedIdentities",
+                Pattern.compile("[a-zA-Z0-9][-_a-zA-Z0-9]{2,127}"),
+                "3 to 128 letters, digits, hyphens and underscores, starting with a letter or digit");
 
         private final String namespace;
         private final String type;

@@ -149,12 +149,17 @@ final class KubernetesClusterApi implements ClusterApi {
 
     @Override
     public boolean deleteSecret(String namespace, String name, String resourceVersion) {
-        String action = "deleting secret " + namespace + "/" + name;
+        return delete("deleting secret " + namespace + "/" + name, secretPath(namespace, name), namespace,
+                resourceVersion);
+    }
+
+    /** A delete, with {@code resourceVersion} as its precondition when given; false when the object was gone. */
+    private boolean delete(String action, String path, String namespace, String resourceVersion) {
         ObjectNode options = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "DeleteOptions");
         if (resourceVersion != null) {
             options.putObject("preconditions").put("resourceVersion", resourceVersion);
         }
-        Answer answer = send(action, "DELETE", secretPath(namespace, name), Map.of(), bytes(options), JSON_TYPE);
+        Answer answer = send(action, "DELETE", path, Map.of(), bytes(options), JSON_TYPE);
         if (answer.code() == 404) {
             return false;
         }
@@ -207,6 +212,93 @@ final class KubernetesClusterApi implements ClusterApi {
     public List<ServiceAccount> serviceAccounts() {
         return list("listing service accounts", "/api/v1/serviceaccounts", null,
                 KubernetesClusterApi::serviceAccount);
+    }
+
+    @Override
+    public ServiceAccount annotate(ServiceAccount account, Map<String, String> changes) {
+        ArrayNode patch = guardedPatch(account);
+        Map<String, String> set = new LinkedHashMap<>();
+        changes.forEach((key, value) -> {
+            if (value != null && !value.equals(account.annotations().get(key))) {
+                set.put(key, value);
+            } else if (value == null && account.annotations().containsKey(key)) {
+                patch.addObject().put("op", "remove").put("path", "/metadata/annotations/" + pointer(key));
+            }
+        });
+        if (account.annotations().isEmpty() && !set.isEmpty()) {
+            // No annotations at all: "add" of the whole map creates it (adding a member of a missing map fails).
+            ObjectNode annotations = patch.addObject().put("op", "add").put("path", "/metadata/annotations")
+                    .putObject("value");
+            set.forEach(annotations::put);
+        } else {
+            set.forEach((key, value) -> patch.addObject().put("op", "add")
+                    .put("path", "/metadata/annotations/" + pointer(key)).put("value", value));
+        }
+        if (patch.size() == 1) {
+            return account;
+        }
+        return patch(account, patch, "annotating service account " + account.namespace() + "/" + account.name()
+                + " (" + String.join(", ", changes.keySet()) + ")");
+    }
+
+    @Override
+    public boolean serves(CustomType type) {
+        String action = "discovering " + type.apiVersion();
+        Answer answer = send(action, "GET", "/apis/" + type.group() + "/" + type.version(), Map.of(), null, null);
+        if (answer.code() == 404) {
+            return false;
+        }
+        JsonNode resources = expect(answer, null, action).get("resources");
+        if (resources == null || !resources.isArray()) {
+            return false;
+        }
+        for (JsonNode resource : resources) {
+            if (type.plural().equals(text(resource, "name"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public Optional<CustomObject> customObject(CustomType type, String namespace, String name) {
+        String action = "reading " + type.kind() + " " + namespace + "/" + name;
+        Answer answer = send(action, "GET", customObjectPath(type, namespace, name), Map.of(), null, null);
+        if (answer.code() == 404) {
+            return Optional.empty();
+        }
+        return Optional.of(customObject(type, expect(answer, namespace, action)));
+    }
+
+    @Override
+    public List<CustomObject> customObjects(CustomType type, String labelSelector) {
+        return list("listing " + type.plural() + "." + type.group(), "/apis/" + type.apiVersion() + "/"
+                + type.plural(), labelSelector, item -> customObject(type, item));
+    }
+
+    @Override
+    public CustomObject createCustomObject(CustomObject object) {
+        String action = "creating " + object.type().kind() + " " + object.namespace() + "/" + object.name();
+        return customObject(object.type(), expect(send(action, "POST", "/apis/" + object.type().apiVersion()
+                        + "/namespaces/" + object.namespace() + "/" + object.type().plural(), Map.of(),
+                bytes(manifest(object, false)), JSON_TYPE), object.namespace(), action));
+    }
+
+    @Override
+    public CustomObject replaceCustomObject(CustomObject object) {
+        if (object.resourceVersion() == null || object.resourceVersion().isBlank()) {
+            throw new IllegalArgumentException("replacing a custom object needs the resourceVersion it was read at");
+        }
+        String action = "replacing " + object.type().kind() + " " + object.namespace() + "/" + object.name();
+        Answer answer = send(action, "PUT", customObjectPath(object.type(), object.namespace(), object.name()),
+                Map.of(), bytes(manifest(object, true)), JSON_TYPE);
+        return customObject(object.type(), expectChanged(answer, object.namespace(), action));
+    }
+
+    @Override
+    public boolean deleteCustomObject(CustomType type, String namespace, String name, String resourceVersion) {
+        String action = "deleting " + type.kind() + " " + namespace + "/" + name;
+        return delete(action, customObjectPath(type, namespace, name), namespace, resourceVersion);
     }
 
     @Override
@@ -394,6 +486,41 @@ final class KubernetesClusterApi implements ClusterApi {
         return manifest;
     }
 
+    private static ObjectNode manifest(CustomObject object, boolean withVersion) {
+        ObjectNode manifest = JSON.createObjectNode().put("apiVersion", object.type().apiVersion())
+                .put("kind", object.type().kind());
+        ObjectNode metadata = manifest.putObject("metadata").put("name", object.name())
+                .put("namespace", object.namespace());
+        if (!object.labels().isEmpty()) {
+            ObjectNode labels = metadata.putObject("labels");
+            object.labels().forEach(labels::put);
+        }
+        if (!object.annotations().isEmpty()) {
+            ObjectNode annotations = metadata.putObject("annotations");
+            object.annotations().forEach(annotations::put);
+        }
+        if (withVersion) {
+            metadata.put("resourceVersion", object.resourceVersion());
+        }
+        manifest.set("spec", JSON.valueToTree(object.spec()));
+        return manifest;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static CustomObject customObject(CustomType type, JsonNode item) {
+        JsonNode metadata = item.path("metadata");
+        JsonNode spec = item.get("spec");
+        Map<String, Object> values = spec == null || !spec.isObject() ? Map.of() : JSON.convertValue(spec, Map.class);
+        return new CustomObject(type, text(metadata, "namespace"), text(metadata, "name"),
+                strings(metadata.get("labels")), strings(metadata.get("annotations")), values,
+                blankToNull(text(metadata, "resourceVersion")));
+    }
+
+    /** A JSON Pointer segment (RFC 6901): annotation keys hold {@code /}. */
+    private static String pointer(String key) {
+        return key.replace("~", "~0").replace("/", "~1");
+    }
+
     private static Secret secret(JsonNode item) {
         JsonNode metadata = item.path("metadata");
         Map<String, byte[]> data = new LinkedHashMap<>();
@@ -416,7 +543,7 @@ final class KubernetesClusterApi implements ClusterApi {
             pullSecrets.forEach(entry -> names.add(text(entry, "name")));
         }
         return new ServiceAccount(text(metadata, "namespace"), text(metadata, "name"), names,
-                blankToNull(text(metadata, "resourceVersion")));
+                blankToNull(text(metadata, "resourceVersion")), strings(metadata.get("annotations")));
     }
 
     private static byte[] decode(String base64) {
@@ -452,6 +579,10 @@ final class KubernetesClusterApi implements ClusterApi {
 
     private static String secretPath(String namespace, String name) {
         return "/api/v1/namespaces/" + namespace + "/secrets/" + name;
+    }
+
+    private static String customObjectPath(CustomType type, String namespace, String name) {
+        return "/apis/" + type.apiVersion() + "/namespaces/" + namespace + "/" + type.plural() + "/" + name;
     }
 
     private static String serviceAccountPath(String namespace, String name) {

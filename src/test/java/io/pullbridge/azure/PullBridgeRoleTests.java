@@ -13,6 +13,7 @@ import io.pullbridge.bindings.ConnectedRegistries.ConnectedRegistrySettings;
 import io.pullbridge.bindings.ConnectedRegistries.ExtensionSettings;
 import io.pullbridge.bindings.ConnectedRegistryMode;
 import io.pullbridge.common.AzureRole;
+import io.pullbridge.common.ManagedIdentities;
 import io.pullbridge.common.RoleAssignments.Assignment;
 import io.pullbridge.common.RoleAssignments.PrincipalType;
 import io.pullbridge.jobs.JobFailure;
@@ -96,6 +97,7 @@ class PullBridgeRoleTests {
         AzureManagedClusterDirectory managedClusters = new AzureManagedClusterDirectory(clients);
         AzureConnectedClusterDirectory connectedClusters = new AzureConnectedClusterDirectory(clients);
         AzureConnectedRegistries connected = new AzureConnectedRegistries(clients);
+        AzureManagedIdentities identities = new AzureManagedIdentities(clients);
 
         // Registries: read one, discover a subscription's and a resource group's.
         assertThat(registries.read(registry.id())).isPresent();
@@ -136,6 +138,16 @@ class PullBridgeRoleTests {
         connected.deleteExtension(arc.id(), CR);
         connected.deactivate(registry.id(), CR);
         connected.delete(registry.id(), CR);
+        // Workload identity: a user-assigned identity and a federated credential; then delete both.
+        String identityId = "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/rg-aks/providers/"
+                + "Microsoft.ManagedIdentity/userAssignedIdentities/pullbridge-wi-1";
+        identities.ensure(identityId, "westeurope", Map.of("managed-by", "pullbridge"));
+        identities.put(identityId, new ManagedIdentities.FederatedCredential("team-a-puller",
+                "https://westeurope.oic.prod-aks.azure.com/tenant/issuer/", "system:serviceaccount:team-a:puller",
+                List.of(ManagedIdentities.ACR_TOKEN_EXCHANGE_AUDIENCE)));
+        assertThat(identities.federatedCredentials(identityId)).hasSize(1);
+        identities.remove(identityId, "team-a-puller");
+        identities.delete(identityId);
 
         assertThat(emulator.armActionsRefused(CLIENT_ID)).as("actions the role lacks").isEmpty();
         Set<String> served = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);

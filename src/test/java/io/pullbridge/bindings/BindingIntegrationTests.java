@@ -116,7 +116,7 @@ class BindingIntegrationTests {
                 400, "validation-failed")
                 .andExpect(jsonPath("$.errors[0].field").value("method"))
                 .andExpect(jsonPath("$.errors[0].message")
-                        .value("must be one of kubelet-identity, pull-secret, connected-registry"));
+                        .value("must be one of kubelet-identity, pull-secret, connected-registry, workload-identity"));
 
         assertThat(fixtures.bindingCount(cluster)).isEqualTo(before);
     }

@@ -49,7 +49,7 @@ class BindingMethodHandlersTests {
                 .map(Fake::new).map(BindingMethodHandler.class::cast).toList());
         CreateBindingRequest both = new CreateBindingRequest(null, null, null,
                 new PullSecretOptions(null, null, null, null, null, null),
-                new ConnectedRegistryOptions(null, null, null, null, null, null, null, null));
+                new ConnectedRegistryOptions(null, null, null, null, null, null, null, null), null);
 
         assertThat(refused(handlers, BindingMethod.PULL_SECRET, both)).containsExactly(
                 new FieldViolation("connectedRegistry", "goes only with method connected-registry"));
@@ -57,7 +57,7 @@ class BindingMethodHandlersTests {
                 new FieldViolation("pullSecret", "goes only with method pull-secret"),
                 new FieldViolation("connectedRegistry", "goes only with method connected-registry"));
         assertThat(refused(handlers, BindingMethod.CONNECTED_REGISTRY, new CreateBindingRequest(null, null, null,
-                null, new ConnectedRegistryOptions(null, null, null, null, null, null, null, null)))).isEmpty();
+                null, new ConnectedRegistryOptions(null, null, null, null, null, null, null, null), null))).isEmpty();
     }
 
     private static List<FieldViolation> refused(BindingMethodHandlers handlers, BindingMethod method,
@@ -85,6 +85,7 @@ class BindingMethodHandlersTests {
                 case KUBELET_IDENTITY -> null;
                 case PULL_SECRET -> "pullSecret";
                 case CONNECTED_REGISTRY -> "connectedRegistry";
+                case WORKLOAD_IDENTITY -> "workloadIdentity";
             };
             return new Requests() {
                 @Override

@@ -111,7 +111,7 @@ class ConnectedRegistryBindingIntegrationTests {
         String extension = extensionId(name);
         assertThat(armCalls()).containsExactly(
                 "GET " + registry.id() + REGISTRIES_API,
-                "GET " + arc.id() + "?api-version=2024-01-01",
+                "GET " + arc.id() + "?api-version=2026-05-01",
                 "GET " + extension + EXTENSIONS_API,
                 "PUT " + scopeMap + name + REGISTRIES_API,
                 "PUT " + token + name + REGISTRIES_API,

@@ -33,7 +33,7 @@ class EntraAccessManifestsTests {
         List<Map<String, Object>> rules = cast(documents.get(0).get("rules"));
         assertThat(rules).hasSize(ClusterAccess.RULES.size());
         for (int i = 0; i < rules.size(); i++) {
-            assertThat(rules.get(i).get("apiGroups")).isEqualTo(List.of(""));
+            assertThat(rules.get(i).get("apiGroups")).isEqualTo(List.of(ClusterAccess.RULES.get(i).group()));
             assertThat(rules.get(i).get("resources")).isEqualTo(List.of(ClusterAccess.RULES.get(i).resource()));
             assertThat(rules.get(i).get("verbs")).isEqualTo(ClusterAccess.RULES.get(i).verbs());
         }
@@ -61,7 +61,7 @@ class EntraAccessManifestsTests {
                         case "delete" -> "delete";
                         default -> throw new AssertionError("unmapped verb " + verb);
                     };
-                    expected.add(provider + "/" + rule.resource() + "/" + action);
+                    expected.add(provider + "/" + rule.dataActionPath() + "/" + action);
                 }
             }
         }

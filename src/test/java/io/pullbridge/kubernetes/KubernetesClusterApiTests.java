@@ -203,6 +203,84 @@ class KubernetesClusterApiTests {
                 .noneMatch(service -> service.name().equals("headless"));
     }
 
+    @Test
+    void annotatesAServiceAccountKeepingOtherAnnotationsAndRefusingToWriteBlind() {
+        String namespace = "wi-" + shortId();
+        cluster.addNamespace(namespace, Map.of());
+        ClusterApi.ServiceAccount bare = api.serviceAccount(namespace, "default").orElseThrow();
+        assertThat(bare.annotations()).isEmpty();
+
+        ClusterApi.ServiceAccount annotated = api.annotate(bare, Map.of("azure.workload.identity/client-id", "c-1",
+                "azure.workload.identity/tenant-id", "t-1"));
+        assertThat(annotated.annotations()).containsOnly(Map.entry("azure.workload.identity/client-id", "c-1"),
+                Map.entry("azure.workload.identity/tenant-id", "t-1"));
+        assertThat(api.annotate(annotated, Map.of("azure.workload.identity/client-id", "c-1"))).isSameAs(annotated);
+
+        cluster.quietly(() -> cluster.client().serviceAccounts().inNamespace(namespace).withName("default")
+                .edit(account -> {
+                    account.getMetadata().getAnnotations().put("team.example/owner", "team-a");
+                    return account;
+                }));
+        JobFailure stale = catchThrowableOfType(JobFailure.class, () -> api.annotate(annotated,
+                Map.of("azure.workload.identity/client-id", "c-2")));
+        assertThat(ClusterProblems.is(stale, ClusterProblems.CONFLICT)).isTrue();
+
+        ClusterApi.ServiceAccount fresh = api.serviceAccount(namespace, "default").orElseThrow();
+        ClusterApi.ServiceAccount changed = api.annotate(fresh, java.util.Collections.singletonMap(
+                "azure.workload.identity/tenant-id", null));
+        assertThat(changed.annotations()).containsOnly(Map.entry("azure.workload.identity/client-id", "c-1"),
+                Map.entry("team.example/owner", "team-a"));
+        assertThat(serviceAccount(namespace).getMetadata().getAnnotations())
+                .isEqualTo(Map.of("azure.workload.identity/client-id", "c-1", "team.example/owner", "team-a"));
+    }
+
+    @Test
+    void writesCustomObjectsOnlyWhereTheirDefinitionIsInstalled() {
+        ClusterApi.CustomType acrPull = new ClusterApi.CustomType("acrpull.microsoft.com", "v1beta2",
+                "acrpullbindings", "AcrPullBinding");
+        String namespace = "apb-" + shortId();
+        cluster.addNamespace(namespace, Map.of());
+        Map<String, Object> spec = Map.of("acr", Map.of("server", "contoso.azurecr.io", "scope",
+                        "repository:team-a/api:pull", "environment", "PublicCloud"),
+                "auth", Map.of("workloadIdentity", Map.of("serviceAccountRef", "puller", "clientID", "c-1",
+                        "tenantID", "t-1")), "serviceAccountName", "puller");
+        ClusterApi.CustomObject wanted = new ClusterApi.CustomObject(acrPull, namespace, "puller-contoso",
+                Map.of("app.kubernetes.io/managed-by", "pullbridge"), Map.of(), spec, null);
+        try {
+            assertThat(api.serves(acrPull)).isFalse();
+            JobFailure absent = catchThrowableOfType(JobFailure.class, () -> api.createCustomObject(wanted));
+            assertThat(ClusterProblems.is(absent, ClusterProblems.NOT_FOUND)).isTrue();
+
+            cluster.installCustomResource("acrpull.microsoft.com", "v1beta2", "acrpullbindings", "AcrPullBinding");
+            assertThat(api.serves(acrPull)).isTrue();
+            assertThat(api.serves(new ClusterApi.CustomType("acrpull.microsoft.com", "v1beta2", "others", "Other")))
+                    .isFalse();
+
+            ClusterApi.CustomObject created = api.createCustomObject(wanted);
+            assertThat(created.spec()).isEqualTo(spec);
+            assertThat(created.resourceVersion()).isNotBlank();
+            assertThat(api.customObject(acrPull, namespace, "puller-contoso")).contains(created);
+            assertThat(api.customObjects(acrPull, "app.kubernetes.io/managed-by=pullbridge"))
+                    .extracting(ClusterApi.CustomObject::name).containsExactly("puller-contoso");
+
+            Map<String, Object> widened = new java.util.LinkedHashMap<>(spec);
+            widened.put("acr", Map.of("server", "contoso.azurecr.io", "scope",
+                    "repository:team-a/api:pull repository:team-a/web:pull", "environment", "PublicCloud"));
+            ClusterApi.CustomObject replaced = api.replaceCustomObject(new ClusterApi.CustomObject(acrPull, namespace,
+                    "puller-contoso", created.labels(), Map.of(), widened, created.resourceVersion()));
+            assertThat(replaced.spec()).isEqualTo(widened);
+            JobFailure stale = catchThrowableOfType(JobFailure.class, () -> api.replaceCustomObject(created));
+            assertThat(ClusterProblems.is(stale, ClusterProblems.CONFLICT)).isTrue();
+
+            assertThat(api.deleteCustomObject(acrPull, namespace, "puller-contoso", replaced.resourceVersion()))
+                    .isTrue();
+            assertThat(api.deleteCustomObject(acrPull, namespace, "puller-contoso", null)).isFalse();
+            assertThat(api.customObject(acrPull, namespace, "puller-contoso")).isEmpty();
+        } finally {
+            cluster.uninstallCustomResource("acrpull.microsoft.com", "v1beta2");
+        }
+    }
+
     private ServiceAccount serviceAccount(String namespace) {
         ServiceAccount[] account = new ServiceAccount[1];
         cluster.quietly(() -> account[0] = cluster.client().serviceAccounts().inNamespace(namespace)

@@ -79,11 +79,16 @@ public final class LocalSandbox {
         azure.addSubscription(subscription)
                 .addResourceGroup(subscription, "rg-shared")
                 .addResourceGroup(subscription, "rg-aks")
-                .addResourceGroup(subscription, "rg-edge");
+                .addResourceGroup(subscription, "rg-edge")
+                .addResourceGroup(subscription, "rg-identities");
         azure.addRegistry(subscription, "rg-shared", "contosoacr").sku("Premium").location("westeurope")
                 .dataEndpointEnabled(true);
         azure.addRegistry(subscription, "rg-shared", "fabrikamacr").sku("Standard").location("westeurope");
-        azure.addManagedCluster(subscription, "rg-aks", "prod-weu");
+        // prod-weu has its OIDC issuer on, and its API server serves msi-acrpull's AcrPullBinding: workload identity.
+        azure.addManagedCluster(subscription, "rg-aks", "prod-weu")
+                .oidcIssuer("https://westeurope.oic.prod-aks.azure.com/" + azure.tenantId() + "/prod-weu/");
+        EmulatedCluster.shared().installCustomResource("acrpull.microsoft.com", "v1beta2", "acrpullbindings",
+                "AcrPullBinding");
         azure.addConnectedCluster(subscription, "rg-edge", "edge-1");
         GraphServicePrincipal legacy = azure.addServicePrincipal("legacy-ci", "11111111-1111-1111-1111-111111111111",
                 "22222222-2222-2222-2222-222222222222");
@@ -138,6 +143,9 @@ public final class LocalSandbox {
         properties.put("springdoc.swagger-ui.persist-authorization", "true");
         // The emulated Arc extension installs in a couple of reads: look again every 2 seconds, not every 15.
         properties.put("pullbridge.bindings.connected-registry.poll-interval", "PT2S");
+        // Workload-identity bindings' identities go to the emulated rg-identities.
+        properties.put("pullbridge.workload-identity.resource-group",
+                "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-identities");
         return properties;
     }
 }

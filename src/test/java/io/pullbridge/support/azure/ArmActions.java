@@ -25,6 +25,8 @@ public final class ArmActions {
     private static final String CONNECTED_CLUSTER = GROUP + "/providers/Microsoft\\.Kubernetes/connectedClusters/"
             + SEGMENT;
     private static final String EXTENSIONS = CONNECTED_CLUSTER + "/providers/Microsoft\\.KubernetesConfiguration/extensions";
+    private static final String IDENTITY = GROUP + "/providers/Microsoft\\.ManagedIdentity/userAssignedIdentities/"
+            + SEGMENT;
     /** A scope: a subscription, optionally a resource group, optionally a resource under it. */
     private static final String SCOPE = SUBSCRIPTION + "(?:/.*)?";
 
@@ -72,6 +74,15 @@ public final class ArmActions {
             route("DELETE", EXTENSIONS + "/" + SEGMENT, "Microsoft.KubernetesConfiguration/extensions/delete"),
             route("GET", EXTENSIONS + "/" + SEGMENT + "/operations/" + SEGMENT,
                     "Microsoft.KubernetesConfiguration/extensions/operations/read"),
+            route("GET", IDENTITY, "Microsoft.ManagedIdentity/userAssignedIdentities/read"),
+            route("PUT|PATCH", IDENTITY, "Microsoft.ManagedIdentity/userAssignedIdentities/write"),
+            route("DELETE", IDENTITY, "Microsoft.ManagedIdentity/userAssignedIdentities/delete"),
+            route("GET", IDENTITY + "/federatedIdentityCredentials(?:/" + SEGMENT + ")?",
+                    "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/read"),
+            route("PUT", IDENTITY + "/federatedIdentityCredentials/" + SEGMENT,
+                    "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write"),
+            route("DELETE", IDENTITY + "/federatedIdentityCredentials/" + SEGMENT,
+                    "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/delete"),
             route("GET", SUBSCRIPTION + "/providers/" + SEGMENT, "Microsoft.Resources/subscriptions/providers/read"));
 
     private ArmActions() {

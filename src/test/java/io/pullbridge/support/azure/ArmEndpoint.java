@@ -51,6 +51,9 @@ final class ArmEndpoint {
     private static final Pattern EXTENSIONS = Pattern.compile(RG + "Microsoft\\.Kubernetes/connectedClusters/([^/]+)/"
             + "providers/Microsoft\\.KubernetesConfiguration/extensions(?:/([^/]+)(?:/operations/([^/]+))?)?$",
             Pattern.CASE_INSENSITIVE);
+    private static final Pattern USER_ASSIGNED_IDENTITY = Pattern.compile(RG
+            + "Microsoft\\.ManagedIdentity/userAssignedIdentities/([^/]+)(?:/(federatedIdentityCredentials)"
+            + "(?:/([^/]+))?)?$", Pattern.CASE_INSENSITIVE);
     private static final Pattern PROVIDER = Pattern.compile("^/subscriptions/([^/]+)/providers/([^/]+)$",
             Pattern.CASE_INSENSITIVE);
     /** Resource providers as {@code GET /subscriptions/{id}/providers/{namespace}} lists them (used by generic calls). */
@@ -63,6 +66,9 @@ final class ArmEndpoint {
             "Microsoft.ContainerService", Map.of("managedClusters", List.of("2026-04-01", "2025-09-01")),
             "Microsoft.Kubernetes", Map.of("connectedClusters", List.of("2026-05-01", "2024-01-01")),
             "Microsoft.KubernetesConfiguration", Map.of("extensions", List.of("2025-03-01", "2023-05-01")),
+            "Microsoft.ManagedIdentity", Map.of(
+                    "userAssignedIdentities", List.of("2024-11-30", "2023-01-31"),
+                    "userAssignedIdentities/federatedIdentityCredentials", List.of("2024-11-30", "2023-01-31")),
             "Microsoft.Authorization", Map.of(
                     "roleAssignments", List.of("2022-04-01"),
                     "roleDefinitions", List.of("2022-04-01")));
@@ -83,8 +89,11 @@ final class ArmEndpoint {
     private final Map<String, EmulatedManagedCluster> managedClusters = new LinkedHashMap<>();
     private final Map<String, EmulatedConnectedCluster> connectedClusters = new LinkedHashMap<>();
     private final Map<String, RoleAssignment> roleAssignments = new LinkedHashMap<>();
+    /** The ABAC conditions of role assignments that have one, by lower-case id. */
+    private final Map<String, String> conditions = new LinkedHashMap<>();
     private final List<Denial> denials = new ArrayList<>();
     private final ConnectedRegistryEndpoint connected;
+    private final ManagedIdentityEndpoint identities;
     /** Callers limited to some actions (a custom role), by client id in lower case: kept across {@link #clear()}. */
     private final Map<String, Set<String>> grants = new LinkedHashMap<>();
     /** The actions served to each caller, and those refused for want of a grant, by client id in lower case. */
@@ -99,6 +108,12 @@ final class ArmEndpoint {
     ArmEndpoint(Directory directory) {
         this.directory = directory;
         this.connected = new ConnectedRegistryEndpoint(directory::now);
+        this.identities = new ManagedIdentityEndpoint(directory);
+    }
+
+    /** User-assigned identities and their federated credentials, for the emulator's test hooks. */
+    ManagedIdentityEndpoint identities() {
+        return identities;
     }
 
     /** Connected registries and Arc extensions, for the emulator's test hooks. */
@@ -112,7 +127,9 @@ final class ArmEndpoint {
         registries.clear();
         managedClusters.clear();
         connectedClusters.clear();
+        identities.clear();
         roleAssignments.clear();
+        conditions.clear();
         denials.clear();
         served.clear();
         refused.clear();
@@ -183,6 +200,7 @@ final class ArmEndpoint {
 
     synchronized void removeRoleAssignment(String id) {
         roleAssignments.remove(key(id));
+        conditions.remove(key(id));
     }
 
     synchronized void deny(String clientId, String action, String scope) {
@@ -197,6 +215,10 @@ final class ArmEndpoint {
 
     synchronized Set<String> servedActions(String clientId) {
         return Set.copyOf(served.getOrDefault(key(clientId), Set.of()));
+    }
+
+    synchronized Optional<String> condition(String roleAssignmentId) {
+        return Optional.ofNullable(conditions.get(key(roleAssignmentId)));
     }
 
     synchronized Set<String> refusedActions(String clientId) {
@@ -271,6 +293,10 @@ final class ArmEndpoint {
         if ((matcher = REGISTRY.matcher(path)).matches()) {
             return registry(call, caller, matcher.group(1), matcher.group(2), matcher.group(3), matcher.group(4),
                     matcher.group(5));
+        }
+        if ((matcher = USER_ASSIGNED_IDENTITY.matcher(path)).matches()) {
+            return userAssignedIdentity(call, caller, matcher.group(1), matcher.group(2), matcher.group(3),
+                    matcher.group(4) != null, matcher.group(5));
         }
         if ((matcher = PROVIDER.matcher(path)).matches()) {
             return provider(call, matcher.group(1), matcher.group(2));
@@ -415,7 +441,9 @@ final class ArmEndpoint {
                     yield denied;
                 }
                 RoleAssignment removed = roleAssignments.remove(key(id));
-                yield removed == null ? Reply.empty(204) : Reply.json(200, roleAssignment(removed));
+                Reply answer = removed == null ? Reply.empty(204) : Reply.json(200, roleAssignment(removed));
+                conditions.remove(key(id));
+                yield answer;
             }
             default -> methodNotAllowed(call);
         };
@@ -446,10 +474,20 @@ final class ArmEndpoint {
             return Reply.armError(400, "InvalidPrincipalId", "A valid principal ID must be provided for role "
                     + "assignment.");
         }
+        String condition = Json.string(properties, "condition");
+        if (condition != null && !"2.0".equals(Json.string(properties, "conditionVersion"))) {
+            return Reply.armError(400, "InvalidConditionVersion", "The condition version must be 2.0.");
+        }
         RoleAssignment existing = roleAssignments.get(key(id));
         if (existing != null) {
             if (existing.principalId().equalsIgnoreCase(principalId)
                     && existing.roleDefinitionGuid().equalsIgnoreCase(roleGuid)) {
+                // A PUT may change an assignment's condition (az role assignment update).
+                if (condition == null) {
+                    conditions.remove(key(id));
+                } else {
+                    conditions.put(key(id), condition);
+                }
                 return Reply.json(200, roleAssignment(existing));
             }
             return Reply.armError(400, "RoleAssignmentUpdateNotPermitted", "Tenant ID, application ID, principal ID, "
@@ -489,6 +527,9 @@ final class ArmEndpoint {
                 typeSent ? principalType : knownType.orElse("ServicePrincipal"), typeSent,
                 directory.callerObjectId(caller.clientId()), directory.now());
         roleAssignments.put(key(id), assignment);
+        if (condition != null) {
+            conditions.put(key(id), condition);
+        }
         return Reply.json(201, roleAssignment(assignment));
     }
 
@@ -526,15 +567,16 @@ final class ArmEndpoint {
         return Reply.json(200, Map.of("value", value));
     }
 
-    private static Map<String, Object> roleAssignment(RoleAssignment assignment) {
+    private Map<String, Object> roleAssignment(RoleAssignment assignment) {
+        String condition = conditions.get(key(assignment.id()));
         return Json.obj(
                 "properties", Json.obj(
                         "roleDefinitionId", assignment.roleDefinitionId(),
                         "principalId", assignment.principalId(),
                         "principalType", assignment.principalType(),
                         "scope", assignment.scope(),
-                        "condition", null,
-                        "conditionVersion", null,
+                        "condition", condition,
+                        "conditionVersion", condition == null ? null : "2.0",
                         "createdOn", assignment.createdOn().toString(),
                         "updatedOn", assignment.createdOn().toString(),
                         "createdBy", assignment.createdBy(),
@@ -959,6 +1001,10 @@ final class ArmEndpoint {
                         "ipFamilies", List.of("IPv4")),
                 "maxAgentPools", 100,
                 "disableLocalAccounts", cluster.localAccountsDisabled());
+        properties.put("oidcIssuerProfile", cluster.oidcIssuerUrl() == null ? Json.obj("enabled", false)
+                : Json.obj("enabled", true, "issuerURL", cluster.oidcIssuerUrl()));
+        properties.put("securityProfile", Json.obj("workloadIdentity", Json.obj("enabled",
+                cluster.workloadIdentity())));
         if (cluster.entraManaged()) {
             properties.put("aadProfile", Json.obj("managed", true, "enableAzureRBAC", cluster.azureRbac(),
                     "adminGroupObjectIDs", List.of(), "tenantID", cluster.entraTenantId()));
@@ -1026,8 +1072,37 @@ final class ArmEndpoint {
                         "lastConnectivityTime", directory.now().toString(),
                         "privateLinkState", "Disabled",
                         "provisioningState", "Succeeded",
+                        "oidcIssuerProfile", cluster.oidcIssuerUrl() == null ? Json.obj("enabled", false)
+                                : Json.obj("enabled", true, "issuerUrl", cluster.oidcIssuerUrl()),
+                        "securityProfile", Json.obj("workloadIdentity", Json.obj("enabled",
+                                cluster.workloadIdentity())),
                         "totalNodeCount", cluster.totalNodeCount()),
                 "tags", Map.of()));
+    }
+
+    // ---- user-assigned identities (state and behaviour in ManagedIdentityEndpoint)
+
+    private Reply userAssignedIdentity(Call call, IssuedToken caller, String subscription, String group, String name,
+                                       boolean credentials, String credentialName) {
+        Reply missing = missingGroup(subscription, group);
+        if (missing != null) {
+            return missing;
+        }
+        String id = "/subscriptions/" + subscription + "/resourceGroups/" + group + "/providers/"
+                + ManagedIdentityEndpoint.TYPE + "/" + name;
+        String verb = switch (call.method()) {
+            case "GET" -> "read";
+            case "DELETE" -> "delete";
+            default -> "write";
+        };
+        String action = ManagedIdentityEndpoint.TYPE + (credentials ? "/federatedIdentityCredentials/" : "/") + verb;
+        Reply denied = authorize(caller, action, credentials && credentialName != null
+                ? id + "/federatedIdentityCredentials/" + credentialName : id);
+        if (denied != null) {
+            return denied;
+        }
+        return credentials ? identities.credentials(call, subscription, group, name, credentialName)
+                : identities.identity(call, subscription, group, name);
     }
 
     // ---- connected registries and Arc extensions (state and behaviour in ConnectedRegistryEndpoint)

@@ -380,6 +380,11 @@ public final class AzureEmulator implements AutoCloseable {
     }
 
     /** Every role assignment ARM holds now. */
+    /** The ABAC condition of a role assignment, or empty when it has none. */
+    public Optional<String> roleAssignmentCondition(String roleAssignmentId) {
+        return arm.condition(roleAssignmentId);
+    }
+
     public List<RoleAssignment> roleAssignments() {
         return arm.roleAssignments();
     }
@@ -465,6 +470,40 @@ public final class AzureEmulator implements AutoCloseable {
     // ---- connected registries and Arc extensions
 
     /** A connected registry, by resource id. */
+    /** A user-assigned identity, made by PullBridge or by {@link #addUserAssignedIdentity}. */
+    public Optional<EmulatedIdentity> userAssignedIdentity(String resourceId) {
+        return arm.identities().identity(resourceId);
+    }
+
+    public List<EmulatedIdentity> userAssignedIdentities() {
+        return arm.identities().identities();
+    }
+
+    /** An identity someone else made, which a binding may name by resource id. */
+    public EmulatedIdentity addUserAssignedIdentity(String subscriptionId, String resourceGroup,
+                                                                    String name) {
+        return arm.identities().create(subscriptionId, resourceGroup, name, "westeurope");
+    }
+
+    /** Drift: someone deleted a federated credential. */
+    public AzureEmulator removeFederatedCredential(String identityResourceId, String name) {
+        arm.identities().removeCredential(identityResourceId, name);
+        return this;
+    }
+
+    /**
+     * How long Entra takes to apply a federated-credential change on one identity: another write to that identity's
+     * credentials within it answers {@code 409 ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity}.
+     */
+    public AzureEmulator federatedCredentialWriteTime(Duration duration) {
+        arm.identities().credentialWriteTime(duration);
+        return this;
+    }
+
+    public int federatedCredentialWrites() {
+        return arm.identities().credentialWrites();
+    }
+
     public Optional<EmulatedConnectedRegistry> connectedRegistry(String resourceId) {
         return arm.connected().connectedRegistry(resourceId);
     }

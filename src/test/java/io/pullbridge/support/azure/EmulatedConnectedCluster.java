@@ -14,6 +14,8 @@ public final class EmulatedConnectedCluster {
     private volatile String distribution = "k3s";
     private volatile String connectivityStatus = "Connected";
     private volatile int totalNodeCount = 1;
+    private volatile String oidcIssuerUrl;
+    private volatile boolean workloadIdentity;
 
     EmulatedConnectedCluster(String subscriptionId, String resourceGroup, String name) {
         this.subscriptionId = subscriptionId;
@@ -81,6 +83,25 @@ public final class EmulatedConnectedCluster {
 
     public EmulatedConnectedCluster totalNodeCount(int totalNodeCount) {
         this.totalNodeCount = totalNodeCount;
+        return this;
+    }
+
+    /** The cluster's OIDC issuer URL, or null when its issuer is not enabled. */
+    public String oidcIssuerUrl() {
+        return oidcIssuerUrl;
+    }
+
+    public boolean workloadIdentity() {
+        return workloadIdentity;
+    }
+
+    /**
+     * Enables the cluster's OIDC issuer at {@code issuerUrl} and workload identity, as
+     * {@code az connectedk8s update --enable-oidc-issuer --enable-workload-identity} does; null disables both.
+     */
+    public EmulatedConnectedCluster oidcIssuer(String issuerUrl) {
+        this.oidcIssuerUrl = issuerUrl;
+        this.workloadIdentity = issuerUrl != null;
         return this;
     }
 

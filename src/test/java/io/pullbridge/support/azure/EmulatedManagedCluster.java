@@ -37,6 +37,8 @@ public final class EmulatedManagedCluster {
     private volatile String entraTenantId;
     private volatile String trustedTenantId;
     private volatile boolean localAccountsDisabled;
+    private volatile String oidcIssuerUrl;
+    private volatile boolean workloadIdentity;
 
     EmulatedManagedCluster(String subscriptionId, String resourceGroup, String name, Directory directory) {
         this.subscriptionId = subscriptionId;
@@ -212,6 +214,27 @@ public final class EmulatedManagedCluster {
 
     public String entraTenantId() {
         return entraTenantId;
+    }
+
+    /** The cluster's OIDC issuer URL, or null when its issuer is not enabled. */
+    public String oidcIssuerUrl() {
+        return oidcIssuerUrl;
+    }
+
+    public boolean workloadIdentity() {
+        return workloadIdentity;
+    }
+
+    /**
+     * Enables the cluster's OIDC issuer at {@code issuerUrl} and workload identity, as
+     * {@code az aks update --enable-oidc-issuer --enable-workload-identity} does (AKS issues
+     * {@code https://<region>.oic.prod-aks.azure.com/<tenant>/<guid>/}; a re-created cluster gets a new one); null
+     * disables both.
+     */
+    public EmulatedManagedCluster oidcIssuer(String issuerUrl) {
+        this.oidcIssuerUrl = issuerUrl;
+        this.workloadIdentity = issuerUrl != null;
+        return this;
     }
 
     public boolean localAccountsDisabled() {

@@ -60,6 +60,8 @@ public final class EmulatedCluster implements AutoCloseable {
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final Map<String, String> forbidden = new ConcurrentHashMap<>();
     private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
+    /** Custom resources whose definitions are installed: "group/version" to "plural:Kind". */
+    private final Map<String, String> customResources = new ConcurrentHashMap<>();
     private volatile Set<String> acceptedTokens;
     private volatile Function<String, Optional<String>> authenticator;
     private volatile boolean azureRbac;
@@ -199,6 +201,21 @@ public final class EmulatedCluster implements AutoCloseable {
         } finally {
             recording = true;
         }
+    }
+
+    /**
+     * Installs a custom resource definition: API discovery ({@code GET /apis/<group>/<version>}) lists the resource
+     * and its objects are served. Until then, as on a real server, every path of a non-built-in API group answers
+     * 404.
+     */
+    public EmulatedCluster installCustomResource(String group, String version, String plural, String kind) {
+        customResources.put(group + "/" + version, plural + ":" + kind);
+        return this;
+    }
+
+    public EmulatedCluster uninstallCustomResource(String group, String version) {
+        customResources.remove(group + "/" + version);
+        return this;
     }
 
     /** What {@code GET /version} answers as {@code gitVersion}. */
@@ -467,6 +484,10 @@ public final class EmulatedCluster implements AutoCloseable {
                 }
                 user = named.get();
             }
+            MockResponse custom = customResource(request);
+            if (custom != null) {
+                return custom;
+            }
             Access access = recording ? access(request) : null;
             if (access != null && access.namespace() != null && access.verb().equals("create")
                     && !namespaces.contains(access.namespace())) {
@@ -602,6 +623,34 @@ public final class EmulatedCluster implements AutoCloseable {
         public void shutdown() {
             crud.shutdown();
         }
+    }
+
+    /**
+     * Discovery of an installed custom resource's group version, and 404 for any path of a custom API group that is
+     * not installed; null to let the CRUD mock answer.
+     */
+    private MockResponse customResource(RecordedRequest request) {
+        String path = request.getPath().replaceFirst("\\?.*$", "");
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("^/apis/([^/]+\\.[^/]+)/([^/]+)(/.*)?$")
+                .matcher(path);
+        if (!matcher.matches() || matcher.group(1).endsWith(".k8s.io")) {
+            return null;
+        }
+        String groupVersion = matcher.group(1) + "/" + matcher.group(2);
+        String resource = customResources.get(groupVersion);
+        if (resource == null) {
+            return status(404, "NotFound", "the server could not find the requested resource", null);
+        }
+        if (matcher.group(3) == null && request.getMethod().equals("GET")) {
+            String[] pluralAndKind = resource.split(":");
+            return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+                    .setBody("{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\",\"groupVersion\":\""
+                            + groupVersion + "\",\"resources\":[{\"name\":\"" + pluralAndKind[0]
+                            + "\",\"singularName\":\"\",\"namespaced\":true,\"kind\":\"" + pluralAndKind[1]
+                            + "\",\"verbs\":[\"delete\",\"deletecollection\",\"get\",\"list\",\"patch\","
+                            + "\"create\",\"update\",\"watch\"]}]}");
+        }
+        return null;
     }
 
     private static MockResponse status(int code, String reason, String message, Map<String, String> details) {
