@@ -6,6 +6,7 @@ import io.pullbridge.jobs.JobService;
 import io.pullbridge.support.Api;
 import io.pullbridge.support.DeleteJobs;
 import io.pullbridge.support.IntegrationTest;
+import io.pullbridge.support.JobsApi;
 import io.pullbridge.support.Registries;
 import io.pullbridge.support.azure.AzureEmulator;
 import io.pullbridge.support.azure.EmulatedFederatedCredential;
@@ -414,36 +415,11 @@ class WorkloadIdentityBindingIntegrationTests {
         return count[0];
     }
 
-    private JsonNode latestJob(UUID binding) throws Exception {
-        String body = Api.reader(mvc).get("/api/v1/jobs?targetId=" + binding).andReturn().getResponse()
-                .getContentAsString();
-        JsonNode items = json.readTree(body).get("items");
-        return items.get(items.size() - 1);
-    }
-
     private JsonNode awaitLatestJob(UUID binding, String state) {
-        JsonNode[] job = new JsonNode[1];
-        await("the binding's job to end " + state).atMost(TIMEOUT).until(() -> {
-            job[0] = latestJob(binding);
-            String current = job[0].get("state").asText();
-            if (!current.equals(state) && List.of("succeeded", "failed", "cancelled").contains(current)) {
-                throw new AssertionError("job ended " + current + ": " + job[0]);
-            }
-            return current.equals(state);
-        });
-        return job[0];
+        return JobsApi.awaitLatest(mvc, json, binding, state, TIMEOUT);
     }
 
     private JsonNode awaitJob(String location, String state) {
-        JsonNode[] job = new JsonNode[1];
-        await("job " + location + " to end " + state).atMost(TIMEOUT).until(() -> {
-            job[0] = json.readTree(Api.reader(mvc).get(location).andReturn().getResponse().getContentAsString());
-            String current = job[0].get("state").asText();
-            if (!current.equals(state) && List.of("succeeded", "failed", "cancelled").contains(current)) {
-                throw new AssertionError("job ended " + current + ": " + job[0]);
-            }
-            return current.equals(state);
-        });
-        return job[0];
+        return JobsApi.await(mvc, json, location, state, TIMEOUT);
     }
 }
