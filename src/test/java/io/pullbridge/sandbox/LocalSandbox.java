@@ -99,12 +99,14 @@ public final class LocalSandbox {
     /**
      * The AKS cluster {@code corp-weu} as enterprises run them: managed Microsoft Entra integration, Azure RBAC for
      * Kubernetes and local accounts disabled. Its API server (another emulated one, namespaces {@code team-a} and
-     * {@code team-b}) accepts only tokens the emulated Entra ID issued for the AKS server application.
+     * {@code team-b}) accepts only tokens the emulated Entra ID issued for the AKS server application. It runs
+     * Kubernetes 1.34 with its OIDC issuer on: workload identity delivered to the kubelet credential provider.
      */
     static void seedEntraCluster(AzureEmulator azure) {
-        EmulatedCluster apiServer = EmulatedCluster.start("team-a", "team-b");
+        EmulatedCluster apiServer = EmulatedCluster.start("team-a", "team-b").version("v1.34.1");
         azure.addManagedCluster("00000000-0000-0000-0000-000000000001", "rg-aks", "corp-weu")
-                .entraOnly(apiServer, true);
+                .entraOnly(apiServer, true)
+                .oidcIssuer("https://westeurope.oic.prod-aks.azure.com/" + azure.tenantId() + "/corp-weu/");
     }
 
     /** Starts the sandbox and returns its running application context. */
