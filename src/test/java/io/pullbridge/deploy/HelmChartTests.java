@@ -72,7 +72,10 @@ class HelmChartTests {
 
     @BeforeAll
     static void startApiServer() {
-        cluster = EmulatedCluster.start();
+        // The Prometheus operator's CRDs, as on a cluster that runs it: without them the API server has no such kinds.
+        cluster = EmulatedCluster.start()
+                .installCustomResource("monitoring.coreos.com", "v1", "servicemonitors", "ServiceMonitor")
+                .installCustomResource("monitoring.coreos.com", "v1", "prometheusrules", "PrometheusRule");
     }
 
     @AfterAll

@@ -60,8 +60,8 @@ public final class EmulatedCluster implements AutoCloseable {
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final Map<String, String> forbidden = new ConcurrentHashMap<>();
     private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
-    /** Custom resources whose definitions are installed: "group/version" to "plural:Kind". */
-    private final Map<String, String> customResources = new ConcurrentHashMap<>();
+    /** Custom resources whose definitions are installed: "group/version" to their plurals and kinds. */
+    private final Map<String, Map<String, String>> customResources = new ConcurrentHashMap<>();
     private volatile Set<String> acceptedTokens;
     private volatile Function<String, Optional<String>> authenticator;
     private volatile boolean azureRbac;
@@ -209,7 +209,7 @@ public final class EmulatedCluster implements AutoCloseable {
      * 404.
      */
     public EmulatedCluster installCustomResource(String group, String version, String plural, String kind) {
-        customResources.put(group + "/" + version, plural + ":" + kind);
+        customResources.computeIfAbsent(group + "/" + version, key -> new ConcurrentHashMap<>()).put(plural, kind);
         return this;
     }
 
@@ -637,18 +637,18 @@ public final class EmulatedCluster implements AutoCloseable {
             return null;
         }
         String groupVersion = matcher.group(1) + "/" + matcher.group(2);
-        String resource = customResources.get(groupVersion);
-        if (resource == null) {
+        Map<String, String> resources = customResources.get(groupVersion);
+        if (resources == null) {
             return status(404, "NotFound", "the server could not find the requested resource", null);
         }
         if (matcher.group(3) == null && request.getMethod().equals("GET")) {
-            String[] pluralAndKind = resource.split(":");
+            List<String> listed = new ArrayList<>();
+            resources.forEach((plural, kind) -> listed.add("{\"name\":\"" + plural + "\",\"singularName\":\"\","
+                    + "\"namespaced\":true,\"kind\":\"" + kind + "\",\"verbs\":[\"delete\",\"deletecollection\","
+                    + "\"get\",\"list\",\"patch\",\"create\",\"update\",\"watch\"]}"));
             return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
                     .setBody("{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\",\"groupVersion\":\""
-                            + groupVersion + "\",\"resources\":[{\"name\":\"" + pluralAndKind[0]
-                            + "\",\"singularName\":\"\",\"namespaced\":true,\"kind\":\"" + pluralAndKind[1]
-                            + "\",\"verbs\":[\"delete\",\"deletecollection\",\"get\",\"list\",\"patch\","
-                            + "\"create\",\"update\",\"watch\"]}]}");
+                            + groupVersion + "\",\"resources\":[" + String.join(",", listed) + "]}");
         }
         return null;
     }
