@@ -14,12 +14,16 @@ import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The token cache on a driven clock: refresh ahead of expiry, keep the current token through failed refreshes. */
+@ExtendWith(OutputCaptureExtension.class)
 class EntraTokensTests {
 
     private static final String TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -70,12 +74,15 @@ class EntraTokensTests {
     }
 
     @Test
-    void aFailedRefreshKeepsTheCurrentTokenUntilItExpires() {
+    void aFailedRefreshKeepsTheCurrentTokenUntilItExpires(CapturedOutput output) {
         assertThat(tokens.token(TENANT, SCOPE)).isEqualTo("token-1");
         clock.advance(Duration.ofMinutes(56));
         issuer.failures.add(true);
         issuer.failures.add(true);
         assertThat(tokens.token(TENANT, SCOPE)).isEqualTo("token-1");
+        assertThat(output).as("the warning names the scope and tenant, never the token it keeps using")
+                .contains("Could not refresh the token for " + SCOPE + " in tenant " + TENANT)
+                .doesNotContain("token-1");
         assertThat(tokens.token(TENANT, SCOPE)).isEqualTo("token-1");
         assertThat(tokens.token(TENANT, SCOPE)).as("the next refresh works").isEqualTo("token-2");
 
