@@ -1,6 +1,10 @@
 package io.pullbridge.bindings;
 
 import io.pullbridge.jobs.JobContext;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -54,24 +58,22 @@ public class BindingRecords {
     }
 
     /**
-     * Takes, until the caller's transaction ends, the advisory lock of one kubelet role assignment, keyed by
-     * {@code key}.
+     * Takes, until the caller's transaction ends, the advisory lock named {@code name}: a kubelet role assignment's,
+     * or a user-assigned identity's federated credentials (Entra applies one change to them at a time). The lock's key
+     * is the first 64 bits of a SHA-256 of the name: a collision only makes two unrelated holders wait for each other.
      */
-    public void lockKubeletAssignment(long key) {
-        bindings.lockKubeletAssignment(key);
+    public void lock(String name) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+            bindings.lockAdvisory(ByteBuffer.wrap(digest).getLong());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Records, in the caller's transaction, the assignment a kubelet-identity binding's attach made or found. */
     public void claimKubeletAssignment(UUID bindingId, String assignmentId) {
         bindings.claimKubeletAssignment(bindingId, assignmentId);
-    }
-
-    /**
-     * Takes, until the caller's transaction ends, the advisory lock of one user-assigned identity's federated
-     * credentials, keyed by {@code key}: Entra applies one change to them at a time.
-     */
-    public void lockIdentity(long key) {
-        bindings.lockKubeletAssignment(key);
     }
 
     /** The other live workload-identity bindings that hold this role assignment (a named identity's). */

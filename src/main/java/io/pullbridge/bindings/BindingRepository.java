@@ -49,11 +49,12 @@ interface BindingRepository extends JpaRepository<Binding, UUID>, JpaSpecificati
     List<UUID> findReconcilable(Collection<BindingMethod> methods);
 
     /**
-     * Waits for, then holds until the transaction ends, the advisory lock of one kubelet role assignment; see
-     * {@code bindings.kubelet.KubeletIdentityAccess}.
+     * Waits for, then holds until the transaction ends, the advisory lock under {@code key}: a kubelet role
+     * assignment's ({@code bindings.kubelet.KubeletIdentityAccess}) or a user-assigned identity's federated
+     * credentials ({@code bindings.workload.WorkloadIdentityAzure}).
      */
     @Query(value = "select count(*) from (select pg_advisory_xact_lock(?1)) locked", nativeQuery = true)
-    long lockKubeletAssignment(long key);
+    long lockAdvisory(long key);
 
     /** Records the assignment a kubelet-identity binding's attach made or found, before its job records it. */
     @Modifying

@@ -14,10 +14,6 @@ import io.pullbridge.jobs.JobFailure;
 import io.pullbridge.registries.RegistryDirectory;
 import io.pullbridge.registries.RegistryService;
 import io.pullbridge.registries.RegistryView;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -190,18 +186,9 @@ class KubeletIdentityAccess {
         });
     }
 
-    /**
-     * Takes the transaction-level advisory lock of one (scope, principal, role) assignment. The key is the first 64
-     * bits of a SHA-256 of them: a collision only makes two unrelated assignments wait for each other.
-     */
+    /** Takes the transaction-level advisory lock of one (scope, principal, role) assignment. */
     private void lock(String scope, UUID principalObjectId, String roleName) {
-        String key = strip(scope).toLowerCase(Locale.ROOT) + "|" + principalObjectId + "|" + roleName;
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            bindings.lockKubeletAssignment(ByteBuffer.wrap(digest).getLong());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        bindings.lock(strip(scope).toLowerCase(Locale.ROOT) + "|" + principalObjectId + "|" + roleName);
     }
 
     private record Target(String scope, String registryName, AzureRole role, UUID kubeletObjectId) {

@@ -17,10 +17,7 @@ import io.pullbridge.jobs.JobContext;
 import io.pullbridge.jobs.JobFailure;
 import io.pullbridge.registries.RegistryDirectory;
 import io.pullbridge.registries.RegistryView;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,7 +137,7 @@ class WorkloadIdentityAzure {
         List<String> previous = binding.workloadIdentityStatus() == null ? List.of()
                 : binding.workloadIdentityStatus().federatedCredentials();
         return job.step("federate-service-accounts", () -> tx.execute(status -> {
-            records.lockIdentity(lockKey("federated-credentials|" + identity.id()));
+            records.lock(("federated-credentials|" + identity.id()).toLowerCase(Locale.ROOT));
             Map<String, FederatedCredential> existing = new LinkedHashMap<>();
             identities.federatedCredentials(identity.id()).forEach(found -> existing.put(found.name(), found));
             long others = existing.keySet().stream()
@@ -252,7 +249,7 @@ class WorkloadIdentityAzure {
         }
         List<String> done = new ArrayList<>();
         tx.executeWithoutResult(status -> {
-            records.lockIdentity(lockKey("federated-credentials|" + recorded.identityId()));
+            records.lock(("federated-credentials|" + recorded.identityId()).toLowerCase(Locale.ROOT));
             for (String name : recorded.federatedCredentials()) {
                 identities.remove(recorded.identityId(), name);
             }
@@ -320,16 +317,6 @@ class WorkloadIdentityAzure {
     String identityId(UUID bindingId) {
         return strip(properties.resourceGroup()) + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/"
                 + "pullbridge-" + bindingId;
-    }
-
-    private static long lockKey(String key) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.toLowerCase(Locale.ROOT)
-                    .getBytes(StandardCharsets.UTF_8));
-            return ByteBuffer.wrap(digest).getLong();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String strip(String value) {
