@@ -93,6 +93,9 @@ class ServicePrincipalAzureIntegrationTests {
     @Autowired
     TransactionTemplate tx;
 
+    @Autowired
+    EntraDirectory directory;
+
     AzureEmulator azure = AzureEmulator.shared();
     Api operator;
     /** Adopting and granting acrpush or owner are Admin's (pullbridge.security.operator-grantable-roles). */
@@ -542,6 +545,27 @@ class ServicePrincipalAzureIntegrationTests {
                 .andExpect(jsonPath("$.steps[*].name").value(hasItem("delete-unrecorded-application")));
     }
 
+    @Test
+    void deletingAPrincipalAlsoDeletesEveryOtherApplicationCarryingItsTag() throws Exception {
+        String name = "doubled-" + UUID.randomUUID();
+        Principals.Accepted created = Principals.created(operator, jdbc, createBody(name, null, "acrpull"),
+                "succeeded");
+        String appId = JsonPath.read(Api.reader(mvc).get(created.location()).andReturn().getResponse()
+                .getContentAsString(), "$.appId");
+        // As a runner presumed dead would have made it, after the runner that took its job over recorded the first.
+        EntraDirectory.DirectoryApplication second = directory.createApplication(name, "pullbridge:" + created.id());
+
+        UUID delete = DeleteJobs.accepted(operator.delete(created.location()));
+        DeleteJobs.awaitSucceeded(jdbc, delete);
+
+        assertThat(azure.applicationByAppId(appId)).isEmpty();
+        assertThat(azure.applicationByAppId(second.appId().toString())).isEmpty();
+        assertThat(azure.applications()).noneMatch(app -> app.tags().contains("pullbridge:" + created.id()));
+        Api.reader(mvc).get("/api/v1/jobs/" + delete)
+                .andExpect(jsonPath("$.steps[?(@.name == 'delete-unrecorded-application')].detail",
+                        contains(containsString("application " + second.appId()))));
+    }
+
     // ---- role assignments -----------------------------------------------------------------------------------
 
     @Test
@@ -667,6 +691,7 @@ class ServicePrincipalAzureIntegrationTests {
         String pull = assignmentId(registry.resourceId(), objectId, BuiltInRoles.ACR_PULL);
         assertThat(azure.callLines()).containsExactly(
                 "DELETE " + pull + API_VERSION,
+                "GET /v1.0/applications?$filter=tags/any(t:t eq 'pullbridge:" + created.id() + "')",
                 "DELETE /v1.0/servicePrincipals/" + objectId,
                 "DELETE /v1.0/applications/" + application.id());
         assertThat(azure.roleAssignmentsOf(objectId)).extracting(RoleAssignment::id).containsExactly(owner.id());
