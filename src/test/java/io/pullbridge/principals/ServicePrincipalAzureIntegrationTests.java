@@ -96,6 +96,12 @@ class ServicePrincipalAzureIntegrationTests {
     @Autowired
     EntraDirectory directory;
 
+    @Autowired
+    ServicePrincipalProofs proofs;
+
+    @Autowired
+    ServicePrincipalRepository principals;
+
     AzureEmulator azure = AzureEmulator.shared();
     Api operator;
     /** Adopting and granting acrpush or owner are Admin's (pullbridge.security.operator-grantable-roles). */
@@ -425,6 +431,70 @@ class ServicePrincipalAzureIntegrationTests {
         assertThat(service.pullCredential(adopted.id()).orElseThrow().password()).isEqualTo(current);
         assertThat(auditActions(adopted.id())).contains("service-principal.password-rejected");
         assertNoSecretStored(madeUp);
+    }
+
+    @Test
+    void anAdoptedPasswordNeverProvenIsGivenToNoBindingUntilTheReconcilePassHadItProven() throws Exception {
+        GraphServicePrincipal existing = azure.addServicePrincipal("pre-v11-" + UUID.randomUUID());
+        String password = passwordOf(existing).secretText();
+        Principals.Accepted adopted = Principals.created(admin, jdbc, adoptBody(existing.appId(), existing.id(),
+                password), "succeeded");
+        // As a principal adopted before PullBridge proved passwords (V11) was stored: provisioned, never signed in with.
+        jdbc.sql("update service_principals set credential_verified_at = null where id = ?").param(adopted.id())
+                .update();
+        assertThat(service.pullCredential(adopted.id())).isEmpty();
+
+        List<JobRequest> named = proofs.reconcileRequests().stream()
+                .filter(request -> request.targetId().equals(adopted.id())).toList();
+        assertThat(named).singleElement().satisfies(request -> {
+            assertThat(request.type()).isEqualTo("service-principal.adopt");
+            assertThat(request.data()).isEmpty();
+        });
+        azure.clearRequests();
+        UUID proof = tx.execute(status -> jobs.enqueue(named.get(0))).id();
+        Principals.awaitJob(jdbc, proof, "succeeded");
+
+        assertThat(service.pullCredential(adopted.id())).hasValueSatisfying(credential ->
+                assertThat(credential.password()).isEqualTo(password));
+        // It signed in and changed nothing in Azure: the grants it holds were already assigned.
+        assertThat(azure.requests(RecordedRequest.Surface.TOKEN)).filteredOn(r -> existing.appId().equals(r.clientId()))
+                .singleElement().satisfies(request -> assertThat(request.status()).isEqualTo(200));
+        assertThat(azure.callLines()).noneMatch(line -> line.startsWith("PUT ") || line.startsWith("POST /v1.0/")
+                || line.startsWith("DELETE "));
+        Api.reader(mvc).get(adopted.location())
+                .andExpect(jsonPath("$.status.phase").value("Ready"))
+                .andExpect(jsonPath("$.credential.verifiedAt").isNotEmpty());
+        Api.reader(mvc).get("/api/v1/jobs/" + proof)
+                .andExpect(jsonPath("$.steps[*].name").value(contains("prove-password")));
+        assertThat(proofs.reconcileRequests()).noneMatch(request -> request.targetId().equals(adopted.id()));
+    }
+
+    @Test
+    void anAdoptedPasswordNeverProvenThatEntraRefusesFailsItsProofOnceAndStaysUnused() throws Exception {
+        GraphServicePrincipal existing = azure.addServicePrincipal("pre-v11-wrong-" + UUID.randomUUID());
+        Principals.Accepted adopted = Principals.created(admin, jdbc, adoptBody(existing.appId(), existing.id(),
+                passwordOf(existing).secretText()), "succeeded");
+        // Stored before V11 with a password the application does not hold (so never refused until now).
+        String wrong = secret();
+        tx.executeWithoutResult(status -> {
+            ServicePrincipal principal = principals.findById(adopted.id()).orElseThrow();
+            principal.setCredential(cipher.encrypt(wrong, principal.credentialContext()), cipher.fingerprint(wrong),
+                    null, principal.getCredentialCreatedAt(), principal.getCredentialExpiresAt());
+            principals.saveAndFlush(principal);
+        });
+        assertThat(service.pullCredential(adopted.id())).isEmpty();
+
+        JobRequest request = proofs.reconcileRequests().stream()
+                .filter(named -> named.targetId().equals(adopted.id())).findFirst().orElseThrow();
+        UUID proof = tx.execute(status -> jobs.enqueue(request)).id();
+        Principals.awaitJob(jdbc, proof, "failed");
+
+        Api.reader(mvc).get("/api/v1/jobs/" + proof)
+                .andExpect(jsonPath("$.lastError.type").value(PROBLEMS + "service-principal-password-rejected"));
+        Api.reader(mvc).get(adopted.location()).andExpect(jsonPath("$.status.phase").value("Failed"));
+        assertThat(service.pullCredential(adopted.id())).isEmpty();
+        // Not named again on every pass: its owner gives the right password with :rotate, or adopts it again.
+        assertThat(proofs.reconcileRequests()).noneMatch(named -> named.targetId().equals(adopted.id()));
     }
 
     @Test
