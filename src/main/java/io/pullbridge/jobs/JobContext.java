@@ -9,6 +9,8 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -35,6 +37,8 @@ public final class JobContext {
     public interface ValueStep<T> {
         T run() throws Exception;
     }
+
+    private static final Logger log = LoggerFactory.getLogger(JobContext.class);
 
     private final JobStore.Snapshot job;
     private final UUID token;
@@ -204,6 +208,30 @@ public final class JobContext {
             }
             return write.get();
         });
+    }
+
+    /**
+     * Records what a step just made outside PullBridge, as {@link #fenced(Supplier)} does; when the job was taken over
+     * meanwhile, first undoes what this runner made, since the runner that owns the job now never learns of it (a
+     * password whose secret only this runner saw, say), then stops as {@code fenced} does. {@code undo} is best effort:
+     * when it fails, that is logged (masked) and the thing is left to the owner's own clean-up.
+     *
+     * @param what what the undo removes, for the log (secret-free)
+     */
+    public <T> T fencedOrUndo(Supplier<T> write, String what, Runnable undo) {
+        try {
+            return fenced(write);
+        } catch (LostOwnership lost) {
+            try {
+                undo.run();
+                log.warn("Job {} was taken over by another runner while this one recorded what it made: undid {}",
+                        job.id(), mask.apply(what));
+            } catch (RuntimeException e) {
+                log.warn("Job {} was taken over by another runner while this one recorded what it made; undoing {} "
+                        + "failed: {}", job.id(), mask.apply(what), mask.apply(Failures.describe(e)));
+            }
+            throw lost;
+        }
     }
 
     /** {@link #fenced(Supplier)} for a write that returns nothing. */

@@ -272,6 +272,15 @@ class ServicePrincipal extends ResourceEntity {
         return credential != null && credential.isSet();
     }
 
+    /**
+     * The current password may be handed to users (bindings): PullBridge made it (mode create), or Entra ID accepted it
+     * in a sign-in by PullBridge (mode adopt). An adopted principal registered before passwords were proven (V11) has
+     * none until its proof job ({@link ServicePrincipalProofs}) signed in with it.
+     */
+    boolean credentialProven() {
+        return mode == PrincipalMode.CREATE || credentialVerifiedAt != null;
+    }
+
     /** A new password is current and the one it replaces may still be in use. */
     boolean rotationInProgress() {
         return rotationStartedAt != null;

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -177,12 +178,22 @@ class ServicePrincipalJobs implements JobHandler {
                 return "no application is named '" + name + "' in tenant " + tenant;
             });
             context.step("create-application", () -> {
+                // Still this runner's job right before Graph makes anything (see takenOver).
+                context.fenced(() -> { });
                 EntraDirectory.DirectoryApplication application = directory.createApplication(name, marker(id));
-                records.update(context, id, p -> {
+                records.updateOrUndo(context, id, p -> {
                     p.recordApplication(application.appId(), application.objectId());
                     audit.recordBy(context.requestedBy(), "service-principal.application-created",
                             ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, "application '" + name
                                     + "' appId=" + application.appId() + " objectId=" + application.objectId());
+                }, "application " + application.appId() + " (object id " + application.objectId() + ")", () -> {
+                    // The runner that took over may have found this application by its tag and recorded it: it
+                    // stays then. Otherwise nobody will record it.
+                    boolean kept = records.load(id).map(ServicePrincipal::getApplicationObjectId)
+                            .filter(application.objectId()::equals).isPresent();
+                    if (!kept) {
+                        directory.deleteApplicationAndPrincipal(application.objectId(), null);
+                    }
                 });
                 return "application " + application.appId() + " (object id " + application.objectId() + "), tagged "
                         + marker(id);
@@ -217,19 +228,21 @@ class ServicePrincipalJobs implements JobHandler {
             context.step("add-password", () -> {
                 // An earlier run may have stopped after Graph added a password, before recording it: remove that one.
                 String removed = removeUnrecordedPasswords(context, directory, records, audit, id,
-                        applicationObjectId, Set.of());
+                        applicationObjectId);
                 // Whole seconds, as Entra ID shows password dates.
                 Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+                context.fenced(() -> { });
                 EntraDirectory.NewPassword password = directory.addPassword(applicationObjectId,
                         passwordName(id, now), now.plus(lifetime));
                 context.protect(password.secret());
-                records.update(context, id, p -> {
+                records.updateOrUndo(context, id, p -> {
                     p.setCredential(cipher.encrypt(password.secret(), p.credentialContext()),
                             cipher.fingerprint(password.secret()), password.keyId(), now, password.expiresAt());
                     audit.recordBy(context.requestedBy(), "service-principal.password-added",
                             ResourceKinds.SERVICE_PRINCIPAL, id, AuditLog.SUCCESS, "keyId=" + password.keyId()
                                     + " expiresAt=" + password.expiresAt());
-                });
+                }, passwordUndo(applicationObjectId, password), () -> directory.removePassword(applicationObjectId,
+                        password.keyId()));
                 return "password " + password.keyId() + ", expires " + password.expiresAt() + removed;
             });
             principal = records.load(id).orElseThrow();
@@ -267,20 +280,30 @@ class ServicePrincipalJobs implements JobHandler {
     }
 
     /**
-     * Removes the application's passwords that carry this principal's marker (see {@link #passwordName}) but are not
-     * among {@code recorded}: added by a run that stopped (or lost Graph's answer) before recording them, so valid and
+     * Removes the application's passwords that carry this principal's marker (see {@link #passwordName}) but that the
+     * row does not record: added by a run that stopped (or lost Graph's answer) before recording them, so valid and
      * known to nobody. Says what it removed, for the step's detail.
+     * <p>
+     * What the row records is read fresh and fenced ({@link ServicePrincipalRecords#recordedKeyIds}) before listing
+     * and again before each removal, never taken from what the job loaded when it began: a runner presumed dead that
+     * wakes up here stops, where it would otherwise remove the password the runner that took its job over recorded.
      */
     static String removeUnrecordedPasswords(JobContext context, EntraDirectory directory,
                                             ServicePrincipalRecords records, AuditLog audit, UUID principalId,
-                                            UUID applicationObjectId, Set<UUID> recorded) {
+                                            UUID applicationObjectId) {
         String mark = marker(principalId);
-        List<UUID> unrecorded = directory.passwords(applicationObjectId).stream()
+        Set<UUID> recordedBefore = records.recordedKeyIds(context, principalId);
+        List<UUID> candidates = directory.passwords(applicationObjectId).stream()
                 .filter(password -> password.displayName() != null && password.displayName().startsWith(mark + " "))
                 .map(EntraDirectory.PasswordInfo::keyId)
-                .filter(keyId -> !recorded.contains(keyId))
+                .filter(keyId -> !recordedBefore.contains(keyId))
                 .toList();
-        for (UUID keyId : unrecorded) {
+        List<UUID> unrecorded = new ArrayList<>();
+        for (UUID keyId : candidates) {
+            if (records.recordedKeyIds(context, principalId).contains(keyId)) {
+                continue;
+            }
+            unrecorded.add(keyId);
             directory.removePassword(applicationObjectId, keyId);
             records.inTransaction(context, () -> audit.recordBy(context.requestedBy(),
                     "service-principal.password-removed", ResourceKinds.SERVICE_PRINCIPAL, principalId,
@@ -505,22 +528,26 @@ class ServicePrincipalJobs implements JobHandler {
                     () -> removeAssignment(context, principal, grant, registry));
         }
         if (principal.getMode() == PrincipalMode.CREATE) {
-            if (principal.getApplicationObjectId() == null && principal.getObjectId() == null) {
-                // Its create job may have stopped after Graph made the application, before recording it.
-                context.step("delete-unrecorded-application", () -> {
-                    List<EntraDirectory.DirectoryApplication> tagged = directory.findApplicationsByTag(marker(id));
-                    for (EntraDirectory.DirectoryApplication application : tagged) {
-                        directory.deleteApplicationAndPrincipal(application.objectId(), null);
-                        records.inTransaction(context, () -> audit.recordBy(context.requestedBy(),
-                                "service-principal.application-deleted", ResourceKinds.SERVICE_PRINCIPAL, id,
-                                AuditLog.SUCCESS, "appId=" + application.appId() + " objectId="
-                                        + application.objectId() + ": made by a create job that did not record it"));
-                    }
-                    return tagged.isEmpty() ? "no application carries the tag " + marker(id)
-                            : "deleted " + tagged.stream().map(a -> "application " + a.appId())
-                            .collect(Collectors.joining(", ")) + ", made by a create job that did not record it";
-                });
-            }
+            // Its create job may have stopped after Graph made the application, before recording it; or a runner
+            // presumed dead made a second one after another runner had recorded the first. Every application
+            // carrying the principal's tag goes, but the recorded one, which the next step deletes with its
+            // principal.
+            UUID recorded = principal.getApplicationObjectId();
+            context.step("delete-unrecorded-application", () -> {
+                List<EntraDirectory.DirectoryApplication> tagged = directory.findApplicationsByTag(marker(id))
+                        .stream().filter(application -> !application.objectId().equals(recorded)).toList();
+                for (EntraDirectory.DirectoryApplication application : tagged) {
+                    directory.deleteApplicationAndPrincipal(application.objectId(), null);
+                    records.inTransaction(context, () -> audit.recordBy(context.requestedBy(),
+                            "service-principal.application-deleted", ResourceKinds.SERVICE_PRINCIPAL, id,
+                            AuditLog.SUCCESS, "appId=" + application.appId() + " objectId="
+                                    + application.objectId() + ": carried the principal's tag but was never recorded"));
+                }
+                return tagged.isEmpty() ? "no application " + (recorded == null ? "" : "but the recorded one ")
+                        + "carries the tag " + marker(id)
+                        : "deleted " + tagged.stream().map(a -> "application " + a.appId())
+                        .collect(Collectors.joining(", ")) + ", tagged " + marker(id) + " but never recorded";
+            });
             if (principal.getApplicationObjectId() != null || principal.getObjectId() != null) {
                 context.step("delete-service-principal", () -> {
                     directory.deleteApplicationAndPrincipal(principal.getApplicationObjectId(),
@@ -541,6 +568,18 @@ class ServicePrincipalJobs implements JobHandler {
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------
+
+    /*
+     * takenOver: a runner presumed dead (a long GC pause, a frozen VM) whose job another runner took over must not
+     * change Entra ID after it wakes up. It checks ownership (context.fenced) right before each call that makes
+     * something, reads what the row records fenced before it removes anything, and when recording what a make call
+     * returned is refused because the job is no longer its own, undoes what it made: the owner never learns of it.
+     */
+
+    /** What {@link ServicePrincipalRecords#updateOrUndo} removes for a password it could not record, for the log. */
+    static String passwordUndo(UUID applicationObjectId, EntraDirectory.NewPassword password) {
+        return "password " + password.keyId() + " of application object " + applicationObjectId;
+    }
 
     private static String summary(ServicePrincipal principal) {
         List<ServicePrincipalGrant> grants = principal.wantedGrants();

@@ -2,9 +2,13 @@ package io.pullbridge.principals;
 
 import io.pullbridge.jobs.JobContext;
 import java.time.Clock;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -41,6 +45,36 @@ class ServicePrincipalRecords {
             principal.touched(clock.instant());
             return principals.saveAndFlush(principal);
         }));
+    }
+
+    /**
+     * Like {@link #update}, recording what an Azure call just made; when the job was taken over meanwhile, runs
+     * {@code undo} (which removes what was made) before stopping: see {@link JobContext#fencedOrUndo}.
+     */
+    ServicePrincipal updateOrUndo(JobContext job, UUID id, Consumer<ServicePrincipal> change, String what,
+                                  Runnable undo) {
+        return job.fencedOrUndo(() -> tx.execute(status -> {
+            ServicePrincipal principal = principals.findWithGrantsById(id).orElseThrow(() ->
+                    new IllegalStateException("service principal " + id + " was removed while its job ran"));
+            change.accept(principal);
+            principal.touched(clock.instant());
+            return principals.saveAndFlush(principal);
+        }), what, undo);
+    }
+
+    /**
+     * The key ids of the passwords the row records (the current one and, during a rotation, the previous one), read
+     * now and fenced: a runner that was taken over gets no answer, so it never acts on what it read before it stalled.
+     */
+    Set<UUID> recordedKeyIds(JobContext job, UUID id) {
+        return job.fenced(() -> principals.findById(id).map(principal -> Stream.of(principal.getCredentialKeyId(),
+                        principal.getPreviousKeyId()).filter(Objects::nonNull).collect(Collectors.toSet()))
+                .orElse(Set.of()));
+    }
+
+    /** The principal as the row holds it now, read fenced (see {@link #recordedKeyIds}). */
+    Optional<ServicePrincipal> loadFenced(JobContext job, UUID id) {
+        return job.fenced(() -> principals.findById(id));
     }
 
     /** Like {@link #update}, for a principal that may be gone: then nothing happens. */

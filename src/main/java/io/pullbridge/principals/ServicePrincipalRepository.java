@@ -43,6 +43,15 @@ interface ServicePrincipalRepository extends JpaRepository<ServicePrincipal, UUI
     }
 
     /**
+     * The Ready adopted principals whose current password PullBridge never signed in with: registered before
+     * passwords were proven (V11), so never proven by an adopt job.
+     */
+    @Query("select p.id from ServicePrincipal p where p.mode = io.pullbridge.principals.PrincipalMode.ADOPT "
+            + "and p.status.phase = io.pullbridge.common.Phase.Ready and p.provisionedAt is not null "
+            + "and p.credentialVerifiedAt is null and p.credentialFingerprint is not null")
+    List<UUID> findUnproven();
+
+    /**
      * Locks the row until the transaction ends, as a delete does before it looks for references: whatever is about
      * to reference the row ({@link #lockForUse}) waits for the delete to commit, or the delete waits for it.
      */

@@ -123,18 +123,19 @@ class ServicePrincipalRotationJob implements JobHandler {
         UUID id = principal.getId();
         UUID applicationObjectId = principal.getApplicationObjectId();
         Duration lifetime = Duration.parse(principal.getPasswordLifetime());
-        UUID currentKeyId = principal.getCredentialKeyId();
         context.step("add-password", () -> {
-            // An earlier run may have stopped after Graph added a password, before recording it: remove that one.
+            // An earlier run may have stopped after Graph added a password, before recording it: remove that one. What
+            // the row records is read then, fenced: a runner taken over since the job began stops there.
             String removed = ServicePrincipalJobs.removeUnrecordedPasswords(context, directory, records, audit, id,
-                    applicationObjectId, currentKeyId == null ? Set.of() : Set.of(currentKeyId));
+                    applicationObjectId);
             // Whole seconds, as Entra ID shows password dates.
             Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+            context.fenced(() -> { });
             EntraDirectory.NewPassword password = directory.addPassword(applicationObjectId,
                     ServicePrincipalJobs.passwordName(id, now), now.plus(lifetime));
             context.protect(password.secret());
             String fingerprint = cipher.fingerprint(password.secret());
-            records.update(context, id, p -> {
+            records.updateOrUndo(context, id, p -> {
                 p.beginRotation(cipher.encrypt(password.secret(), p.credentialContext()), fingerprint,
                         password.keyId(), now, password.expiresAt());
                 audit.recordBy(context.requestedBy(), "service-principal.password-added",
@@ -142,7 +143,8 @@ class ServicePrincipalRotationJob implements JobHandler {
                                 + " expiresAt=" + password.expiresAt() + " replacing keyId=" + p.getPreviousKeyId()
                                 + " (" + context.data().getOrDefault(REASON, REQUESTED) + " rotation)");
                 publishAfterCommit(events, id, fingerprint);
-            });
+            }, ServicePrincipalJobs.passwordUndo(applicationObjectId, password),
+                    () -> directory.removePassword(applicationObjectId, password.keyId()));
             return "password " + password.keyId() + " (" + fingerprint + "), expires " + password.expiresAt()
                     + "; the old password " + principal.getCredentialKeyId() + " stays until every user switched"
                     + removed;
@@ -217,14 +219,14 @@ class ServicePrincipalRotationJob implements JobHandler {
     private JobResult removeOldPassword(JobContext context, ServicePrincipal principal) throws Exception {
         UUID id = principal.getId();
         UUID oldKeyId = principal.getPreviousKeyId();
-        UUID currentKeyId = principal.getCredentialKeyId();
         context.step("remove-old-password", () -> {
             if (oldKeyId != null) {
+                context.fenced(() -> { });
                 directory.removePassword(principal.getApplicationObjectId(), oldKeyId);
             }
             // And any password a runner presumed dead added after this rotation began, which nobody recorded.
             String removed = ServicePrincipalJobs.removeUnrecordedPasswords(context, directory, records, audit, id,
-                    principal.getApplicationObjectId(), currentKeyId == null ? Set.of() : Set.of(currentKeyId));
+                    principal.getApplicationObjectId());
             records.update(context, id, p -> {
                 p.finishRotation();
                 if (oldKeyId != null) {

@@ -224,8 +224,9 @@ public class ServicePrincipalService {
 
     /**
      * {@code :rotate}. A principal PullBridge created gets its new password from the job; an adopted principal's new
-     * password, given here, becomes current at once (and {@link io.pullbridge.common.CredentialRotated} is published
-     * once this commits), and the job waits for the users to switch.
+     * password, given here, is kept pending: it becomes current (and {@link io.pullbridge.common.CredentialRotated} is
+     * published) only once the job signed in with it, and the current one stays until then. The job then waits for the
+     * users to switch.
      *
      * @throws ApiException 409 while the principal is being deleted or before it has a password to rotate
      */
@@ -302,15 +303,17 @@ public class ServicePrincipalService {
 
     /**
      * The principal's current password with its application id as the username, decrypted for the moment a pull
-     * secret is written. Nothing before the principal was provisioned (its create or adopt job has not succeeded yet)
-     * or while it is being deleted. During a rotation this is the new password: the old one stays valid until every
+     * secret is written. Nothing before the principal was provisioned (its create or adopt job has not succeeded yet),
+     * for an adopted principal whose password PullBridge has not proven by signing in with it, or while it is being
+     * deleted. During a rotation this is the new password: the old one stays valid until every
      * {@link io.pullbridge.common.CredentialUsers} reports that it holds the new one.
      */
     @Transactional(readOnly = true)
     public Optional<PullCredential> pullCredential(UUID principalId) {
         return principals.findById(principalId)
                 .filter(principal -> principal.getProvisionedAt() != null && principal.hasCredential()
-                        && principal.getAppId() != null && principal.getStatus().phase() != Phase.Deleting)
+                        && principal.credentialProven() && principal.getAppId() != null
+                        && principal.getStatus().phase() != Phase.Deleting)
                 .map(principal -> new PullCredential(ServicePrincipalRotationJob.reference(principalId),
                         principal.getAppId().toString(),
                         cipher.decrypt(principal.getCredential(), principal.credentialContext()),

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.pullbridge.common.ResourceKinds;
 import io.pullbridge.jobs.JobRequest;
 import io.pullbridge.jobs.JobService;
+import io.pullbridge.jobs.ReconcileSource;
 import io.pullbridge.support.Api;
 import io.pullbridge.support.Clusters;
 import io.pullbridge.support.IntegrationTest;
@@ -78,6 +79,9 @@ class PullSecretBindingIntegrationTests {
 
     @Autowired
     TransactionTemplate tx;
+
+    @Autowired
+    List<ReconcileSource> reconcileSources;
 
     AzureEmulator azure = AzureEmulator.shared();
     EmulatedCluster cluster;
@@ -151,6 +155,38 @@ class PullSecretBindingIntegrationTests {
         assertThat(jdbc.sql("select count(*) from jobs where steps::text like ? or last_error::text like ?")
                 .params("%" + "w\\\"o" + "%", "%" + "p@ss" + "%").query(Long.class).single())
                 .as("no job record holds the password").isZero();
+    }
+
+    @Test
+    void anAdoptedPasswordNeverProvenReachesNoSecretUntilTheReconcilePassHadItProven() throws Exception {
+        // A principal adopted before PullBridge proved passwords (V11): provisioned, its password never signed in with.
+        jdbc.sql("update service_principals set credential_verified_at = null where id = ?").param(principalId)
+                .update();
+        UUID binding = bind("""
+                {"credential": {"servicePrincipalId": "%s"}, "secretName": "acr-secret", "namespaces": ["team-a"]}"""
+                .formatted(principalId));
+        await("the binding's job to wait for a proven password").atMost(TIMEOUT).until(() -> jdbc.sql("""
+                select count(*) from jobs where target_id = ? and state = 'queued'
+                and steps::text like '%the credential has no password yet%'""").param(binding).query(Long.class)
+                .single() == 1);
+        assertThat(cluster.client().secrets().inNamespace("team-a").withName("acr-secret").get()).isNull();
+
+        // What the reconcile pass asks for: the principal's adopt job, which signs in with the password.
+        List<JobRequest> proofs = reconcileSources.stream().flatMap(source -> source.reconcileRequests().stream())
+                .filter(request -> request.targetId().equals(principalId)).toList();
+        assertThat(proofs).singleElement().satisfies(request ->
+                assertThat(request.type()).isEqualTo("service-principal.adopt"));
+        UUID proof = tx.execute(status -> jobs.enqueue(proofs.get(0)).id());
+        Principals.awaitJob(jdbc, proof, "succeeded");
+
+        await("the secret to be written with the proven password").atMost(TIMEOUT).until(() ->
+                cluster.client().secrets().inNamespace("team-a").withName("acr-secret").get() != null);
+        Secret written = cluster.client().secrets().inNamespace("team-a").withName("acr-secret").get();
+        assertThat(new String(Base64.getDecoder().decode(written.getData().get(".dockerconfigjson")),
+                StandardCharsets.UTF_8)).contains(Base64.getEncoder().encodeToString((principal.appId() + ":"
+                + PASSWORD).getBytes(StandardCharsets.UTF_8)));
+        assertThat(reconcileSources.stream().flatMap(source -> source.reconcileRequests().stream()))
+                .noneMatch(request -> request.targetId().equals(principalId));
     }
 
     @Test

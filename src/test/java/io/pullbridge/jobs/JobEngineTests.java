@@ -586,6 +586,50 @@ class JobEngineTests {
     }
 
     @Test
+    void aRunnerPresumedDeadUndoesWhatItMadeWhenItMayNotRecordItAndTheOwnerUndoesNothing() throws Exception {
+        jdbc.sql("create table if not exists fenced_things (id uuid primary key, made text not null)").update();
+        ManualScheduler replicaB = ManualScheduling.replica(dataSource, tasks, clock);
+        UUID target = UUID.randomUUID();
+        jdbc.sql("insert into fenced_things (id, made) values (?, 'nothing')").param(target).update();
+        CountDownLatch made = new CountDownLatch(1);
+        CountDownLatch wake = new CountDownLatch(1);
+        AtomicInteger runs = new AtomicInteger();
+        List<String> undone = new java.util.concurrent.CopyOnWriteArrayList<>();
+        script.behaviours.put(target, context -> {
+            boolean firstRun = runs.incrementAndGet() == 1;
+            context.step("make", () -> {
+                String value = firstRun ? "made-by-A" : "made-by-B";
+                if (firstRun) {
+                    made.countDown();
+                    ManualJobEngine.Script.await(wake);
+                }
+                context.fencedOrUndo(() -> jdbc.sql("update fenced_things set made = ? where id = ?")
+                        .params(value, target).update(), value, () -> undone.add(value));
+                return value;
+            });
+            return JobResult.done();
+        });
+        UUID id = enqueue("test.scripted", target);
+        Future<?> replicaA = background.submit(scheduler::runAnyDueExecutions);
+        ManualJobEngine.Script.await(made);
+
+        clock.tick(Duration.ofHours(1));
+        replicaB.runDeadExecutionDetection();
+        replicaB.runAnyDueExecutions();
+        assertThat(state(id)).isEqualTo("succeeded");
+        assertThat(undone).as("the owner records what it made and undoes nothing").isEmpty();
+
+        wake.countDown();
+        replicaA.get(10, TimeUnit.SECONDS);
+
+        assertThat(undone).as("what A made, which nobody will record").containsExactly("made-by-A");
+        assertThat(jdbc.sql("select made from fenced_things where id = ?").param(target).query(String.class)
+                .single()).isEqualTo("made-by-B");
+        assertThat(state(id)).isEqualTo("succeeded");
+        assertThat(actions(target)).noneMatch("job.step-failed"::equals);
+    }
+
+    @Test
     void aFencedWriteOfTheRunnerThatOwnsTheJobIsStoredEvenWhenACancelWasAsked() throws Exception {
         jdbc.sql("create table if not exists fenced_things (id uuid primary key, made text not null)").update();
         UUID target = UUID.randomUUID();

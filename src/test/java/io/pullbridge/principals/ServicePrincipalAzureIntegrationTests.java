@@ -93,6 +93,15 @@ class ServicePrincipalAzureIntegrationTests {
     @Autowired
     TransactionTemplate tx;
 
+    @Autowired
+    EntraDirectory directory;
+
+    @Autowired
+    ServicePrincipalProofs proofs;
+
+    @Autowired
+    ServicePrincipalRepository principals;
+
     AzureEmulator azure = AzureEmulator.shared();
     Api operator;
     /** Adopting and granting acrpush or owner are Admin's (pullbridge.security.operator-grantable-roles). */
@@ -425,6 +434,70 @@ class ServicePrincipalAzureIntegrationTests {
     }
 
     @Test
+    void anAdoptedPasswordNeverProvenIsGivenToNoBindingUntilTheReconcilePassHadItProven() throws Exception {
+        GraphServicePrincipal existing = azure.addServicePrincipal("pre-v11-" + UUID.randomUUID());
+        String password = passwordOf(existing).secretText();
+        Principals.Accepted adopted = Principals.created(admin, jdbc, adoptBody(existing.appId(), existing.id(),
+                password), "succeeded");
+        // As a principal adopted before PullBridge proved passwords (V11) was stored: provisioned, never signed in with.
+        jdbc.sql("update service_principals set credential_verified_at = null where id = ?").param(adopted.id())
+                .update();
+        assertThat(service.pullCredential(adopted.id())).isEmpty();
+
+        List<JobRequest> named = proofs.reconcileRequests().stream()
+                .filter(request -> request.targetId().equals(adopted.id())).toList();
+        assertThat(named).singleElement().satisfies(request -> {
+            assertThat(request.type()).isEqualTo("service-principal.adopt");
+            assertThat(request.data()).isEmpty();
+        });
+        azure.clearRequests();
+        UUID proof = tx.execute(status -> jobs.enqueue(named.get(0))).id();
+        Principals.awaitJob(jdbc, proof, "succeeded");
+
+        assertThat(service.pullCredential(adopted.id())).hasValueSatisfying(credential ->
+                assertThat(credential.password()).isEqualTo(password));
+        // It signed in and changed nothing in Azure: the grants it holds were already assigned.
+        assertThat(azure.requests(RecordedRequest.Surface.TOKEN)).filteredOn(r -> existing.appId().equals(r.clientId()))
+                .singleElement().satisfies(request -> assertThat(request.status()).isEqualTo(200));
+        assertThat(azure.callLines()).noneMatch(line -> line.startsWith("PUT ") || line.startsWith("POST /v1.0/")
+                || line.startsWith("DELETE "));
+        Api.reader(mvc).get(adopted.location())
+                .andExpect(jsonPath("$.status.phase").value("Ready"))
+                .andExpect(jsonPath("$.credential.verifiedAt").isNotEmpty());
+        Api.reader(mvc).get("/api/v1/jobs/" + proof)
+                .andExpect(jsonPath("$.steps[*].name").value(contains("prove-password")));
+        assertThat(proofs.reconcileRequests()).noneMatch(request -> request.targetId().equals(adopted.id()));
+    }
+
+    @Test
+    void anAdoptedPasswordNeverProvenThatEntraRefusesFailsItsProofOnceAndStaysUnused() throws Exception {
+        GraphServicePrincipal existing = azure.addServicePrincipal("pre-v11-wrong-" + UUID.randomUUID());
+        Principals.Accepted adopted = Principals.created(admin, jdbc, adoptBody(existing.appId(), existing.id(),
+                passwordOf(existing).secretText()), "succeeded");
+        // Stored before V11 with a password the application does not hold (so never refused until now).
+        String wrong = secret();
+        tx.executeWithoutResult(status -> {
+            ServicePrincipal principal = principals.findById(adopted.id()).orElseThrow();
+            principal.setCredential(cipher.encrypt(wrong, principal.credentialContext()), cipher.fingerprint(wrong),
+                    null, principal.getCredentialCreatedAt(), principal.getCredentialExpiresAt());
+            principals.saveAndFlush(principal);
+        });
+        assertThat(service.pullCredential(adopted.id())).isEmpty();
+
+        JobRequest request = proofs.reconcileRequests().stream()
+                .filter(named -> named.targetId().equals(adopted.id())).findFirst().orElseThrow();
+        UUID proof = tx.execute(status -> jobs.enqueue(request)).id();
+        Principals.awaitJob(jdbc, proof, "failed");
+
+        Api.reader(mvc).get("/api/v1/jobs/" + proof)
+                .andExpect(jsonPath("$.lastError.type").value(PROBLEMS + "service-principal-password-rejected"));
+        Api.reader(mvc).get(adopted.location()).andExpect(jsonPath("$.status.phase").value("Failed"));
+        assertThat(service.pullCredential(adopted.id())).isEmpty();
+        // Not named again on every pass: its owner gives the right password with :rotate, or adopts it again.
+        assertThat(proofs.reconcileRequests()).noneMatch(named -> named.targetId().equals(adopted.id()));
+    }
+
+    @Test
     void onlyAnAdminMayAdoptAndAnOperatorMayNotGrantOwnerThroughTheAzurePath() throws Exception {
         GraphServicePrincipal existing = azure.addServicePrincipal("operator-" + UUID.randomUUID());
         String password = passwordOf(existing).secretText();
@@ -540,6 +613,27 @@ class ServicePrincipalAzureIntegrationTests {
         assertThat(azure.applications()).filteredOn(app -> app.displayName().equals(name)).isEmpty();
         Api.reader(mvc).get("/api/v1/jobs/" + delete)
                 .andExpect(jsonPath("$.steps[*].name").value(hasItem("delete-unrecorded-application")));
+    }
+
+    @Test
+    void deletingAPrincipalAlsoDeletesEveryOtherApplicationCarryingItsTag() throws Exception {
+        String name = "doubled-" + UUID.randomUUID();
+        Principals.Accepted created = Principals.created(operator, jdbc, createBody(name, null, "acrpull"),
+                "succeeded");
+        String appId = JsonPath.read(Api.reader(mvc).get(created.location()).andReturn().getResponse()
+                .getContentAsString(), "$.appId");
+        // As a runner presumed dead would have made it, after the runner that took its job over recorded the first.
+        EntraDirectory.DirectoryApplication second = directory.createApplication(name, "pullbridge:" + created.id());
+
+        UUID delete = DeleteJobs.accepted(operator.delete(created.location()));
+        DeleteJobs.awaitSucceeded(jdbc, delete);
+
+        assertThat(azure.applicationByAppId(appId)).isEmpty();
+        assertThat(azure.applicationByAppId(second.appId().toString())).isEmpty();
+        assertThat(azure.applications()).noneMatch(app -> app.tags().contains("pullbridge:" + created.id()));
+        Api.reader(mvc).get("/api/v1/jobs/" + delete)
+                .andExpect(jsonPath("$.steps[?(@.name == 'delete-unrecorded-application')].detail",
+                        contains(containsString("application " + second.appId()))));
     }
 
     // ---- role assignments -----------------------------------------------------------------------------------
@@ -667,6 +761,7 @@ class ServicePrincipalAzureIntegrationTests {
         String pull = assignmentId(registry.resourceId(), objectId, BuiltInRoles.ACR_PULL);
         assertThat(azure.callLines()).containsExactly(
                 "DELETE " + pull + API_VERSION,
+                "GET /v1.0/applications?$filter=tags/any(t:t eq 'pullbridge:" + created.id() + "')",
                 "DELETE /v1.0/servicePrincipals/" + objectId,
                 "DELETE /v1.0/applications/" + application.id());
         assertThat(azure.roleAssignmentsOf(objectId)).extracting(RoleAssignment::id).containsExactly(owner.id());
