@@ -5,6 +5,7 @@ import io.pullbridge.jobs.JobService;
 import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.RequestContext;
+import io.pullbridge.web.Responses;
 import io.pullbridge.web.Role;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -81,8 +82,7 @@ class WebhookSubscriptionController {
     ResponseEntity<WebhookSubscriptionResponse> get(@PathVariable UUID id) {
         RequestContext.require(Role.ADMIN, RULE);
         WebhookSubscription subscription = subscriptions.get(id);
-        return ResponseEntity.ok().eTag(of(subscription.getVersion()))
-                .body(WebhookSubscriptionResponse.of(subscription));
+        return Responses.ok(subscription.getVersion(), WebhookSubscriptionResponse.of(subscription));
     }
 
     @PatchMapping("/{id}")
@@ -100,8 +100,7 @@ class WebhookSubscriptionController {
                                                        String ifMatch) {
         RequestContext.require(Role.ADMIN, RULE);
         WebhookSubscription subscription = subscriptions.update(id, request, ifMatch);
-        return ResponseEntity.ok().eTag(of(subscription.getVersion()))
-                .body(WebhookSubscriptionResponse.of(subscription));
+        return Responses.ok(subscription.getVersion(), WebhookSubscriptionResponse.of(subscription));
     }
 
     @DeleteMapping("/{id}")
