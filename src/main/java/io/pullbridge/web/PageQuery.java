@@ -1,6 +1,6 @@
 package io.pullbridge.web;
 
-import io.pullbridge.common.ResourceEntity;
+import io.pullbridge.common.VersionedEntity;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -126,12 +126,12 @@ public record PageQuery(int limit, Instant afterCreatedAt, UUID afterId, boolean
         return limit + 1;
     }
 
-    /** This page of the resources that {@code filter} selects, oldest first. */
-    public <E extends ResourceEntity, R> PageResponse<R> fetch(JpaSpecificationExecutor<E> resources,
+    /** This page of the rows that {@code filter} selects, oldest first. */
+    public <E extends VersionedEntity, R> PageResponse<R> fetch(JpaSpecificationExecutor<E> resources,
                                                                Specification<E> filter, Function<E, R> mapper) {
         Specification<E> spec = this.<E>after("createdAt").and(filter);
         List<E> rows = resources.findBy(spec, query -> query.sortBy(order("createdAt")).limit(fetchSize()).all());
-        return page(rows, ResourceEntity::getCreatedAt, ResourceEntity::getId, mapper);
+        return page(rows, VersionedEntity::getCreatedAt, VersionedEntity::getId, mapper);
     }
 
     /**
