@@ -108,7 +108,6 @@ class BindingController {
     @Operation(operationId = "updateBinding", summary = "Change a binding's targets", description = "Send only the fields to change. An empty "
             + "namespaceSelector or syncWindow clears it.")
     @ApiResponse(responseCode = "202", description = "Accepted; the binding goes back to Pending")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<BindingResponse> update(@PathVariable UUID id, @RequestBody UpdateBindingRequest request,
                                            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         Binding binding = bindings.update(id, request, ifMatch);
@@ -123,7 +122,6 @@ class BindingController {
             + "created, a connected registry and its extension), then the record.")
     @ApiResponse(responseCode = "202", description = "Deleting: the resource is Deleting until its delete job "
             + "has removed what PullBridge created; follow Operation-Location")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<BindingResponse> delete(@PathVariable UUID id,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         var deletion = bindings.delete(id, ifMatch);

@@ -134,7 +134,6 @@ class ClusterController {
     @ApiResponse(responseCode = "400", description = "Invalid fields, all of them listed in errors[]")
     @ApiResponse(responseCode = "403", description = "The caller is not an Admin")
     @ApiResponse(responseCode = "409", description = "The new name is taken")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<ClusterResponse> update(@PathVariable UUID id, @RequestBody UpdateClusterRequest request,
                                            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
                                            String ifMatch) {
@@ -155,7 +154,6 @@ class ClusterController {
             + "has removed what PullBridge created; follow Operation-Location")
     @ApiResponse(responseCode = "403", description = "The caller is not an Admin")
     @ApiResponse(responseCode = "409", description = "Still in use")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<ClusterResponse> delete(@PathVariable UUID id,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         RequestContext.require(Role.ADMIN, REMOVE_RULE);

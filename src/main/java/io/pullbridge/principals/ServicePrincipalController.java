@@ -101,7 +101,6 @@ class ServicePrincipalController {
     @ApiResponse(responseCode = "400", description = "Invalid or immutable fields")
     @ApiResponse(responseCode = "403", description = "Adding a grant of a role beyond "
             + "pullbridge.security.operator-grantable-roles without the Admin role; the detail names the rule")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     @ApiResponse(responseCode = "422", description = "A grant names a registry PullBridge does not know")
     ResponseEntity<ServicePrincipalResponse> update(@PathVariable UUID id,
                                                     @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
@@ -147,7 +146,6 @@ class ServicePrincipalController {
     @ApiResponse(responseCode = "202", description = "Deleting: the resource is Deleting until its delete job "
             + "has removed what PullBridge created; follow Operation-Location")
     @ApiResponse(responseCode = "409", description = "Still in use")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<ServicePrincipalResponse> delete(@PathVariable UUID id,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         var deletion = principals.delete(id, ifMatch);

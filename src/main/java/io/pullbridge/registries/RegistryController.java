@@ -76,7 +76,6 @@ class RegistryController {
     @ApiResponse(responseCode = "202", description = "Deleting: the resource is Deleting until its delete job "
             + "has removed what PullBridge created; follow Operation-Location")
     @ApiResponse(responseCode = "409", description = "Still in use")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<RegistryResponse> delete(@PathVariable UUID id,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         var deletion = registries.delete(id, ifMatch);

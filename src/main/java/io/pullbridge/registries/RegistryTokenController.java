@@ -89,7 +89,6 @@ class RegistryTokenController {
     @ApiResponse(responseCode = "400", description = "Invalid or immutable fields")
     @ApiResponse(responseCode = "403", description = "Adding an action beyond "
             + "pullbridge.security.operator-token-actions to a repository without the Admin role")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<RegistryTokenResponse> update(@PathVariable UUID registryId, @PathVariable UUID tokenId,
                                                  @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
                                                  String ifMatch,
@@ -114,7 +113,6 @@ class RegistryTokenController {
             + "Operation-Location). The token's credential.retiringSlot names the previous password while it still works")
     @ApiResponse(responseCode = "404", description = "No such registry, or no such token in it")
     @ApiResponse(responseCode = "409", description = "The token has no password yet, or is being deleted")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<JobResponse> rotate(@PathVariable UUID registryId, @PathVariable UUID tokenId,
                                        @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         return jobs.accepted(tokens.rotate(registryId, tokenId, ifMatch).job());
@@ -129,7 +127,6 @@ class RegistryTokenController {
     @ApiResponse(responseCode = "202", description = "Deleting: the resource is Deleting until its delete job "
             + "has removed what PullBridge created; follow Operation-Location")
     @ApiResponse(responseCode = "409", description = "Still in use")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<RegistryTokenResponse> delete(@PathVariable UUID registryId, @PathVariable UUID tokenId,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         var deletion = tokens.delete(registryId, tokenId, ifMatch);

@@ -93,7 +93,6 @@ class WebhookSubscriptionController {
     @ApiResponse(responseCode = "400", description = "Invalid fields, all of them listed in errors[]")
     @ApiResponse(responseCode = "403", description = "The caller is not an Admin")
     @ApiResponse(responseCode = "404", description = "No such subscription")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<WebhookSubscriptionResponse> update(@PathVariable UUID id,
                                                        @RequestBody UpdateWebhookSubscriptionRequest request,
                                                        @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
@@ -109,7 +108,6 @@ class WebhookSubscriptionController {
     @ApiResponse(responseCode = "204", description = "Removed")
     @ApiResponse(responseCode = "403", description = "The caller is not an Admin")
     @ApiResponse(responseCode = "404", description = "No such subscription")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<Void> delete(@PathVariable UUID id,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         RequestContext.require(Role.ADMIN, RULE);
