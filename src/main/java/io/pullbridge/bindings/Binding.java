@@ -6,8 +6,9 @@ import jakarta.persistence.AttributeOverride;
 import jakarta.persistence.AttributeOverrides;
 import jakarta.persistence.Column;
 import jakarta.persistence.Embedded;
-import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ class Binding extends ResourceEntity implements BindingRow {
     @Column(name = "cluster_id", nullable = false, updatable = false)
     private UUID clusterId;
 
-    @Convert(converter = BindingMethodConverter.class)
+    @Enumerated(EnumType.STRING)
     @Column(nullable = false, updatable = false)
     private BindingMethod method;
 

@@ -6,6 +6,7 @@ import io.pullbridge.jobs.JobResponse;
 import io.pullbridge.jobs.JobService;
 import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
+import io.pullbridge.web.Responses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
@@ -28,8 +29,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-
-import static io.pullbridge.web.ETags.of;
 
 @RestController
 @RequestMapping("/api/v1/bindings")
@@ -102,14 +101,13 @@ class BindingController {
     @ApiResponse(responseCode = "404", description = "No such binding")
     ResponseEntity<BindingResponse> get(@PathVariable UUID id) {
         Binding binding = bindings.get(id);
-        return ResponseEntity.ok().eTag(of(binding.getVersion())).body(BindingResponse.of(binding));
+        return Responses.ok(binding.getVersion(), BindingResponse.of(binding));
     }
 
     @PatchMapping("/{id}")
     @Operation(operationId = "updateBinding", summary = "Change a binding's targets", description = "Send only the fields to change. An empty "
             + "namespaceSelector or syncWindow clears it.")
     @ApiResponse(responseCode = "202", description = "Accepted; the binding goes back to Pending")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<BindingResponse> update(@PathVariable UUID id, @RequestBody UpdateBindingRequest request,
                                            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         Binding binding = bindings.update(id, request, ifMatch);
@@ -124,14 +122,11 @@ class BindingController {
             + "created, a connected registry and its extension), then the record.")
     @ApiResponse(responseCode = "202", description = "Deleting: the resource is Deleting until its delete job "
             + "has removed what PullBridge created; follow Operation-Location")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<BindingResponse> delete(@PathVariable UUID id,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         var deletion = bindings.delete(id, ifMatch);
-        return ResponseEntity.accepted()
-                .header("Operation-Location", deletion.job().location())
-                .eTag(of(deletion.resource().getVersion()))
-                .body(BindingResponse.of(deletion.resource()));
+        return Responses.accepted(deletion.job().location(), deletion.resource().getVersion(),
+                BindingResponse.of(deletion.resource()));
     }
 
     @PostMapping(path = "/{id}:verify", produces = "application/json")
@@ -175,10 +170,7 @@ class BindingController {
 
     /** A create or an update: every one enqueues the binding's apply job. */
     private static ResponseEntity<BindingResponse> accepted(Binding binding) {
-        return ResponseEntity.accepted()
-                .location(URI.create("/api/v1/bindings/" + binding.getId()))
-                .header("Operation-Location", "/api/v1/jobs/" + binding.getStatus().jobId())
-                .eTag(of(binding.getVersion()))
-                .body(BindingResponse.of(binding));
+        return Responses.accepted(URI.create("/api/v1/bindings/" + binding.getId()), binding,
+                BindingResponse.of(binding));
     }
 }

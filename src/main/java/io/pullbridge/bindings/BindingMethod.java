@@ -1,6 +1,7 @@
 package io.pullbridge.bindings;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.persistence.EnumeratedValue;
 
 /** How a binding gives a cluster pull access to a registry. */
 public enum BindingMethod {
@@ -13,6 +14,7 @@ public enum BindingMethod {
     /** A user-assigned identity federated with the cluster's ServiceAccounts: no secret anywhere. */
     @JsonProperty("workload-identity") WORKLOAD_IDENTITY("workload-identity");
 
+    @EnumeratedValue
     private final String value;
 
     BindingMethod(String value) {

@@ -14,7 +14,7 @@ import io.pullbridge.registries.RegistryService;
 import io.pullbridge.registries.RegistryView;
 import io.pullbridge.registry.ImageReference;
 import io.pullbridge.web.ApiException;
-import io.pullbridge.web.ETags;
+import io.pullbridge.web.Filters;
 import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.ProblemType;
@@ -113,28 +113,20 @@ public class BindingService {
     @Transactional(readOnly = true)
     PageResponse<BindingResponse> list(UUID registryId, UUID clusterId, BindingMethod method, UUID servicePrincipalId,
                                        UUID tokenId, Phase phase, PageQuery page) {
-        Specification<Binding> spec = page.after("createdAt");
-        spec = and(spec, "registryId", registryId);
-        spec = and(spec, "clusterId", clusterId);
-        spec = and(spec, "method", method);
-        spec = and(spec, "servicePrincipalId", servicePrincipalId);
-        spec = and(spec, "tokenId", tokenId);
-        if (phase != null) {
-            spec = spec.and((root, q, cb) -> cb.equal(root.get("status").get("phase"), phase));
-        }
-        List<Binding> rows = bindings.findBy(spec, query -> query.sortBy(PageQuery.order("createdAt"))
-                .limit(page.fetchSize()).all());
-        return page.page(rows, Binding::getCreatedAt, Binding::getId, BindingResponse::of);
+        return page.fetch(bindings, Specification.allOf(
+                Filters.equal("registryId", registryId),
+                Filters.equal("clusterId", clusterId),
+                Filters.equal("method", method),
+                Filters.equal("servicePrincipalId", servicePrincipalId),
+                Filters.equal("tokenId", tokenId),
+                Filters.phase(phase)), BindingResponse::of);
     }
 
     /** Every accepted change needs work in a cluster or in Azure, so the binding goes back to Pending. */
     @Transactional
     Binding update(UUID id, UpdateBindingRequest request, String ifMatch) {
         Binding binding = get(id);
-        ETags.checkIfMatch(ifMatch, binding.getVersion());
-        if (binding.getStatus().phase() == Phase.Deleting) {
-            throw ApiException.deleting(null, ResourceKinds.BINDING, id);
-        }
+        lifecycle.checkChangeable(ResourceKinds.BINDING, binding, ifMatch);
         Violations violations = new Violations();
         handlers.refuseOtherOptions(binding.getMethod(), request.methodOptions(), violations);
         binding.respec(handlers.of(binding.getMethod()).requests().update(BindingSnapshot.of(binding), request,
@@ -170,9 +162,7 @@ public class BindingService {
                         + "team-a/app@sha256:<digest>");
             }
         }
-        if (binding.getStatus().phase() == Phase.Deleting) {
-            throw ApiException.deleting(null, ResourceKinds.BINDING, id);
-        }
+        lifecycle.requireNotDeleting(ResourceKinds.BINDING, binding);
         handler.verifyRefusal().ifPresent(why -> {
             throw new ApiException(ProblemType.INVALID_STATE, "PullBridge cannot verify " + binding.getMethod()
                     + " bindings yet: " + why);
@@ -191,9 +181,7 @@ public class BindingService {
     @Transactional
     JobRef rotate(UUID id) {
         Binding binding = get(id);
-        if (binding.getStatus().phase() == Phase.Deleting) {
-            throw ApiException.deleting(null, ResourceKinds.BINDING, id);
-        }
+        lifecycle.requireNotDeleting(ResourceKinds.BINDING, binding);
         handlers.of(binding.getMethod()).rotateRefusal().ifPresent(uses -> {
             throw new ApiException(ProblemType.INVALID_STATE, "Only connected-registry bindings have credentials "
                     + "of their own to rotate; this " + binding.getMethod() + " binding uses " + uses);
@@ -206,13 +194,6 @@ public class BindingService {
     /** Marks the binding Deleting and enqueues its delete job, which removes what the binding made. */
     @Transactional
     ResourceLifecycle.Deletion<Binding> delete(UUID id, String ifMatch) {
-        Binding binding = get(id);
-        ResourceLifecycle.Deletion<Binding> deletion = lifecycle.delete(ResourceKinds.BINDING, binding, ifMatch);
-        bindings.saveAndFlush(binding);
-        return deletion;
-    }
-
-    private static <T> Specification<Binding> and(Specification<Binding> spec, String attribute, T value) {
-        return value == null ? spec : spec.and((root, q, cb) -> cb.equal(root.get(attribute), value));
+        return lifecycle.delete(ResourceKinds.BINDING, get(id), ifMatch, bindings);
     }
 }

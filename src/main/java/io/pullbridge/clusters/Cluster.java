@@ -6,9 +6,10 @@ import io.pullbridge.crypto.EncryptedSecret;
 import jakarta.persistence.AttributeOverride;
 import jakarta.persistence.AttributeOverrides;
 import jakarta.persistence.Column;
-import jakarta.persistence.Convert;
 import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.Optional;
@@ -21,7 +22,7 @@ class Cluster extends ResourceEntity {
     @Column(nullable = false)
     private String name;
 
-    @Convert(converter = ClusterKindConverter.class)
+    @Enumerated(EnumType.STRING)
     @Column(nullable = false, updatable = false)
     private ClusterKind kind;
 

@@ -6,6 +6,7 @@ import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.ProblemType;
 import io.pullbridge.web.RequestContext;
+import io.pullbridge.web.Responses;
 import io.pullbridge.web.Role;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -16,7 +17,6 @@ import java.net.URI;
 import java.util.UUID;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.resilience.annotation.Retryable;
@@ -30,8 +30,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-
-import static io.pullbridge.web.ETags.of;
 
 @RestController
 @RequestMapping("/api/v1/clusters")
@@ -72,11 +70,8 @@ class ClusterController {
     ResponseEntity<ClusterResponse> create(@RequestBody CreateClusterRequest request) {
         RequestContext.require(Role.ADMIN, REGISTER_RULE);
         Cluster cluster = clusters.create(request);
-        return ResponseEntity.accepted()
-                .location(URI.create("/api/v1/clusters/" + cluster.getId()))
-                .header("Operation-Location", "/api/v1/jobs/" + cluster.getStatus().jobId())
-                .eTag(of(cluster.getVersion()))
-                .body(ClusterResponse.of(cluster));
+        return Responses.accepted(URI.create("/api/v1/clusters/" + cluster.getId()), cluster,
+                ClusterResponse.of(cluster));
     }
 
     @GetMapping
@@ -98,7 +93,7 @@ class ClusterController {
     @ApiResponse(responseCode = "404", description = "No such cluster")
     ResponseEntity<ClusterResponse> get(@PathVariable UUID id) {
         Cluster cluster = clusters.get(id);
-        return ResponseEntity.ok().eTag(of(cluster.getVersion())).body(ClusterResponse.of(cluster));
+        return Responses.ok(cluster.getVersion(), ClusterResponse.of(cluster));
     }
 
     @GetMapping(value = "/{id}/access-manifest", produces = ACCESS_MANIFEST_TYPE)
@@ -139,18 +134,15 @@ class ClusterController {
     @ApiResponse(responseCode = "400", description = "Invalid fields, all of them listed in errors[]")
     @ApiResponse(responseCode = "403", description = "The caller is not an Admin")
     @ApiResponse(responseCode = "409", description = "The new name is taken")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<ClusterResponse> update(@PathVariable UUID id, @RequestBody UpdateClusterRequest request,
                                            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
                                            String ifMatch) {
         RequestContext.require(Role.ADMIN, CHANGE_RULE);
         ClusterService.Updated updated = clusters.update(id, request, ifMatch);
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(updated.reconnecting() ? HttpStatus.ACCEPTED
-                : HttpStatus.OK);
-        if (updated.reconnecting()) {
-            response.header("Operation-Location", updated.reconnection().location());
-        }
-        return response.eTag(of(updated.cluster().getVersion())).body(ClusterResponse.of(updated.cluster()));
+        Cluster cluster = updated.cluster();
+        return updated.reconnecting()
+                ? Responses.accepted(updated.reconnection().location(), cluster.getVersion(), ClusterResponse.of(cluster))
+                : Responses.ok(cluster.getVersion(), ClusterResponse.of(cluster));
     }
 
     // A job may write the row (its status) between this request's read and write: read again and retry.
@@ -162,14 +154,11 @@ class ClusterController {
             + "has removed what PullBridge created; follow Operation-Location")
     @ApiResponse(responseCode = "403", description = "The caller is not an Admin")
     @ApiResponse(responseCode = "409", description = "Still in use")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<ClusterResponse> delete(@PathVariable UUID id,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         RequestContext.require(Role.ADMIN, REMOVE_RULE);
         var deletion = clusters.delete(id, ifMatch);
-        return ResponseEntity.accepted()
-                .header("Operation-Location", deletion.job().location())
-                .eTag(of(deletion.resource().getVersion()))
-                .body(ClusterResponse.of(deletion.resource()));
+        return Responses.accepted(deletion.job().location(), deletion.resource().getVersion(),
+                ClusterResponse.of(deletion.resource()));
     }
 }

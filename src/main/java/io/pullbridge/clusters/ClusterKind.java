@@ -1,6 +1,7 @@
 package io.pullbridge.clusters;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.persistence.EnumeratedValue;
 
 /** How PullBridge reaches a cluster: through AKS, through a kubeconfig, or an Arc-connected cluster. */
 public enum ClusterKind {
@@ -8,6 +9,7 @@ public enum ClusterKind {
     @JsonProperty("kubeconfig") KUBECONFIG("kubeconfig"),
     @JsonProperty("arc") ARC("arc");
 
+    @EnumeratedValue
     private final String value;
 
     ClusterKind(String value) {

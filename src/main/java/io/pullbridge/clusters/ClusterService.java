@@ -12,7 +12,7 @@ import io.pullbridge.common.Phase;
 import io.pullbridge.common.ResourceKinds;
 import io.pullbridge.crypto.SecretCipher;
 import io.pullbridge.web.ApiException;
-import io.pullbridge.web.ETags;
+import io.pullbridge.web.Filters;
 import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.RequestContext;
@@ -21,7 +21,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -120,32 +119,23 @@ public class ClusterService {
 
     @Transactional(readOnly = true)
     PageResponse<ClusterResponse> list(String name, String kind, Phase phase, PageQuery page) {
-        Specification<Cluster> spec = page.after("createdAt");
-        if (name != null) {
-            spec = spec.and((root, q, cb) -> cb.equal(cb.lower(root.get("name")), name.toLowerCase(Locale.ROOT)));
-        }
+        ClusterKind clusterKind = null;
         if (kind != null) {
-            ClusterKind clusterKind = ClusterKind.fromValue(kind);
+            clusterKind = ClusterKind.fromValue(kind);
             if (clusterKind == null) {
                 throw ApiException.invalid("kind", "must be one of aks, kubeconfig, arc");
             }
-            spec = spec.and((root, q, cb) -> cb.equal(root.get("kind"), clusterKind));
         }
-        if (phase != null) {
-            spec = spec.and((root, q, cb) -> cb.equal(root.get("status").get("phase"), phase));
-        }
-        List<Cluster> rows = clusters.findBy(spec, query -> query.sortBy(PageQuery.order("createdAt"))
-                .limit(page.fetchSize()).all());
-        return page.page(rows, Cluster::getCreatedAt, Cluster::getId, ClusterResponse::of);
+        return page.fetch(clusters, Specification.allOf(
+                Filters.equalIgnoringCase("name", name),
+                Filters.equal("kind", clusterKind),
+                Filters.phase(phase)), ClusterResponse::of);
     }
 
     @Transactional
     Updated update(UUID id, UpdateClusterRequest request, String ifMatch) {
         Cluster cluster = get(id);
-        ETags.checkIfMatch(ifMatch, cluster.getVersion());
-        if (cluster.getStatus().phase() == Phase.Deleting) {
-            throw ApiException.deleting(null, ResourceKinds.CLUSTER, id);
-        }
+        lifecycle.checkChangeable(ResourceKinds.CLUSTER, cluster, ifMatch);
 
         Violations violations = new Violations();
         if (request.kind() != null && request.kind() != cluster.getKind()) {
@@ -203,10 +193,7 @@ public class ClusterService {
     @Transactional
     ResourceLifecycle.Deletion<Cluster> delete(UUID id, String ifMatch) {
         clusters.lockForDelete(id);
-        Cluster cluster = get(id);
-        ResourceLifecycle.Deletion<Cluster> deletion = lifecycle.delete(ResourceKinds.CLUSTER, cluster, ifMatch);
-        clusters.saveAndFlush(cluster);
-        return deletion;
+        return lifecycle.delete(ResourceKinds.CLUSTER, get(id), ifMatch, clusters);
     }
 
     /** The cluster with this id, for features that reference clusters. */
@@ -216,11 +203,9 @@ public class ClusterService {
     }
 
     /**
-     * The cluster with this id, for a resource about to reference it, in the caller's transaction: the row stays locked
-     * FOR SHARE until that transaction ends, so a concurrent delete (which locks the row FOR UPDATE before it looks
-     * for references) either waits for it and then sees the new reference, or committed first and this sees the
-     * cluster Deleting. Database locks, so replicas are covered too. Call it before anything in the transaction loads
-     * the cluster: a row already loaded is not read again.
+     * The cluster with this id, for a resource about to reference it: the row stays locked FOR SHARE until the caller's
+     * transaction ends (see {@link ResourceLifecycle}). Call it before anything in the transaction loads the cluster:
+     * a row already loaded is not read again.
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public Optional<ClusterView> findForUse(UUID id) {

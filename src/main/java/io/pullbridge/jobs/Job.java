@@ -1,8 +1,9 @@
 package io.pullbridge.jobs;
 
 import jakarta.persistence.Column;
-import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
@@ -30,7 +31,7 @@ class Job {
     @Column(name = "target_id", nullable = false)
     private UUID targetId;
 
-    @Convert(converter = JobStateConverter.class)
+    @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     private JobState state;
 

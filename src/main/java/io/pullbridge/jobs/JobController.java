@@ -4,6 +4,7 @@ import io.pullbridge.web.ApiException;
 import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.RequestContext;
+import io.pullbridge.web.Responses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -21,8 +22,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-
-import static io.pullbridge.web.ETags.of;
 
 @RestController
 @RequestMapping("/api/v1/jobs")
@@ -85,7 +84,7 @@ class JobController {
     @ApiResponse(responseCode = "404", description = "No such job")
     ResponseEntity<JobResponse> get(@PathVariable UUID id) {
         Job job = jobs.findById(id).orElseThrow(() -> ApiException.notFound("job", id));
-        return ResponseEntity.ok().eTag(of(job.getVersion())).body(job.toResponse());
+        return Responses.ok(job.getVersion(), job.toResponse());
     }
 
     @PostMapping("/{id}:cancel")

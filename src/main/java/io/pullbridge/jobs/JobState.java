@@ -1,6 +1,7 @@
 package io.pullbridge.jobs;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.persistence.EnumeratedValue;
 
 /** Where a job is in its life. */
 public enum JobState {
@@ -10,6 +11,7 @@ public enum JobState {
     @JsonProperty("failed") FAILED("failed"),
     @JsonProperty("cancelled") CANCELLED("cancelled");
 
+    @EnumeratedValue
     private final String value;
 
     JobState(String value) {

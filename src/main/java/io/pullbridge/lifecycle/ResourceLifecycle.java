@@ -21,6 +21,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.context.event.EventListener;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -29,6 +30,12 @@ import org.springframework.transaction.annotation.Transactional;
  * Resources' lifecycle over the job engine. Deletes work like Kubernetes finalizers: the resource goes to
  * {@code Deleting}, a {@code <kind>.delete} job removes what PullBridge created for it, and only then is the row
  * removed. Every resource's {@code status.phase} and {@code status.jobId} follow its latest job.
+ * <p>
+ * A delete and a new reference never miss each other: a delete locks the row FOR UPDATE before it looks for
+ * references, and a resource about to reference another reads it through its service's {@code findForUse}, which
+ * locks the row FOR SHARE until that transaction ends. So the delete either waits for the new reference and sees it,
+ * or committed first and the referrer sees the resource {@code Deleting}. These are database locks, so replicas are
+ * covered too.
  */
 @Service
 public class ResourceLifecycle {
@@ -69,13 +76,30 @@ public class ResourceLifecycle {
 
     /**
      * A user's DELETE: honours {@code If-Match}, refuses (409) while other resources use this one, then marks it
-     * {@code Deleting} and enqueues its delete job, all in the caller's transaction.
+     * {@code Deleting} and enqueues its delete job, all in the caller's transaction. The row is flushed, so the
+     * answer's ETag is its new version.
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    public <T extends ResourceEntity> Deletion<T> delete(String kind, T resource, String ifMatch) {
+    public <T extends ResourceEntity> Deletion<T> delete(String kind, T resource, String ifMatch,
+                                                         JpaRepository<T, UUID> rows) {
         ETags.checkIfMatch(ifMatch, resource.getVersion());
         requireUnreferenced(kind, resource.getId());
-        return new Deletion<>(resource, requestDelete(kind, resource));
+        Deletion<T> deletion = new Deletion<>(resource, requestDelete(kind, resource));
+        rows.saveAndFlush(resource);
+        return deletion;
+    }
+
+    /** A user's change to a resource: honours {@code If-Match}, then refuses (409) one that is being deleted. */
+    public void checkChangeable(String kind, ResourceEntity resource, String ifMatch) {
+        ETags.checkIfMatch(ifMatch, resource.getVersion());
+        requireNotDeleting(kind, resource);
+    }
+
+    /** @throws ApiException 409 while the resource is being deleted */
+    public void requireNotDeleting(String kind, ResourceEntity resource) {
+        if (resource.getStatus().phase() == Phase.Deleting) {
+            throw ApiException.deleting(null, kind, resource.getId());
+        }
     }
 
     /** A resource now {@code Deleting}, and the job that deletes it. */

@@ -2,6 +2,7 @@ package io.pullbridge.principals;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pullbridge.common.AzureRole;
+import jakarta.persistence.EnumeratedValue;
 
 /** The registry roles a grant can give, as {@code az ad sp create-for-rbac --role} names them. */
 public enum AcrRole {
@@ -9,6 +10,7 @@ public enum AcrRole {
     @JsonProperty("acrpush") ACRPUSH("acrpush", AzureRole.ACR_PUSH),
     @JsonProperty("owner") OWNER("owner", AzureRole.OWNER);
 
+    @EnumeratedValue
     private final String value;
     private final AzureRole azureRole;
 
@@ -45,15 +47,6 @@ public enum AcrRole {
             case ACRPUSH -> AzureRole.REPOSITORY_WRITER;
             case OWNER -> AzureRole.OWNER;
         };
-    }
-
-    public static AcrRole fromValue(String value) {
-        for (AcrRole role : values()) {
-            if (role.value.equals(value)) {
-                return role;
-            }
-        }
-        throw new IllegalArgumentException("unknown role " + value);
     }
 
     @Override

@@ -6,9 +6,10 @@ import jakarta.persistence.AttributeOverride;
 import jakarta.persistence.AttributeOverrides;
 import jakarta.persistence.CascadeType;
 import jakarta.persistence.Column;
-import jakarta.persistence.Convert;
 import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.OneToMany;
 import jakarta.persistence.OrderBy;
@@ -35,7 +36,7 @@ import org.springframework.data.domain.Persistable;
 @DynamicUpdate
 class ServicePrincipal extends ResourceEntity {
 
-    @Convert(converter = PrincipalModeConverter.class)
+    @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     private PrincipalMode mode;
 

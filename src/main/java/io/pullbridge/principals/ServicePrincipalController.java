@@ -5,6 +5,7 @@ import io.pullbridge.jobs.JobResponse;
 import io.pullbridge.jobs.JobService;
 import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
+import io.pullbridge.web.Responses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -25,8 +26,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-
-import static io.pullbridge.web.ETags.of;
 
 @RestController
 @RequestMapping("/api/v1/service-principals")
@@ -61,11 +60,8 @@ class ServicePrincipalController {
     @ApiResponse(responseCode = "422", description = "A grant names a registry PullBridge does not know")
     ResponseEntity<ServicePrincipalResponse> create(@RequestBody CreateServicePrincipalRequest request) {
         ServicePrincipal principal = principals.create(request);
-        return ResponseEntity.accepted()
-                .location(URI.create(COLLECTION + principal.getId()))
-                .header("Operation-Location", "/api/v1/jobs/" + principal.getStatus().jobId())
-                .eTag(of(principal.getVersion()))
-                .body(principals.response(principal));
+        return Responses.accepted(URI.create(COLLECTION + principal.getId()), principal,
+                principals.response(principal));
     }
 
     @GetMapping
@@ -92,7 +88,7 @@ class ServicePrincipalController {
     @ApiResponse(responseCode = "404", description = "No such service principal")
     ResponseEntity<ServicePrincipalResponse> get(@PathVariable UUID id) {
         ServicePrincipal principal = principals.get(id);
-        return ResponseEntity.ok().eTag(of(principal.getVersion())).body(principals.response(principal));
+        return Responses.ok(principal.getVersion(), principals.response(principal));
     }
 
     @PatchMapping("/{id}")
@@ -105,7 +101,6 @@ class ServicePrincipalController {
     @ApiResponse(responseCode = "400", description = "Invalid or immutable fields")
     @ApiResponse(responseCode = "403", description = "Adding a grant of a role beyond "
             + "pullbridge.security.operator-grantable-roles without the Admin role; the detail names the rule")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     @ApiResponse(responseCode = "422", description = "A grant names a registry PullBridge does not know")
     ResponseEntity<ServicePrincipalResponse> update(@PathVariable UUID id,
                                                     @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
@@ -113,11 +108,10 @@ class ServicePrincipalController {
                                                     @RequestBody UpdateServicePrincipalRequest request) {
         ServicePrincipalService.Updated updated = principals.update(id, ifMatch, request);
         ServicePrincipal principal = updated.principal();
-        ResponseEntity.BodyBuilder response = updated.accepted()
-                ? ResponseEntity.accepted().location(URI.create(COLLECTION + principal.getId()))
-                .header("Operation-Location", updated.job().location())
-                : ResponseEntity.ok();
-        return response.eTag(of(principal.getVersion())).body(principals.response(principal));
+        return updated.accepted()
+                ? Responses.accepted(URI.create(COLLECTION + principal.getId()), updated.job().location(),
+                        principal.getVersion(), principals.response(principal))
+                : Responses.ok(principal.getVersion(), principals.response(principal));
     }
 
     @PostMapping("/{id}:rotate")
@@ -152,13 +146,10 @@ class ServicePrincipalController {
     @ApiResponse(responseCode = "202", description = "Deleting: the resource is Deleting until its delete job "
             + "has removed what PullBridge created; follow Operation-Location")
     @ApiResponse(responseCode = "409", description = "Still in use")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<ServicePrincipalResponse> delete(@PathVariable UUID id,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         var deletion = principals.delete(id, ifMatch);
-        return ResponseEntity.accepted()
-                .header("Operation-Location", deletion.job().location())
-                .eTag(of(deletion.resource().getVersion()))
-                .body(principals.response(deletion.resource()));
+        return Responses.accepted(deletion.job().location(), deletion.resource().getVersion(),
+                principals.response(deletion.resource()));
     }
 }

@@ -3,7 +3,6 @@ package io.pullbridge.principals;
 import io.pullbridge.common.Phase;
 import io.pullbridge.common.RoleAssignments;
 import jakarta.persistence.Column;
-import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -30,7 +29,7 @@ class ServicePrincipalGrant {
     @Column(name = "registry_id", nullable = false)
     private UUID registryId;
 
-    @Convert(converter = AcrRoleConverter.class)
+    @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     private AcrRole role;
 

@@ -13,8 +13,8 @@ import io.pullbridge.lifecycle.ResourceLifecycle;
 import io.pullbridge.registries.RegistryService;
 import io.pullbridge.registries.RegistryView;
 import io.pullbridge.web.ApiException;
-import io.pullbridge.web.ETags;
 import io.pullbridge.web.FieldViolation;
+import io.pullbridge.web.Filters;
 import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.ProblemType;
@@ -28,7 +28,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -149,42 +148,33 @@ public class ServicePrincipalService {
     @Transactional(readOnly = true)
     PageResponse<ServicePrincipalResponse> list(String mode, String displayName, UUID appId, UUID registryId,
                                                 Phase phase, PageQuery page) {
-        Specification<ServicePrincipal> spec = page.after("createdAt");
-        if (mode != null) {
-            PrincipalMode wanted = parseMode(mode);
-            spec = spec.and((root, q, cb) -> cb.equal(root.get("mode"), wanted));
+        PrincipalMode wanted = mode == null ? null : parseMode(mode);
+        return page.fetch(principals, Specification.allOf(
+                Filters.equal("mode", wanted),
+                Filters.equalIgnoringCase("displayName", displayName),
+                Filters.equal("appId", appId),
+                holdingRoleOn(registryId),
+                Filters.phase(phase)), this::response);
+    }
+
+    /** Principals with a grant on the registry. */
+    private static Specification<ServicePrincipal> holdingRoleOn(UUID registryId) {
+        if (registryId == null) {
+            return Specification.unrestricted();
         }
-        if (displayName != null) {
-            String lower = displayName.toLowerCase(Locale.ROOT);
-            spec = spec.and((root, q, cb) -> cb.equal(cb.lower(root.get("displayName")), lower));
-        }
-        if (appId != null) {
-            spec = spec.and((root, q, cb) -> cb.equal(root.get("appId"), appId));
-        }
-        if (registryId != null) {
-            spec = spec.and((root, q, cb) -> {
-                Subquery<UUID> granted = q.subquery(UUID.class);
-                Root<ServicePrincipal> holder = granted.from(ServicePrincipal.class);
-                Join<ServicePrincipal, ServicePrincipalGrant> grant = holder.join("grants");
-                granted.select(holder.get("id")).where(cb.equal(grant.get("registryId"), registryId));
-                return root.get("id").in(granted);
-            });
-        }
-        if (phase != null) {
-            spec = spec.and((root, q, cb) -> cb.equal(root.get("status").get("phase"), phase));
-        }
-        List<ServicePrincipal> rows = principals.findBy(spec, query -> query.sortBy(PageQuery.order("createdAt"))
-                .limit(page.fetchSize()).all());
-        return page.page(rows, ServicePrincipal::getCreatedAt, ServicePrincipal::getId, this::response);
+        return (root, q, cb) -> {
+            Subquery<UUID> granted = q.subquery(UUID.class);
+            Root<ServicePrincipal> holder = granted.from(ServicePrincipal.class);
+            Join<ServicePrincipal, ServicePrincipalGrant> grant = holder.join("grants");
+            granted.select(holder.get("id")).where(cb.equal(grant.get("registryId"), registryId));
+            return root.get("id").in(granted);
+        };
     }
 
     @Transactional
     Updated update(UUID id, String ifMatch, UpdateServicePrincipalRequest request) {
         ServicePrincipal principal = get(id);
-        ETags.checkIfMatch(ifMatch, principal.getVersion());
-        if (principal.getStatus().phase() == Phase.Deleting) {
-            throw ApiException.deleting(null, ResourceKinds.SERVICE_PRINCIPAL, id);
-        }
+        lifecycle.checkChangeable(ResourceKinds.SERVICE_PRINCIPAL, principal, ifMatch);
         ServicePrincipalRules.Changes changes = rules.checkUpdate(request, principal.getMode());
         boolean changed = false;
         boolean accepted = false;
@@ -233,9 +223,7 @@ public class ServicePrincipalService {
     @Transactional
     Updated rotate(UUID id, RotateServicePrincipalRequest request) {
         ServicePrincipal principal = get(id);
-        if (principal.getStatus().phase() == Phase.Deleting) {
-            throw ApiException.deleting(null, ResourceKinds.SERVICE_PRINCIPAL, id);
-        }
+        lifecycle.requireNotDeleting(ResourceKinds.SERVICE_PRINCIPAL, principal);
         ServicePrincipalRules.Rotation rotation = rules.checkRotate(request, principal.getMode());
         String detail;
         if (principal.getMode() == PrincipalMode.CREATE) {
@@ -276,10 +264,7 @@ public class ServicePrincipalService {
     @Transactional
     ResourceLifecycle.Deletion<ServicePrincipal> delete(UUID id, String ifMatch) {
         principals.lockForDelete(id);
-        ServicePrincipal principal = get(id);
-        ResourceLifecycle.Deletion<ServicePrincipal> deletion = lifecycle.delete(ResourceKinds.SERVICE_PRINCIPAL, principal, ifMatch);
-        principals.saveAndFlush(principal);
-        return deletion;
+        return lifecycle.delete(ResourceKinds.SERVICE_PRINCIPAL, get(id), ifMatch, principals);
     }
 
     /** The principal with this id, for features that reference principals. */
@@ -289,10 +274,8 @@ public class ServicePrincipalService {
     }
 
     /**
-     * The service principal with this id, for a resource about to reference it, in the caller's transaction: the row stays locked
-     * FOR SHARE until that transaction ends, so a concurrent delete (which locks the row FOR UPDATE before it looks
-     * for references) either waits for it and then sees the new reference, or committed first and this sees the
-     * service principal Deleting. Database locks, so replicas are covered too. Call it before anything in the transaction loads
+     * The service principal with this id, for a resource about to reference it: the row stays locked FOR SHARE until
+     * the caller's transaction ends (see {@link ResourceLifecycle}). Call it before anything in the transaction loads
      * the service principal: a row already loaded is not read again.
      */
     @Transactional(propagation = Propagation.MANDATORY)

@@ -3,6 +3,7 @@ package io.pullbridge.registries;
 import io.pullbridge.common.Phase;
 import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
+import io.pullbridge.web.Responses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -21,8 +22,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-
-import static io.pullbridge.web.ETags.of;
 
 @RestController
 @RequestMapping("/api/v1/registries")
@@ -44,11 +43,8 @@ class RegistryController {
     @ApiResponse(responseCode = "409", description = "The registry is already registered")
     ResponseEntity<RegistryResponse> create(@RequestBody CreateRegistryRequest request) {
         Registry registry = registries.create(request);
-        return ResponseEntity.accepted()
-                .location(URI.create("/api/v1/registries/" + registry.getId()))
-                .header("Operation-Location", "/api/v1/jobs/" + registry.getStatus().jobId())
-                .eTag(of(registry.getVersion()))
-                .body(RegistryResponse.of(registry));
+        return Responses.accepted(URI.create("/api/v1/registries/" + registry.getId()), registry,
+                RegistryResponse.of(registry));
     }
 
     @GetMapping
@@ -69,7 +65,7 @@ class RegistryController {
     @ApiResponse(responseCode = "404", description = "No such registry")
     ResponseEntity<RegistryResponse> get(@PathVariable UUID id) {
         Registry registry = registries.get(id);
-        return ResponseEntity.ok().eTag(of(registry.getVersion())).body(RegistryResponse.of(registry));
+        return Responses.ok(registry.getVersion(), RegistryResponse.of(registry));
     }
 
     // A job may write the row (its status) between this request's read and write: read again and retry.
@@ -80,13 +76,10 @@ class RegistryController {
     @ApiResponse(responseCode = "202", description = "Deleting: the resource is Deleting until its delete job "
             + "has removed what PullBridge created; follow Operation-Location")
     @ApiResponse(responseCode = "409", description = "Still in use")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<RegistryResponse> delete(@PathVariable UUID id,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         var deletion = registries.delete(id, ifMatch);
-        return ResponseEntity.accepted()
-                .header("Operation-Location", deletion.job().location())
-                .eTag(of(deletion.resource().getVersion()))
-                .body(RegistryResponse.of(deletion.resource()));
+        return Responses.accepted(deletion.job().location(), deletion.resource().getVersion(),
+                RegistryResponse.of(deletion.resource()));
     }
 }

@@ -10,13 +10,13 @@ import io.pullbridge.common.AzureProperties;
 import io.pullbridge.common.Phase;
 import io.pullbridge.common.ResourceKinds;
 import io.pullbridge.web.ApiException;
+import io.pullbridge.web.Filters;
 import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.RequestContext;
 import io.pullbridge.web.Violations;
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
@@ -106,33 +106,18 @@ public class RegistryService {
     @Transactional(readOnly = true)
     PageResponse<RegistryResponse> list(String name, UUID subscriptionId, String resourceGroup, Phase phase,
                                         PageQuery page) {
-        Specification<Registry> spec = page.after("createdAt");
-        if (name != null) {
-            spec = spec.and((root, q, cb) -> cb.equal(cb.lower(root.get("name")), name.toLowerCase(Locale.ROOT)));
-        }
-        if (subscriptionId != null) {
-            spec = spec.and((root, q, cb) -> cb.equal(root.get("subscriptionId"), subscriptionId));
-        }
-        if (resourceGroup != null) {
-            spec = spec.and((root, q, cb) -> cb.equal(cb.lower(root.get("resourceGroup")),
-                    resourceGroup.toLowerCase(Locale.ROOT)));
-        }
-        if (phase != null) {
-            spec = spec.and((root, q, cb) -> cb.equal(root.get("status").get("phase"), phase));
-        }
-        List<Registry> rows = registries.findBy(spec, query -> query.sortBy(PageQuery.order("createdAt"))
-                .limit(page.fetchSize()).all());
-        return page.page(rows, Registry::getCreatedAt, Registry::getId, RegistryResponse::of);
+        return page.fetch(registries, Specification.allOf(
+                Filters.equalIgnoringCase("name", name),
+                Filters.equal("subscriptionId", subscriptionId),
+                Filters.equalIgnoringCase("resourceGroup", resourceGroup),
+                Filters.phase(phase)), RegistryResponse::of);
     }
 
     /** Marks the registry Deleting and enqueues its delete job; refused while anything uses it. */
     @Transactional
     ResourceLifecycle.Deletion<Registry> delete(UUID id, String ifMatch) {
         registries.lockForDelete(id);
-        Registry registry = get(id);
-        ResourceLifecycle.Deletion<Registry> deletion = lifecycle.delete(ResourceKinds.REGISTRY, registry, ifMatch);
-        registries.saveAndFlush(registry);
-        return deletion;
+        return lifecycle.delete(ResourceKinds.REGISTRY, get(id), ifMatch, registries);
     }
 
     /** The registry with this id, for features that reference registries. */
@@ -142,11 +127,9 @@ public class RegistryService {
     }
 
     /**
-     * The registry with this id, for a resource about to reference it, in the caller's transaction: the row stays locked
-     * FOR SHARE until that transaction ends, so a concurrent delete (which locks the row FOR UPDATE before it looks
-     * for references) either waits for it and then sees the new reference, or committed first and this sees the
-     * registry Deleting. Database locks, so replicas are covered too. Call it before anything in the transaction loads
-     * the registry: a row already loaded is not read again.
+     * The registry with this id, for a resource about to reference it: the row stays locked FOR SHARE until the
+     * caller's transaction ends (see {@link ResourceLifecycle}). Call it before anything in the transaction loads the
+     * registry: a row already loaded is not read again.
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public Optional<RegistryView> findForUse(UUID id) {

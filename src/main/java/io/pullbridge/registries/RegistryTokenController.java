@@ -5,6 +5,7 @@ import io.pullbridge.jobs.JobResponse;
 import io.pullbridge.jobs.JobService;
 import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
+import io.pullbridge.web.Responses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -25,8 +26,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-
-import static io.pullbridge.web.ETags.of;
 
 @RestController
 @RequestMapping("/api/v1/registries/{registryId}/tokens")
@@ -57,11 +56,7 @@ class RegistryTokenController {
     ResponseEntity<RegistryTokenResponse> create(@PathVariable UUID registryId,
                                                  @RequestBody CreateRegistryTokenRequest request) {
         RegistryToken token = tokens.create(registryId, request);
-        return ResponseEntity.accepted()
-                .location(location(token))
-                .header("Operation-Location", "/api/v1/jobs/" + token.getStatus().jobId())
-                .eTag(of(token.getVersion()))
-                .body(tokens.response(token));
+        return Responses.accepted(location(token), token, tokens.response(token));
     }
 
     @GetMapping
@@ -82,7 +77,7 @@ class RegistryTokenController {
     @ApiResponse(responseCode = "404", description = "No such registry, or no such token in it")
     ResponseEntity<RegistryTokenResponse> get(@PathVariable UUID registryId, @PathVariable UUID tokenId) {
         RegistryToken token = tokens.get(registryId, tokenId);
-        return ResponseEntity.ok().eTag(of(token.getVersion())).body(tokens.response(token));
+        return Responses.ok(token.getVersion(), tokens.response(token));
     }
 
     @PatchMapping("/{tokenId}")
@@ -94,18 +89,16 @@ class RegistryTokenController {
     @ApiResponse(responseCode = "400", description = "Invalid or immutable fields")
     @ApiResponse(responseCode = "403", description = "Adding an action beyond "
             + "pullbridge.security.operator-token-actions to a repository without the Admin role")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<RegistryTokenResponse> update(@PathVariable UUID registryId, @PathVariable UUID tokenId,
                                                  @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
                                                  String ifMatch,
                                                  @RequestBody UpdateRegistryTokenRequest request) {
         RegistryTokenService.Updated updated = tokens.update(registryId, tokenId, ifMatch, request);
         RegistryToken token = updated.token();
-        ResponseEntity.BodyBuilder response = updated.accepted()
-                ? ResponseEntity.accepted().location(location(token))
-                        .header("Operation-Location", updated.job().location())
-                : ResponseEntity.ok();
-        return response.eTag(of(token.getVersion())).body(tokens.response(token));
+        return updated.accepted()
+                ? Responses.accepted(location(token), updated.job().location(), token.getVersion(),
+                        tokens.response(token))
+                : Responses.ok(token.getVersion(), tokens.response(token));
     }
 
     @PostMapping("/{tokenId}:rotate")
@@ -120,7 +113,6 @@ class RegistryTokenController {
             + "Operation-Location). The token's credential.retiringSlot names the previous password while it still works")
     @ApiResponse(responseCode = "404", description = "No such registry, or no such token in it")
     @ApiResponse(responseCode = "409", description = "The token has no password yet, or is being deleted")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<JobResponse> rotate(@PathVariable UUID registryId, @PathVariable UUID tokenId,
                                        @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         return jobs.accepted(tokens.rotate(registryId, tokenId, ifMatch).job());
@@ -135,14 +127,11 @@ class RegistryTokenController {
     @ApiResponse(responseCode = "202", description = "Deleting: the resource is Deleting until its delete job "
             + "has removed what PullBridge created; follow Operation-Location")
     @ApiResponse(responseCode = "409", description = "Still in use")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<RegistryTokenResponse> delete(@PathVariable UUID registryId, @PathVariable UUID tokenId,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         var deletion = tokens.delete(registryId, tokenId, ifMatch);
-        return ResponseEntity.accepted()
-                .header("Operation-Location", deletion.job().location())
-                .eTag(of(deletion.resource().getVersion()))
-                .body(tokens.response(deletion.resource()));
+        return Responses.accepted(deletion.job().location(), deletion.resource().getVersion(),
+                tokens.response(deletion.resource()));
     }
 
     private static URI location(RegistryToken token) {

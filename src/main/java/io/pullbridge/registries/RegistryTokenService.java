@@ -14,7 +14,7 @@ import io.pullbridge.jobs.JobRequest;
 import io.pullbridge.jobs.JobService;
 import io.pullbridge.lifecycle.ResourceLifecycle;
 import io.pullbridge.web.ApiException;
-import io.pullbridge.web.ETags;
+import io.pullbridge.web.Filters;
 import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.ProblemType;
@@ -26,7 +26,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -136,25 +135,16 @@ public class RegistryTokenService {
     @Transactional(readOnly = true)
     PageResponse<RegistryTokenResponse> list(UUID registryId, String name, Phase phase, PageQuery page) {
         requireRegistry(registryId);
-        Specification<RegistryToken> spec = page.<RegistryToken>after("createdAt")
-                .and((root, q, cb) -> cb.equal(root.get("registryId"), registryId));
-        if (name != null) {
-            String lower = name.toLowerCase(Locale.ROOT);
-            spec = spec.and((root, q, cb) -> cb.equal(cb.lower(root.get("name")), lower));
-        }
-        if (phase != null) {
-            spec = spec.and((root, q, cb) -> cb.equal(root.get("status").get("phase"), phase));
-        }
-        List<RegistryToken> rows = tokens.findBy(spec, query -> query.sortBy(PageQuery.order("createdAt"))
-                .limit(page.fetchSize()).all());
-        return page.page(rows, RegistryToken::getCreatedAt, RegistryToken::getId, this::response);
+        return page.fetch(tokens, Specification.allOf(
+                Filters.equal("registryId", registryId),
+                Filters.equalIgnoringCase("name", name),
+                Filters.phase(phase)), this::response);
     }
 
     @Transactional
     Updated update(UUID registryId, UUID tokenId, String ifMatch, UpdateRegistryTokenRequest request) {
         RegistryToken token = get(registryId, tokenId);
-        ETags.checkIfMatch(ifMatch, token.getVersion());
-        requireNotDeleting(token);
+        lifecycle.checkChangeable(ResourceKinds.REGISTRY_TOKEN, token, ifMatch);
         RegistryTokenRules.Changes changes = rules.checkUpdate(request);
         if (changes.repositories() != null) {
             requireActions(changes.repositories(), token.getRepositories());
@@ -215,8 +205,7 @@ public class RegistryTokenService {
     @Transactional
     Rotation rotate(UUID registryId, UUID tokenId, String ifMatch) {
         RegistryToken token = get(registryId, tokenId);
-        ETags.checkIfMatch(ifMatch, token.getVersion());
-        requireNotDeleting(token);
+        lifecycle.checkChangeable(ResourceKinds.REGISTRY_TOKEN, token, ifMatch);
         if (!token.hasCredential()) {
             throw new ApiException(ProblemType.INVALID_STATE, "Token " + token.getName() + " has no password to "
                     + "rotate yet: its create job (status.jobId) has not generated one; wait for it, or retry it if "
@@ -304,10 +293,7 @@ public class RegistryTokenService {
     @Transactional
     ResourceLifecycle.Deletion<RegistryToken> delete(UUID registryId, UUID tokenId, String ifMatch) {
         tokens.lockForDelete(tokenId);
-        RegistryToken token = get(registryId, tokenId);
-        ResourceLifecycle.Deletion<RegistryToken> deletion = lifecycle.delete(ResourceKinds.REGISTRY_TOKEN, token, ifMatch);
-        tokens.saveAndFlush(token);
-        return deletion;
+        return lifecycle.delete(ResourceKinds.REGISTRY_TOKEN, get(registryId, tokenId), ifMatch, tokens);
     }
 
     /** The token with this id, for features that reference tokens. */
@@ -317,11 +303,9 @@ public class RegistryTokenService {
     }
 
     /**
-     * The token with this id, for a resource about to reference it, in the caller's transaction: the row stays locked
-     * FOR SHARE until that transaction ends, so a concurrent delete (which locks the row FOR UPDATE before it looks
-     * for references) either waits for it and then sees the new reference, or committed first and this sees the
-     * token Deleting. Database locks, so replicas are covered too. Call it before anything in the transaction loads
-     * the token: a row already loaded is not read again.
+     * The token with this id, for a resource about to reference it: the row stays locked FOR SHARE until the caller's
+     * transaction ends (see {@link ResourceLifecycle}). Call it before anything in the transaction loads the token:
+     * a row already loaded is not read again.
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public Optional<RegistryTokenView> findForUse(UUID id) {
@@ -336,12 +320,6 @@ public class RegistryTokenService {
                 events.publishEvent(event);
             }
         });
-    }
-
-    private static void requireNotDeleting(RegistryToken token) {
-        if (token.getStatus().phase() == Phase.Deleting) {
-            throw ApiException.deleting(null, ResourceKinds.REGISTRY_TOKEN, token.getId());
-        }
     }
 
     private void requireRegistry(UUID registryId) {

@@ -60,8 +60,9 @@ class OpenApiConfiguration {
     }
 
     /**
-     * Every API operation can be refused for its token (401) or its roles (403), and every list for a filter, limit or
-     * page token it cannot read (400); every error response is an RFC 9457 problem document: controllers declare only
+     * Every API operation can be refused for its token (401) or its roles (403), every list for a filter, limit or
+     * page token it cannot read (400), and every write that takes {@code If-Match} for a stale ETag (412); every
+     * error response is an RFC 9457 problem document: controllers declare only
      * the status and what it means, and this gives each 4xx and 5xx response the {@code application/problem+json} body
      * (replacing the any-type content springdoc infers from the exception handlers).
      */
@@ -76,6 +77,10 @@ class OpenApiConfiguration {
                 if (isList(operation)) {
                     responses.computeIfAbsent("400", status -> new ApiResponse()
                             .description("A filter, limit, order or pageToken that is not valid"));
+                }
+                if (takesIfMatch(operation)) {
+                    responses.computeIfAbsent("412", status -> new ApiResponse()
+                            .description("If-Match does not match the current ETag"));
                 }
                 responses.computeIfAbsent("401", status -> new ApiResponse()
                         .description("No bearer token, or one that is not valid"));
@@ -151,6 +156,11 @@ class OpenApiConfiguration {
     private static boolean isList(Operation operation) {
         return operation.getParameters() != null
                 && operation.getParameters().stream().anyMatch(parameter -> "pageToken".equals(parameter.getName()));
+    }
+
+    private static boolean takesIfMatch(Operation operation) {
+        return operation.getParameters() != null && operation.getParameters().stream()
+                .anyMatch(parameter -> "header".equals(parameter.getIn()) && "If-Match".equals(parameter.getName()));
     }
 
     /** Responses by status code, so the document reads (and diffs) the same whichever customizer added which. */

@@ -1,5 +1,6 @@
 package io.pullbridge.web;
 
+import io.pullbridge.common.VersionedEntity;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -8,6 +9,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.jpa.domain.Specification;
+import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
 
 /**
  * Keyset pagination over {@code (createdAt, id)}, oldest first or newest first: stable under concurrent inserts and as
@@ -122,6 +124,14 @@ public record PageQuery(int limit, Instant afterCreatedAt, UUID afterId, boolean
     /** How many rows to fetch: one more than the page, to learn whether another page follows. */
     public int fetchSize() {
         return limit + 1;
+    }
+
+    /** This page of the rows that {@code filter} selects, oldest first. */
+    public <E extends VersionedEntity, R> PageResponse<R> fetch(JpaSpecificationExecutor<E> resources,
+                                                               Specification<E> filter, Function<E, R> mapper) {
+        Specification<E> spec = this.<E>after("createdAt").and(filter);
+        List<E> rows = resources.findBy(spec, query -> query.sortBy(order("createdAt")).limit(fetchSize()).all());
+        return page(rows, VersionedEntity::getCreatedAt, VersionedEntity::getId, mapper);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.pullbridge.jobs.JobService;
 import io.pullbridge.web.PageQuery;
 import io.pullbridge.web.PageResponse;
 import io.pullbridge.web.RequestContext;
+import io.pullbridge.web.Responses;
 import io.pullbridge.web.Role;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -81,8 +82,7 @@ class WebhookSubscriptionController {
     ResponseEntity<WebhookSubscriptionResponse> get(@PathVariable UUID id) {
         RequestContext.require(Role.ADMIN, RULE);
         WebhookSubscription subscription = subscriptions.get(id);
-        return ResponseEntity.ok().eTag(of(subscription.getVersion()))
-                .body(WebhookSubscriptionResponse.of(subscription));
+        return Responses.ok(subscription.getVersion(), WebhookSubscriptionResponse.of(subscription));
     }
 
     @PatchMapping("/{id}")
@@ -93,15 +93,13 @@ class WebhookSubscriptionController {
     @ApiResponse(responseCode = "400", description = "Invalid fields, all of them listed in errors[]")
     @ApiResponse(responseCode = "403", description = "The caller is not an Admin")
     @ApiResponse(responseCode = "404", description = "No such subscription")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<WebhookSubscriptionResponse> update(@PathVariable UUID id,
                                                        @RequestBody UpdateWebhookSubscriptionRequest request,
                                                        @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
                                                        String ifMatch) {
         RequestContext.require(Role.ADMIN, RULE);
         WebhookSubscription subscription = subscriptions.update(id, request, ifMatch);
-        return ResponseEntity.ok().eTag(of(subscription.getVersion()))
-                .body(WebhookSubscriptionResponse.of(subscription));
+        return Responses.ok(subscription.getVersion(), WebhookSubscriptionResponse.of(subscription));
     }
 
     @DeleteMapping("/{id}")
@@ -110,7 +108,6 @@ class WebhookSubscriptionController {
     @ApiResponse(responseCode = "204", description = "Removed")
     @ApiResponse(responseCode = "403", description = "The caller is not an Admin")
     @ApiResponse(responseCode = "404", description = "No such subscription")
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     ResponseEntity<Void> delete(@PathVariable UUID id,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         RequestContext.require(Role.ADMIN, RULE);

@@ -76,11 +76,7 @@ public class WebhookSubscriptionService {
 
     @Transactional(readOnly = true)
     PageResponse<WebhookSubscriptionResponse> list(PageQuery page) {
-        Specification<WebhookSubscription> spec = page.after("createdAt");
-        List<WebhookSubscription> rows = subscriptions.findBy(spec, query -> query
-                .sortBy(PageQuery.order("createdAt")).limit(page.fetchSize()).all());
-        return page.page(rows, WebhookSubscription::getCreatedAt, WebhookSubscription::getId,
-                WebhookSubscriptionResponse::of);
+        return page.fetch(subscriptions, Specification.unrestricted(), WebhookSubscriptionResponse::of);
     }
 
     @Transactional
