@@ -39,6 +39,8 @@ public record ClusterAccess(Mode mode, UUID objectId, String tenantId, Boolean a
     public static final String AKS_RBAC_WRITER = "Azure Kubernetes Service RBAC Writer";
     /** The custom Azure role with exactly PullBridge's data actions, from {@code deploy/azure}. */
     public static final String CUSTOM_ROLE = "PullBridge Kubernetes Data";
+    /** The built-in Azure role that covers PullBridge's verbs on an Arc-enabled cluster with Azure RBAC (and more). */
+    public static final String ARC_WRITER = "Azure Arc Kubernetes Writer";
 
     public enum Mode {
         ENTRA, LOCAL_ACCOUNT, KUBECONFIG;
@@ -93,13 +95,14 @@ public record ClusterAccess(Mode mode, UUID objectId, String tenantId, Boolean a
      * role assignment (with its {@code az} line), on a Kubernetes-RBAC one the ClusterRole and binding the
      * access-manifest endpoint serves, and both when PullBridge cannot tell which one decides.
      *
-     * @param clusterResourceId the AKS cluster's resource id (the role assignment's scope), or null
+     * @param clusterResourceId the AKS or Arc-enabled cluster's resource id (the role assignment's scope), or null
      * @param clusterId         the registered cluster, for the access-manifest link
      */
     public String grantAdvice(String clusterResourceId, UUID clusterId) {
         String assignee = objectId == null ? "<pullbridge-object-id>" : objectId.toString();
         String scope = clusterResourceId == null ? "<cluster-resource-id>" : clusterResourceId;
-        String azure = "assign " + who() + " the role \"" + CUSTOM_ROLE + "\" (deploy/azure/pullbridge-kubernetes-"
+        String azure = scope.toLowerCase(Locale.ROOT).contains("/providers/microsoft.kubernetes/connectedclusters/")
+                ? arcAdvice(assignee, scope) : "assign " + who() + " the role \"" + CUSTOM_ROLE + "\" (deploy/azure/pullbridge-kubernetes-"
                 + "data-role.json: exactly PullBridge's verbs) or the built-in \"" + AKS_RBAC_WRITER + "\" (it covers "
                 + "secrets, serviceaccounts, services and namespace reads, and much more) at the cluster's scope: "
                 + "az role assignment create --assignee-object-id " + assignee + " --assignee-principal-type "
@@ -114,6 +117,14 @@ public record ClusterAccess(Mode mode, UUID objectId, String tenantId, Boolean a
             return "Kubernetes RBAC authorizes on this cluster: " + kubernetes;
         }
         return "With Azure RBAC for Kubernetes, " + azure + "; with Kubernetes RBAC, " + kubernetes;
+    }
+
+    /** An Arc-enabled cluster's data actions are Microsoft.Kubernetes/connectedClusters/*: its built-in role. */
+    private String arcAdvice(String assignee, String scope) {
+        return "assign " + who() + " the built-in role \"" + ARC_WRITER + "\" (it covers secrets, serviceaccounts, "
+                + "services and namespace reads, and much more) at the Arc-enabled cluster's scope: "
+                + "az role assignment create --assignee-object-id " + assignee + " --assignee-principal-type "
+                + "ServicePrincipal --role \"" + ARC_WRITER + "\" --scope " + scope;
     }
 
     /**
