@@ -22,7 +22,15 @@ import java.util.UUID;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(name = "ClusterAccess")
-public record ClusterAccess(Mode mode, UUID objectId, String tenantId, Boolean azureRbac) {
+public record ClusterAccess(
+        @Schema(description = "How PullBridge reaches the API server: entra (a token for the AKS server application "
+                + "from PullBridge's own Azure credential), local-account (an aks cluster's user credential) or "
+                + "kubeconfig (the registered kubeconfig's credential)") Mode mode,
+        @Schema(description = "entra: PullBridge's object id in the cluster's tenant (its token's oid), which role "
+                + "assignments and RBAC bindings name; absent until it has signed in") UUID objectId,
+        @Schema(description = "entra: the tenant PullBridge signs in to for this cluster") String tenantId,
+        @Schema(description = "entra on aks: whether Azure RBAC for Kubernetes (true) or Kubernetes RBAC (false) "
+                + "authorizes; absent when PullBridge cannot tell (kubeconfig and arc clusters)") Boolean azureRbac) {
 
     /** The verbs PullBridge uses, by resource: what the ClusterRole grants and the custom Azure role allows. */
     public static final List<Rule> RULES = List.of(
@@ -62,9 +70,18 @@ public record ClusterAccess(Mode mode, UUID objectId, String tenantId, Boolean a
      */
     public record Rule(String group, String resource, List<String> verbs) {
 
-        /** How Azure RBAC for Kubernetes names the resource in a data action: {@code [<group>/]<resource>}. */
+        /** Whether the resource is a custom resource (a CRD's group, not one of Kubernetes' own). */
+        public boolean customResource() {
+            return group.contains(".") && !group.endsWith(".k8s.io");
+        }
+
+        /**
+         * How Azure RBAC for Kubernetes on AKS names the resource in a data action: {@code [<group>/]<resource>}, and
+         * {@code customresources} for every custom resource, which have no data actions of their own (an ABAC condition
+         * on the assignment may narrow them by group and kind).
+         */
         public String dataActionPath() {
-            return group.isEmpty() ? resource : group + "/" + resource;
+            return customResource() ? "customresources" : group.isEmpty() ? resource : group + "/" + resource;
         }
     }
 
