@@ -4,6 +4,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import jakarta.persistence.Entity;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.repository.Repository;
@@ -57,6 +58,24 @@ class ArchitectureTests {
                 .should().dependOnClassesThat().resideInAPackage("io.kubernetes..")
                 .because("the kubernetes adapter is the only code that talks to clusters (design.md section 2)")
                 .allowEmptyShould(true)
+                .check(main);
+    }
+
+    @Test
+    void noCredentialPluginOrOtherProgramIsEverRun() {
+        // kubelogin kubeconfigs are recognised and answered with PullBridge's own token (KubeconfigParser): nothing
+        // may start a process, and nothing may load a kubeconfig through client-java, whose loader runs exec plugins.
+        com.tngtech.archunit.base.DescribedPredicate<com.tngtech.archunit.core.domain.JavaCall<?>> runsOrLoads =
+                com.tngtech.archunit.base.DescribedPredicate.describe("Runtime#exec or a client-java kubeconfig loader",
+                        call -> (call.getTargetOwner().isEquivalentTo(Runtime.class) && call.getName().equals("exec"))
+                                || (call.getTargetOwner().isEquivalentTo(io.kubernetes.client.util.ClientBuilder.class)
+                                && List.of("standard", "defaultClient", "kubeconfig")
+                                .contains(call.getName())));
+        noClasses()
+                .should().dependOnClassesThat().belongToAnyOf(ProcessBuilder.class,
+                        io.kubernetes.client.util.KubeConfig.class, io.kubernetes.client.util.Config.class)
+                .orShould().callMethodWhere(runsOrLoads)
+                .because("PullBridge never runs a binary a kubeconfig names (issue 13)")
                 .check(main);
     }
 

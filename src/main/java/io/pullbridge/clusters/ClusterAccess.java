@@ -22,7 +22,15 @@ import java.util.UUID;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(name = "ClusterAccess")
-public record ClusterAccess(Mode mode, UUID objectId, String tenantId, Boolean azureRbac) {
+public record ClusterAccess(
+        @Schema(description = "How PullBridge reaches the API server: entra (a token for the AKS server application "
+                + "from PullBridge's own Azure credential), local-account (an aks cluster's user credential) or "
+                + "kubeconfig (the registered kubeconfig's credential)") Mode mode,
+        @Schema(description = "entra: PullBridge's object id in the cluster's tenant (its token's oid), which role "
+                + "assignments and RBAC bindings name; absent until it has signed in") UUID objectId,
+        @Schema(description = "entra: the tenant PullBridge signs in to for this cluster") String tenantId,
+        @Schema(description = "entra on aks: whether Azure RBAC for Kubernetes (true) or Kubernetes RBAC (false) "
+                + "authorizes; absent when PullBridge cannot tell (kubeconfig and arc clusters)") Boolean azureRbac) {
 
     /** The verbs PullBridge uses, by resource: what the ClusterRole grants and the custom Azure role allows. */
     public static final List<Rule> RULES = List.of(
@@ -39,6 +47,8 @@ public record ClusterAccess(Mode mode, UUID objectId, String tenantId, Boolean a
     public static final String AKS_RBAC_WRITER = "Azure Kubernetes Service RBAC Writer";
     /** The custom Azure role with exactly PullBridge's data actions, from {@code deploy/azure}. */
     public static final String CUSTOM_ROLE = "PullBridge Kubernetes Data";
+    /** The built-in Azure role that covers PullBridge's verbs on an Arc-enabled cluster with Azure RBAC (and more). */
+    public static final String ARC_WRITER = "Azure Arc Kubernetes Writer";
 
     public enum Mode {
         ENTRA, LOCAL_ACCOUNT, KUBECONFIG;
@@ -60,9 +70,18 @@ public record ClusterAccess(Mode mode, UUID objectId, String tenantId, Boolean a
      */
     public record Rule(String group, String resource, List<String> verbs) {
 
-        /** How Azure RBAC for Kubernetes names the resource in a data action: {@code [<group>/]<resource>}. */
+        /** Whether the resource is a custom resource (a CRD's group, not one of Kubernetes' own). */
+        public boolean customResource() {
+            return group.contains(".") && !group.endsWith(".k8s.io");
+        }
+
+        /**
+         * How Azure RBAC for Kubernetes on AKS names the resource in a data action: {@code [<group>/]<resource>}, and
+         * {@code customresources} for every custom resource, which have no data actions of their own (an ABAC condition
+         * on the assignment may narrow them by group and kind).
+         */
         public String dataActionPath() {
-            return group.isEmpty() ? resource : group + "/" + resource;
+            return customResource() ? "customresources" : group.isEmpty() ? resource : group + "/" + resource;
         }
     }
 
@@ -93,13 +112,14 @@ public record ClusterAccess(Mode mode, UUID objectId, String tenantId, Boolean a
      * role assignment (with its {@code az} line), on a Kubernetes-RBAC one the ClusterRole and binding the
      * access-manifest endpoint serves, and both when PullBridge cannot tell which one decides.
      *
-     * @param clusterResourceId the AKS cluster's resource id (the role assignment's scope), or null
+     * @param clusterResourceId the AKS or Arc-enabled cluster's resource id (the role assignment's scope), or null
      * @param clusterId         the registered cluster, for the access-manifest link
      */
     public String grantAdvice(String clusterResourceId, UUID clusterId) {
         String assignee = objectId == null ? "<pullbridge-object-id>" : objectId.toString();
         String scope = clusterResourceId == null ? "<cluster-resource-id>" : clusterResourceId;
-        String azure = "assign " + who() + " the role \"" + CUSTOM_ROLE + "\" (deploy/azure/pullbridge-kubernetes-"
+        String azure = scope.toLowerCase(Locale.ROOT).contains("/providers/microsoft.kubernetes/connectedclusters/")
+                ? arcAdvice(assignee, scope) : "assign " + who() + " the role \"" + CUSTOM_ROLE + "\" (deploy/azure/pullbridge-kubernetes-"
                 + "data-role.json: exactly PullBridge's verbs) or the built-in \"" + AKS_RBAC_WRITER + "\" (it covers "
                 + "secrets, serviceaccounts, services and namespace reads, and much more) at the cluster's scope: "
                 + "az role assignment create --assignee-object-id " + assignee + " --assignee-principal-type "
@@ -114,6 +134,14 @@ public record ClusterAccess(Mode mode, UUID objectId, String tenantId, Boolean a
             return "Kubernetes RBAC authorizes on this cluster: " + kubernetes;
         }
         return "With Azure RBAC for Kubernetes, " + azure + "; with Kubernetes RBAC, " + kubernetes;
+    }
+
+    /** An Arc-enabled cluster's data actions are Microsoft.Kubernetes/connectedClusters/*: its built-in role. */
+    private String arcAdvice(String assignee, String scope) {
+        return "assign " + who() + " the built-in role \"" + ARC_WRITER + "\" (it covers secrets, serviceaccounts, "
+                + "services and namespace reads, and much more) at the Arc-enabled cluster's scope: "
+                + "az role assignment create --assignee-object-id " + assignee + " --assignee-principal-type "
+                + "ServicePrincipal --role \"" + ARC_WRITER + "\" --scope " + scope;
     }
 
     /**

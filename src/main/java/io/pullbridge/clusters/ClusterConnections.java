@@ -112,7 +112,7 @@ public class ClusterConnections {
             access = ClusterAccess.entra(entraTokens.objectId(token.tenantId(), token.scope()).orElse(null),
                     token.tenantId(), access.azureRbac());
             credentials = credentials.with(token, access, access.grantAdvice(
-                    target.kind() == ClusterKind.AKS ? target.resourceId() : null, target.id()));
+                    target.kind() == ClusterKind.KUBECONFIG ? null : target.resourceId(), target.id()));
         }
         if (!access.equals(target.access())) {
             ClusterAccess observed = access;

@@ -53,7 +53,13 @@ public record ClusterResponse(UUID id, String name, ClusterKind kind, String res
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "ClusterEntraIntegration")
-    public record EntraIntegration(boolean managed, boolean azureRbac, String tenantId) {
+    public record EntraIntegration(
+            @Schema(description = "Whether the AKS cluster has managed Microsoft Entra integration "
+                    + "(aadProfile.managed): PullBridge then signs in with its own Entra token") boolean managed,
+            @Schema(description = "Whether Azure RBAC for Kubernetes authorizes calls (aadProfile.enableAzureRbac); "
+                    + "false: Kubernetes RBAC") boolean azureRbac,
+            @Schema(description = "The tenant whose tokens the API server accepts (aadProfile.tenantID), which "
+                    + "PullBridge signs in to") String tenantId) {
     }
 
     /**

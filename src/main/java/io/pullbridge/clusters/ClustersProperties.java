@@ -66,19 +66,36 @@ public record ClustersProperties(@DefaultValue List<String> allowedHosts, @Defau
      *                      {@code <server-id>/.default}, and a kubeconfig that runs kubelogin is accepted only with this
      *                      {@code --server-id}. The same id in every public cloud; configurable for clouds that differ
      * @param refreshBefore a token is replaced this long before it expires
+     * @param serverIds     other server applications a kubeconfig's kubelogin {@code --server-id} may name (none by
+     *                      default): PullBridge then asks for {@code <that id>/.default}. For server applications of
+     *                      one's own, such as an Arc-enabled cluster's guard set up with its own application
      */
-    public record Entra(@DefaultValue(AKS_SERVER_ID) String serverId, @DefaultValue("PT5M") Duration refreshBefore) {
+    public record Entra(@DefaultValue(AKS_SERVER_ID) String serverId, @DefaultValue("PT5M") Duration refreshBefore,
+                        @DefaultValue List<String> serverIds) {
 
         public static final String AKS_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
         public static final Entra DEFAULT = new Entra(AKS_SERVER_ID, Duration.ofMinutes(5));
 
+        public Entra(String serverId, Duration refreshBefore) {
+            this(serverId, refreshBefore, List.of());
+        }
+
+        @ConstructorBinding
         public Entra {
             serverId = serverId == null || serverId.isBlank() ? AKS_SERVER_ID : serverId.strip();
+            serverIds = serverIds == null ? List.of() : serverIds.stream().filter(id -> id != null && !id.isBlank())
+                    .map(String::strip).toList();
             refreshBefore = refreshBefore == null ? Duration.ofMinutes(5) : refreshBefore;
             if (refreshBefore.isNegative() || refreshBefore.compareTo(Duration.ofMinutes(30)) > 0) {
                 throw new IllegalArgumentException("pullbridge.clusters.entra.refresh-before must be between 0 and "
                         + "30 minutes, not " + refreshBefore);
             }
+        }
+
+        /** Whether a kubelogin {@code --server-id} names the AKS server application or one of {@link #serverIds}. */
+        public boolean accepts(String kubeloginServerId) {
+            return serverId.equalsIgnoreCase(kubeloginServerId)
+                    || serverIds.stream().anyMatch(id -> id.equalsIgnoreCase(kubeloginServerId));
         }
 
         /** The scope of a token for the server application. */

@@ -44,11 +44,11 @@ class KubeconfigParser {
     private final ServerHostPolicy hostPolicy;
     private final int maxBytes;
     private final boolean allowInsecure;
-    private final String serverId;
+    private final ClustersProperties.Entra entra;
 
     KubeconfigParser(ServerHostPolicy hostPolicy, ClustersProperties properties) {
         this.hostPolicy = hostPolicy;
-        this.serverId = properties.entra().serverId();
+        this.entra = properties.entra();
         this.maxBytes = (int) properties.maxKubeconfigBytes().toBytes();
         this.allowInsecure = properties.allowInsecureSkipTlsVerify();
     }
@@ -342,10 +342,15 @@ class KubeconfigParser {
             if (kubelogin == null) {
                 problems.add("the user of " + where + " runs a credential plugin (exec), which PullBridge never does; "
                         + "embed a token or a client certificate instead");
-            } else if (!kubelogin.serverId().equalsIgnoreCase(serverId)) {
+            } else if (!entra.accepts(kubelogin.serverId())) {
                 problems.add("the user of " + where + " runs kubelogin for the server id " + shown(kubelogin.serverId())
-                        + "; PullBridge signs in only to the AKS server application " + serverId
-                        + " (pullbridge.clusters.entra.server-id)");
+                        + "; PullBridge signs in only to the AKS server application " + entra.serverId()
+                        + " (pullbridge.clusters.entra.server-id)" + (entra.serverIds().isEmpty() ? ""
+                        : " and to " + String.join(", ", entra.serverIds()) + " (pullbridge.clusters.entra.server-ids)"));
+            } else if (kubelogin.proofOfPossession()) {
+                problems.add("the user of " + where + " runs kubelogin with --pop-enabled: the server wants "
+                        + "proof-of-possession tokens (as Arc-enabled clusters with Azure RBAC do), and PullBridge "
+                        + "presents bearer tokens only; register the cluster with a ServiceAccount token instead");
             } else if (kubelogin.tenantId() != null && !TENANT.matcher(kubelogin.tenantId()).matches()) {
                 problems.add("the user of " + where + " runs kubelogin with a --tenant-id that is not a tenant id "
                         + "(a GUID) or domain name");
@@ -372,7 +377,7 @@ class KubeconfigParser {
      * A user's {@code exec} section that runs {@code kubelogin get-token} with a {@code --server-id}, as AKS hands out
      * for Entra-integrated clusters: its server id and tenant ({@code --tenant-id}, or null). Anything else is not.
      */
-    record Kubelogin(String serverId, String tenantId) {
+    record Kubelogin(String serverId, String tenantId, boolean proofOfPossession) {
 
         static Kubelogin of(Object exec) {
             if (!(exec instanceof Map<?, ?> section) || !(section.get("command") instanceof String command)
@@ -387,8 +392,10 @@ class KubeconfigParser {
                 return null;
             }
             String server = option(args, "--server-id");
+            boolean pop = args.stream().map(KubeconfigParser::text).anyMatch(arg -> arg != null
+                    && (arg.equals("--pop-enabled") || arg.startsWith("--pop-enabled=") && !arg.endsWith("=false")));
             return server == null || server.isBlank() ? null : new Kubelogin(server.strip(),
-                    option(args, "--tenant-id"));
+                    option(args, "--tenant-id"), pop);
         }
 
         private static String option(List<?> args, String name) {

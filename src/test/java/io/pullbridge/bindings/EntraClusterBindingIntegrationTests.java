@@ -11,6 +11,8 @@ import io.pullbridge.support.Principals;
 import io.pullbridge.support.Registries;
 import io.pullbridge.support.azure.AzureEmulator;
 import io.pullbridge.support.azure.EmulatedManagedCluster;
+import io.pullbridge.clusters.ClusterAccess;
+import io.pullbridge.support.kube.ApiRequest;
 import io.pullbridge.support.kube.EmulatedCluster;
 import java.time.Duration;
 import java.util.List;
@@ -82,7 +84,26 @@ class EntraClusterBindingIntegrationTests {
 
     @AfterEach
     void stop() {
-        apiServer.close();
+        try {
+            assertEveryCallIsAllowedByTheDeployedRoles(apiServer);
+        } finally {
+            apiServer.close();
+        }
+    }
+
+    /**
+     * Every resource request the API server got, mapped to (verb, group, resource) as RBAC sees it, is one that
+     * {@link ClusterAccess#RULES} allows: the ClusterRole and the custom Azure role, both made from them, cannot fall
+     * behind the calls PullBridge makes.
+     */
+    static void assertEveryCallIsAllowedByTheDeployedRoles(EmulatedCluster apiServer) {
+        assertThat(apiServer.received()).isNotEmpty().allSatisfy(request -> ApiRequest.of(request)
+                .ifPresent(access -> assertThat(ClusterAccess.RULES)
+                        .as("%s (%s %s in group \"%s\") is allowed by ClusterAccess.RULES", request, access.verb(),
+                                access.resource(), access.group())
+                        .anyMatch(rule -> rule.group().equals(access.group())
+                                && rule.resource().equals(access.resource())
+                                && rule.verbs().contains(access.verb()))));
     }
 
     @Test

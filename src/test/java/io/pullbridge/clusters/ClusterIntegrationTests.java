@@ -227,6 +227,10 @@ class ClusterIntegrationTests {
         assertThat(detail).isEqualTo("name=" + name + ", kind=kubeconfig, server host=127.0.0.1");
         awaitJob(created);
         assertNoClearTextInTheAuditTrail();
+        // Reached with the kubeconfig's own credential, which status.access says.
+        body(Api.reader(mvc).get(location).andExpect(jsonPath("$.status.phase").value("Ready"))
+                .andExpect(jsonPath("$.status.access.mode").value("kubeconfig"))
+                .andExpect(jsonPath("$.status.access.objectId").doesNotExist()));
     }
 
     @Test

@@ -54,6 +54,10 @@ class EntraAccessManifestsTests {
         for (String provider : List.of("Microsoft.ContainerService/managedClusters",
                 "Microsoft.Kubernetes/connectedClusters")) {
             for (ClusterAccess.Rule rule : ClusterAccess.RULES) {
+                if (rule.customResource() && provider.startsWith("Microsoft.Kubernetes/")) {
+                    // Arc documents no data action for custom resources; README says to grant them with the ClusterRole.
+                    continue;
+                }
                 for (String verb : rule.verbs()) {
                     String action = switch (verb) {
                         case "get", "list" -> "read";
@@ -72,5 +76,36 @@ class EntraAccessManifestsTests {
     @SuppressWarnings("unchecked")
     private static <T> T cast(Object value) {
         return (T) value;
+    }
+
+    @Test
+    void customResourcesAreGrantedAsAksDocumentsThemAndTheConditionNarrowsThemToAcrPullBindings() throws IOException {
+        String role = Files.readString(Path.of("deploy/azure/pullbridge-kubernetes-data-role.json"));
+        assertThat(role).doesNotContain("acrpull.microsoft.com/acrpullbindings/")
+                .contains("\"Microsoft.ContainerService/managedClusters/customresources/write\"");
+        String condition = Files.readString(Path.of("deploy/azure/pullbridge-kubernetes-data-role.condition.txt"));
+        for (ClusterAccess.Rule rule : ClusterAccess.RULES.stream().filter(ClusterAccess.Rule::customResource)
+                .toList()) {
+            assertThat(condition).contains("customResources:group] StringEqualsIgnoreCase '" + rule.group() + "'")
+                    .contains("customResources:kind] StringEqualsIgnoreCase '" + rule.resource() + "'");
+        }
+        for (String action : List.of("read", "write", "delete")) {
+            assertThat(condition).contains("ActionMatches{'Microsoft.ContainerService/managedClusters/customresources/"
+                    + action + "'}");
+        }
+    }
+
+    @Test
+    void theReadmesRbacListIsExactlyClusterAccessRules() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        int start = readme.indexOf("- **RBAC** PullBridge's kubeconfig user needs");
+        assertThat(start).as("README's Clusters section has its RBAC bullet").isPositive();
+        String bullet = readme.substring(start, readme.indexOf("\n\n", start)).replaceAll("\\s+", " ");
+        for (ClusterAccess.Rule rule : ClusterAccess.RULES) {
+            String verbs = String.join(", ", rule.verbs().stream().map(verb -> "`" + verb + "`").toList());
+            assertThat(bullet).as("the RBAC bullet lists %s", rule)
+                    .contains(verbs + " " + rule.resource() + (rule.group().isEmpty() ? ""
+                            : " (`" + rule.group() + "`"));
+        }
     }
 }

@@ -239,4 +239,105 @@ class EntraClusterIntegrationTests {
         // One call, one fresh token and one retry: never a loop.
         assertThat(apiServer.requests()).containsExactly("GET /version", "GET /version");
     }
+
+    @Test
+    void aTokenRefusedOnAnAzureRbacClusterIsExplainedWithTheRoleAssignment() throws Exception {
+        EmulatedManagedCluster aks = entraOnly(true);
+        aks.trustOnlyTenant(UUID.randomUUID().toString());
+        MockHttpServletResponse created = register(json("name", aks.name(), "kind", "aks", "resourceId", aks.id()));
+        UUID job = Registries.jobOf(created);
+        Clusters.awaitEnded(jdbc, job, "failed");
+
+        JsonNode error = read("/api/v1/jobs/" + job).get("lastError");
+        assertThat(error.get("type").asString())
+                .isEqualTo("https://pullbridge.io/problems/kubernetes-credentials-refused");
+        assertThat(error.get("detail").asString())
+                .contains("refused PullBridge's Entra token, and a fresh one")
+                .contains("Azure RBAC for Kubernetes authorizes on this cluster")
+                .contains("az role assignment create --assignee-object-id " + pullBridgeObjectId()
+                        + " --assignee-principal-type ServicePrincipal --role \"PullBridge Kubernetes Data\" --scope "
+                        + aks.id())
+                .doesNotContain("access-manifest");
+    }
+
+    @Test
+    void aClusterInAnotherTenantIsSignedInToInThatTenant() throws Exception {
+        String otherTenant = UUID.randomUUID().toString();
+        EmulatedManagedCluster aks = entraOnly(true).entraTenant(otherTenant);
+        azure.clearRequests();
+
+        MockHttpServletResponse created = register(json("name", aks.name(), "kind", "aks", "resourceId", aks.id()));
+        Clusters.awaitEnded(jdbc, Registries.jobOf(created), "succeeded");
+
+        JsonNode status = read(created.getHeader("Location")).get("status");
+        assertThat(status.get("phase").asString()).isEqualTo("Ready");
+        assertThat(status.get("entraIntegration").get("tenantId").asString()).isEqualTo(otherTenant);
+        assertThat(status.get("access").get("tenantId").asString()).isEqualTo(otherTenant);
+        assertSignedInTo(otherTenant);
+    }
+
+    @Test
+    void aKubeloginKubeconfigNamingAnotherTenantIsSignedInToInThatTenant() throws Exception {
+        String otherTenant = UUID.randomUUID().toString();
+        EmulatedManagedCluster aks = entraOnly(false).entraTenant(otherTenant);
+        assertThat(aks.userKubeconfig()).contains("- --tenant-id\n      - " + otherTenant);
+        azure.clearRequests();
+
+        MockHttpServletResponse created = register(json("name", unique("kubelogin-tenant"), "kind", "kubeconfig",
+                "kubeconfig", aks.userKubeconfig()));
+        Clusters.awaitEnded(jdbc, Registries.jobOf(created), "succeeded");
+
+        JsonNode status = read(created.getHeader("Location")).get("status");
+        assertThat(status.get("access").get("mode").asString()).isEqualTo("entra");
+        assertThat(status.get("access").get("tenantId").asString()).isEqualTo(otherTenant);
+        assertSignedInTo(otherTenant);
+    }
+
+    @Test
+    void anArcClusterWhoseKubeconfigRunsKubeloginIsSignedInTo() throws Exception {
+        // The API server accepts only PullBridge's AKS-scope tokens of the tenant (the rules of entraOnly).
+        entraOnly(false);
+        String arcId = azure.addConnectedCluster(subscription, "rg-entra", unique("edge")).id();
+        MockHttpServletResponse created = register(json("name", unique("arc-kubelogin"), "kind", "arc",
+                "resourceId", arcId, "serviceCidr", "10.0.0.0/16",
+                "kubeconfig", apiServer.kubeloginKubeconfig(EmulatedManagedCluster.AKS_SERVER_ID, azure.tenantId())));
+        Clusters.awaitEnded(jdbc, Registries.jobOf(created), "succeeded");
+
+        JsonNode status = read(created.getHeader("Location")).get("status");
+        assertThat(status.get("phase").asString()).isEqualTo("Ready");
+        assertThat(status.get("access").get("mode").asString()).isEqualTo("entra");
+        assertThat(status.get("access").get("objectId").asString()).isEqualTo(pullBridgeObjectId());
+        assertThat(apiServer.requests()).containsExactly("GET /version", "GET /api/v1/namespaces?limit=500");
+    }
+
+    @Test
+    void aForbiddenCallOnAnArcClusterNamesItsResourceIdInTheGrant() throws Exception {
+        entraOnly(false);
+        apiServer.forbid("list", "namespaces", null);
+        String arcId = azure.addConnectedCluster(subscription, "rg-entra", unique("edge")).id();
+        MockHttpServletResponse created = register(json("name", unique("arc-kubelogin"), "kind", "arc",
+                "resourceId", arcId, "serviceCidr", "10.0.0.0/16",
+                "kubeconfig", apiServer.kubeloginKubeconfig(EmulatedManagedCluster.AKS_SERVER_ID, azure.tenantId())));
+        UUID job = Registries.jobOf(created);
+        Clusters.awaitEnded(jdbc, job, "failed");
+
+        assertThat(read("/api/v1/jobs/" + job).get("lastError").get("detail").asString())
+                .contains("--scope " + arcId)
+                .contains("\"Azure Arc Kubernetes Writer\"")
+                .doesNotContain("<cluster-resource-id>");
+    }
+
+    /** Every bearer the API server got, and every AKS-scope token request, was in {@code tenant}. */
+    private void assertSignedInTo(String tenant) {
+        assertThat(apiServer.bearerTokens()).isNotEmpty().allSatisfy(token -> {
+            JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+            assertThat(claims.get("tid").asString()).isEqualTo(tenant);
+            assertThat(claims.get("aud").asString()).isEqualTo(EmulatedManagedCluster.AKS_SERVER_ID);
+        });
+        assertThat(azure.requests(RecordedRequest.Surface.TOKEN).stream()
+                .filter(request -> request.body().contains(EmulatedManagedCluster.AKS_SERVER_ID + "%2F.default")))
+                .isNotEmpty()
+                .allSatisfy(request -> assertThat(request.path())
+                        .isEqualToIgnoringCase("/" + tenant + "/oauth2/v2.0/token"));
+    }
 }

@@ -376,6 +376,40 @@ class KubeconfigParserTests {
     }
 
     @Test
+    void acceptsKubeloginForAConfiguredServerIdAndAsksForThatScope() {
+        String arcServer = "0f8a2b7c-1d2e-4f50-9a6b-7c8d9e0f1a2b";
+        String users = kubelogin("kubelogin", "[get-token, --login, spn, --server-id, " + arcServer + ", --tenant-id, "
+                + TENANT + "]");
+        assertThat(problems(kubeconfig(CLUSTERS, CONTEXTS, "ctx", users))).containsExactly(
+                "the user of context 'ctx' runs kubelogin for the server id " + arcServer + "; PullBridge signs in "
+                        + "only to the AKS server application " + ClustersProperties.Entra.AKS_SERVER_ID
+                        + " (pullbridge.clusters.entra.server-id)");
+
+        ClustersProperties defaults = ClustersProperties.defaults();
+        ClustersProperties configured = new ClustersProperties(defaults.allowedHosts(), defaults.deniedHosts(),
+                defaults.maxKubeconfigBytes(), false, defaults.probeInterval(), new ClustersProperties.Entra(
+                        ClustersProperties.Entra.AKS_SERVER_ID, java.time.Duration.ofMinutes(5),
+                        List.of(" " + arcServer.toUpperCase() + " ")));
+        ClusterCredentials credentials = parser(configured).credentials(UUID.randomUUID(), "v1",
+                kubeconfig(CLUSTERS, CONTEXTS, "ctx", users));
+        assertThat(credentials.credential()).isEqualTo(new ClusterCredentials.EntraToken(TENANT,
+                arcServer + "/.default"));
+        assertThat(credentials.access()).isEqualTo(ClusterAccess.entra(null, TENANT, null));
+    }
+
+    @Test
+    void refusesKubeloginThatAsksForProofOfPossessionTokens() {
+        for (String popFlag : List.of("--pop-enabled", "--pop-enabled=true")) {
+            String users = kubelogin("kubelogin", "[get-token, --login, interactive, --server-id, "
+                    + ClustersProperties.Entra.AKS_SERVER_ID + ", " + popFlag + ", --pop-claims, 'u=/subscriptions/s']");
+            assertThat(problems(kubeconfig(CLUSTERS, CONTEXTS, "ctx", users))).containsExactly(
+                    "the user of context 'ctx' runs kubelogin with --pop-enabled: the server wants proof-of-possession "
+                            + "tokens (as Arc-enabled clusters with Azure RBAC do), and PullBridge presents bearer "
+                            + "tokens only; register the cluster with a ServiceAccount token instead");
+        }
+    }
+
+    @Test
     void checksOnlyTheCurrentContext() {
         // The "other" cluster of the fixture uses plain http on loopback; it is never used, so it is not refused.
         assertThat(parser.parse(TestKubeconfigs.valid()).cluster()).isEqualTo("onprem");

@@ -157,6 +157,15 @@ public final class AzureEmulator implements AutoCloseable {
     }
 
     /**
+     * Serves another tenant too: its token endpoint ({@code /<tenant>/oauth2/v2.0/token}) signs the emulator's clients
+     * in to it, with that {@code tid}, as Entra does for a multi-tenant application. Cleared by {@link #reset()}.
+     */
+    public AzureEmulator addTenant(String tenantId) {
+        directory.addTenant(tenantId);
+        return this;
+    }
+
+    /**
      * The settings that point PullBridge at this emulator (design.md section 7): a custom cloud with its ARM, Graph and
      * authority URLs, and its tenant.
      */

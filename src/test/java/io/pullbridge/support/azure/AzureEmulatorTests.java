@@ -808,4 +808,96 @@ class AzureEmulatorTests {
         return JSON.readTree(response.body());
     }
 
+
+    // ---- Entra-integrated AKS: the API server's rules
+
+    @Test
+    void anEntraOnlyApiServerAcceptsOnlyUnexpiredAksTokensOfItsTenant() throws Exception {
+        MovableClock clock = new MovableClock(Instant.now());
+        emulator.clock(clock).addSubscription(SUBSCRIPTION).addResourceGroup(SUBSCRIPTION, "rg1");
+        String otherTenant = UUID.randomUUID().toString();
+        emulator.addTenant(otherTenant);
+        try (io.pullbridge.support.kube.EmulatedCluster apiServer = io.pullbridge.support.kube.EmulatedCluster
+                .start("team-a")) {
+            emulator.addManagedCluster(SUBSCRIPTION, "rg1", "corp").entraOnly(apiServer, true);
+            String aks = accessToken(emulator.tenantId(), EmulatedManagedCluster.AKS_SERVER_ID + "/.default");
+            String arm = accessToken(emulator.tenantId(), emulator.armEndpoint() + ".default");
+            String otherTenants = accessToken(otherTenant, EmulatedManagedCluster.AKS_SERVER_ID + "/.default");
+
+            assertThat(listNamespaces(apiServer, aks)).as("an AKS-scope token of the cluster's tenant").isEqualTo(200);
+            assertThat(listNamespaces(apiServer, arm)).as("a token for another audience (ARM)").isEqualTo(401);
+            assertThat(listNamespaces(apiServer, otherTenants)).as("an AKS-scope token of another tenant")
+                    .isEqualTo(401);
+            assertThat(listNamespaces(apiServer, "not-a-token")).isEqualTo(401);
+            assertThat(listNamespaces(apiServer, aks)).as("still valid before it expires").isEqualTo(200);
+
+            clock.advance(Duration.ofMinutes(60));
+            assertThat(listNamespaces(apiServer, aks)).as("expired").isEqualTo(401);
+            assertThat(listNamespaces(apiServer, accessToken(emulator.tenantId(),
+                    EmulatedManagedCluster.AKS_SERVER_ID + "/.default"))).as("a fresh one").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void theTokenEndpointSignsClientsInToAnAddedTenantWithThatTenantsId() throws Exception {
+        String otherTenant = UUID.randomUUID().toString();
+        assertThat(raw("POST", "/" + otherTenant + "/oauth2/v2.0/token", null, tokenForm(
+                EmulatedManagedCluster.AKS_SERVER_ID + "/.default")).body()).contains("AADSTS90002");
+
+        emulator.addTenant(otherTenant);
+        String token = accessToken(otherTenant, EmulatedManagedCluster.AKS_SERVER_ID + "/.default");
+
+        JsonNode claims = JSON.readTree(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+        assertThat(claims.get("tid").asString()).isEqualTo(otherTenant);
+        assertThat(claims.get("aud").asString()).isEqualTo(EmulatedManagedCluster.AKS_SERVER_ID);
+        assertThat(emulator.issuedTokens()).filteredOn(issued -> issued.accessToken().equals(token))
+                .singleElement().satisfies(issued -> assertThat(issued.tenantId()).isEqualTo(otherTenant));
+        emulator.reset();
+        assertThat(raw("POST", "/" + otherTenant + "/oauth2/v2.0/token", null, tokenForm(
+                EmulatedManagedCluster.AKS_SERVER_ID + "/.default")).body()).as("reset forgets it")
+                .contains("AADSTS90002");
+    }
+
+    @Test
+    void quietSeedingLeavesTheApiServersRulesOnForEveryoneElse() throws Exception {
+        emulator.addSubscription(SUBSCRIPTION).addResourceGroup(SUBSCRIPTION, "rg1");
+        try (io.pullbridge.support.kube.EmulatedCluster apiServer = io.pullbridge.support.kube.EmulatedCluster
+                .start("team-a")) {
+            emulator.addManagedCluster(SUBSCRIPTION, "rg1", "corp").entraOnly(apiServer, true);
+            java.util.concurrent.atomic.AtomicInteger during = new java.util.concurrent.atomic.AtomicInteger();
+
+            // The test's own client reads around authentication while another caller tries a made-up token.
+            apiServer.quietly(() -> {
+                assertThat(apiServer.client().namespaces().withName("team-a").get()).isNotNull();
+                during.set(listNamespaces(apiServer, "made-up-token"));
+            });
+
+            assertThat(during.get()).isEqualTo(401);
+            // Recorded (fabric8 asks twice after a 401); the quiet read is not.
+            assertThat(apiServer.requests()).isNotEmpty().containsOnly("GET /api/v1/namespaces");
+        }
+    }
+
+    private static String tokenForm(String scope) {
+        return "grant_type=client_credentials&client_id=" + CLIENT_ID + "&client_secret=" + encode(CLIENT_SECRET)
+                + "&scope=" + encode(scope);
+    }
+
+    private static String accessToken(String tenant, String scope) throws Exception {
+        HttpResponse<String> response = raw("POST", "/" + tenant + "/oauth2/v2.0/token", null, tokenForm(scope));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return json(response).get("access_token").asString();
+    }
+
+    /** The status a namespace list with this bearer token gets from the API server. */
+    private static int listNamespaces(io.pullbridge.support.kube.EmulatedCluster apiServer, String token) {
+        try (io.fabric8.kubernetes.client.KubernetesClient client = new io.fabric8.kubernetes.client
+                .KubernetesClientBuilder().withConfig(io.fabric8.kubernetes.client.Config.fromKubeconfig(
+                        apiServer.kubeconfig(token))).build()) {
+            client.namespaces().list();
+            return 200;
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            return e.getCode();
+        }
+    }
 }

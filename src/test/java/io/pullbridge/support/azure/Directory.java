@@ -35,6 +35,8 @@ final class Directory {
     private final Map<String, String> otherPrincipals = new LinkedHashMap<>();
     private final Set<String> federatedClients = ConcurrentHashMap.newKeySet();
     private final Map<String, IssuedToken> issuedTokens = new LinkedHashMap<>();
+    /** Other tenants the token endpoint serves, as a multi-tenant application's client signs in to them too. */
+    private final Set<String> otherTenants = ConcurrentHashMap.newKeySet();
     private Duration propagationDelay = Duration.ZERO;
 
     Directory(String tenantId, Supplier<Clock> clock) {
@@ -44,6 +46,19 @@ final class Directory {
 
     String tenantId() {
         return tenantId;
+    }
+
+    /**
+     * Serves another tenant as well: the token endpoint issues tokens in it (its {@code tid}) to the clients of this
+     * directory, as Entra does for a multi-tenant application consented to in that tenant.
+     */
+    void addTenant(String otherTenantId) {
+        otherTenants.add(otherTenantId.toLowerCase(Locale.ROOT));
+    }
+
+    /** Whether the token endpoint signs clients in to this tenant: the directory's own or one added. */
+    boolean servesTenant(String tenant) {
+        return tenant.equalsIgnoreCase(tenantId) || otherTenants.contains(tenant.toLowerCase(Locale.ROOT));
     }
 
     Instant now() {
@@ -62,6 +77,7 @@ final class Directory {
         servicePrincipals.clear();
         otherPrincipals.clear();
         federatedClients.clear();
+        otherTenants.clear();
         propagationDelay = Duration.ZERO;
     }
 
@@ -208,11 +224,16 @@ final class Directory {
     }
 
     synchronized IssuedToken issueToken(String clientId, String scope) {
+        return issueToken(clientId, scope, tenantId);
+    }
+
+    /** A token in {@code tenant} (one {@link #servesTenant} says yes to). */
+    synchronized IssuedToken issueToken(String clientId, String scope, String tenant) {
         Instant expiresAt = now().plusSeconds(3599);
         String accessToken = EmulatedManagedCluster.isAksScope(scope)
-                ? jwt(clientId, EmulatedManagedCluster.AKS_SERVER_ID, expiresAt)
+                ? jwt(clientId, EmulatedManagedCluster.AKS_SERVER_ID, expiresAt, tenant)
                 : "emulated." + UUID.randomUUID() + "." + UUID.randomUUID();
-        IssuedToken token = new IssuedToken(accessToken, tenantId, clientId, scope, expiresAt);
+        IssuedToken token = new IssuedToken(accessToken, tenant, clientId, scope, expiresAt);
         issuedTokens.put(accessToken, token);
         return token;
     }
@@ -222,7 +243,7 @@ final class Directory {
      * are its claims, {@code aud}, {@code tid}, {@code oid} (the caller's object id), {@code appid} and {@code exp}.
      * Its signature is random: the emulator knows the tokens it issued.
      */
-    private String jwt(String clientId, String audience, Instant expiresAt) {
+    private String jwt(String clientId, String audience, Instant expiresAt, String tenantId) {
         Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
         String header = "{\"typ\":\"JWT\",\"alg\":\"RS256\",\"kid\":\"emulator\"}";
         String claims = "{\"aud\":\"" + audience + "\",\"iss\":\"https://sts.windows.net/" + tenantId + "/\","

@@ -39,6 +39,7 @@ public final class EmulatedManagedCluster {
     private volatile boolean localAccountsDisabled;
     private volatile String oidcIssuerUrl;
     private volatile boolean workloadIdentity;
+    private volatile EmulatedCluster apiServer;
 
     EmulatedManagedCluster(String subscriptionId, String resourceGroup, String name, Directory directory) {
         this.subscriptionId = subscriptionId;
@@ -175,8 +176,26 @@ public final class EmulatedManagedCluster {
         this.entraTenantId = directory.tenantId();
         this.trustedTenantId = directory.tenantId();
         this.localAccountsDisabled = true;
+        this.apiServer = apiServer;
         apiServer.azureRbac(azureRbac).authenticate(this::user);
         this.userKubeconfig = apiServer.kubeloginKubeconfig(AKS_SERVER_ID, directory.tenantId());
+        return this;
+    }
+
+    /**
+     * Puts the Entra-only cluster ({@link #entraOnly}) in another tenant than the emulator's own, as a cluster whose
+     * subscription belongs to another directory is: the emulator's token endpoint then serves that tenant too,
+     * {@code aadProfile.tenantID} names it, the user kubeconfig's kubelogin gets {@code --tenant-id} of it, and the API
+     * server accepts only tokens issued in it.
+     */
+    public EmulatedManagedCluster entraTenant(String tenantId) {
+        if (apiServer == null) {
+            throw new IllegalStateException("entraTenant applies to a cluster made entraOnly first");
+        }
+        directory.addTenant(tenantId);
+        this.entraTenantId = tenantId;
+        this.trustedTenantId = tenantId;
+        this.userKubeconfig = apiServer.kubeloginKubeconfig(AKS_SERVER_ID, tenantId);
         return this;
     }
 

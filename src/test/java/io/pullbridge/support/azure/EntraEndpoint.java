@@ -66,7 +66,7 @@ final class EntraEndpoint {
     }
 
     private Reply token(String tenant, Map<String, String> form) {
-        if (!tenant.equalsIgnoreCase(directory.tenantId()) && !tenant.equalsIgnoreCase("organizations")) {
+        if (!directory.servesTenant(tenant) && !tenant.equalsIgnoreCase("organizations")) {
             return error(400, "invalid_request", 90002, "Tenant '" + tenant + "' not found. Check to make sure you "
                     + "have the correct tenant ID and are signing into the correct cloud.");
         }
@@ -118,7 +118,8 @@ final class EntraEndpoint {
                         + "security: https://aka.ms/certCreds.");
             }
         }
-        IssuedToken issued = directory.issueToken(clientId, scope);
+        IssuedToken issued = directory.issueToken(clientId, scope,
+                tenant.equalsIgnoreCase("organizations") ? directory.tenantId() : tenant);
         return Reply.json(200, Json.obj("token_type", "Bearer", "expires_in", 3599, "ext_expires_in", 3599,
                 "access_token", issued.accessToken()));
     }

@@ -48,6 +48,8 @@ public final class EmulatedCluster implements AutoCloseable {
     /** The bearer token in {@link #kubeconfig()}: the emulated cluster accepts any token unless told otherwise. */
     public static final String TOKEN = "emulated-cluster-token-3b7e91";
 
+    private static final String QUIET_HEADER = "X-Emulated-Cluster-Quiet";
+
     private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
             new com.fasterxml.jackson.databind.ObjectMapper();
 
@@ -58,6 +60,7 @@ public final class EmulatedCluster implements AutoCloseable {
     private final NamespacedKubernetesClient client;
     private final String certificateAuthorityData;
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<String> received = new CopyOnWriteArrayList<>();
     private final Map<String, String> forbidden = new ConcurrentHashMap<>();
     private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
     /** Custom resources whose definitions are installed: "group/version" to their plurals and kinds. */
@@ -66,7 +69,9 @@ public final class EmulatedCluster implements AutoCloseable {
     private volatile Function<String, Optional<String>> authenticator;
     private volatile boolean azureRbac;
     private final List<String> bearerTokens = new CopyOnWriteArrayList<>();
-    private volatile boolean recording = true;
+    /** Set while {@link #quietly} runs: only this cluster's own {@link #client} then marks its requests quiet. */
+    private volatile boolean quiet;
+    private final String quietKey = java.util.UUID.randomUUID().toString();
     private volatile java.util.concurrent.CountDownLatch writesHeld;
     private volatile AdmissionWebhook webhook;
     private volatile int throttleAbove;
@@ -86,7 +91,18 @@ public final class EmulatedCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the emulated cluster's certificate", e);
         }
-        client = server.createClient();
+        // Requests of the cluster's own client made inside quietly() say so with a header only this client sends: the
+        // rules let them through and leave them out, while everyone else's requests meanwhile are judged as always.
+        client = server.createClient(builder -> builder.withHttpClientBuilderConsumer(http -> http
+                .addOrReplaceInterceptor("emulated-cluster-quiet", new io.fabric8.kubernetes.client.http.Interceptor() {
+                    @Override
+                    public void before(io.fabric8.kubernetes.client.http.BasicBuilder request,
+                                       io.fabric8.kubernetes.client.http.HttpRequest httpRequest, RequestTags tags) {
+                        if (quiet) {
+                            request.setHeader(QUIET_HEADER, quietKey);
+                        }
+                    }
+                })));
     }
 
     /** Starts an emulated cluster (Kubernetes v1.33.2) with these namespaces, each with a default ServiceAccount. */
@@ -193,13 +209,17 @@ public final class EmulatedCluster implements AutoCloseable {
         return client;
     }
 
-    /** Runs seeding or inspection without recording its requests. */
+    /**
+     * Runs seeding or inspection through {@link #client()} without recording its requests or applying the rules
+     * (authentication, RBAC, webhooks) to them. Requests from other clients meanwhile, PullBridge's, are recorded and
+     * judged as always.
+     */
     public synchronized void quietly(Runnable action) {
-        recording = false;
+        quiet = true;
         try {
             action.run();
         } finally {
-            recording = true;
+            quiet = false;
         }
     }
 
@@ -390,6 +410,11 @@ public final class EmulatedCluster implements AutoCloseable {
         return List.copyOf(requests);
     }
 
+    /** Every request recorded since the cluster started, as {@link #requests()} (kept across {@link #clearRequests()}). */
+    public List<String> received() {
+        return List.copyOf(received);
+    }
+
     public int requestCount() {
         return requests.size();
     }
@@ -449,8 +474,10 @@ public final class EmulatedCluster implements AutoCloseable {
 
         @Override
         public MockResponse dispatch(RecordedRequest request) {
+            boolean recording = !quietKey.equals(request.getHeader(QUIET_HEADER));
             if (recording) {
                 requests.add(request.getMethod() + " " + request.getPath());
+                received.add(request.getMethod() + " " + request.getPath());
             }
             java.util.concurrent.CountDownLatch held = writesHeld;
             if (held != null && recording && !request.getMethod().equals("GET")) {
