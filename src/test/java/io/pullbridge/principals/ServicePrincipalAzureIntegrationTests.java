@@ -118,7 +118,8 @@ class ServicePrincipalAzureIntegrationTests {
     @Test
     void anAzureErrorThatQuotesThePasswordInHandShowsNoFormOfItInJobsPrincipalsAuditOrLogs(CapturedOutput output)
             throws Exception {
-        // A created principal: ARM refuses its grant quoting the password Graph generated a moment before.
+        // A created principal: ARM refuses its grant quoting the password Graph generated a moment before. (Entra's
+        // refusal of a password reaches no record but its AADSTS code: service-principal-password-rejected.)
         String name = "echo-" + UUID.randomUUID();
         java.util.function.Supplier<String> generated = () -> azure.applications().stream()
                 .filter(application -> application.displayName().equals(name))
@@ -142,13 +143,23 @@ class ServicePrincipalAzureIntegrationTests {
                 .formatted(existing.appId(), adoptedPassword, registry.id()), "failed");
         assertThat(Principals.lastError(jdbc, adopted.job())).contains("secret '(redacted)'");
 
+        // Another adopted principal: Graph refuses to look it up, quoting the password just proven.
+        GraphServicePrincipal other = azure.addServicePrincipal("echo-graph-" + UUID.randomUUID());
+        String otherPassword = passwordOf(other).secretText();
+        azure.failNext(1, "GET", "servicePrincipals", 403, "Authorization_RequestDenied", echo(otherPassword));
+        Principals.Accepted lookedUp = Principals.created(admin, jdbc, """
+                {"mode": "adopt", "appId": "%s", "password": "%s",
+                 "grants": [{"registryId": "%s", "role": "acrpull"}]}"""
+                .formatted(other.appId(), otherPassword, registry.id()), "failed");
+        assertThat(Principals.lastError(jdbc, lookedUp.job())).contains("secret '(redacted)'");
+
         List<String> texts = new java.util.ArrayList<>(SecretForms.recorded(jdbc));
-        for (String location : List.of(created.location(), adopted.location(), "/api/v1/jobs/" + created.job(),
-                "/api/v1/jobs/" + adopted.job())) {
+        for (String location : List.of(created.location(), adopted.location(), lookedUp.location(),
+                "/api/v1/jobs/" + created.job(), "/api/v1/jobs/" + adopted.job(), "/api/v1/jobs/" + lookedUp.job())) {
             texts.add(Api.reader(mvc).get(location).andReturn().getResponse().getContentAsString());
         }
         texts.add(output.getAll());
-        SecretForms.assertNoneIn("answers, rows and logs", texts, password, adoptedPassword);
+        SecretForms.assertNoneIn("answers, rows and logs", texts, password, adoptedPassword, otherPassword);
     }
 
     /** What a service that echoes the secret it knows says: as is, base64- and URL-encoded. */
