@@ -92,6 +92,12 @@ class Binding extends ResourceEntity implements BindingRow {
             @AttributeOverride(name = "ciphertext", column = @Column(name = "client_token_ciphertext"))})
     private EncryptedSecret clientTokenPassword;
 
+    @Embedded
+    @AttributeOverrides({
+            @AttributeOverride(name = "keyId", column = @Column(name = "sync_token_key_id")),
+            @AttributeOverride(name = "ciphertext", column = @Column(name = "sync_token_ciphertext"))})
+    private EncryptedSecret syncTokenPassword;
+
     protected Binding() {
     }
 
@@ -229,6 +235,25 @@ class Binding extends ResourceEntity implements BindingRow {
 
     static String clientTokenContext(UUID id) {
         return "binding/" + id + "/client-token-password";
+    }
+
+    /** The sync token password an extension is being given, encrypted under {@link #syncTokenContext()}; or null. */
+    EncryptedSecret getSyncTokenPassword() {
+        return syncTokenPassword != null && syncTokenPassword.isSet() ? syncTokenPassword : null;
+    }
+
+    @Override
+    public void setSyncTokenPassword(EncryptedSecret syncTokenPassword) {
+        this.syncTokenPassword = syncTokenPassword;
+    }
+
+    @Override
+    public String syncTokenContext() {
+        return syncTokenContext(getId());
+    }
+
+    static String syncTokenContext(UUID id) {
+        return "binding/" + id + "/sync-token-password";
     }
 
     Instant getReconciledAt() {

@@ -35,6 +35,12 @@ public interface BindingRow {
     /** What the connected registry client token's password is bound to, for its encryption. */
     String clientTokenContext();
 
+    /** Holds (or, with null, drops) the sync token password an extension is being given, encrypted. */
+    void setSyncTokenPassword(EncryptedSecret syncTokenPassword);
+
+    /** What that sync token password is bound to, for its encryption. */
+    String syncTokenContext();
+
     /** Records the drift a pass has repaired so far, before it waits (not a finished pass). */
     void drifted(List<String> found);
 

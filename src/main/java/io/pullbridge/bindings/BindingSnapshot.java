@@ -11,7 +11,7 @@ public record BindingSnapshot(UUID id, UUID registryId, UUID clusterId, BindingM
                               Instant reconciledAt, ConnectedRegistrySpec connectedRegistry,
                        ConnectedRegistryStatus connectedRegistryStatus, EncryptedSecret clientTokenPassword,
                               Phase phase, WorkloadIdentitySpec workloadIdentity,
-                              WorkloadIdentityStatus workloadIdentityStatus) {
+                              WorkloadIdentityStatus workloadIdentityStatus, EncryptedSecret syncTokenPassword) {
 
     /**
      * @return for a connected-registry binding, {@link #pullSecret} is where the client token's pull secret goes (no
@@ -23,7 +23,7 @@ public record BindingSnapshot(UUID id, UUID registryId, UUID clusterId, BindingM
                 binding.getSecretName() != null ? binding.pullSecretSpec() : null,
                 binding.getReconciledAt(), binding.getConnectedRegistry(), binding.getConnectedRegistryStatus(),
                 binding.getClientTokenPassword(), binding.getStatus().phase(), binding.getWorkloadIdentity(),
-                binding.getWorkloadIdentityStatus());
+                binding.getWorkloadIdentityStatus(), binding.getSyncTokenPassword());
     }
 
     public UUID servicePrincipalId() {
@@ -32,6 +32,11 @@ public record BindingSnapshot(UUID id, UUID registryId, UUID clusterId, BindingM
 
     public UUID tokenId() {
         return pullSecret == null ? null : pullSecret.tokenId();
+    }
+
+    /** What a connected-registry binding's sync token password is encrypted under while it is held. */
+    public static String syncTokenContext(UUID id) {
+        return Binding.syncTokenContext(id);
     }
 
     /** What a connected-registry binding's client token password is encrypted under. */

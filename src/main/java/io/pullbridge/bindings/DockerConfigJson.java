@@ -2,7 +2,9 @@ package io.pullbridge.bindings;
 
 import io.pullbridge.registry.RegistryLogin;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
@@ -87,6 +89,47 @@ public final class DockerConfigJson {
             return Optional.empty();
         }
         return Optional.of(new RegistryLogin(server, username, password));
+    }
+
+    /**
+     * Every secret a secret's data value may hold, for a job's mask: the value itself and, when it is a
+     * {@code .dockerconfigjson}, each login's {@code password}, {@code auth}, the password inside that {@code auth},
+     * and any {@code identitytoken} or {@code registrytoken}, whatever the server. Never fails: what cannot be read
+     * is masked as a whole.
+     */
+    public static List<String> secretsIn(byte[] value) {
+        List<String> secrets = new ArrayList<>();
+        if (value == null || value.length == 0) {
+            return secrets;
+        }
+        secrets.add(new String(value, StandardCharsets.UTF_8));
+        JsonNode auths;
+        try {
+            auths = JSON.readTree(value).path("auths");
+        } catch (JacksonException | IllegalArgumentException e) {
+            return secrets;
+        }
+        for (JsonNode login : auths.values()) {
+            for (String field : List.of("password", "auth", "identitytoken", "registrytoken")) {
+                String text = text(login.get(field));
+                if (text != null) {
+                    secrets.add(text);
+                }
+            }
+            String auth = text(login.get("auth"));
+            if (auth != null) {
+                try {
+                    String decoded = new String(Base64.getDecoder().decode(auth), StandardCharsets.UTF_8);
+                    secrets.add(decoded);
+                    if (decoded.indexOf(':') > 0) {
+                        secrets.add(decoded.substring(decoded.indexOf(':') + 1));
+                    }
+                } catch (IllegalArgumentException e) {
+                    // Not base64: masked as it is, above.
+                }
+            }
+        }
+        return secrets;
     }
 
     private static String text(JsonNode node) {

@@ -130,11 +130,11 @@ public class PullSecrets {
         Map<String, ClusterApi.Secret> held = new HashMap<>();
         Map<String, ClusterApi.ServiceAccount> accounts = new HashMap<>();
         ClusterApi api = job.step("read-cluster", () -> {
-            ClusterApi cluster = connections.open(binding.clusterId());
+            ClusterApi cluster = connections.open(job, binding.clusterId());
             cluster.namespaces(null).forEach(namespace -> namespaces.put(namespace.name(), namespace));
             cluster.secrets(selector(binding)).stream()
                     .filter(secret -> secret.name().equals(spec.secretName()))
-                    .forEach(secret -> held.put(secret.namespace(), secret));
+                    .forEach(secret -> held.put(secret.namespace(), protect(job, secret)));
             if (!spec.serviceAccounts().isEmpty()) {
                 cluster.serviceAccounts().stream()
                         .filter(account -> spec.serviceAccounts().contains(account.name()))
@@ -152,7 +152,7 @@ public class PullSecrets {
             runAll(targets.namespaces(), namespace -> {
                 ClusterApi.Secret want = secret(binding, spec.secretName(), namespace, config, fingerprint);
                 try {
-                    writeSecret(api, want, held.get(namespace), firstPass ? null : drift, tally);
+                    writeSecret(job, api, want, held.get(namespace), firstPass ? null : drift, tally);
                 } catch (JobFailure failure) {
                     tally.failed(namespace, job.mask().apply(reason(failure)));
                 }
@@ -220,9 +220,10 @@ public class PullSecrets {
         PullSecretSpec spec = binding.pullSecret();
         AtomicInteger removed = new AtomicInteger();
         job.step("remove-secrets", () -> {
-            ClusterApi api = connections.open(binding.clusterId());
+            ClusterApi api = connections.open(job, binding.clusterId());
             List<ClusterApi.Secret> held = api.secrets(selector(binding)).stream()
                     .filter(secret -> secret.name().equals(spec.secretName()))
+                    .map(secret -> protect(job, secret))
                     .toList();
             Map<String, ClusterApi.ServiceAccount> accounts = new HashMap<>();
             if (!spec.serviceAccounts().isEmpty() && !held.isEmpty()) {
@@ -245,9 +246,9 @@ public class PullSecrets {
      * The binding's secrets as the cluster holds them now, decoded, for verification: each target namespace's, or
      * at most {@code sample} of them when {@code sample > 0}.
      */
-    public List<ClusterApi.Secret> readBack(BindingSnapshot binding, int sample) {
+    public List<ClusterApi.Secret> readBack(JobContext job, BindingSnapshot binding, int sample) {
         PullSecretSpec spec = binding.pullSecret();
-        ClusterApi api = connections.open(binding.clusterId());
+        ClusterApi api = connections.open(job, binding.clusterId());
         Map<String, ClusterApi.Namespace> namespaces = new TreeMap<>();
         api.namespaces(null).forEach(namespace -> namespaces.put(namespace.name(), namespace));
         List<ClusterApi.Secret> found = new ArrayList<>();
@@ -261,8 +262,8 @@ public class PullSecrets {
         return found;
     }
 
-    private void writeSecret(ClusterApi api, ClusterApi.Secret want, ClusterApi.Secret have, List<String> drift,
-                             Tally tally) {
+    private void writeSecret(JobContext job, ClusterApi api, ClusterApi.Secret want, ClusterApi.Secret have,
+                             List<String> drift, Tally tally) {
         String namespace = want.namespace();
         if (have != null) {
             if (have.sameContent(want)) {
@@ -298,7 +299,7 @@ public class PullSecrets {
         }
         Optional<ClusterApi.Secret> existing = api.secret(namespace, want.name());
         if (existing.isPresent()) {
-            ClusterApi.Secret other = existing.get();
+            ClusterApi.Secret other = protect(job, existing.get());
             if (!ours(other, want)) {
                 tally.conflict(namespace, "secret " + want.name() + " exists and is not managed by this binding "
                         + (MANAGER.equals(other.labels().get(MANAGED_BY)) ? "(binding "
@@ -313,6 +314,16 @@ public class PullSecrets {
         // Deleted between the 409 and the read: create it after all.
         api.createSecret(want);
         tally.written(namespace, true);
+    }
+
+    /**
+     * Tells the job about what a secret read from the cluster holds: an update or delete of it may be refused by an
+     * admission webhook that quotes the object as it was ({@code oldObject}), the previous password and all.
+     */
+    private static ClusterApi.Secret protect(JobContext job, ClusterApi.Secret secret) {
+        secret.data().values().forEach(value -> job.protect(DockerConfigJson.secretsIn(value)
+                .toArray(String[]::new)));
+        return secret;
     }
 
     private void removeFrom(ClusterApi api, BindingSnapshot binding, String namespace,

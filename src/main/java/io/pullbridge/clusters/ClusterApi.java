@@ -26,6 +26,15 @@ import java.util.UUID;
  */
 public interface ClusterApi {
 
+    /**
+     * What this client sends to prove who it is (a bearer token, an Entra token it has sent, a password, a client
+     * key), for a job's mask: an API server's or a webhook's message may quote a request's credentials back.
+     */
+    default List<String> credentials() {
+        return List.of();
+    }
+
+
     UUID clusterId();
 
     /** The server's {@code gitVersion} ({@code GET /version}), e.g. {@code v1.33.2}. */

@@ -3,6 +3,7 @@ package io.pullbridge.clusters;
 import io.pullbridge.common.Phase;
 import io.pullbridge.crypto.EncryptedSecret;
 import io.pullbridge.crypto.SecretCipher;
+import io.pullbridge.jobs.JobContext;
 import io.pullbridge.jobs.JobFailure;
 import java.util.Objects;
 import java.util.UUID;
@@ -55,6 +56,21 @@ public class ClusterConnections {
     public ClusterApi open(UUID clusterId) {
         Target target = target(clusterId, false);
         return kubernetes.cached(clusterId, target.version()).orElseGet(() -> connect(target));
+    }
+
+    /**
+     * {@link #open(UUID)} for a job, which from now on masks the client's credentials (a kubeconfig's token,
+     * password or client key, the AKS user token, the Entra tokens it sends) in whatever it records: an API server,
+     * a proxy or an admission webhook may quote them back.
+     */
+    public ClusterApi open(JobContext job, UUID clusterId) {
+        return protect(job, open(clusterId));
+    }
+
+    /** Tells the job about the client's credentials (see {@link #open(JobContext, UUID)}); gives the client back. */
+    static ClusterApi protect(JobContext job, ClusterApi api) {
+        job.protect(api.credentials().toArray(String[]::new));
+        return api;
     }
 
     /** The cluster's row as a connection needs it; {@code deletingToo} lets the delete job's clean-up through. */

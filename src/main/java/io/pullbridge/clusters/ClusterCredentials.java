@@ -1,6 +1,10 @@
 package io.pullbridge.clusters;
 
+import io.pullbridge.common.SecretMask;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -82,6 +86,33 @@ public record ClusterCredentials(UUID clusterId, String version, URI server, byt
 
     /** No credential in the kubeconfig: the API server decides what an anonymous caller may do. */
     public record Anonymous() implements Credential {
+    }
+
+    /**
+     * What the credential holds that an API server (or a proxy in front of it) may quote back in an error, for a
+     * mask: a bearer token, a password and the Basic header made of it, a client key (the PEM, and its base64 body
+     * on its own). Empty for an Entra token, which the client that sends it knows ({@link ClusterApi#credentials()}).
+     */
+    public List<String> secrets() {
+        List<String> secrets = new ArrayList<>();
+        if (credential instanceof BearerToken token) {
+            secrets.add(token.token());
+        } else if (credential instanceof Basic basic) {
+            secrets.add(basic.password());
+            secrets.add(SecretMask.basicCredentials(basic.username(), basic.password()));
+        } else if (credential instanceof ClientCertificate certificate) {
+            String pem = new String(certificate.key(), StandardCharsets.US_ASCII);
+            secrets.add(pem);
+            String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s+", "");
+            secrets.add(body);
+            // Lines of the PEM body, as a message that quotes the key line by line shows them.
+            for (String line : pem.split("\\R")) {
+                if (line.length() >= 16 && !line.startsWith("-----")) {
+                    secrets.add(line.trim());
+                }
+            }
+        }
+        return secrets;
     }
 
     /** The server's host, for messages. */

@@ -94,7 +94,8 @@ class ClusterJobs implements JobHandler, ReconcileSource {
         try {
             context.step("connect", () -> {
                 // Read again: the Azure step may just have recorded how the cluster is signed in to.
-                ClusterApi api = connections.connect(connections.target(context.targetId(), false));
+                ClusterApi api = ClusterConnections.protect(context,
+                        connections.connect(connections.target(context.targetId(), false)));
                 String version = api.serverVersion();
                 int namespaces = api.namespaces(null).size();
                 String detail = "Kubernetes " + version + ", " + namespaces

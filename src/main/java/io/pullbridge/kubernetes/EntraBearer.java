@@ -19,8 +19,11 @@ final class EntraBearer implements Interceptor, Authenticator {
     private static final String AUTHORIZATION = "Authorization";
     private static final String BEARER = "Bearer ";
 
+    private static final int KEPT_TOKENS = 4;
+
     private final EntraTokens tokens;
     private final ClusterCredentials.EntraToken credential;
+    private final java.util.Deque<String> sent = new java.util.ArrayDeque<>();
 
     EntraBearer(EntraTokens tokens, ClusterCredentials.EntraToken credential) {
         this.tokens = tokens;
@@ -29,7 +32,7 @@ final class EntraBearer implements Interceptor, Authenticator {
 
     @Override
     public Response intercept(Chain chain) throws IOException {
-        String token = tokens.token(credential.tenantId(), credential.scope());
+        String token = sent(tokens.token(credential.tenantId(), credential.scope()));
         return chain.proceed(chain.request().newBuilder().header(AUTHORIZATION, BEARER + token).build());
     }
 
@@ -41,6 +44,21 @@ final class EntraBearer implements Interceptor, Authenticator {
         String sent = response.request().header(AUTHORIZATION);
         String rejected = sent != null && sent.startsWith(BEARER) ? sent.substring(BEARER.length()) : "";
         String fresh = tokens.refresh(credential.tenantId(), credential.scope(), rejected);
-        return response.request().newBuilder().header(AUTHORIZATION, BEARER + fresh).build();
+        return response.request().newBuilder().header(AUTHORIZATION, BEARER + sent(fresh)).build();
+    }
+
+    /** The last few tokens this client sent, for a mask: a refusal may quote the header it got. */
+    synchronized java.util.List<String> sentTokens() {
+        return java.util.List.copyOf(sent);
+    }
+
+    private synchronized String sent(String token) {
+        if (token != null && !sent.contains(token)) {
+            sent.addFirst(token);
+            while (sent.size() > KEPT_TOKENS) {
+                sent.removeLast();
+            }
+        }
+        return token;
     }
 }

@@ -12,7 +12,9 @@ import io.pullbridge.clusters.ServerHostPolicy;
 import io.pullbridge.jobs.JobFailure;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -20,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
@@ -167,19 +170,29 @@ final class KubernetesClients implements KubernetesClusters, DisposableBean {
                 .callTimeout(properties.callTimeout())
                 .followRedirects(false)
                 .followSslRedirects(false);
+        Supplier<List<String>> sentTokens = List::of;
         if (credentials.credential() instanceof ClusterCredentials.EntraToken entra) {
             if (entraTokens == null) {
                 throw new IllegalStateException("no Entra token source for cluster " + credentials.clusterId());
             }
             EntraBearer bearer = new EntraBearer(entraTokens, entra);
             http.addInterceptor(bearer).authenticator(bearer);
+            sentTokens = bearer::sentTokens;
         }
+        List<String> secrets = credentials.secrets();
+        Supplier<List<String>> sent = sentTokens;
+        Supplier<List<String>> held = () -> {
+            List<String> all = new ArrayList<>(secrets);
+            all.addAll(sent.get());
+            return all;
+        };
         HttpUrl base = HttpUrl.get(server);
         CallGuard guard = new CallGuard(properties.maxConcurrentCallsPerCluster(), properties.busyWait(),
                 TokenBucket.of(properties.qps(), properties.burst()), properties.pushbackRetries(), System::nanoTime,
                 TimeUnit.NANOSECONDS::sleep);
         return new KubernetesClusterApi(credentials.clusterId(), credentials.version(), base, http.build(),
-                authorization(credentials.credential()), guard, this::refused, credentials.grantAdvice(), nanoTime);
+                authorization(credentials.credential()), held, guard, this::refused, credentials.grantAdvice(),
+                nanoTime);
     }
 
     private static String authorization(ClusterCredentials.Credential credential) {

@@ -2,6 +2,7 @@ package io.pullbridge.kubernetes;
 
 import io.pullbridge.clusters.ClusterApi;
 import io.pullbridge.clusters.ClusterProblems;
+import io.pullbridge.common.SecretMask;
 import io.pullbridge.jobs.JobFailure;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -18,6 +19,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -49,6 +51,7 @@ final class KubernetesClusterApi implements ClusterApi {
     private final String server;
     private final OkHttpClient http;
     private final String authorization;
+    private final Supplier<List<String>> credentials;
     private final CallGuard guard;
     private final Consumer<KubernetesClusterApi> refused;
     private final String grantAdvice;
@@ -57,13 +60,15 @@ final class KubernetesClusterApi implements ClusterApi {
 
     /**
      * @param authorization the {@code Authorization} header value, or null (client certificate or anonymous)
+     * @param credentials   what the client sends to prove who it is, to mask in what the server says back
      * @param refused       told when the server refused the credentials or was not trusted, to drop this client
      * @param grantAdvice   what to grant PullBridge's Entra identity when the server refuses it, or null
      * @param nanoTime      the monotonic clock its last use is read from, as {@link System#nanoTime()}
      */
     KubernetesClusterApi(UUID clusterId, String version, HttpUrl base, OkHttpClient http, String authorization,
-                         CallGuard guard, Consumer<KubernetesClusterApi> refused, String grantAdvice,
-                         LongSupplier nanoTime) {
+                         Supplier<List<String>> credentials, CallGuard guard, Consumer<KubernetesClusterApi> refused,
+                         String grantAdvice, LongSupplier nanoTime) {
+        this.credentials = credentials;
         this.grantAdvice = grantAdvice;
         this.clusterId = clusterId;
         this.version = version;
@@ -75,6 +80,11 @@ final class KubernetesClusterApi implements ClusterApi {
         this.refused = refused;
         this.nanoTime = nanoTime;
         this.lastUsed = nanoTime.getAsLong();
+    }
+
+    @Override
+    public List<String> credentials() {
+        return credentials.get();
     }
 
     @Override
@@ -397,7 +407,7 @@ final class KubernetesClusterApi implements ClusterApi {
         } catch (JobFailure failure) {
             throw failure;
         } catch (IOException e) {
-            JobFailure failure = KubernetesFailures.io(e, server, action);
+            JobFailure failure = KubernetesFailures.io(e, server, action).masked(SecretMask.of(credentials()));
             if (ClusterProblems.is(failure, ClusterProblems.CERTIFICATE_UNTRUSTED)) {
                 refused.accept(this);
             }
@@ -433,7 +443,7 @@ final class KubernetesClusterApi implements ClusterApi {
             // Not a Status document (a proxy's error page, say): only the code is used.
         }
         JobFailure failure = KubernetesFailures.status(answer.code(), status, answer.retryAfter(), server, action,
-                namespace, grantAdvice);
+                namespace, grantAdvice).masked(SecretMask.of(credentials()));
         if (ClusterProblems.is(failure, ClusterProblems.CREDENTIALS_REFUSED)) {
             refused.accept(this);
         }

@@ -102,6 +102,11 @@ class ServicePrincipalJobs implements JobHandler {
             return JobResult.done("the service principal is being deleted; its delete job cleans up");
         }
         ServicePrincipal principal = found.get();
+        if (principal.hasCredential()) {
+            // Held from the start: an adopted principal's password came from the caller, and a Graph, Entra or ARM
+            // error answered before it is proven (the look-up comes first) may quote it.
+            context.protect(cipher.decrypt(principal.getCredential(), principal.credentialContext()));
+        }
         if (principal.getMode() == PrincipalMode.CREATE) {
             principal = createInEntra(context, principal);
         } else {

@@ -93,6 +93,10 @@ class RegistryTokenJobs implements JobHandler {
         if (token.deleting()) {
             return JobResult.done("the token is being deleted; nothing to do");
         }
+        if (token.hasCredential()) {
+            // ACR knows the token's passwords: an error it answers with may quote the current one.
+            context.protect(currentPassword(token.id()));
+        }
         return context.type().equals(ROTATE) ? rotate(context, token) : apply(context, token);
     }
 
@@ -241,6 +245,11 @@ class RegistryTokenJobs implements JobHandler {
                         token.getStatus().phase() == Phase.Deleting, token.hasCredential(),
                         token.getCredentialSlot(), token.getCredentialFingerprint(), token.getCredentialExpiresAt(),
                         token.getRetiringSlot(), token.getRotationStartedAt()))));
+    }
+
+    private String currentPassword(UUID id) {
+        return tx.execute(status -> tokens.findById(id).filter(RegistryToken::hasCredential)
+                .map(token -> cipher.decrypt(token.getCredential(), token.credentialContext())).orElse(null));
     }
 
     private static Instant expiry(Instant now, Duration lifetime) {

@@ -140,6 +140,16 @@ class BindingReferenceRaceIntegrationTests {
     }
 
     @Test
+    void aRegistryTokenDeleteWaitsForTheBindingSwitchingToItAndIsRefused() throws Exception {
+        bindingFirst(switchingTokenRace());
+    }
+
+    @Test
+    void aBindingSwitchingToARegistryTokenWaitsForItsDeleteAndIsRefused() throws Exception {
+        deleteFirst(switchingTokenRace());
+    }
+
+    @Test
     void aClusterDeleteWaitsForTheBindingOntoItAndIsRefused() throws Exception {
         bindingFirst(clusterRace());
     }
@@ -223,6 +233,21 @@ class BindingReferenceRaceIntegrationTests {
         UUID binding = UUID.fromString(JSON.readTree(created.getContentAsString()).get("id").asString());
         return new Race("service-principal", "service_principals", second, "/api/v1/service-principals/" + second,
                 Api.operator(mvc), "{\"pullSecret\": {\"credential\": {\"servicePrincipalId\": \"" + second + "\"}}}",
+                binding);
+    }
+
+    /** A pull-secret binding on one registry token, switching to another that is being deleted. */
+    private Race switchingTokenRace() throws Exception {
+        UUID registry = fixtures.registry("race" + shortId());
+        UUID cluster = fixtures.cluster("race-" + shortId(), "kubeconfig", null);
+        UUID first = fixtures.token(registry, "race-" + shortId());
+        UUID second = fixtures.token(registry, "race-" + shortId());
+        MockHttpServletResponse created = Api.operator(mvc).post("/api/v1/bindings", pullSecret(registry, cluster,
+                "{\"tokenId\": \"" + first + "\"}")).andReturn().getResponse();
+        assertThat(created.getStatus()).as(created.getContentAsString()).isEqualTo(202);
+        UUID binding = UUID.fromString(JSON.readTree(created.getContentAsString()).get("id").asString());
+        return new Race("registry-token", "registry_tokens", second, "/api/v1/registries/" + registry + "/tokens/"
+                + second, Api.operator(mvc), "{\"pullSecret\": {\"credential\": {\"tokenId\": \"" + second + "\"}}}",
                 binding);
     }
 

@@ -17,6 +17,19 @@ class DockerConfigJsonTests {
     private final ObjectMapper json = JsonMapper.builder().build();
 
     @Test
+    void everySecretASecretsDataMayHoldIsFoundWhateverTheServerAndNothingFailsOnWhatIsNotJson() {
+        byte[] document = ("{\"auths\":{\"a.azurecr.io\":{\"username\":\"u\",\"password\":\"first-pw\","
+                + "\"auth\":\"" + Base64.getEncoder().encodeToString("u:second-pw".getBytes(StandardCharsets.UTF_8))
+                + "\"},\"b.example\":{\"identitytoken\":\"third-token\"}}}").getBytes(StandardCharsets.UTF_8);
+
+        assertThat(DockerConfigJson.secretsIn(document)).contains(new String(document, StandardCharsets.UTF_8),
+                "first-pw", "u:second-pw", "second-pw", "third-token");
+        assertThat(DockerConfigJson.secretsIn("{not json: hunter2".getBytes(StandardCharsets.UTF_8)))
+                .containsExactly("{not json: hunter2");
+        assertThat(DockerConfigJson.secretsIn(null)).isEmpty();
+    }
+
+    @Test
     void matchesKubectlsOutputForTheSameInputByteForByte() throws Exception {
         // ../shared/reference/kubectl-secret-docker-registry.json, from kubectl --dry-run=client -o json
         String kubectl = "eyJhdXRocyI6eyJteXJlZ2lzdHJ5LmF6dXJlY3IuaW8iOnsidXNlcm5hbWUiOiIwMDAwMDAwMC0wMDAwLTAwMDAtMDAw"

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.pullbridge.common.ResourceKinds;
+import io.pullbridge.common.SecretMask;
 import io.pullbridge.jobs.JobRequest;
 import io.pullbridge.jobs.JobService;
 import io.pullbridge.jobs.ReconcileSource;
@@ -491,6 +492,58 @@ class PullSecretBindingIntegrationTests {
                 .contains("\"password\":\"(redacted)\"");
         assertThat(cluster.client().secrets().inNamespace("team-b").withName("acr-secret").get()).isNotNull();
         assertNoFormOfTheCredential(output, List.of(status));
+    }
+
+    @Test
+    void aWebhookThatQuotesTheOldSecretWhenItDeniesARotationOrADeleteShowsNeitherPassword(CapturedOutput output)
+            throws Exception {
+        UUID binding = bind("""
+                {"credential": {"servicePrincipalId": "%s"}, "secretName": "acr-secret", "namespaces": ["team-a"]}"""
+                .formatted(principalId));
+        awaitLatestJob(binding, "succeeded");
+        // A policy that refuses to change or delete the secret, quoting the object as it is (oldObject), decoded and
+        // encoded, and the one sent.
+        cluster.admissionWebhookWithOldObject("secrets.freeze.example", (operation, resource, object, oldObject) -> {
+            if (!resource.equals("secrets") || operation.equals("CREATE") || oldObject == null) {
+                return Optional.empty();
+            }
+            String old = oldObject.path("data").path(".dockerconfigjson").asText();
+            String sent = object == null ? "" : object.path("data").path(".dockerconfigjson").asText();
+            return Optional.of(new EmulatedCluster.Denial(403, operation + " refused: oldObject holds "
+                    + new String(Base64.getDecoder().decode(old), StandardCharsets.UTF_8) + " (data " + old + ")"
+                    + (sent.isEmpty() ? "" : "; object holds " + new String(Base64.getDecoder().decode(sent),
+                    StandardCharsets.UTF_8))));
+        });
+
+        // A rotation to a new password: the binding's update of the secret is denied quoting both.
+        String newPassword = "n3w-p@ss:w\"o\\rd-" + UUID.randomUUID();
+        azure.addPassword(principal, newPassword, Instant.now().plus(Duration.ofDays(60)));
+        Api.operator(mvc).post("/api/v1/service-principals/" + principalId + ":rotate",
+                json.writeValueAsString(Map.of("password", newPassword))).andExpect(status().isAccepted());
+        await().atMost(TIMEOUT).until(() -> jdbc.sql("""
+                select count(*) from jobs where target_id = ? and type = 'binding.apply' and state = 'succeeded'""")
+                .param(binding).query(Long.class).single() >= 2);
+        String updated = Api.reader(mvc).get("/api/v1/bindings/" + binding)
+                .andExpect(jsonPath("$.status.namespaces.failed").value(1))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(json.readTree(updated).at("/status/namespaces/issues/0/reason").asText())
+                .contains("UPDATE refused: oldObject holds {\"auths\":")
+                .contains("\"password\":\"(redacted)\"");
+
+        // A delete of the binding: the delete of the secret is denied quoting it.
+        String deletion = Api.operator(mvc).delete("/api/v1/bindings/" + binding).andExpect(status().isAccepted())
+                .andReturn().getResponse().getHeader("Operation-Location");
+        JsonNode deleted = awaitJob(deletion, "failed");
+        assertThat(deleted.at("/lastError/detail").asText()).contains("DELETE refused: oldObject holds")
+                .contains("\"password\":\"(redacted)\"");
+
+        String document = new String(DockerConfigJson.of(loginServer, principal.appId(), newPassword),
+                StandardCharsets.UTF_8);
+        List<String> texts = new java.util.ArrayList<>(List.of(updated, deleted.toString(), output.getAll()));
+        texts.addAll(SecretForms.recorded(jdbc));
+        SecretForms.assertNoneIn("answers, rows and logs", texts, newPassword, document,
+                SecretMask.basicCredentials(principal.appId(), newPassword));
+        assertNoFormOfTheCredential(output, List.of(updated, deleted.toString()));
     }
 
     @Test

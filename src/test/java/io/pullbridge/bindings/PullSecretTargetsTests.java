@@ -54,7 +54,7 @@ class PullSecretTargetsTests {
         UUID id = UUID.randomUUID();
         BindingSnapshot binding = new BindingSnapshot(id, UUID.randomUUID(), UUID.randomUUID(),
                 BindingMethod.PULL_SECRET, null, spec(List.of("team-a"), null, List.of()), null, null, null, null,
-                null, null, null);
+                null, null, null, null);
         byte[] config = DockerConfigJson.of("r.azurecr.io", "user", "secret");
 
         ClusterApi.Secret secret = PullSecrets.secret(binding, "acr-secret", "team-a", config, "sha256:abc");

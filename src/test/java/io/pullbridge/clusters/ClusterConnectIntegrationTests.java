@@ -7,15 +7,20 @@ import io.pullbridge.support.Api;
 import io.pullbridge.support.Clusters;
 import io.pullbridge.support.IntegrationTest;
 import io.pullbridge.support.Registries;
+import io.pullbridge.support.SecretForms;
 import io.pullbridge.support.azure.AzureEmulator;
 import io.pullbridge.support.azure.EmulatedManagedCluster;
 import io.pullbridge.support.kube.EmulatedCluster;
 import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -32,6 +37,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 /** Registering clusters connects to them: against emulated API servers and the Azure emulator, as a user sees it. */
 @IntegrationTest
+@ExtendWith(OutputCaptureExtension.class)
 class ClusterConnectIntegrationTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -220,6 +226,51 @@ class ClusterConnectIntegrationTests {
             rbac.forbid("list", "namespaces", null);
             JsonNode condition = assertRefused(rbac.kubeconfig(), "Forbidden", "kubernetes-forbidden");
             assertThat(condition.get("message").asString()).contains("may not list namespaces");
+        }
+    }
+
+    @Test
+    void anApiServerThatQuotesTheCredentialsItGotShowsNoFormOfThemInStatusJobsOrLogs(CapturedOutput output)
+            throws Exception {
+        List<String> texts = new ArrayList<>();
+        try (EmulatedCluster echoing = EmulatedCluster.start("only")) {
+            // A kubeconfig's bearer token, quoted in a 403 when the cluster is registered.
+            String token = "kubeconfig-token-" + UUID.randomUUID();
+            echoing.echoCredentials(403);
+            MockHttpServletResponse created = register(json("name", unique("echo"), "kind", "kubeconfig",
+                    "kubeconfig", echoing.kubeconfig(token)));
+            UUID job = Registries.jobOf(created);
+            Clusters.awaitEnded(jdbc, job, "failed");
+            JsonNode refused = job(job);
+            assertThat(refused.at("/lastError/detail").asString()).contains("Authorization: Bearer (redacted)");
+            texts.add(refused.toString());
+            texts.add(read(created.getHeader("Location")).toString());
+
+            // The AKS user token, quoted in a 500 by a probe of a cluster that was Ready.
+            String subscription = UUID.randomUUID().toString();
+            AzureEmulator azure = AzureEmulator.shared();
+            azure.addSubscription(subscription).addResourceGroup(subscription, "rg-echo");
+            String aksToken = "aks-user-token-" + UUID.randomUUID();
+            String name = unique("aks-echo");
+            EmulatedManagedCluster aks = azure.addManagedCluster(subscription, "rg-echo", name)
+                    .kubernetesVersion("1.33.2").location("northeurope")
+                    .userKubeconfig(echoing.kubeconfig(aksToken));
+            echoing.echoCredentials(0);
+            MockHttpServletResponse registered = register(json("name", name, "kind", "aks", "resourceId", aks.id()));
+            Clusters.awaitEnded(jdbc, Registries.jobOf(registered), "succeeded");
+            UUID id = UUID.fromString(read(registered.getHeader("Location")).get("id").asString());
+            echoing.echoCredentials(500);
+            UUID probe = probe(id);
+            Clusters.awaitEnded(jdbc, probe, "succeeded");
+            JsonNode degraded = read(registered.getHeader("Location"));
+            assertThat(degraded.get("status").get("phase").asString()).isEqualTo("Degraded");
+            assertThat(reachable(degraded).get("message").asString()).contains("(token (redacted))");
+            texts.add(degraded.toString());
+            texts.add(job(probe).toString());
+            texts.add(output.getAll());
+            texts.addAll(SecretForms.recorded(jdbc));
+            SecretForms.assertNoneIn("answers, rows and logs", texts, token, "Bearer " + token, aksToken,
+                    "Bearer " + aksToken);
         }
     }
 

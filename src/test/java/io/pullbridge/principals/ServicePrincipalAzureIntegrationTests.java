@@ -13,6 +13,7 @@ import io.pullbridge.support.DeleteJobs;
 import io.pullbridge.support.IntegrationTest;
 import io.pullbridge.support.Principals;
 import io.pullbridge.support.Registries;
+import io.pullbridge.support.SecretForms;
 import io.pullbridge.support.TestPlatform;
 import io.pullbridge.support.azure.AzureEmulator;
 import io.pullbridge.support.azure.BuiltInRoles;
@@ -33,6 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -61,6 +65,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * what users see of them, and that no password leaks into responses, jobs or the audit trail.
  */
 @IntegrationTest
+@ExtendWith(OutputCaptureExtension.class)
 @Import(ServicePrincipalAzureIntegrationTests.Users.class)
 @TestPropertySource(properties = "pullbridge.principals.rotation.poll-interval=PT0.2S")
 class ServicePrincipalAzureIntegrationTests {
@@ -115,6 +120,63 @@ class ServicePrincipalAzureIntegrationTests {
         registry = Registries.registered(mvc, jdbc);
         users.reset();
         azure.clearRequests();
+    }
+
+    // ---- what Azure says back -----------------------------------------------------------------------------------
+
+    @Test
+    void anAzureErrorThatQuotesThePasswordInHandShowsNoFormOfItInJobsPrincipalsAuditOrLogs(CapturedOutput output)
+            throws Exception {
+        // A created principal: ARM refuses its grant quoting the password Graph generated a moment before. (Entra's
+        // refusal of a password reaches no record but its AADSTS code: service-principal-password-rejected.)
+        String name = "echo-" + UUID.randomUUID();
+        java.util.function.Supplier<String> generated = () -> azure.applications().stream()
+                .filter(application -> application.displayName().equals(name))
+                .flatMap(application -> application.passwords().stream()).map(PasswordCredential::secretText)
+                .reduce((first, last) -> last).orElse("none yet");
+        azure.failNext(1, "PUT", "roleAssignments", 403, "AuthorizationFailed", () -> echo(generated.get()));
+        Principals.Accepted created = Principals.created(operator, jdbc, """
+                {"mode": "create", "displayName": "%s", "grants": [{"registryId": "%s", "role": "acrpull"}]}"""
+                .formatted(name, registry.id()), "failed");
+        String password = generated.get();
+        assertThat(password).isNotEqualTo("none yet");
+        assertThat(Principals.lastError(jdbc, created.job())).contains("secret '(redacted)'");
+
+        // An adopted principal: ARM refuses its grant quoting the password it was adopted with.
+        GraphServicePrincipal existing = azure.addServicePrincipal("echo-adopted-" + UUID.randomUUID());
+        String adoptedPassword = passwordOf(existing).secretText();
+        azure.failNext(1, "PUT", "roleAssignments", 403, "AuthorizationFailed", echo(adoptedPassword));
+        Principals.Accepted adopted = Principals.created(admin, jdbc, """
+                {"mode": "adopt", "appId": "%s", "password": "%s",
+                 "grants": [{"registryId": "%s", "role": "acrpull"}]}"""
+                .formatted(existing.appId(), adoptedPassword, registry.id()), "failed");
+        assertThat(Principals.lastError(jdbc, adopted.job())).contains("secret '(redacted)'");
+
+        // Another adopted principal: Graph refuses to look it up, quoting the password just proven.
+        GraphServicePrincipal other = azure.addServicePrincipal("echo-graph-" + UUID.randomUUID());
+        String otherPassword = passwordOf(other).secretText();
+        azure.failNext(1, "GET", "servicePrincipals", 403, "Authorization_RequestDenied", echo(otherPassword));
+        Principals.Accepted lookedUp = Principals.created(admin, jdbc, """
+                {"mode": "adopt", "appId": "%s", "password": "%s",
+                 "grants": [{"registryId": "%s", "role": "acrpull"}]}"""
+                .formatted(other.appId(), otherPassword, registry.id()), "failed");
+        assertThat(Principals.lastError(jdbc, lookedUp.job())).contains("secret '(redacted)'");
+
+        List<String> texts = new java.util.ArrayList<>(SecretForms.recorded(jdbc));
+        for (String location : List.of(created.location(), adopted.location(), lookedUp.location(),
+                "/api/v1/jobs/" + created.job(), "/api/v1/jobs/" + adopted.job(), "/api/v1/jobs/" + lookedUp.job())) {
+            texts.add(Api.reader(mvc).get(location).andReturn().getResponse().getContentAsString());
+        }
+        texts.add(output.getAll());
+        SecretForms.assertNoneIn("answers, rows and logs", texts, password, adoptedPassword, otherPassword);
+    }
+
+    /** What a service that echoes the secret it knows says: as is, base64- and URL-encoded. */
+    private static String echo(String secret) {
+        return "The client with secret '" + secret + "' (" + java.util.Base64.getEncoder().encodeToString(
+                secret.getBytes(StandardCharsets.UTF_8)) + ", " + java.net.URLEncoder.encode(secret,
+                StandardCharsets.UTF_8) + ") does not have authorization to perform action "
+                + "'Microsoft.Authorization/roleAssignments/write'";
     }
 
     // ---- create ---------------------------------------------------------------------------------------------

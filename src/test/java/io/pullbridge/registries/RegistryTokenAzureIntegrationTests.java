@@ -9,6 +9,7 @@ import io.pullbridge.support.Api;
 import io.pullbridge.support.DeleteJobs;
 import io.pullbridge.support.IntegrationTest;
 import io.pullbridge.support.Registries;
+import io.pullbridge.support.SecretForms;
 import io.pullbridge.support.TestPlatform;
 import io.pullbridge.support.azure.AzureEmulator;
 import io.pullbridge.support.azure.EmulatedRegistry;
@@ -23,6 +24,9 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -45,6 +49,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * registry of a test (it lives in a subscription of its own), so the calls made on it are exactly the token's.
  */
 @IntegrationTest
+@ExtendWith(OutputCaptureExtension.class)
 class RegistryTokenAzureIntegrationTests {
 
     private static final String PROBLEMS = "https://pullbridge.io/problems/";
@@ -89,6 +94,48 @@ class RegistryTokenAzureIntegrationTests {
         registryId = Registries.registered(mvc, jdbc, resourceId).id();
         registry = azure.registry(resourceId).orElseThrow();
         tokens = "/api/v1/registries/" + registryId + "/tokens";
+    }
+
+    @Test
+    void anAcrErrorThatQuotesTheTokensCurrentPasswordShowsNoFormOfItInJobsTokensAuditOrLogs(CapturedOutput output)
+            throws Exception {
+        // A change of repositories: ACR refuses the scope map quoting the password the token has now.
+        String changed = TokenFixtures.created(operator, jdbc, registryId, TokenFixtures.body("echo-change"));
+        String changedPassword = registry.token("echo-change").password("password1").value();
+        azure.failNext(1, "PUT", "scopeMaps/echo-change-scope-map", 403, "AuthorizationFailed",
+                echo(changedPassword));
+        UUID change = jobOf(Api.admin(mvc).patch(changed, """
+                        {"repositories": {"team-b/app": ["content/read"]}}""")
+                .andExpect(status().isAccepted()).andReturn().getResponse().getHeader("Operation-Location"));
+        assertThat(TokenFixtures.awaitEnded(jdbc, change)).isEqualTo("failed");
+        assertThat(TokenFixtures.lastError(jdbc, change)).contains("secret '(redacted)'");
+
+        // A rotation: ACR refuses the new password quoting the current one.
+        String rotated = TokenFixtures.created(operator, jdbc, registryId, TokenFixtures.body("echo-rotate"));
+        String rotatedPassword = registry.token("echo-rotate").password("password1").value();
+        azure.failNext(1, "POST", "generateCredentials", 403, "AuthorizationFailed", echo(rotatedPassword));
+        UUID rotation = jobOf(operator.post(rotated + ":rotate", "").andExpect(status().isAccepted())
+                .andReturn().getResponse().getHeader("Operation-Location"));
+        assertThat(TokenFixtures.awaitEnded(jdbc, rotation)).isEqualTo("failed");
+        assertThat(TokenFixtures.lastError(jdbc, rotation)).contains("secret '(redacted)'");
+
+        List<String> texts = new java.util.ArrayList<>(SecretForms.recorded(jdbc));
+        for (String location : List.of(changed, rotated, "/api/v1/jobs/" + change, "/api/v1/jobs/" + rotation)) {
+            texts.add(Api.reader(mvc).get(location).andReturn().getResponse().getContentAsString());
+        }
+        texts.add(output.getAll());
+        SecretForms.assertNoneIn("answers, rows and logs", texts, changedPassword, rotatedPassword);
+    }
+
+    private static UUID jobOf(String operationLocation) {
+        return UUID.fromString(operationLocation.substring(operationLocation.lastIndexOf('/') + 1));
+    }
+
+    /** What a service that echoes the secret it knows says: as is, base64- and URL-encoded. */
+    private static String echo(String secret) {
+        return "The client with secret '" + secret + "' (" + java.util.Base64.getEncoder().encodeToString(
+                secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ", " + java.net.URLEncoder.encode(secret,
+                java.nio.charset.StandardCharsets.UTF_8) + ") does not have authorization to perform this action";
     }
 
     // ---- create

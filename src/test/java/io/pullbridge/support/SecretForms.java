@@ -45,11 +45,14 @@ public final class SecretForms {
         }
     }
 
-    /** Every row of the tables PullBridge records jobs, resources and audit events in, as JSON text. */
+    /**
+     * Every row of the tables PullBridge records jobs, resources, audit events and webhook events and deliveries in,
+     * as JSON text.
+     */
     public static List<String> recorded(JdbcClient jdbc) {
         List<String> rows = new ArrayList<>();
         for (String table : List.of("jobs", "bindings", "audit_events", "clusters", "service_principals",
-                "registry_tokens")) {
+                "registry_tokens", "registries", "webhook_events", "webhook_deliveries")) {
             rows.addAll(jdbc.sql("select row_to_json(t)::text from " + table + " t").query(String.class).list());
         }
         return rows;

@@ -89,6 +89,43 @@ class HostileHttpIntegrationTests {
                         "uri-too-long"));
     }
 
+    /** Tomcat decodes an encoded NUL that is otherwise valid UTF-8; it must not reach a filter (or PostgreSQL). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("controlCharactersInFilters")
+    void anEncodedControlCharacterInAnyQueryFilterIsAProblem(String what, String role, String target) {
+        RawHttp.Response response = http().get(target, bearer(role));
+
+        assertProblem(response, 400, "malformed-url");
+    }
+
+    static Stream<Arguments> controlCharactersInFilters() {
+        String tokens = REGISTRIES + "/" + UUID.randomUUID() + "/tokens";
+        return Stream.of(
+                arguments("registries name", "Reader", REGISTRIES + "?name=a%00b"),
+                arguments("registries resourceGroup", "Reader", REGISTRIES + "?resourceGroup=rg%00"),
+                arguments("clusters name", "Reader", "/api/v1/clusters?name=a%00b"),
+                arguments("clusters kind", "Reader", "/api/v1/clusters?kind=aks%00"),
+                arguments("tokens name", "Reader", tokens + "?name=%00"),
+                arguments("jobs type", "Reader", "/api/v1/jobs?type=binding.apply%00"),
+                arguments("jobs correlationId", "Reader", "/api/v1/jobs?correlationId=a%00b"),
+                arguments("jobs order", "Reader", "/api/v1/jobs?order=asc%00"),
+                arguments("audit actor", "Admin", "/api/v1/audit-events?actor=a%00b"),
+                arguments("audit action", "Admin", "/api/v1/audit-events?action=binding.create%00"),
+                arguments("audit resourceId", "Admin", "/api/v1/audit-events?resourceId=%00"),
+                arguments("audit outcome", "Admin", "/api/v1/audit-events?outcome=success%00"),
+                arguments("an escape character", "Reader", REGISTRIES + "?name=a%1Bb"),
+                arguments("DEL", "Reader", REGISTRIES + "?name=a%7fb"),
+                arguments("a parameter name", "Reader", REGISTRIES + "?na%00me=a"));
+    }
+
+    @Test
+    void aSpaceOrAnEncodedCharacterThatIsNotAControlCharacterIsStillAFilter() {
+        for (String target : java.util.List.of(REGISTRIES + "?name=a+b", REGISTRIES + "?name=a%20b",
+                REGISTRIES + "?name=%C3%A9t%C3%A9")) {
+            assertThat(http().get(target, bearer("Reader")).status()).as(target).isEqualTo(200);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("hostileWrites")
     void aHostileWriteIsAProblemAndChangesNothing(String what, String method, String target, byte[] body, int status,
@@ -126,6 +163,38 @@ class HostileHttpIntegrationTests {
                         "/subscriptions/\u0000")), 400, "malformed-request"),
                 arguments("an escaped NUL in a string", "POST", REGISTRIES, bytes(valid.replace("/subscriptions/",
                         "/subscriptions/\\u0000")), 400, "validation-failed"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("escapedNulInStrings")
+    void anEscapedNulInAnyStringOfABodyIsAFieldErrorAndChangesNothing(String what, String role, String method,
+                                                                     String target, String body, String field) {
+        long before = resources() + jdbc.sql("select count(*) from webhook_subscriptions").query(Long.class).single();
+
+        RawHttp.Response response = http().request(method, target, bearer(role), bytes(body));
+
+        assertProblem(response, 400, "validation-failed");
+        assertThat(JsonPath.<String>read(response.body(), "$.errors[0].field")).isEqualTo(field);
+        assertThat(JsonPath.<String>read(response.body(), "$.errors[0].message")).contains("NUL");
+        assertThat(resources() + jdbc.sql("select count(*) from webhook_subscriptions").query(Long.class).single())
+                .isEqualTo(before);
+    }
+
+    static Stream<Arguments> escapedNulInStrings() {
+        UUID id = UUID.randomUUID();
+        return Stream.of(
+                arguments("a webhook subscription's description", "Admin", "POST", "/api/v1/webhook-subscriptions",
+                        "{\"url\": \"https://hooks.example.com/pullbridge\", \"eventTypes\": [\"job.failed\"], "
+                                + "\"description\": \"team a\\u0000 hook\"}", "description"),
+                arguments("a registry token's name", "Operator", "POST", REGISTRIES + "/" + id + "/tokens",
+                        "{\"name\": \"pull\\u0000er\", \"repositories\": {\"hello\": [\"content/read\"]}}",
+                        "name"),
+                arguments("a service principal's display name (read as any JSON)", "Operator", "PATCH",
+                        "/api/v1/service-principals/" + id, "{\"displayName\": \"a\\u0000\"}", "displayName"),
+                arguments("a namespace in a list", "Operator", "POST", "/api/v1/bindings",
+                        "{\"registryId\": \"" + id + "\", \"clusterId\": \"" + id + "\", \"method\": \"pull-secret\", "
+                                + "\"pullSecret\": {\"credential\": {\"tokenId\": \"" + id + "\"}, "
+                                + "\"namespaces\": [\"team-a\", \"team\\u0000b\"]}}", "pullSecret.namespaces[1]"));
     }
 
     @Test

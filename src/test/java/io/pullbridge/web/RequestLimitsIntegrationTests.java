@@ -74,6 +74,13 @@ class RequestLimitsIntegrationTests {
                         + names1001), "connectedRegistry.namespaces", "may list at most 1000 namespaces"),
                 arguments("PATCH", "/api/v1/bindings/" + id, "{\"pullSecret\": {\"namespaces\": " + names1001 + "}}",
                         "pullSecret.namespaces", "may list at most 1000 namespaces"),
+                arguments("POST", "/api/v1/bindings", workload("\"serviceAccounts\": " + names("sa", 21)),
+                        "workloadIdentity.serviceAccounts", "may list at most 20 ServiceAccounts"),
+                arguments("POST", "/api/v1/bindings", workload("\"serviceAccounts\": [\"api\"], \"repositories\": "
+                        + names("repo", 51)), "workloadIdentity.repositories", "may list at most 50 repositories"),
+                arguments("PATCH", "/api/v1/bindings/" + id, "{\"workloadIdentity\": {\"serviceAccounts\": "
+                        + names("sa", 21) + "}}", "workloadIdentity.serviceAccounts",
+                        "may list at most 20 ServiceAccounts"),
                 arguments("POST", "/api/v1/service-principals", "{\"mode\": \"create\", \"displayName\": \"capped\", "
                         + "\"grants\": " + grants(101) + "}", "grants", "may hold at most 100 grants"),
                 arguments("PATCH", "/api/v1/service-principals/" + id, "{\"grants\": " + grants(101) + "}", "grants",
@@ -90,8 +97,12 @@ class RequestLimitsIntegrationTests {
         String body = Api.admin(mvc).post("/api/v1/bindings", pullSecret("\"namespaces\": " + names("ns", 1000)
                         + ", \"excludeNamespaces\": " + names("ex", 1000) + ", \"serviceAccounts\": " + names("sa", 50)))
                 .andReturn().getResponse().getContentAsString();
+        String workload = Api.admin(mvc).post("/api/v1/bindings", workload("\"serviceAccounts\": "
+                        + names("sa", 20) + ", \"repositories\": " + names("repo", 50)))
+                .andReturn().getResponse().getContentAsString();
 
         assertThat(body).doesNotContain("may list at most");
+        assertThat(workload).doesNotContain("may list at most");
     }
 
     @Test
@@ -123,6 +134,12 @@ class RequestLimitsIntegrationTests {
         return "{\"registryId\": \"" + UUID.randomUUID() + "\", \"clusterId\": \"" + UUID.randomUUID()
                 + "\", \"method\": \"pull-secret\", \"pullSecret\": {\"credential\": {\"tokenId\": \""
                 + UUID.randomUUID() + "\"}, " + fields + "}}";
+    }
+
+    private static String workload(String fields) {
+        return "{\"registryId\": \"" + UUID.randomUUID() + "\", \"clusterId\": \"" + UUID.randomUUID()
+                + "\", \"method\": \"workload-identity\", \"workloadIdentity\": {\"namespace\": \"team-a\", "
+                + fields + "}}";
     }
 
     private static String connected(String fields) {

@@ -70,6 +70,7 @@ class ConnectedRegistryApply {
         boolean resuming = job.jobId().equals(start.progress().deployJobId());
         boolean firstPass = binding.reconciledAt() == null;
         List<String> drift = new ArrayList<>();
+        extensions.protectHeld(job, binding);
 
         boolean syncPasswordLost = !resuming && putTokensAndConnectedRegistry(job, target, start, drift);
 
@@ -170,6 +171,7 @@ class ConnectedRegistryApply {
                 // Forgotten, so that this job retried (or the next pass) deploys the extension again.
                 records.record(job, target.binding().id(), status -> status.with(records.observed(job.mask(),
                         target, facts, null, status.observed())).with(Progress.NONE));
+                extensions.release(job, target.binding().id());
                 throw JobFailure.permanent(facts.problem().orElseThrow(), null);
             }
             extensions.deploy(job, target);
@@ -187,6 +189,7 @@ class ConnectedRegistryApply {
             return new ExtensionStep(extensions.waitFor(job, target, facts, now), facts, "extension "
                     + target.extension() + " is " + facts.provisioningState());
         }
+        extensions.release(job, target.binding().id());
         return new ExtensionStep(null, facts, "extension " + target.extension() + " " + facts.provisioningState()
                 + ", version " + facts.version());
     }

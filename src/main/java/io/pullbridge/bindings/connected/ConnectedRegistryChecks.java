@@ -87,7 +87,7 @@ class ConnectedRegistryChecks {
                                 + " of cluster " + target.cluster().name() + "; pick a free address inside it");
             }
             boolean deployed = connected.readExtension(target.clusterResourceId(), target.extension()).isPresent();
-            ClusterApi api = connections.open(target.cluster().id());
+            ClusterApi api = connections.open(job, target.cluster().id());
             Optional<ClusterApi.Service> holder = api.services().stream()
                     .filter(service -> service.clusterIps().contains(ip))
                     .filter(service -> !(deployed && "connected-registry".equals(service.namespace())))

@@ -1,11 +1,14 @@
 package io.pullbridge.bindings.connected;
 
+import io.pullbridge.bindings.BindingRecords;
+import io.pullbridge.bindings.BindingSnapshot;
 import io.pullbridge.bindings.BindingsProperties;
 import io.pullbridge.bindings.ConnectedRegistries;
 import io.pullbridge.bindings.ConnectedRegistries.ConnectedRegistryFacts;
 import io.pullbridge.bindings.ConnectedRegistries.ExtensionFacts;
 import io.pullbridge.bindings.ConnectedRegistryStatus;
 import io.pullbridge.bindings.ConnectedRegistryStatus.Progress;
+import io.pullbridge.crypto.SecretCipher;
 import io.pullbridge.jobs.FailureClass;
 import io.pullbridge.jobs.JobContext;
 import io.pullbridge.jobs.JobFailure;
@@ -16,6 +19,7 @@ import io.pullbridge.registries.RegistryTokenStore.GeneratedPassword;
 import io.pullbridge.registries.RegistryTokenStore.PasswordSlot;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 import static io.pullbridge.bindings.ConnectedRegistries.slotName;
@@ -23,8 +27,13 @@ import static io.pullbridge.bindings.connected.ConnectedRegistryChecks.PROBLEMS;
 
 /**
  * The Arc extension that runs a connected registry: deployed with a connection string that holds a new sync token
- * password (which exists only in memory and in the extension's protected settings), and waited for without blocking a
- * worker, within {@code pullbridge.bindings.connected-registry.extension-timeout}.
+ * password, and waited for without blocking a worker, within
+ * {@code pullbridge.bindings.connected-registry.extension-timeout}.
+ * <p>
+ * The password is held encrypted on the binding's row only while the extension is being given it: a job that waits
+ * resumes with nothing in memory, yet what Azure then reports (the extension's error, statuses and Helm output) may
+ * quote the password, and must be masked for it. Once the extension has it (or failed to install with it) the row
+ * drops it, and only the extension's protected settings hold it.
  */
 @Component
 class ConnectedRegistryExtension {
@@ -32,14 +41,19 @@ class ConnectedRegistryExtension {
     private final ConnectedRegistries connected;
     private final RegistryTokenStore tokens;
     private final ConnectedRegistryRecords records;
+    private final BindingRecords bindings;
+    private final SecretCipher cipher;
     private final BindingsProperties.ConnectedRegistry settings;
     private final Clock clock;
 
     ConnectedRegistryExtension(ConnectedRegistries connected, RegistryTokenStore tokens,
-                               ConnectedRegistryRecords records, BindingsProperties properties, Clock clock) {
+                               ConnectedRegistryRecords records, BindingRecords bindings, SecretCipher cipher,
+                               BindingsProperties properties, Clock clock) {
         this.connected = connected;
         this.tokens = tokens;
         this.records = records;
+        this.bindings = bindings;
+        this.cipher = cipher;
         this.settings = properties.connectedRegistry();
         this.clock = clock;
     }
@@ -73,6 +87,8 @@ class ConnectedRegistryExtension {
         String connectionString = ConnectedRegistries.connectionString(target.name(), target.syncToken(),
                 password.value(), facts.gatewayEndpoint());
         job.protect(password.value(), connectionString);
+        bindings.update(job, target.binding().id(), row -> row.setSyncTokenPassword(cipher.encrypt(password.value(),
+                row.syncTokenContext())));
         connected.putExtension(target.clusterResourceId(), target.extension(), extensionSettings(target,
                 connectionString));
         records.record(job, target.binding().id(), status -> status
@@ -81,6 +97,23 @@ class ConnectedRegistryExtension {
         records.audit(job, "binding.extension-deployed", target.binding().id(), "extension " + target.extension()
                 + " on " + target.cluster().name() + " given a connection string with a new " + slotName(slot)
                 + " of sync token " + target.syncToken());
+    }
+
+    /**
+     * Tells the job about the sync token password the binding's extension is being given, when the row holds one: a
+     * job that resumes after waiting for the extension, or any pass that reads the extension meanwhile.
+     */
+    void protectHeld(JobContext job, BindingSnapshot binding) {
+        if (binding.syncTokenPassword() != null) {
+            job.protect(cipher.decrypt(binding.syncTokenPassword(), BindingSnapshot.syncTokenContext(binding.id())));
+        }
+    }
+
+    /** Drops the held sync token password: the extension took it, or failed with it (the job keeps it masked). */
+    void release(JobContext job, UUID bindingId) {
+        if (records.snapshot(bindingId).syncTokenPassword() != null) {
+            bindings.update(job, bindingId, row -> row.setSyncTokenPassword(null));
+        }
     }
 
     /** A wait for the extension's operation, or a failure once it has taken longer than the timeout. */

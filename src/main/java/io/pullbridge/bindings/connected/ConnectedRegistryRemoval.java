@@ -29,15 +29,18 @@ class ConnectedRegistryRemoval {
     private final RegistryTokenStore tokens;
     private final PullSecrets pullSecrets;
     private final ConnectedRegistryRecords records;
+    private final ConnectedRegistryExtension extensions;
     private final BindingsProperties.ConnectedRegistry settings;
     private final Clock clock;
 
     ConnectedRegistryRemoval(ConnectedRegistries connected, RegistryTokenStore tokens, PullSecrets pullSecrets,
-                             ConnectedRegistryRecords records, BindingsProperties properties, Clock clock) {
+                             ConnectedRegistryRecords records, ConnectedRegistryExtension extensions,
+                             BindingsProperties properties, Clock clock) {
         this.connected = connected;
         this.tokens = tokens;
         this.pullSecrets = pullSecrets;
         this.records = records;
+        this.extensions = extensions;
         this.settings = properties.connectedRegistry();
         this.clock = clock;
     }
@@ -52,6 +55,7 @@ class ConnectedRegistryRemoval {
 
     Optional<JobResult.RetryAfter> run(JobContext job, BindingSnapshot binding) throws Exception {
         ConnectedRegistryTarget target = records.target(binding);
+        extensions.protectHeld(job, binding);
         pullSecrets.remove(job, binding);
         Removed extension = job.step("delete-extension", () -> deleteExtension(job, target), Removed::detail);
         if (extension.pause().isPresent()) {

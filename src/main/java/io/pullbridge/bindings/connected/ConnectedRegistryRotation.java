@@ -73,6 +73,7 @@ class ConnectedRegistryRotation {
     JobResult run(JobContext job, BindingSnapshot binding) throws Exception {
         ConnectedRegistryTarget target = records.target(binding);
         ConnectedRegistryStatus start = ConnectedRegistryRecords.status(binding);
+        extensions.protectHeld(job, binding);
         if (start.credentials().syncSlot() == null || start.credentials().clientSlot() == null
                 || binding.clientTokenPassword() == null) {
             throw JobFailure.permanent(PROBLEMS + "not-deployed", "Nothing to rotate yet", 409,
@@ -157,6 +158,7 @@ class ConnectedRegistryRotation {
         if (facts.failed()) {
             records.record(job, target.binding().id(), status -> status.with(records.observed(job.mask(), target,
                     facts, null, status.observed())).with(Progress.NONE));
+            extensions.release(job, target.binding().id());
             JobProblem problem = facts.problem().orElseThrow();
             throw JobFailure.permanent(ConnectedRegistries.EXTENSION_FAILED, problem.title(), problem.status(),
                     problem.detail() + ". The sync token's previous password ("
@@ -167,6 +169,7 @@ class ConnectedRegistryRotation {
             return new Awaited(extensions.waitFor(job, target, facts, now), "extension " + target.extension()
                     + " is " + facts.provisioningState());
         }
+        extensions.release(job, target.binding().id());
         return new Awaited(null, "extension " + target.extension() + " took the new sync token password");
     }
 

@@ -124,7 +124,7 @@ class PullSecretHandler implements BindingMethodHandler {
         List<ClusterApi.Secret> secrets = job.step("read-secrets", () -> {
             // What the secrets should hold, so that no answer quoting it shows it, even from a secret tampered with.
             pullSecrets.desired(binding).ifPresent(desired -> job.protect(desired.credential().password()));
-            List<ClusterApi.Secret> read = pullSecrets.readBack(binding, properties.verifySample());
+            List<ClusterApi.Secret> read = pullSecrets.readBack(job, binding, properties.verifySample());
             read.forEach(secret -> secret.data().values().forEach(value ->
                     job.protect(new String(value, StandardCharsets.UTF_8))));
             read.stream().filter(secret -> secret.data().isEmpty()).limit(5).forEach(secret -> problems.add(

@@ -63,7 +63,7 @@ class WorkloadIdentityCluster {
         WorkloadIdentitySpec spec = binding.workloadIdentity();
         List<String> previous = binding.workloadIdentityStatus() == null ? List.of()
                 : binding.workloadIdentityStatus().clusterObjects();
-        ClusterApi api = connections.open(cluster.id());
+        ClusterApi api = connections.open(job, cluster.id());
         if (spec.delivery() == WorkloadIdentityDelivery.ACR_PULL_BINDING) {
             return job.step("write-acr-pull-bindings", () -> {
                 requireAcrPull(api, cluster);
@@ -134,7 +134,7 @@ class WorkloadIdentityCluster {
     void verify(JobContext job, BindingSnapshot binding, ClusterView cluster, RegistryView registry,
                 Identity identity, List<String> problems) throws Exception {
         WorkloadIdentitySpec spec = binding.workloadIdentity();
-        ClusterApi api = connections.open(cluster.id());
+        ClusterApi api = connections.open(job, cluster.id());
         job.step("check-cluster", () -> {
             List<String> found = new ArrayList<>();
             if (spec.delivery() == WorkloadIdentityDelivery.ACR_PULL_BINDING) {
@@ -170,13 +170,13 @@ class WorkloadIdentityCluster {
     }
 
     /** Removes what the binding keeps in the cluster; a cluster PullBridge can no longer reach is left as it is. */
-    String remove(BindingSnapshot binding, ClusterView cluster) {
+    String remove(JobContext job, BindingSnapshot binding, ClusterView cluster) {
         List<String> previous = binding.workloadIdentityStatus() == null ? List.of()
                 : binding.workloadIdentityStatus().clusterObjects();
         if (previous.isEmpty()) {
             return "nothing was made in the cluster for this binding";
         }
-        ClusterApi api = connections.open(cluster.id());
+        ClusterApi api = connections.open(job, cluster.id());
         int removed = 0;
         if (binding.workloadIdentity().delivery() == WorkloadIdentityDelivery.ACR_PULL_BINDING) {
             if (api.serves(ACR_PULL_BINDING)) {

@@ -121,7 +121,7 @@ class WorkloadIdentityHandler implements BindingMethodHandler {
     @Override
     public Optional<JobResult.RetryAfter> remove(JobContext job, BindingSnapshot binding) throws Exception {
         ClusterView target = clusters.find(binding.clusterId()).orElseThrow(() -> gone("cluster"));
-        job.step("remove-cluster-objects", () -> cluster.remove(binding, target));
+        job.step("remove-cluster-objects", () -> cluster.remove(job, binding, target));
         job.step("remove-azure-objects", () -> {
             String detail = azure.remove(binding);
             records.update(job, binding.id(), row -> row.setWorkloadIdentityStatus(null));

@@ -595,6 +595,20 @@ public final class AzureEmulator implements AutoCloseable {
     }
 
     /**
+     * As {@link #failNext(int, String, String, int, String, String)}, with a message made when the fault is answered:
+     * one that quotes a secret the caller holds by then (a password Graph or ACR generated a moment before), as a
+     * service that echoes what it knows may.
+     */
+    public AzureEmulator failNext(int times, String method, String pathPattern, int status, String code,
+                                  java.util.function.Supplier<String> message) {
+        synchronized (this) {
+            faults.add(new Fault(method, Pattern.compile(pathPattern, Pattern.CASE_INSENSITIVE), times, status, code,
+                    null, null, false, message));
+        }
+        return this;
+    }
+
+    /**
      * The next {@code times} matching requests (see {@link #throttleNext}) that succeed are carried out, and then
      * answered {@code 500} as if the answer had been lost on its way back: what the call made exists, and the caller
      * never learnt of it. Stands for a caller that dies between Azure acting and recording what it did.
@@ -799,6 +813,7 @@ public final class AzureEmulator implements AutoCloseable {
         private final String message;
         private final Duration retryAfter;
         private final boolean afterHandling;
+        private final java.util.function.Supplier<String> messageSource;
         private int remaining;
 
         Fault(String method, Pattern path, int times, int status, String code, String message, Duration retryAfter) {
@@ -807,6 +822,12 @@ public final class AzureEmulator implements AutoCloseable {
 
         Fault(String method, Pattern path, int times, int status, String code, String message, Duration retryAfter,
               boolean afterHandling) {
+            this(method, path, times, status, code, message, retryAfter, afterHandling, null);
+        }
+
+        Fault(String method, Pattern path, int times, int status, String code, String message, Duration retryAfter,
+              boolean afterHandling, java.util.function.Supplier<String> messageSource) {
+            this.messageSource = messageSource;
             this.method = method.toUpperCase(Locale.ROOT);
             this.path = path;
             this.remaining = times;
@@ -843,7 +864,7 @@ public final class AzureEmulator implements AutoCloseable {
         }
 
         String message() {
-            return message;
+            return messageSource != null ? messageSource.get() : message;
         }
 
         Duration retryAfter() {

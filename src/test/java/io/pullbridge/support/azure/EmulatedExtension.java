@@ -148,15 +148,28 @@ public final class EmulatedExtension {
         modifiedAt = now;
     }
 
-    /** Fails the install; {@code {connectionString}} in the message quotes the protected setting, as Helm output may. */
+    /**
+     * Fails the install; {@code {connectionString}} in the message quotes the protected setting, as Helm output may,
+     * {@code {syncPassword}} the sync token password in it, and {@code {syncPasswordBase64}} that password in base64
+     * (as a Secret's data made from the chart's values shows it).
+     */
     synchronized void fail(String code, String template, Instant now) {
-        String message = template.replace("{connectionString}", protectedSettings.getOrDefault("connectionString", ""));
+        String message = echoSecrets(template);
         provisioningState = "Failed";
         errorInfo = Json.obj("code", code, "message", message);
         statuses.clear();
         statuses.add(Json.obj("code", code, "displayStatus", "Failed", "level", "Error", "message", message,
                 "time", now.toString()));
         modifiedAt = now;
+    }
+
+    private String echoSecrets(String template) {
+        String connectionString = protectedSettings.getOrDefault("connectionString", "");
+        String syncPassword = connectionString.replaceFirst("(?s).*SyncTokenPassword=([^;]*).*|(?s).*", "$1");
+        return template.replace("{connectionString}", connectionString)
+                .replace("{syncPasswordBase64}", java.util.Base64.getEncoder().encodeToString(
+                        syncPassword.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .replace("{syncPassword}", syncPassword);
     }
 
     synchronized Map<String, Object> toJson() {

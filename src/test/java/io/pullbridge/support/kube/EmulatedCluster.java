@@ -74,6 +74,8 @@ public final class EmulatedCluster implements AutoCloseable {
     private final String quietKey = java.util.UUID.randomUUID().toString();
     private volatile java.util.concurrent.CountDownLatch writesHeld;
     private volatile AdmissionWebhook webhook;
+    private volatile OldObjectWebhook oldObjectWebhook;
+    private volatile int echoCredentialsWith;
     private volatile int throttleAbove;
     private final java.util.ArrayDeque<Long> recentRequests = new java.util.ArrayDeque<>();
     private final java.util.concurrent.atomic.AtomicInteger throttled = new java.util.concurrent.atomic.AtomicInteger();
@@ -246,6 +248,16 @@ public final class EmulatedCluster implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Answers every request with this code (403 or 500, say; 0 stops it) and a Status whose message quotes the
+     * request's {@code Authorization} header, as is and the bearer token alone, as a careless proxy or a debugging
+     * API server might.
+     */
+    public EmulatedCluster echoCredentials(int code) {
+        echoCredentialsWith = code;
+        return this;
+    }
+
     /** Refuses every bearer token but this one with 401, as an API server does for an unknown or revoked token. */
     public EmulatedCluster acceptOnlyToken(String token) {
         acceptedTokens = Set.of(token);
@@ -333,10 +345,37 @@ public final class EmulatedCluster implements AutoCloseable {
      * quote the object in their message, data included.
      */
     public EmulatedCluster admissionWebhook(String name, AdmissionWebhook review) {
+        this.oldObjectWebhook = null;
         this.webhook = (operation, resource, object) -> review.review(operation, resource, object)
                 .map(denial -> new Denial(denial.code(), "admission webhook \"" + name + "\" denied the request: "
                         + denial.message()));
         return this;
+    }
+
+    /**
+     * A validating admission webhook that also sees the object as the cluster holds it, as an AdmissionReview's
+     * {@code oldObject}: it reviews each create, update and delete of a namespaced object, and may deny it quoting
+     * either. Replaces {@link #admissionWebhook}'s, and the other way round.
+     */
+    public EmulatedCluster admissionWebhookWithOldObject(String name, OldObjectWebhook review) {
+        this.webhook = null;
+        this.oldObjectWebhook = (operation, resource, object, oldObject) -> review.review(operation, resource, object,
+                oldObject).map(denial -> new Denial(denial.code(), "admission webhook \"" + name + "\" denied the "
+                + "request: " + denial.message()));
+        return this;
+    }
+
+    /** Reviews a write with the object as it was; {@link Optional#empty()} admits it. */
+    @FunctionalInterface
+    public interface OldObjectWebhook {
+        /**
+         * @param operation {@code CREATE}, {@code UPDATE} or {@code DELETE}
+         * @param resource  the plural resource, e.g. {@code secrets}
+         * @param object    the object as the client sent it; null for a delete
+         * @param oldObject the object as stored (a Secret's {@code data} base64-encoded); null for a create
+         */
+        Optional<Denial> review(String operation, String resource, com.fasterxml.jackson.databind.JsonNode object,
+                                com.fasterxml.jackson.databind.JsonNode oldObject);
     }
 
     /** Reviews a write; {@link Optional#empty()} admits it. */
@@ -492,6 +531,12 @@ public final class EmulatedCluster implements AutoCloseable {
                 return status(429, "TooManyRequests", "Too many requests, please try again later.", null)
                         .setHeader("Retry-After", "1");
             }
+            int echo = echoCredentialsWith;
+            if (recording && echo > 0) {
+                String sent = String.valueOf(request.getHeader("Authorization"));
+                return status(echo, echo == 403 ? "Forbidden" : "InternalError", "request with Authorization: " + sent
+                        + " (token " + sent.replaceFirst("^\\S+ ", "") + ") is not allowed here", null);
+            }
             Set<String> tokens = acceptedTokens;
             String authorization = request.getHeader("Authorization");
             if (recording && tokens != null && (authorization == null
@@ -575,6 +620,9 @@ public final class EmulatedCluster implements AutoCloseable {
 
         /** What the admission webhook says of a create or update of a namespaced object, if one is set. */
         private MockResponse admission(RecordedRequest request, Access access, byte[] body) {
+            if (oldObjectWebhook != null) {
+                return admissionWithOldObject(request, access, body);
+            }
             AdmissionWebhook review = webhook;
             String operation = access.verb().equals("create") ? "CREATE" : access.verb().equals("update") ? "UPDATE"
                     : null;
@@ -583,6 +631,46 @@ public final class EmulatedCluster implements AutoCloseable {
             }
             try {
                 Optional<Denial> denial = review.review(operation, access.resource(), MAPPER.readTree(body));
+                if (denial.isEmpty()) {
+                    return null;
+                }
+                com.fasterxml.jackson.databind.node.ObjectNode status = MAPPER.createObjectNode()
+                        .put("kind", "Status").put("apiVersion", "v1").put("status", "Failure")
+                        .put("message", denial.get().message())
+                        .put("reason", denial.get().code() == 403 ? "Forbidden" : denial.get().code() == 422
+                                ? "Invalid" : "BadRequest")
+                        .put("code", denial.get().code());
+                status.putObject("metadata");
+                return new MockResponse().setResponseCode(denial.get().code())
+                        .setHeader("Content-Type", "application/json").setBody(MAPPER.writeValueAsString(status));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private MockResponse admissionWithOldObject(RecordedRequest request, Access access, byte[] body) {
+            OldObjectWebhook review = oldObjectWebhook;
+            String operation = switch (access.verb()) {
+                case "create" -> "CREATE";
+                case "update" -> "UPDATE";
+                case "delete" -> "DELETE";
+                default -> null;
+            };
+            if (review == null || operation == null || access.namespace() == null) {
+                return null;
+            }
+            try {
+                com.fasterxml.jackson.databind.JsonNode object = operation.equals("DELETE") || body.length == 0 ? null
+                        : MAPPER.readTree(body);
+                com.fasterxml.jackson.databind.JsonNode oldObject = null;
+                if (!operation.equals("CREATE")) {
+                    MockResponse current = crud.dispatch(new RecordedRequest("HTTP/1.1",
+                            io.fabric8.mockwebserver.dsl.HttpMethod.GET, request.getPath().replaceFirst("\\?.*$", ""),
+                            io.fabric8.mockwebserver.http.Headers.builder().build(),
+                            new io.fabric8.mockwebserver.http.Buffer()));
+                    oldObject = current.code() == 200 ? MAPPER.readTree(current.getBody().getBytes()) : null;
+                }
+                Optional<Denial> denial = review.review(operation, access.resource(), object, oldObject);
                 if (denial.isEmpty()) {
                     return null;
                 }
