@@ -135,7 +135,11 @@ class BindingController {
                     + "binding it reads the secret back from the cluster (pullbridge.bindings.verify-sample "
                     + "namespaces, 0 for all), decodes it and performs the registry's Docker v2 handshake with it "
                     + "(GET /v2/, the Bearer realm's token with scope repository:<repo>:pull or Basic, then HEAD "
-                    + "of the named image's manifest). For a kubelet-identity binding it checks that the role "
+                    + "of the named image's manifest). The credentials go only to the registry's own login server "
+                    + "or a token realm on pullbridge.bindings.token-realm-hosts (by default the cloud's registry "
+                    + "domain), to addresses the cluster host policy accepts, never through a proxy or after a "
+                    + "redirect; a realm elsewhere fails the check (REALM_NOT_ALLOWED) with no credential sent. "
+                    + "For a kubelet-identity binding it checks that the role "
                     + "assignment exists, names the cluster's current kubelet identity, and has the role the "
                     + "registry needs at the registry's scope. The outcome is the job's, and the binding's "
                     + "Verified condition.")
