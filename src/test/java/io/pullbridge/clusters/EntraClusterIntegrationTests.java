@@ -227,30 +227,31 @@ class EntraClusterIntegrationTests {
     @Test
     void aTokenFromTheWrongTenantIsRefusedAndTheProblemSaysWhy() throws Exception {
         EmulatedManagedCluster aks = entraOnly(false);
-        // The API server trusts another tenant than the one ARM names (and PullBridge signs in to).
-        aks.trustOnlyTenant(UUID.randomUUID().toString());
-        MockHttpServletResponse created = register(json("name", aks.name(), "kind", "aks", "resourceId", aks.id()));
-        UUID job = Registries.jobOf(created);
-        Clusters.awaitEnded(jdbc, job, "failed");
-        JsonNode error = read("/api/v1/jobs/" + job).get("lastError");
-        assertThat(error.get("type").asString())
-                .isEqualTo("https://pullbridge.io/problems/kubernetes-credentials-refused");
+        JsonNode error = connectionRefusedByAnotherTenant(aks);
         assertThat(error.get("detail").asString()).contains("refused PullBridge's Entra token, and a fresh one");
         // One call, one fresh token and one retry: never a loop.
         assertThat(apiServer.requests()).containsExactly("GET /version", "GET /version");
     }
 
-    @Test
-    void aTokenRefusedOnAnAzureRbacClusterIsExplainedWithTheRoleAssignment() throws Exception {
-        EmulatedManagedCluster aks = entraOnly(true);
+    /**
+     * Registers the cluster after making its API server trust another tenant than the one ARM names (and PullBridge
+     * signs in to): the connect job fails with credentials refused; its error is returned.
+     */
+    private JsonNode connectionRefusedByAnotherTenant(EmulatedManagedCluster aks) throws Exception {
         aks.trustOnlyTenant(UUID.randomUUID().toString());
         MockHttpServletResponse created = register(json("name", aks.name(), "kind", "aks", "resourceId", aks.id()));
         UUID job = Registries.jobOf(created);
         Clusters.awaitEnded(jdbc, job, "failed");
-
         JsonNode error = read("/api/v1/jobs/" + job).get("lastError");
         assertThat(error.get("type").asString())
                 .isEqualTo("https://pullbridge.io/problems/kubernetes-credentials-refused");
+        return error;
+    }
+
+    @Test
+    void aTokenRefusedOnAnAzureRbacClusterIsExplainedWithTheRoleAssignment() throws Exception {
+        EmulatedManagedCluster aks = entraOnly(true);
+        JsonNode error = connectionRefusedByAnotherTenant(aks);
         assertThat(error.get("detail").asString())
                 .contains("refused PullBridge's Entra token, and a fresh one")
                 .contains("Azure RBAC for Kubernetes authorizes on this cluster")

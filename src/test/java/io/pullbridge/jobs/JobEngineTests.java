@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,6 +37,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -532,22 +535,17 @@ class JobEngineTests {
 
     @Test
     void aRunnerPresumedDeadCannotWriteAResourceRowAfterAnotherTookItsJobOver() throws Exception {
-        jdbc.sql("create table if not exists fenced_things (id uuid primary key, made text not null)").update();
-        ManualScheduler replicaB = ManualScheduling.replica(dataSource, tasks, clock);
-        UUID target = UUID.randomUUID();
-        jdbc.sql("insert into fenced_things (id, made) values (?, 'nothing')").param(target).update();
-        CountDownLatch made = new CountDownLatch(1);
-        CountDownLatch wake = new CountDownLatch(1);
+        UUID target = fencedThing();
+        Stall stall = new Stall();
         AtomicInteger runs = new AtomicInteger();
-        List<Throwable> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Throwable> refused = new CopyOnWriteArrayList<>();
         script.behaviours.put(target, context -> {
             boolean firstRun = runs.incrementAndGet() == 1;
             context.step("make", () -> {
                 // What the outside world made in this run; the first runner stalls right after making it.
                 String value = firstRun ? "made-by-A" : "made-by-B";
                 if (firstRun) {
-                    made.countDown();
-                    ManualJobEngine.Script.await(wake);
+                    stall.here();
                 }
                 try {
                     context.fenced(() -> jdbc.sql("update fenced_things set made = ? where id = ?")
@@ -561,47 +559,32 @@ class JobEngineTests {
             return JobResult.done();
         });
         UUID id = enqueue("test.scripted", target);
-        Future<?> replicaA = background.submit(scheduler::runAnyDueExecutions);
-        ManualJobEngine.Script.await(made);
 
-        // Replica A is presumed dead; replica B takes the job over and records what it made.
-        clock.tick(Duration.ofHours(1));
-        replicaB.runDeadExecutionDetection();
-        replicaB.runAnyDueExecutions();
-        assertThat(state(id)).isEqualTo("succeeded");
-
-        // A wakes up and tries to record what it made: refused, and nothing of it is stored.
-        wake.countDown();
-        replicaA.get(10, TimeUnit.SECONDS);
+        // Replica A is presumed dead; replica B takes the job over and records what it made. Then A wakes up and
+        // tries to record what it made: refused, and nothing of it is stored.
+        takeOverWhileStalled(id, stall, () -> { });
 
         assertThat(refused).singleElement().satisfies(e -> assertThat(e).hasMessageContaining("taken over"));
-        assertThat(jdbc.sql("select made from fenced_things where id = ?").param(target).query(String.class)
-                .single()).isEqualTo("made-by-B");
+        assertThat(made(target)).isEqualTo("made-by-B");
         assertThat(state(id)).isEqualTo("succeeded");
         Api.reader(mvc).get("/api/v1/jobs/" + id)
-                .andExpect(jsonPath("$.steps[*].detail", org.hamcrest.Matchers.hasItem("made-by-B")))
-                .andExpect(jsonPath("$.steps[*].detail", org.hamcrest.Matchers.not(
-                        org.hamcrest.Matchers.hasItem("made-by-A"))));
+                .andExpect(jsonPath("$.steps[*].detail", hasItem("made-by-B")))
+                .andExpect(jsonPath("$.steps[*].detail", not(hasItem("made-by-A"))));
         assertThat(actions(target)).noneMatch("job.step-failed"::equals);
     }
 
     @Test
     void aRunnerPresumedDeadUndoesWhatItMadeWhenItMayNotRecordItAndTheOwnerUndoesNothing() throws Exception {
-        jdbc.sql("create table if not exists fenced_things (id uuid primary key, made text not null)").update();
-        ManualScheduler replicaB = ManualScheduling.replica(dataSource, tasks, clock);
-        UUID target = UUID.randomUUID();
-        jdbc.sql("insert into fenced_things (id, made) values (?, 'nothing')").param(target).update();
-        CountDownLatch made = new CountDownLatch(1);
-        CountDownLatch wake = new CountDownLatch(1);
+        UUID target = fencedThing();
+        Stall stall = new Stall();
         AtomicInteger runs = new AtomicInteger();
-        List<String> undone = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> undone = new CopyOnWriteArrayList<>();
         script.behaviours.put(target, context -> {
             boolean firstRun = runs.incrementAndGet() == 1;
             context.step("make", () -> {
                 String value = firstRun ? "made-by-A" : "made-by-B";
                 if (firstRun) {
-                    made.countDown();
-                    ManualJobEngine.Script.await(wake);
+                    stall.here();
                 }
                 context.fencedOrUndo(() -> jdbc.sql("update fenced_things set made = ? where id = ?")
                         .params(value, target).update(), value, () -> undone.add(value));
@@ -610,30 +593,62 @@ class JobEngineTests {
             return JobResult.done();
         });
         UUID id = enqueue("test.scripted", target);
+
+        takeOverWhileStalled(id, stall,
+                () -> assertThat(undone).as("the owner records what it made and undoes nothing").isEmpty());
+
+        assertThat(undone).as("what A made, which nobody will record").containsExactly("made-by-A");
+        assertThat(made(target)).isEqualTo("made-by-B");
+        assertThat(state(id)).isEqualTo("succeeded");
+        assertThat(actions(target)).noneMatch("job.step-failed"::equals);
+    }
+
+    /** A row a scripted job writes fenced by its run token; it holds "nothing" until a runner records something. */
+    private UUID fencedThing() {
+        jdbc.sql("create table if not exists fenced_things (id uuid primary key, made text not null)").update();
+        UUID target = UUID.randomUUID();
+        jdbc.sql("insert into fenced_things (id, made) values (?, 'nothing')").param(target).update();
+        return target;
+    }
+
+    private String made(UUID target) {
+        return jdbc.sql("select made from fenced_things where id = ?").param(target).query(String.class).single();
+    }
+
+    /** Where a job's first runner stops, as if its process froze, until the test wakes it. */
+    private static final class Stall {
+
+        final CountDownLatch reached = new CountDownLatch(1);
+        final CountDownLatch wake = new CountDownLatch(1);
+
+        void here() throws InterruptedException {
+            reached.countDown();
+            ManualJobEngine.Script.await(wake);
+        }
+    }
+
+    /**
+     * Replica A runs the job until it stalls; the clock passes A's lease, replica B takes the job over and finishes
+     * it ({@code whileAStalls} then looks at what B left); then A wakes up and runs to its end.
+     */
+    private void takeOverWhileStalled(UUID id, Stall stall, Runnable whileAStalls) throws Exception {
+        ManualScheduler replicaB = ManualScheduling.replica(dataSource, tasks, clock);
         Future<?> replicaA = background.submit(scheduler::runAnyDueExecutions);
-        ManualJobEngine.Script.await(made);
+        ManualJobEngine.Script.await(stall.reached);
 
         clock.tick(Duration.ofHours(1));
         replicaB.runDeadExecutionDetection();
         replicaB.runAnyDueExecutions();
         assertThat(state(id)).isEqualTo("succeeded");
-        assertThat(undone).as("the owner records what it made and undoes nothing").isEmpty();
+        whileAStalls.run();
 
-        wake.countDown();
+        stall.wake.countDown();
         replicaA.get(10, TimeUnit.SECONDS);
-
-        assertThat(undone).as("what A made, which nobody will record").containsExactly("made-by-A");
-        assertThat(jdbc.sql("select made from fenced_things where id = ?").param(target).query(String.class)
-                .single()).isEqualTo("made-by-B");
-        assertThat(state(id)).isEqualTo("succeeded");
-        assertThat(actions(target)).noneMatch("job.step-failed"::equals);
     }
 
     @Test
     void aFencedWriteOfTheRunnerThatOwnsTheJobIsStoredEvenWhenACancelWasAsked() throws Exception {
-        jdbc.sql("create table if not exists fenced_things (id uuid primary key, made text not null)").update();
-        UUID target = UUID.randomUUID();
-        jdbc.sql("insert into fenced_things (id, made) values (?, 'nothing')").param(target).update();
+        UUID target = fencedThing();
         script.behaviours.put(target, context -> {
             context.step("make", () -> {
                 jdbc.sql("update jobs set cancel_requested = true where id = ?").param(context.jobId()).update();
@@ -648,8 +663,7 @@ class JobEngineTests {
         UUID id = enqueue("test.scripted", target);
         scheduler.runAnyDueExecutions();
 
-        assertThat(jdbc.sql("select made from fenced_things where id = ?").param(target).query(String.class)
-                .single()).isEqualTo("recorded");
+        assertThat(made(target)).isEqualTo("recorded");
         assertThat(state(id)).isEqualTo("cancelled");
     }
 

@@ -634,18 +634,22 @@ public final class EmulatedCluster implements AutoCloseable {
                 if (denial.isEmpty()) {
                     return null;
                 }
-                com.fasterxml.jackson.databind.node.ObjectNode status = MAPPER.createObjectNode()
-                        .put("kind", "Status").put("apiVersion", "v1").put("status", "Failure")
-                        .put("message", denial.get().message())
-                        .put("reason", denial.get().code() == 403 ? "Forbidden" : denial.get().code() == 422
-                                ? "Invalid" : "BadRequest")
-                        .put("code", denial.get().code());
-                status.putObject("metadata");
-                return new MockResponse().setResponseCode(denial.get().code())
-                        .setHeader("Content-Type", "application/json").setBody(MAPPER.writeValueAsString(status));
+                return denied(denial.get());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        /** The Status an API server answers when an admission webhook denies the request. */
+        private static MockResponse denied(Denial denial) throws IOException {
+            com.fasterxml.jackson.databind.node.ObjectNode status = MAPPER.createObjectNode()
+                    .put("kind", "Status").put("apiVersion", "v1").put("status", "Failure")
+                    .put("message", denial.message())
+                    .put("reason", denial.code() == 403 ? "Forbidden" : denial.code() == 422 ? "Invalid" : "BadRequest")
+                    .put("code", denial.code());
+            status.putObject("metadata");
+            return new MockResponse().setResponseCode(denial.code())
+                    .setHeader("Content-Type", "application/json").setBody(MAPPER.writeValueAsString(status));
         }
 
         private MockResponse admissionWithOldObject(RecordedRequest request, Access access, byte[] body) {
@@ -674,15 +678,7 @@ public final class EmulatedCluster implements AutoCloseable {
                 if (denial.isEmpty()) {
                     return null;
                 }
-                com.fasterxml.jackson.databind.node.ObjectNode status = MAPPER.createObjectNode()
-                        .put("kind", "Status").put("apiVersion", "v1").put("status", "Failure")
-                        .put("message", denial.get().message())
-                        .put("reason", denial.get().code() == 403 ? "Forbidden" : denial.get().code() == 422
-                                ? "Invalid" : "BadRequest")
-                        .put("code", denial.get().code());
-                status.putObject("metadata");
-                return new MockResponse().setResponseCode(denial.get().code())
-                        .setHeader("Content-Type", "application/json").setBody(MAPPER.writeValueAsString(status));
+                return denied(denial.get());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
