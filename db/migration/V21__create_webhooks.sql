@@ -20,10 +20,6 @@ create table webhook_events (
     type       text        not null,
     subject    text,
     body       text        not null,
-    -- The ticket the causing request carried (X-Correlation-Id, recorded on its job), when there was one.
-    correlation_id text,
-    -- Set for events told once per fact (a password's expiry): a second look at the same fact finds it here.
-    once_key   text unique,
     created_at timestamptz not null
 );
 
