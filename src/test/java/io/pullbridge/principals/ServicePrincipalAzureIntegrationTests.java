@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -146,29 +147,32 @@ class ServicePrincipalAzureIntegrationTests {
         GraphServicePrincipal existing = azure.addServicePrincipal("echo-adopted-" + UUID.randomUUID());
         String adoptedPassword = passwordOf(existing).secretText();
         azure.failNext(1, "PUT", "roleAssignments", 403, "AuthorizationFailed", echo(adoptedPassword));
-        Principals.Accepted adopted = Principals.created(admin, jdbc, """
-                {"mode": "adopt", "appId": "%s", "password": "%s",
-                 "grants": [{"registryId": "%s", "role": "acrpull"}]}"""
-                .formatted(existing.appId(), adoptedPassword, registry.id()), "failed");
+        Principals.Accepted adopted = adoptionThatFails(existing, adoptedPassword);
         assertThat(Principals.lastError(jdbc, adopted.job())).contains("secret '(redacted)'");
 
         // Another adopted principal: Graph refuses to look it up, quoting the password just proven.
         GraphServicePrincipal other = azure.addServicePrincipal("echo-graph-" + UUID.randomUUID());
         String otherPassword = passwordOf(other).secretText();
         azure.failNext(1, "GET", "servicePrincipals", 403, "Authorization_RequestDenied", echo(otherPassword));
-        Principals.Accepted lookedUp = Principals.created(admin, jdbc, """
-                {"mode": "adopt", "appId": "%s", "password": "%s",
-                 "grants": [{"registryId": "%s", "role": "acrpull"}]}"""
-                .formatted(other.appId(), otherPassword, registry.id()), "failed");
+        Principals.Accepted lookedUp = adoptionThatFails(other, otherPassword);
         assertThat(Principals.lastError(jdbc, lookedUp.job())).contains("secret '(redacted)'");
 
-        List<String> texts = new java.util.ArrayList<>(SecretForms.recorded(jdbc));
+        List<String> texts = new ArrayList<>(SecretForms.recorded(jdbc));
         for (String location : List.of(created.location(), adopted.location(), lookedUp.location(),
                 "/api/v1/jobs/" + created.job(), "/api/v1/jobs/" + adopted.job(), "/api/v1/jobs/" + lookedUp.job())) {
             texts.add(Api.reader(mvc).get(location).andReturn().getResponse().getContentAsString());
         }
         texts.add(output.getAll());
         SecretForms.assertNoneIn("answers, rows and logs", texts, password, adoptedPassword, otherPassword);
+    }
+
+    /** An Admin adopts the principal with its password and an AcrPull grant on the registry; the job is to fail. */
+    private Principals.Accepted adoptionThatFails(GraphServicePrincipal principal, String password)
+            throws Exception {
+        return Principals.created(admin, jdbc, """
+                {"mode": "adopt", "appId": "%s", "password": "%s",
+                 "grants": [{"registryId": "%s", "role": "acrpull"}]}"""
+                .formatted(principal.appId(), password, registry.id()), "failed");
     }
 
     /** What a service that echoes the secret it knows says: as is, base64- and URL-encoded. */
